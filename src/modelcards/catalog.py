@@ -1,0 +1,348 @@
+"""Find the files of a catalog, parse each into a card, and resolve them into one Catalog.
+
+The Catalog is what every later stage reads (rules, site, exports): it never changes after
+it is built, and it keeps the parsed source of each file so problems can be located.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cards import (
+    CatalogSettings,
+    DatasetCard,
+    ModelCard,
+    Relation,
+    Stage,
+    VersionCard,
+    is_semver,
+    is_valid_id,
+)
+from .codes import problem
+from .parse import parse_card
+from .problems import Problem
+from .semver import version_key
+from .source import Loc, SourceDocument, read_source
+
+CATALOG_FILE = "catalog.yaml"
+MODEL_FILE = "model.yaml"
+
+
+@dataclass(frozen=True)
+class ModelVersion:
+    model_id: str
+    version: str
+    card: VersionCard
+    path: Path
+
+    @property
+    def ref(self) -> str:
+        return f"{self.model_id}@{self.version}"
+
+    @property
+    def stage(self) -> Stage:
+        return self.card.stage
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    card: ModelCard
+    path: Path
+    versions: tuple[ModelVersion, ...]  # oldest first, by SemVer precedence
+
+    def version(self, name: str) -> ModelVersion | None:
+        return next((v for v in self.versions if v.version == name), None)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    id: str
+    card: DatasetCard
+    path: Path
+
+    def has_version(self, name: str) -> bool:
+        return any(v.version == name for v in self.card.versions)
+
+
+@dataclass(frozen=True)
+class LineageEdge:
+    child: str  # model version reference
+    parent: str  # model version reference, or an external id
+    relation: Relation
+    external: bool = False
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A resolved catalog: every valid card, indexed, with its lineage graph."""
+
+    root: Path
+    settings: CatalogSettings
+    settings_path: Path | None
+    models: Mapping[str, Model]
+    datasets: Mapping[str, Dataset]
+    # Every parsed version, including those of models whose model.yaml is invalid, so that
+    # references to them still resolve and one broken file does not cascade into many errors.
+    versions: Mapping[str, ModelVersion]
+    model_ids: frozenset[str]
+    dataset_ids: frozenset[str]
+    # References of every version file found, parsed or not: existence checks use these.
+    version_refs: frozenset[str]
+    sources: Mapping[Path, SourceDocument] = field(repr=False)
+    lineage: tuple[LineageEdge, ...] = ()
+
+    def versions_of(self, model_id: str) -> list[ModelVersion]:
+        found = [v for v in self.versions.values() if v.model_id == model_id]
+        return sorted(found, key=lambda v: version_key(v.version))
+
+    def parents(self, ref: str) -> list[LineageEdge]:
+        return [edge for edge in self.lineage if edge.child == ref]
+
+    def children(self, ref: str) -> list[LineageEdge]:
+        return [edge for edge in self.lineage if edge.parent == ref and not edge.external]
+
+    def position(self, path: Path, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        source = self.sources.get(path)
+        return source.position(loc, key=key) if source else (1, 1)
+
+
+@dataclass
+class _Found:
+    """The files of a catalog, sorted by kind, before parsing."""
+
+    settings: Path | None = None
+    models: dict[str, Path] = field(default_factory=dict)  # id -> folder
+    versions: list[tuple[str, str, Path]] = field(default_factory=list)  # model, version, file
+    datasets: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _ignored(name: str) -> bool:
+    return name.startswith(".") or name == "README.md"
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as it:
+        return sorted((e for e in it if not _ignored(e.name)), key=lambda e: e.name)
+
+
+def _stray(path: Path, hint: str) -> Problem:
+    return problem("MC009", path, (1, 1), f"{path.name!r} does not belong here; {hint}")
+
+
+def _escapes(entry: os.DirEntry[str], root: Path) -> bool:
+    """A symbolic link that leads outside the catalog (cards never reach outside it)."""
+    return entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root.resolve())
+
+
+def discover(root: Path) -> _Found:
+    """Sort every file under the catalog folder by kind; anything unexpected is a problem."""
+    found = _Found()
+    for entry in _entries(root):
+        path = Path(entry.path)
+        if _escapes(entry, root):
+            found.problems.append(_stray(path, "it links outside the catalog folder"))
+        elif entry.name == CATALOG_FILE and entry.is_file():
+            found.settings = path
+        elif entry.name == "models" and entry.is_dir():
+            _discover_models(path, root, found)
+        elif entry.name == "datasets" and entry.is_dir():
+            _discover_datasets(path, root, found)
+        else:
+            found.problems.append(_stray(path, _top_level_hint(entry.name)))
+    return found
+
+
+def _top_level_hint(name: str) -> str:
+    close = difflib.get_close_matches(name, [CATALOG_FILE, "models", "datasets"], n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "a catalog holds catalog.yaml, models/ and datasets/"
+
+
+def _discover_models(folder: Path, root: Path, found: _Found) -> None:
+    for entry in _entries(folder):
+        path = Path(entry.path)
+        if _escapes(entry, root):
+            found.problems.append(_stray(path, "it links outside the catalog folder"))
+        elif not entry.is_dir():
+            found.problems.append(_stray(path, "models/ holds one folder per model"))
+        elif not is_valid_id(entry.name):
+            found.problems.append(problem("MC006", path, (1, 1), _bad_id("model folder", entry.name)))
+        else:
+            _discover_model(entry.name, path, root, found)
+
+
+def _discover_model(model_id: str, folder: Path, root: Path, found: _Found) -> None:
+    has_card = False
+    for entry in _entries(folder):
+        path = Path(entry.path)
+        stem, suffix = os.path.splitext(entry.name)
+        if _escapes(entry, root):
+            found.problems.append(_stray(path, "it links outside the catalog folder"))
+        elif entry.name == MODEL_FILE and entry.is_file():
+            has_card = True
+        elif suffix == ".yaml" and entry.is_file():
+            if is_semver(stem):
+                found.versions.append((model_id, stem, path))
+            else:
+                found.problems.append(problem(
+                    "MC007", path, (1, 1),
+                    f"{entry.name!r}: a version file is named by its SemVer version, "
+                    "such as 1.2.0.yaml or 2.0.0-rc.1.yaml",
+                ))
+        else:
+            hint = "a model folder holds model.yaml and one <version>.yaml per version"
+            if suffix in (".yml", ".json") or entry.name.lower() == "model.yml":
+                hint = f"did you mean {stem + '.yaml'!r}?"
+            found.problems.append(_stray(path, hint))
+    if has_card:
+        found.models[model_id] = folder
+    else:
+        found.problems.append(problem(
+            "MC016", folder / MODEL_FILE, (1, 1),
+            f"model folder {model_id!r} has no model.yaml; add one (modelcards new model "
+            f"{model_id}) or remove the folder",
+        ))
+
+
+def _discover_datasets(folder: Path, root: Path, found: _Found) -> None:
+    for entry in _entries(folder):
+        path = Path(entry.path)
+        stem, suffix = os.path.splitext(entry.name)
+        if _escapes(entry, root):
+            found.problems.append(_stray(path, "it links outside the catalog folder"))
+        elif suffix != ".yaml" or not entry.is_file():
+            hint = f"did you mean {stem + '.yaml'!r}?" if suffix in (".yml", ".json") else (
+                "datasets/ holds one <dataset>.yaml per dataset"
+            )
+            found.problems.append(_stray(path, hint))
+        elif not is_valid_id(stem):
+            found.problems.append(problem("MC006", path, (1, 1), _bad_id("dataset file", stem)))
+        else:
+            found.datasets[stem] = path
+
+
+def _bad_id(what: str, name: str) -> str:
+    return (
+        f"{what} name {name!r} is not a valid id: use lowercase letters, digits, '.', '_' "
+        "and '-', starting and ending with a letter or digit, at most 64 characters"
+    )
+
+
+@dataclass
+class _Parsed:
+    sources: dict[Path, SourceDocument] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def read(self, path: Path) -> SourceDocument | None:
+        document, failure = read_source(path)
+        if failure is not None:
+            self.problems.append(failure)
+            return None
+        assert document is not None
+        self.sources[path] = document
+        return document
+
+
+def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
+    """Load every card under `root` into a Catalog, with every problem found on the way."""
+    found = discover(root)
+    parsed = _Parsed(problems=list(found.problems))
+    settings = _load_settings(found.settings, parsed)
+    versions = dict(_load_versions(found.versions, parsed))
+    model_cards = dict(_load_cards(found.models, ModelCard, parsed, MODEL_FILE))
+    dataset_cards = dict(_load_cards(found.datasets, DatasetCard, parsed, None))
+    models = {
+        model_id: Model(
+            model_id, card, found.models[model_id] / MODEL_FILE,
+            tuple(sorted(
+                (v for v in versions.values() if v.model_id == model_id),
+                key=lambda v: version_key(v.version),
+            )),
+        )
+        for model_id, card in model_cards.items()
+    }
+    datasets = {
+        dataset_id: Dataset(dataset_id, card, found.datasets[dataset_id])
+        for dataset_id, card in dataset_cards.items()
+    }
+    catalog = Catalog(
+        root=root,
+        settings=settings,
+        settings_path=found.settings,
+        models=models,
+        datasets=datasets,
+        versions=versions,
+        model_ids=frozenset(found.models),
+        dataset_ids=frozenset(found.datasets),
+        version_refs=frozenset(f"{m}@{v}" for m, v, _ in found.versions),
+        sources=parsed.sources,
+        lineage=tuple(_lineage_edges(versions.values())),
+    )
+    return catalog, parsed.problems
+
+
+def _load_settings(path: Path | None, parsed: _Parsed) -> CatalogSettings:
+    if path is None:
+        return CatalogSettings()
+    document = parsed.read(path)
+    if document is None:
+        return CatalogSettings()
+    if document.data is None:  # an empty catalog.yaml means "all defaults"
+        return CatalogSettings()
+    settings, problems = parse_card(CatalogSettings, document)
+    parsed.problems.extend(problems)
+    return settings or CatalogSettings()
+
+
+def _load_cards(
+    ids: dict[str, Path], kind: type[ModelCard] | type[DatasetCard], parsed: _Parsed,
+    file_name: str | None,
+) -> Iterator[tuple[str, ModelCard | DatasetCard]]:
+    for card_id, location in ids.items():
+        path = location / file_name if file_name else location
+        document = parsed.read(path)
+        if document is None:
+            continue
+        card, problems = parse_card(kind, document)
+        parsed.problems.extend(problems)
+        if card is not None:
+            yield card_id, card
+
+
+def _load_versions(
+    files: list[tuple[str, str, Path]], parsed: _Parsed
+) -> Iterator[tuple[str, ModelVersion]]:
+    for model_id, version, path in files:
+        document = parsed.read(path)
+        if document is None:
+            continue
+        card, problems = parse_card(VersionCard, document)
+        parsed.problems.extend(problems)
+        if card is None:
+            continue
+        if card.version != version:
+            parsed.problems.append(problem(
+                "MC008", path, document.position(["version"]),
+                f"version {card.version!r} differs from the file name {path.name!r}; "
+                f"the file of version {card.version} is {card.version}.yaml",
+            ))
+            continue
+        entry = ModelVersion(model_id, version, card, path)
+        yield entry.ref, entry
+
+
+def _lineage_edges(versions: Iterable[ModelVersion]) -> Iterator[LineageEdge]:
+    for entry in versions:
+        for item in entry.card.lineage:
+            if item.model is not None:
+                yield LineageEdge(entry.ref, item.model, item.relation)
+            elif item.external is not None:
+                yield LineageEdge(entry.ref, item.external, item.relation, True, item.url)

@@ -1,0 +1,77 @@
+"""Every problem the validator can report: a stable code, a severity and a title.
+
+The codes are part of the public contract (CI configurations and docs refer to them):
+never renumber one; retire a code by leaving its number unused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    title: str
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in (
+        # Structure: one file at a time.
+        Rule("MC001", E, "YAML syntax error"),
+        Rule("MC002", E, "duplicate key"),
+        Rule("MC003", E, "unknown field"),
+        Rule("MC004", E, "wrong type or invalid value"),
+        Rule("MC005", E, "missing required field"),
+        Rule("MC006", E, "invalid model or dataset id"),
+        Rule("MC007", E, "version file name is not SemVer"),
+        Rule("MC008", E, "version field differs from the file name"),
+        Rule("MC009", E, "file or folder does not belong in the catalog"),
+        Rule("MC010", E, "file too large"),
+        Rule("MC011", E, "nesting too deep"),
+        Rule("MC012", E, "alias expansion too large"),
+        Rule("MC013", E, "text is not UTF-8"),
+        Rule("MC014", E, "YAML tag not allowed"),
+        Rule("MC015", E, "duplicate dataset version"),
+        Rule("MC016", E, "model folder without model.yaml"),
+        Rule("MC017", E, "unreadable file"),
+        # References between cards.
+        Rule("MC020", E, "model version reference does not resolve"),
+        Rule("MC021", E, "dataset reference does not resolve"),
+        Rule("MC022", E, "malformed reference"),
+        Rule("MC023", E, "alias names a missing or retired version"),
+        Rule("MC024", E, "lineage cycle"),
+        Rule("MC025", E, "replaced_by does not resolve"),
+        # Lifecycle.
+        Rule("MC030", E, "lifecycle date goes backwards"),
+        Rule("MC031", E, "lifecycle event before the release date"),
+        Rule("MC032", E, "stage transition not allowed"),
+        Rule("MC033", E, "deprecation without a reason"),
+        Rule("MC034", E, "invalid replacement"),
+        Rule("MC035", E, "production traffic does not add up"),
+        # Policy and metrics.
+        Rule("MC040", E, "field required by policy is missing"),
+        Rule("MC041", E, "promotion regresses a gated metric"),
+        Rule("MC042", E, "primary metric never reported"),
+        Rule("MC043", E, "invalid policy in catalog.yaml"),
+        Rule("MC044", E, "confidence interval does not contain the value"),
+        # Warnings: the catalog is valid, but someone should look.
+        Rule("MC050", W, "unknown metric name"),
+        Rule("MC051", W, "review overdue"),
+        Rule("MC052", W, "sunset date passed"),
+        Rule("MC053", W, "production artifact without sha256"),
+    )
+}
+
+
+def problem(code: str, file: Path, position: tuple[int, int], message: str) -> Problem:
+    """Make a problem with the severity its code carries."""
+    line, column = position
+    return Problem(file, line, column, code, RULES[code].severity, message)

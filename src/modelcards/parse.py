@@ -1,0 +1,191 @@
+"""From a SourceDocument to a card, translating pydantic's errors into located problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from typing import Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .codes import problem
+from .problems import Problem
+from .source import SourceDocument
+
+CardT = TypeVar("CardT", bound=BaseModel)
+
+
+def parse_card(kind: type[CardT], document: SourceDocument) -> tuple[CardT | None, list[Problem]]:
+    """Validate a document against a card model; every error becomes a problem."""
+    if not isinstance(document.data, dict):
+        return None, [
+            problem(
+                "MC004", document.path, (1, 1),
+                f"a {_kind_name(kind)} must be a mapping of fields (name: value), "
+                f"got {_describe(document.data)}",
+            )
+        ]
+    try:
+        return kind.model_validate(document.data), []
+    except ValidationError as error:
+        return None, [_to_problem(kind, document, detail) for detail in error.errors()]
+
+
+def _kind_name(kind: type[BaseModel]) -> str:
+    return {"CatalogSettings": "catalog.yaml"}.get(kind.__name__, "card")
+
+
+def _to_problem(kind: type[BaseModel], document: SourceDocument, detail: ErrorDetails) -> Problem:
+    loc = tuple(detail["loc"])
+    kind_of_error = detail["type"]
+    field = format_loc(loc)
+    if kind_of_error == "extra_forbidden":
+        name = str(loc[-1])
+        allowed = _field_names(kind, loc[:-1])
+        return problem(
+            "MC003", document.path, document.position(loc, key=True),
+            f"unknown field {name!r}{_suggestion(name, allowed)}",
+        )
+    if kind_of_error == "missing":
+        return problem(
+            "MC005", document.path, document.position(loc),
+            f"missing required field {loc[-1]!r}"
+            + (f" in {format_loc(loc[:-1])}" if len(loc) > 1 else ""),
+        )
+    code = kind_of_error if kind_of_error.startswith("MC") else "MC004"
+    raw = document.raw_text(loc)
+    return problem(code, document.path, document.position(loc), f"{field}: {_explain(detail, raw)}")
+
+
+def format_loc(loc: tuple[Any, ...]) -> str:
+    """lifecycle[2].stage: the way a person names a place in a card."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text.lstrip(".") or "the card"
+
+
+def _suggestion(name: str, allowed: list[str]) -> str:
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    if allowed:
+        return f"; allowed here: {', '.join(allowed)}"
+    return ""
+
+
+def _field_names(kind: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed at `loc` inside `kind`, following the type annotations."""
+    annotation: Any = kind
+    for part in loc:
+        annotation = _step(annotation, part)
+        if annotation is None:
+            return []
+    model = _model_in(annotation)
+    return list(model.model_fields) if model else []
+
+
+def _step(annotation: Any, part: Any) -> Any:
+    model = _model_in(annotation)
+    if model is not None:
+        field = model.model_fields.get(str(part))
+        return field.annotation if field else None
+    for arg in _unwrap(annotation):
+        origin = get_origin(arg)
+        if origin is list and isinstance(part, int):
+            return get_args(arg)[0]
+        if origin is dict:
+            return get_args(arg)[1]
+    return None
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    if get_origin(annotation) is typing.Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if get_origin(annotation) in (typing.Union, types.UnionType):
+        return [inner for arg in get_args(annotation) for inner in _unwrap(arg)]
+    return [annotation]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    for arg in _unwrap(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (name: value pairs)",
+    "model_type": "a mapping (name: value pairs)",
+    "model_attributes_type": "a mapping (name: value pairs)",
+    "date_type": "a date such as 2026-01-05",
+}
+
+
+def _explain(detail: ErrorDetails, raw: str | None) -> str:
+    kind = detail["type"]
+    value = detail.get("input")
+    if kind in _EXPECTED:
+        message = f"expected {_EXPECTED[kind]}, got {_describe(value)}"
+        if kind == "string_type" and isinstance(value, (int, float, bool, dt.date)):
+            shown = raw if raw is not None else _yaml_text(value)
+            message += f'; put it in quotes ("{shown}") so YAML reads it as text'
+        return message
+    if kind == "enum":
+        expected = detail.get("ctx", {}).get("expected", "")
+        choices = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",")]
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.4)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return f"must be one of {expected}; got {value!r}{hint}"
+    if kind == "int_from_float":
+        return f"expected a whole number, got {value!r}"
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        return _length_message(kind, detail)
+    if kind == "string_pattern_mismatch" and isinstance(value, str) and "\n" in value:
+        return "must be a single line"
+    return detail["msg"][0].lower() + detail["msg"][1:]
+
+
+def _length_message(kind: str, detail: ErrorDetails) -> str:
+    ctx = detail.get("ctx", {})
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    return f"allows at most {ctx.get('max_length')} item(s)"
+
+
+def _yaml_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{_yaml_text(value)} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,99 @@
+"""Formatters: they turn problems into text for a stream; they compute nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from .problems import Problem
+from .validate import ValidationResult
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the current folder when it is below it, as editors and CI expect."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _counts(result: ValidationResult) -> str:
+    errors, warnings = len(result.errors), len(result.warnings)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _summary(result: ValidationResult, strict: bool) -> str:
+    catalog = result.catalog
+    scope = (
+        f"{len(catalog.models)} models, {len(catalog.versions)} versions, "
+        f"{len(catalog.datasets)} datasets"
+    )
+    if result.passes(strict=strict):
+        return f"catalog is valid: {scope} ({_counts(result)})"
+    return f"catalog is invalid: {_counts(result)} ({scope})"
+
+
+def report_text(result: ValidationResult, stream: TextIO, strict: bool) -> None:
+    for p in result.problems:
+        stream.write(
+            f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}\n"
+        )
+    stream.write(_summary(result, strict) + "\n")
+
+
+def problem_record(p: Problem) -> dict[str, object]:
+    return {
+        "file": display_path(p.file),
+        "line": p.line,
+        "column": p.column,
+        "code": p.code,
+        "severity": p.severity.value,
+        "message": p.message,
+    }
+
+
+def report_json(result: ValidationResult, stream: TextIO, strict: bool) -> None:
+    catalog = result.catalog
+    document = {
+        "valid": result.passes(strict=strict),
+        # Every problem, warnings included: each record carries its severity.
+        "errors": [problem_record(p) for p in result.problems],
+        "summary": {
+            "models": len(catalog.models),
+            "versions": len(catalog.versions),
+            "datasets": len(catalog.datasets),
+            "errors": len(result.errors),
+            "warnings": len(result.warnings),
+        },
+    }
+    json.dump(document, stream, indent=2)
+    stream.write("\n")
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's workflow-command escaping (actions/toolkit, command.ts).
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def report_github(result: ValidationResult, stream: TextIO, strict: bool) -> None:
+    for p in result.problems:
+        level = "error" if p.is_error or strict else "warning"
+        stream.write(
+            f"::{level} file={_escape_property(display_path(p.file))},line={p.line},"
+            f"col={p.column},title={_escape_property(p.code)}::{_escape_data(p.message)}\n"
+        )
+    stream.write(_summary(result, strict) + "\n")
+
+
+REPORTERS: dict[str, Callable[[ValidationResult, TextIO, bool], None]] = {
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+}

@@ -1,0 +1,55 @@
+"""What every rule needs besides the catalog: today, metric meanings, the transition graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..cards import MetricInfo, Stage
+from ..catalog import Catalog, ModelVersion
+from ..codes import problem
+from ..metrics import known_metrics
+from ..problems import Problem
+from ..source import Loc
+
+S = Stage
+DEFAULT_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
+    S.DEVELOPMENT: frozenset({S.STAGING, S.PRODUCTION, S.ARCHIVED, S.RETIRED}),
+    S.STAGING: frozenset({S.DEVELOPMENT, S.PRODUCTION, S.ARCHIVED, S.DEPRECATED, S.RETIRED}),
+    # production -> production: a change of traffic during a staged rollout.
+    S.PRODUCTION: frozenset({S.PRODUCTION, S.STAGING, S.ARCHIVED, S.DEPRECATED}),
+    S.ARCHIVED: frozenset({S.STAGING, S.PRODUCTION, S.DEPRECATED, S.RETIRED}),
+    S.DEPRECATED: frozenset({S.RETIRED}),
+    S.RETIRED: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    catalog: Catalog
+    today: dt.date
+    metrics: Mapping[str, MetricInfo]
+    transitions: Mapping[Stage, frozenset[Stage]]
+
+    @classmethod
+    def build(cls, catalog: Catalog, today: dt.date) -> RuleContext:
+        narrowed = catalog.settings.policy.transitions
+        transitions = dict(DEFAULT_TRANSITIONS)
+        if narrowed is not None:
+            for stage in Stage:
+                allowed = frozenset(narrowed.get(stage, []))
+                transitions[stage] = allowed & DEFAULT_TRANSITIONS[stage]
+        return cls(catalog, today, known_metrics(catalog.settings), transitions)
+
+    def at(self, code: str, path: Path, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        """A problem located at `loc` inside the file at `path`."""
+        return problem(code, path, self.catalog.position(path, loc, key=key), message)
+
+    def in_version(self, code: str, version: ModelVersion, loc: Loc, message: str) -> Problem:
+        return self.at(code, version.path, loc, message)
+
+    def goal(self, metric: str) -> str | None:
+        info = self.metrics.get(metric)
+        return info.goal if info else None

@@ -1,0 +1,59 @@
+"""Warnings: the catalog is valid but needs someone's attention (MC051 to MC053).
+
+The governance page of the site shows the same findings, so they live here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from ..cards import Stage
+from ..problems import Problem
+from .context import RuleContext
+
+
+def check(context: RuleContext) -> Iterator[Problem]:
+    yield from _overdue_reviews(context)
+    for version in context.catalog.versions.values():
+        card = version.card
+        if card.stage is not Stage.RETIRED:
+            for index, event in enumerate(card.lifecycle):
+                if event.sunset is not None and event.sunset < context.today:
+                    yield context.in_version(
+                        "MC052", version, ("lifecycle", index, "sunset"),
+                        f"sunset date {event.sunset} has passed but {version.ref} is "
+                        f"{card.stage.value}, not retired; retire it or move the sunset",
+                    )
+        if card.stage is Stage.PRODUCTION:
+            if not card.artifacts:
+                yield context.in_version(
+                    "MC053", version, ("version",),
+                    f"{version.ref} is in production but lists no artifacts; deploy jobs "
+                    "cannot tell what to ship",
+                )
+            for index, artifact in enumerate(card.artifacts):
+                if artifact.sha256 is None:
+                    yield context.in_version(
+                        "MC053", version, ("artifacts", index),
+                        f"production artifact {artifact.uri} has no sha256, so nobody can "
+                        "check the file deployed is the one reviewed",
+                    )
+
+
+def _overdue_reviews(context: RuleContext) -> Iterator[Problem]:
+    interval = context.catalog.settings.policy.review_interval_days
+    if interval is None:
+        return
+    for model in context.catalog.models.values():
+        if not any(v.stage is Stage.PRODUCTION for v in model.versions):
+            continue
+        reviewed = model.card.last_reviewed
+        due = reviewed + dt.timedelta(days=interval) if reviewed else None
+        if due is None or due < context.today:
+            when = f"last reviewed {reviewed}" if reviewed else "never reviewed"
+            yield context.at(
+                "MC051", model.path, ("last_reviewed",),
+                f"{model.id} is in production and was {when}; the policy asks for a review "
+                f"every {interval} days: review the card and update last_reviewed",
+            )

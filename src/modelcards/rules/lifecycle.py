@@ -1,0 +1,93 @@
+"""Lifecycle events: order, transitions, deprecations, production traffic (MC030 to MC035)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..cards import Stage
+from ..catalog import Model, ModelVersion
+from ..problems import Problem
+from .context import RuleContext
+
+
+def check(context: RuleContext) -> Iterator[Problem]:
+    for version in context.catalog.versions.values():
+        yield from _dates(context, version)
+        yield from _transitions(context, version)
+        yield from _deprecations(context, version)
+    for model in context.catalog.models.values():
+        yield from _traffic(context, model)
+
+
+def _dates(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    card = version.card
+    for index, event in enumerate(card.lifecycle):
+        loc = ("lifecycle", index, "date")
+        if event.date < card.released:
+            yield context.in_version(
+                "MC031", version, loc,
+                f"{event.stage.value} event dated {event.date} is before the version was "
+                f"released on {card.released}",
+            )
+        if index and event.date < card.lifecycle[index - 1].date:
+            yield context.in_version(
+                "MC030", version, loc,
+                f"date {event.date} is before the previous event's {card.lifecycle[index - 1].date};"
+                " the lifecycle is a log in the order things happened: add new events at the end",
+            )
+
+
+def _names(stages: frozenset[Stage]) -> str:
+    ordered = [stage.value for stage in Stage if stage in stages]
+    return ", ".join(ordered) if ordered else "nothing (it is final)"
+
+
+def _transitions(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    events = version.card.lifecycle
+    if events[0].stage is Stage.RETIRED:
+        yield context.in_version(
+            "MC032", version, ("lifecycle", 0, "stage"),
+            "a version cannot start out retired; its first event is any other stage",
+        )
+    for index in range(1, len(events)):
+        before, after = events[index - 1].stage, events[index].stage
+        allowed = context.transitions[before]
+        if after not in allowed:
+            yield context.in_version(
+                "MC032", version, ("lifecycle", index, "stage"),
+                f"{before.value} -> {after.value} is not an allowed transition; from "
+                f"{before.value} a version may go to: {_names(allowed)}",
+            )
+
+
+def _deprecations(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    for index, event in enumerate(version.card.lifecycle):
+        if event.stage is Stage.DEPRECATED and not (event.reason or "").strip():
+            yield context.in_version(
+                "MC033", version, ("lifecycle", index),
+                "a deprecated event needs a `reason` telling users why to move away",
+            )
+
+
+def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:
+    live = [v for v in model.versions if v.stage is Stage.PRODUCTION]
+    if len(live) < 2:
+        return
+    for version in live:
+        if version.card.lifecycle[-1].traffic is None:
+            yield context.in_version(
+                "MC035", version, ("lifecycle", len(version.card.lifecycle) - 1),
+                f"{len(live)} versions of {model.id} are in production, so each production "
+                "event states its `traffic` (percent), summing to 100",
+            )
+    shares = [v.card.lifecycle[-1].traffic for v in live]
+    if None in shares:
+        return
+    total = sum(share for share in shares if share is not None)
+    if abs(total - 100) > 1e-9:
+        split = ", ".join(f"{v.version} ({v.card.lifecycle[-1].traffic:g}%)" for v in live)
+        newest = live[-1]
+        yield context.in_version(
+            "MC035", newest, ("lifecycle", len(newest.card.lifecycle) - 1, "traffic"),
+            f"production traffic of {model.id} adds up to {total:g}%, not 100%: {split}",
+        )

@@ -1,0 +1,255 @@
+"""catalog.yaml policy and metrics: required fields, gates, primary metric (MC040 to MC044, MC050)."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..cards import LifecycleEvent, Stage, VersionCard
+from ..catalog import Model, ModelVersion
+from ..metrics import regression
+from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
+from ..problems import Problem
+from ..semver import version_key
+from .context import DEFAULT_TRANSITIONS, RuleContext
+
+APPROVERS = "approved_by"
+
+
+def check(context: RuleContext) -> Iterator[Problem]:
+    yield from _policy_settings(context)
+    for version in context.catalog.versions.values():
+        yield from _required_fields(context, version)
+        yield from _intervals(context, version)
+        yield from _metric_names(context, version)
+    for model in context.catalog.models.values():
+        yield from _primary_metric(context, model)
+        yield from _gates(context, model)
+
+
+# ---- catalog.yaml itself ----------------------------------------------------------------
+
+
+def field_path_exists(path: str) -> bool:
+    """Whether a policy.require path names a field of a version card."""
+    if path == APPROVERS:
+        return True
+    annotation: Any = VersionCard
+    for part in path.split("."):
+        while _model_in(annotation) is None and typing.get_origin(annotation) is not None:
+            inner = _step(annotation, 0)
+            if inner is None:
+                break
+            annotation = inner
+        annotation = _step(annotation, part)
+        if annotation is None:
+            return False
+    return True
+
+
+def _policy_settings(context: RuleContext) -> Iterator[Problem]:
+    path = context.catalog.settings_path
+    if path is None:
+        return
+    policy = context.catalog.settings.policy
+    for stage, targets in (policy.transitions or {}).items():
+        for index, target in enumerate(targets):
+            if target not in DEFAULT_TRANSITIONS[stage]:
+                yield context.at(
+                    "MC043", path, ("policy", "transitions", stage.value, index),
+                    f"policy.transitions may only narrow the default graph, and "
+                    f"{stage.value} -> {target.value} is not in it",
+                )
+    for stage, paths in policy.require.items():
+        for index, field in enumerate(paths):
+            if not field_path_exists(field):
+                yield context.at(
+                    "MC043", path, ("policy", "require", stage.value, index),
+                    f"policy.require names {field!r}, which is not a field of a version card "
+                    "(use a dotted path such as artifacts.sha256, or approved_by)",
+                )
+
+
+# ---- required fields ----------------------------------------------------------------------
+
+
+def _missing(value: Any, parts: list[str], loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """The location of the first missing part of a field path, or None if all is there."""
+    if isinstance(value, list):
+        if not value:
+            return loc
+        for index, item in enumerate(value):
+            found = _missing(item, parts, (*loc, index))
+            if found is not None:
+                return found
+        return None
+    if value is None or value == "" or value == {}:
+        return loc
+    if not parts:
+        return None
+    if not isinstance(value, BaseModel):
+        return loc
+    return _missing(getattr(value, parts[0], None), parts[1:], (*loc, parts[0]))
+
+
+def entering_events(card: VersionCard, stage: Stage) -> list[tuple[int, LifecycleEvent]]:
+    """The events by which the version entered `stage` (not repeats while already in it)."""
+    events = card.lifecycle
+    return [
+        (i, e) for i, e in enumerate(events)
+        if e.stage is stage and (i == 0 or events[i - 1].stage is not stage)
+    ]
+
+
+def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    require = context.catalog.settings.policy.require
+    reached = {event.stage for event in version.card.lifecycle}
+    for stage in Stage:
+        if stage not in reached or stage not in require:
+            continue
+        for field in require[stage]:
+            if field == APPROVERS:
+                for index, event in entering_events(version.card, stage):
+                    if not event.approved_by:
+                        yield context.in_version(
+                            "MC040", version, ("lifecycle", index),
+                            f"policy requires an approver to reach {stage.value}: add "
+                            "`approved_by: [name]` to this event",
+                        )
+                continue
+            if not field_path_exists(field):
+                continue  # reported once, on catalog.yaml
+            missing = _missing(version.card, field.split("."), ())
+            if missing is not None:
+                where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in missing)
+                yield context.in_version(
+                    "MC040", version, missing,
+                    f"a version that has reached {stage.value} must have {field} "
+                    f"(catalog.yaml policy.require); {where.lstrip('.') or 'it'} is missing or empty",
+                )
+
+
+# ---- metrics --------------------------------------------------------------------------------
+
+
+def _intervals(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    for index, metric in enumerate(version.card.metrics):
+        if metric.ci is not None and not metric.ci[0] <= metric.value <= metric.ci[1]:
+            yield context.in_version(
+                "MC044", version, ("metrics", index, "ci"),
+                f"confidence interval [{metric.ci[0]:g}, {metric.ci[1]:g}] of {metric.name} "
+                f"must be [lower, upper] with lower <= {metric.value:g} <= upper",
+            )
+
+
+def _unknown_metric(context: RuleContext, name: str) -> str | None:
+    if name in context.metrics:
+        return None
+    close = difflib.get_close_matches(name, list(context.metrics), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? If not, " if close else ""
+    return (
+        f"metric {name!r} is not known, so charts and gates cannot tell if higher is better; "
+        f"{hint}declare it under `metrics:` in catalog.yaml with its goal"
+    )
+
+
+def _metric_names(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    names: list[tuple[tuple[str | int, ...], str]] = [
+        (("metrics", i, "name"), m.name) for i, m in enumerate(version.card.metrics)
+    ]
+    if version.card.monitoring is not None:
+        names += [
+            (("monitoring", "observations", i, "metric"), o.metric)
+            for i, o in enumerate(version.card.monitoring.observations)
+        ]
+    reported: set[str] = set()
+    for loc, name in names:
+        message = _unknown_metric(context, name)
+        if message and name not in reported:
+            reported.add(name)
+            yield context.in_version("MC050", version, loc, message)
+
+
+def _primary_metric(context: RuleContext, model: Model) -> Iterator[Problem]:
+    primary = model.card.primary_metric
+    if primary is None:
+        return
+    message = _unknown_metric(context, primary)
+    if message:
+        yield context.at("MC050", model.path, ("primary_metric",), message)
+    reported = {m.name for v in model.versions for m in v.card.metrics}
+    if model.versions and primary not in reported:
+        names = ", ".join(sorted(reported)) or "none"
+        yield context.at(
+            "MC042", model.path, ("primary_metric",),
+            f"primary_metric {primary!r} is reported by no version of {model.id}; "
+            f"metrics reported: {names}",
+        )
+
+
+# ---- gates ----------------------------------------------------------------------------------
+
+
+def stage_before(card: VersionCard, when: Any) -> Stage | None:
+    """The stage a version was in just before a date (its last event dated earlier)."""
+    earlier = [event for event in card.lifecycle if event.date < when]
+    return earlier[-1].stage if earlier else None
+
+
+def incumbent(model: Model, challenger: ModelVersion, when: Any) -> ModelVersion | None:
+    """The version in production just before `when`: the one with most traffic, then newest."""
+    live = [
+        v for v in model.versions
+        if v is not challenger and stage_before(v.card, when) is Stage.PRODUCTION
+    ]
+    if not live:
+        return None
+
+    def share(v: ModelVersion) -> float:
+        earlier = [e for e in v.card.lifecycle if e.date < when]
+        return earlier[-1].traffic if earlier[-1].traffic is not None else 100.0
+
+    return max(live, key=lambda v: (share(v), version_key(v.version)))
+
+
+def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
+    gates = context.catalog.settings.policy.gates
+    if not gates:
+        return
+    for version in model.versions:
+        for index, event in entering_events(version.card, Stage.PRODUCTION):
+            if event.override:
+                continue
+            previous = incumbent(model, version, event.date)
+            if previous is None:
+                continue
+            for gate in gates:
+                name = model.card.primary_metric if gate.metric == "primary" else gate.metric
+                goal = context.goal(name) if name else None
+                if name is None or goal is None:
+                    continue  # no metric to gate on, or MC050 already says its goal is unknown
+                for message in _regressions(name, goal, gate.max_regression, version, previous):
+                    yield context.in_version("MC041", version, ("lifecycle", index, "stage"), message)
+
+
+def _regressions(
+    name: str, goal: str, allowed: float, new: ModelVersion, old: ModelVersion
+) -> Iterator[str]:
+    before = {(m.dataset, m.split): m.value for m in old.card.metrics if m.name == name and m.slice is None}
+    for metric in new.card.metrics:
+        key = (metric.dataset, metric.split)
+        if metric.name != name or metric.slice is not None or key not in before:
+            continue
+        worse = regression(goal, metric.value, before[key])
+        if worse > allowed + 1e-12:
+            where = " ".join(part for part in (metric.dataset, f"({metric.split})" if metric.split else None) if part)
+            yield (
+                f"promotion to production regresses {name}{' on ' + where if where else ''} "
+                f"from {before[key]:g} ({old.ref}, in production before) to {metric.value:g}, "
+                f"by {worse:.4g}, more than the gate's {allowed:g}; improve the model or add "
+                "`override: <justification>` to this event"
+            )

@@ -1,0 +1,194 @@
+"""Every reference resolves; lineage has no cycles (MC020 to MC025, MC034)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from ..cards import Stage
+from ..catalog import Catalog, ModelVersion
+from ..problems import Problem
+from ..semver import version_key
+from .context import RuleContext
+
+
+def check(context: RuleContext) -> Iterator[Problem]:
+    catalog = context.catalog
+    for version in catalog.versions.values():
+        yield from _lineage_references(context, version)
+        yield from _dataset_references(context, version)
+        yield from _replacements(context, version)
+    yield from _aliases(context)
+    yield from _cycles(context)
+    yield from _duplicate_dataset_versions(context)
+
+
+def _duplicate_dataset_versions(context: RuleContext) -> Iterator[Problem]:
+    for dataset in context.catalog.datasets.values():
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(dataset.card.versions):
+            if entry.version in seen:
+                yield context.at(
+                    "MC015", dataset.path, ("versions", index, "version"),
+                    f"version {entry.version!r} of dataset {dataset.id!r} is already listed "
+                    f"(versions[{seen[entry.version]}]); each version name is unique",
+                )
+            seen.setdefault(entry.version, index)
+
+
+def _close(name: str, candidates: list[str]) -> str:
+    match = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def missing_version_message(catalog: Catalog, ref: str) -> str:
+    """Why a `model@version` reference misses, with the versions that do exist."""
+    model_id, _, version = ref.partition("@")
+    if model_id not in catalog.model_ids:
+        return f"there is no model {model_id!r}{_close(model_id, sorted(catalog.model_ids))}"
+    known = sorted(
+        (r.partition("@")[2] for r in catalog.version_refs if r.partition("@")[0] == model_id),
+        key=version_key,
+    )
+    listing = ", ".join(known) if known else "none yet"
+    return f"model {model_id!r} has no version {version}; its versions are: {listing}"
+
+
+def _lineage_references(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    for index, item in enumerate(version.card.lineage):
+        if item.model is not None and item.model not in context.catalog.version_refs:
+            yield context.in_version(
+                "MC020", version, ("lineage", index, "model"),
+                f"lineage names {item.model}, which does not exist: "
+                + missing_version_message(context.catalog, item.model),
+            )
+
+
+def _dataset_references(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    card = version.card
+    places: list[tuple[tuple[str | int, ...], str]] = []
+    if card.training is not None:
+        places += [(("training", "data", i), ref) for i, ref in enumerate(card.training.data)]
+    places += [
+        (("metrics", i, "dataset"), metric.dataset)
+        for i, metric in enumerate(card.metrics)
+        if metric.dataset is not None
+    ]
+    for loc, ref in places:
+        message = _missing_dataset(context.catalog, ref)
+        if message:
+            yield context.in_version("MC021", version, loc, message)
+
+
+def _missing_dataset(catalog: Catalog, ref: str) -> str | None:
+    dataset_id, _, name = ref.partition("@")
+    if dataset_id not in catalog.dataset_ids:
+        known = sorted(catalog.dataset_ids)
+        return f"{ref} names no known dataset: there is no datasets/{dataset_id}.yaml" + _close(
+            dataset_id, known
+        )
+    dataset = catalog.datasets.get(dataset_id)
+    if dataset is None or dataset.has_version(name):
+        return None  # an unreadable dataset card is reported on its own
+    versions = ", ".join(v.version for v in dataset.card.versions)
+    return f"dataset {dataset_id!r} has no version {name!r}; its versions are: {versions}"
+
+
+def resolve_replacement(version: ModelVersion, replaced_by: str) -> str:
+    """`replaced_by` names a version of the same model (3.0.0) or another's (other@1.0.0)."""
+    return replaced_by if "@" in replaced_by else f"{version.model_id}@{replaced_by}"
+
+
+def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    catalog = context.catalog
+    for index, event in enumerate(version.card.lifecycle):
+        if event.replaced_by is None:
+            continue
+        loc = ("lifecycle", index, "replaced_by")
+        ref = resolve_replacement(version, event.replaced_by)
+        if ref not in catalog.version_refs:
+            yield context.in_version(
+                "MC025", version, loc,
+                f"replaced_by {event.replaced_by!r} does not resolve: "
+                + missing_version_message(catalog, ref),
+            )
+        elif ref == version.ref:
+            yield context.in_version(
+                "MC034", version, loc,
+                "a version cannot be replaced by itself; name the version users should move to",
+            )
+        elif (replacement := catalog.versions.get(ref)) is not None and replacement.stage in (
+            Stage.DEPRECATED, Stage.RETIRED,
+        ):
+            yield context.in_version(
+                "MC034", version, loc,
+                f"replaced_by {ref} is itself {replacement.stage.value}; point users at a "
+                "version they can still move to",
+            )
+
+
+def _aliases(context: RuleContext) -> Iterator[Problem]:
+    catalog = context.catalog
+    for model in catalog.models.values():
+        for alias, name in model.card.aliases.items():
+            loc = ("aliases", alias)
+            ref = f"{model.id}@{name}"
+            if ref not in catalog.version_refs:
+                yield context.at(
+                    "MC023", model.path, loc,
+                    f"alias {alias!r} names version {name!r}, which does not exist: "
+                    + missing_version_message(catalog, ref),
+                )
+            elif (target := catalog.versions.get(ref)) is not None and target.stage is Stage.RETIRED:
+                yield context.at(
+                    "MC023", model.path, loc,
+                    f"alias {alias!r} names version {name}, which is retired; point it at a "
+                    "live version or remove it",
+                )
+
+
+def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Every elementary cycle reachable by depth-first search, each listed once.
+
+    `edges` maps a node to the nodes it points at. A cycle is returned as the path
+    [a, b, ..., a], rotated to start at its smallest node so the result is stable.
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    cycles: dict[tuple[str, ...], list[str]] = {}
+    for start in sorted(edges):
+        if state.get(start):
+            continue
+        path: list[str] = [start]
+        stack = [iter(sorted(edges.get(start, [])))]
+        state[start] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                loop = path[path.index(nxt):]
+                first = loop.index(min(loop))
+                rotated = loop[first:] + loop[:first]
+                cycles.setdefault(tuple(rotated), [*rotated, rotated[0]])
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(edges.get(nxt, []))))
+    return [cycles[key] for key in sorted(cycles)]
+
+
+def _cycles(context: RuleContext) -> Iterator[Problem]:
+    catalog = context.catalog
+    edges: dict[str, list[str]] = {}
+    for edge in catalog.lineage:
+        if not edge.external:
+            edges.setdefault(edge.child, []).append(edge.parent)
+    for cycle in find_cycles(edges):
+        first = catalog.versions[cycle[0]]
+        index = next(i for i, item in enumerate(first.card.lineage) if item.model == cycle[1])
+        yield context.in_version(
+            "MC024", first, ("lineage", index, "model"),
+            "lineage loops: " + " -> ".join(cycle)
+            + "; a version cannot descend from itself, so remove one of these links",
+        )

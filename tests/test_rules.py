@@ -1,0 +1,153 @@
+"""One catalog per rule, breaking exactly that rule: the code, the file and the line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from modelcards.codes import RULES
+from modelcards.validate import validate_catalog
+
+from .conftest import BASE, CatalogMaker
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str
+    file: str
+    line: int
+    files: dict[str, str | None]
+    raw: dict[str, bytes] | None = None
+    fragment: str = ""  # a piece of the message the user relies on
+
+
+def edit(name: str, old: str, new: str) -> dict[str, str | None]:
+    """BASE with one card's text changed (the change must apply)."""
+    text = textwrap.dedent(BASE[name])
+    assert old in text, f"{old!r} not in {name}"
+    return {name: text.replace(old, new)}
+
+
+V1, V2, M = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/fraud/model.yaml"
+SMALL = "models/small/0.1.0.yaml"
+
+CASES = [
+    Case("MC001", M, 3, edit(M, "summary: Scores", "summary: [Scores"), fragment="syntax"),
+    Case("MC002", M, 8, edit(M, "last_reviewed: 2026-06-01", "last_reviewed: 2026-06-01\ntask: x"),
+         fragment="first defined on line 4"),
+    Case("MC003", M, 8, edit(M, "last_reviewed: 2026-06-01", "last_reviewed: 2026-06-01\nownr: x"),
+         fragment="did you mean 'owners'"),
+    Case("MC004", V1, 3, edit(V1, "summary: First model.", "summary: [a, b]"), fragment="expected text"),
+    Case("MC005", M, 1, edit(M, "task: tabular-classification\n", ""), fragment="'task'"),
+    Case("MC006", "models/Fraud_X", 1, {"models/Fraud_X/model.yaml": BASE["models/small/model.yaml"]},
+         fragment="not a valid id"),
+    Case("MC007", "models/fraud/v3.yaml", 1, {"models/fraud/v3.yaml": "version: '3.0.0'\n"},
+         fragment="SemVer"),
+    Case("MC008", V2, 1, edit(V2, 'version: "2.0.0"', 'version: "2.0.1"'), fragment="2.0.1.yaml"),
+    Case("MC009", "models/fraud/model.yml", 1, {"models/fraud/model.yml": "name: x\n"},
+         fragment="did you mean 'model.yaml'"),
+    Case("MC010", "datasets/big.yaml", 1, {}, raw={"datasets/big.yaml": b"a: " + b"x" * 1_100_000},
+         fragment="limit"),
+    Case("MC011", "datasets/deep.yaml", 1, {"datasets/deep.yaml": "a: " + "[" * 60 + "]" * 60 + "\n"},
+         fragment="nesting"),
+    Case("MC012", "datasets/laughs.yaml", 1, {"datasets/laughs.yaml": "a: &a [" + ",".join(["x"] * 50)
+         + "]\n" + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 50) + "]\n"
+                            for i in range(5))}, fragment="expands"),
+    Case("MC013", "datasets/latin.yaml", 2, {}, raw={"datasets/latin.yaml": b"name: x\nsummary: caf\xe9\n"},
+         fragment="UTF-8"),
+    Case("MC014", M, 2, edit(M, "summary: Scores", "summary: !!python/object:os.system Scores"),
+         fragment="not allowed"),
+    Case("MC015", "datasets/tx.yaml", 7, edit("datasets/tx.yaml", "date: 2026-01-02}", "date: 2026-01-02}\n  - {version: 2025-Q3}"),
+         fragment="already listed"),
+    Case("MC016", "models/ghost/model.yaml", 1, {"models/ghost/0.1.0.yaml": BASE[SMALL]},
+         fragment="no model.yaml"),
+    Case("MC020", SMALL, 5, edit(SMALL, "fraud@2.0.0", "fraud@2.5.0"),
+         fragment="its versions are: 1.0.0, 2.0.0"),
+    Case("MC021", V2, 8, edit(V2, "data: [tx@2025-Q4]", "data: [tx@2025-Q5]"),
+         fragment="its versions are: 2025-Q3, 2025-Q4"),
+    Case("MC022", SMALL, 5, edit(SMALL, "model: fraud@2.0.0", "model: fraud-2.0.0"),
+         fragment="<model>@<version>"),
+    Case("MC023", M, 6, edit(M, 'champion: "2.0.0"', 'champion: "9.0.0"'), fragment="does not exist"),
+    Case("MC024", V1, 12, {V1: textwrap.dedent(BASE[V1]).replace(
+        "lifecycle:", "lineage:\n  - {model: small@0.1.0, relation: merged}\nlifecycle:"),
+        SMALL: BASE[SMALL]}, fragment="fraud@1.0.0 -> small@0.1.0 -> fraud@2.0.0 -> fraud@1.0.0"),
+    Case("MC025", V1, 14, edit(V1, "replaced_by: 2.0.0", "replaced_by: 2.1.0"), fragment="no version 2.1.0"),
+    Case("MC030", V2, 15, edit(V2, "date: 2026-01-05, by: alice}\n  - {stage: production, date: 2026-01-20",
+                                  "date: 2026-01-10, by: alice}\n  - {stage: production, date: 2026-01-08"), fragment="before the previous"),
+    Case("MC031", V2, 14, edit(V2, "stage: staging, date: 2026-01-05", "stage: staging, date: 2026-01-01"),
+         fragment="before the version was released"),
+    Case("MC032", V1, 14, edit(V1, "stage: deprecated", "stage: development"),
+         fragment="production -> development"),
+    Case("MC033", V1, 14, edit(V1, "reason: Superseded, ", ""), fragment="reason"),
+    Case("MC034", V1, 14, edit(V1, "replaced_by: 2.0.0", "replaced_by: 1.0.0"), fragment="itself"),
+    Case("MC035", V2, 15, edit(V1, "approved_by: [carol]}\n  - {stage: deprecated", "approved_by: [carol], traffic: 50}\n  - {stage: deprecated").__or__(
+        {V1: textwrap.dedent(BASE[V1]).replace(
+            "  - {stage: deprecated, date: 2026-01-20, by: bob, reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}\n",
+            "").replace("approved_by: [carol]}", "approved_by: [carol], traffic: 50}"),
+         V2: textwrap.dedent(BASE[V2]).replace("approved_by: [carol]}", "approved_by: [carol], traffic: 40}")}),
+         fragment="adds up to 90%"),
+    Case("MC040", V2, 8, edit(V2, "data: [tx@2025-Q4]", "data: []"), fragment="training.data"),
+    Case("MC041", V2, 15, edit(V2, "value: 0.91", "value: 0.85"), fragment="from 0.9 (fraud@1.0.0"),
+    Case("MC042", M, 5, edit(M, "primary_metric: auc", "primary_metric: f1"), fragment="reported by no version"),
+    Case("MC043", "catalog.yaml", 4, edit("catalog.yaml", "artifacts.sha256,", "artifacts.sha512,"),
+         fragment="artifacts.sha512"),
+    Case("MC044", V1, 10, edit(V1, "ci: [0.89, 0.91]", "ci: [0.91, 0.95]"), fragment="lower <= 0.9 <= upper"),
+    Case("MC050", V2, 11, edit(V2, "- {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}",
+                               "- {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}\n  - {name: acuracy, value: 0.9}"),
+         fragment="did you mean 'accuracy'"),
+    Case("MC051", M, 7, edit(M, "last_reviewed: 2026-06-01", "last_reviewed: 2025-06-01"),
+         fragment="every 365 days"),
+    Case("MC052", V1, 14, edit(V1, "sunset: 2027-01-01", "sunset: 2026-10-01"), fragment="has passed"),
+    Case("MC053", V2, 5, edit(V2, ", sha256: %(SHA_B)s", "")
+         | edit("catalog.yaml", "artifacts.sha256, ", ""), fragment="no sha256"),
+]
+
+
+def test_every_rule_has_a_case() -> None:
+    assert sorted({case.code for case in CASES} | {"MC017"}) == sorted(RULES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
+def test_rule(case: Case, make_catalog: CatalogMaker) -> None:
+    root = make_catalog(case.files, raw=case.raw)
+    result = validate_catalog(root, TODAY)
+    matching = [p for p in result.problems if p.code == case.code]
+    assert matching, f"{case.code} not reported; got {result.problems}"
+    found = matching[0]
+    assert found.file == root / case.file
+    assert found.line == case.line
+    assert case.fragment in found.message
+    assert found.severity is RULES[case.code].severity
+    # The catalog breaks exactly this rule (a structural error may hide other checks).
+    assert {p.code for p in result.problems} == {case.code}
+
+
+def test_base_catalog_is_valid(make_catalog: CatalogMaker) -> None:
+    result = validate_catalog(make_catalog(), TODAY)
+    assert result.problems == []
+    assert sorted(result.catalog.versions) == ["fraud@1.0.0", "fraud@2.0.0", "small@0.1.0"]
+
+
+def test_unreadable_file(make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Permissions do not stop root (CI runs as root), so the failing read is simulated.
+    root = make_catalog()
+    card = root / "datasets" / "tx.yaml"
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == card:
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = validate_catalog(root, TODAY)
+    unreadable = [p for p in result.problems if p.file == card]
+    assert [(p.code, p.message) for p in unreadable] == [
+        ("MC017", "cannot read the file: Permission denied")
+    ]
