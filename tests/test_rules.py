@@ -110,7 +110,9 @@ CASES = [
 
 
 def test_every_rule_has_a_case() -> None:
-    assert sorted({case.code for case in CASES} | {"MC017"}) == sorted(RULES)
+    # MC017 has its own test below; history codes (MC06x) are tested in test_history.py.
+    single_catalog_rules = {code for code in RULES if code < "MC060"}
+    assert sorted({case.code for case in CASES} | {"MC017"}) == sorted(single_catalog_rules)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])

@@ -127,9 +127,15 @@ def _ignored(name: str) -> bool:
     return name.startswith(".") or name == "README.md"
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
-    with os.scandir(folder) as it:
-        return sorted((e for e in it if not _ignored(e.name)), key=lambda e: e.name)
+def _entries(folder: Path, found: _Found) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as it:
+            return sorted((e for e in it if not _ignored(e.name)), key=lambda e: e.name)
+    except OSError as error:
+        found.problems.append(
+            problem("MC017", folder, (1, 1), f"cannot read the folder: {error.strerror}")
+        )
+        return []
 
 
 def _stray(path: Path, hint: str) -> Problem:
@@ -144,7 +150,7 @@ def _escapes(entry: os.DirEntry[str], root: Path) -> bool:
 def discover(root: Path) -> _Found:
     """Sort every file under the catalog folder by kind; anything unexpected is a problem."""
     found = _Found()
-    for entry in _entries(root):
+    for entry in _entries(root, found):
         path = Path(entry.path)
         if _escapes(entry, root):
             found.problems.append(_stray(path, "it links outside the catalog folder"))
@@ -167,7 +173,7 @@ def _top_level_hint(name: str) -> str:
 
 
 def _discover_models(folder: Path, root: Path, found: _Found) -> None:
-    for entry in _entries(folder):
+    for entry in _entries(folder, found):
         path = Path(entry.path)
         if _escapes(entry, root):
             found.problems.append(_stray(path, "it links outside the catalog folder"))
@@ -181,7 +187,7 @@ def _discover_models(folder: Path, root: Path, found: _Found) -> None:
 
 def _discover_model(model_id: str, folder: Path, root: Path, found: _Found) -> None:
     has_card = False
-    for entry in _entries(folder):
+    for entry in _entries(folder, found):
         path = Path(entry.path)
         stem, suffix = os.path.splitext(entry.name)
         if _escapes(entry, root):
@@ -213,7 +219,7 @@ def _discover_model(model_id: str, folder: Path, root: Path, found: _Found) -> N
 
 
 def _discover_datasets(folder: Path, root: Path, found: _Found) -> None:
-    for entry in _entries(folder):
+    for entry in _entries(folder, found):
         path = Path(entry.path)
         stem, suffix = os.path.splitext(entry.name)
         if _escapes(entry, root):
@@ -259,13 +265,13 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     versions = dict(_load_versions(found.versions, parsed))
     model_cards = dict(_load_cards(found.models, ModelCard, parsed, MODEL_FILE))
     dataset_cards = dict(_load_cards(found.datasets, DatasetCard, parsed, None))
+    by_model: dict[str, list[ModelVersion]] = {}
+    for entry in versions.values():
+        by_model.setdefault(entry.model_id, []).append(entry)
     models = {
         model_id: Model(
             model_id, card, found.models[model_id] / MODEL_FILE,
-            tuple(sorted(
-                (v for v in versions.values() if v.model_id == model_id),
-                key=lambda v: version_key(v.version),
-            )),
+            tuple(sorted(by_model.get(model_id, []), key=lambda v: version_key(v.version))),
         )
         for model_id, card in model_cards.items()
     }

@@ -9,7 +9,8 @@ The node tree is kept so that any later problem can be located lazily.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,33 @@ MAX_NODES = 200_000
 # below this many possible levels it is safe to hand it the text without a pre-scan.
 _SAFE_COMPOSE_DEPTH = 5_000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_TAGS: dict[str, str] = {}  # plain scalar text -> resolved tag, for short texts
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, with tag resolution of plain scalars memoised.
+
+    The C composer asks Python to resolve the tag of every scalar, and a catalog repeats the
+    same keys and short values thousands of times; a plain scalar's tag depends on its text
+    alone, so the regular-expression matching is done once per distinct text.
+    """
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode and implicit[0]:
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= 64 and len(_PLAIN_TAGS) < 100_000:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node: Node | None, current_index: object) -> None:
+        pass  # no path resolvers are registered on this loader
+
+    def ascend_resolver(self) -> None:
+        pass
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -53,11 +80,23 @@ def _at(node: Node) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """A parsed YAML file: its data and the node tree that says where each part came from."""
+    """A parsed YAML file: its data, and its text to say where each part came from.
+
+    The node tree is composed again only when a position is asked for: keeping ten thousand
+    node trees alive costs more memory and garbage-collector time than parsing itself.
+    """
 
     path: Path
     data: Any
-    root: Node | None
+    text: str = field(repr=False)
+
+    @cached_property
+    def root(self) -> Node | None:
+        loader = _Loader(self.text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `loc` (or of its key, with `key=True`).
@@ -102,7 +141,10 @@ class SourceDocument:
 
 
 class _Builder:
-    """Turns a composed node tree into plain values, enforcing the safety limits."""
+    """Turns a composed node tree into plain values, enforcing the safety limits.
+
+    This replaces PyYAML's constructor (and costs no more): it is the hot path of validation.
+    """
 
     def __init__(self, loader: yaml.SafeLoader) -> None:
         self.loader = loader
@@ -111,31 +153,28 @@ class _Builder:
     def build(self, node: Node, depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            line, column = _at(node)
             raise LoadError(
-                "MC012", line, column,
+                "MC012", *_at(node),
                 f"the document expands to more than {MAX_NODES:,} values (through aliases "
                 "or sheer size); cards should be small and written out plainly",
             )
-        if depth > MAX_DEPTH:
-            line, column = _at(node)
+        kind = node.__class__
+        if kind is ScalarNode:
+            return node.value if node.tag == _STR else self._scalar(node)
+        if depth >= MAX_DEPTH:
             raise LoadError(
-                "MC011", line, column,
+                "MC011", *_at(node),
                 f"nesting deeper than {MAX_DEPTH} levels; cards are a few levels deep at most",
             )
-        if isinstance(node, ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, SequenceNode):
+        if kind is SequenceNode:
             self._expect_tag(node, _SEQ)
             return [self.build(item, depth + 1) for item in node.value]
-        if isinstance(node, MappingNode):
+        if kind is MappingNode:
             self._expect_tag(node, _MAP)
-            return self._mapping(node, depth)
+            return self._mapping(node, depth + 1)
         raise LoadError("MC001", *_at(node), "unsupported YAML node")  # pragma: no cover
 
     def _scalar(self, node: ScalarNode) -> Any:
-        if node.tag == _STR:
-            return node.value
         construct = _SCALAR_TAGS.get(node.tag)
         if construct is None:
             self._expect_tag(node, _STR)
@@ -144,27 +183,35 @@ class _Builder:
         except (ValueError, yaml.YAMLError) as error:
             raise LoadError("MC004", *_at(node), f"cannot read {node.value!r}: {error}") from None
 
+    def _key(self, key_node: Node, depth: int) -> Any:
+        if key_node.tag == _STR:
+            return key_node.value
+        key = self.build(key_node, depth)
+        if isinstance(key, (dict, list)):
+            raise LoadError("MC004", *_at(key_node), "a key must be a plain value")
+        return key
+
     def _mapping(self, node: MappingNode, depth: int) -> dict[Any, Any]:
-        seen: dict[Any, Node] = {}
-        for key_node, _ in node.value:
+        result: dict[Any, Any] = {}
+        lines: dict[Any, int] = {}
+        merged = False
+        for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
+                merged = True
                 continue
-            key = self.build(key_node, depth + 1)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise LoadError("MC004", *_at(key_node), "a key must be a plain value")
-            if key in seen:
-                line, _ = _at(seen[key])
+            key = self._key(key_node, depth)
+            if key in lines:
                 raise LoadError(
                     "MC002", *_at(key_node),
-                    f"duplicate key {key!r} (first defined on line {line}); keep one of them",
+                    f"duplicate key {key!r} (first defined on line {lines[key]}); "
+                    "keep one of them",
                 )
-            seen[key] = key_node
-        if len(seen) != len(node.value):
-            # Merge keys (<<: *defaults): let PyYAML splice them in, explicit keys winning.
+            lines[key] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, depth)
+        if merged:
+            # Merge keys (<<: *defaults): PyYAML splices them in first, so explicit keys win.
             self.loader.flatten_mapping(node)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            result[self.build(key_node, depth + 1)] = self.build(value_node, depth + 1)
+            result = {self._key(k, depth): self.build(v, depth) for k, v in node.value}
         return result
 
     @staticmethod
@@ -226,15 +273,17 @@ def parse_source(path: Path, text: str) -> tuple[SourceDocument | None, Problem 
         return None, problem(error.code, path, (error.line, error.column), error.message)
     except yaml.MarkedYAMLError as error:
         return None, _syntax_problem(path, error)
+    except yaml.reader.ReaderError as error:
+        return None, _reader_problem(path, text, error)
     except yaml.YAMLError as error:
-        return None, problem("MC001", path, (1, 1), f"invalid YAML: {error}")
+        return None, problem("MC001", path, (1, 1), "invalid YAML: " + " ".join(str(error).split()))
     except RecursionError:
         return None, problem(
             "MC011", path, (1, 1), f"nesting deeper than {MAX_DEPTH} levels; flatten the card"
         )
     finally:
         loader.dispose()
-    return SourceDocument(path, data, root), None
+    return SourceDocument(path, data, text), None
 
 
 def _possible_depth(text: str) -> int:
@@ -272,10 +321,21 @@ def _nesting_beyond_limit(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _reader_problem(path: Path, text: str, error: yaml.reader.ReaderError) -> Problem:
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    code = error.character if isinstance(error.character, int) else ord(error.character)
+    return problem(
+        "MC001", path, (line, column),
+        f"character U+{code:04X} is a control character, which YAML does not allow; remove it",
+    )
+
+
 def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    what = " ".join(part for part in (error.context, error.problem) if part)
+    what = " ".join(" ".join(part.split()) for part in (error.context, error.problem) if part)
     if "maximum nesting" in what or "depth" in what:
         return problem("MC011", path, position, f"{what}; cards are a few levels deep at most")
     return problem("MC001", path, position, f"YAML syntax error: {what}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -34,6 +35,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
 # ---- catalog.yaml itself ----------------------------------------------------------------
 
 
+@functools.cache
 def field_path_exists(path: str) -> bool:
     """Whether a policy.require path names a field of a version card."""
     if path == APPROVERS:

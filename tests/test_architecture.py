@@ -1,0 +1,19 @@
+"""The core stays independent of the CLI and the site renderer."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CORE = ["modelcards.validate", "modelcards.catalog", "modelcards.rules", "modelcards.schema"]
+OUTER = ["click", "jinja2", "markdown", "nh3", "modelcards.cli", "modelcards.site"]
+
+
+def test_core_imports_neither_cli_nor_site() -> None:
+    probe = (
+        "import sys\n"
+        + "".join(f"import {module}\n" for module in CORE)
+        + f"print(sorted(m for m in {OUTER!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

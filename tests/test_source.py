@@ -1,0 +1,138 @@
+"""The YAML loader: values, positions and the safety limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from modelcards.source import MAX_FILE_BYTES, parse_source, read_source
+
+P = Path("card.yaml")
+
+
+def load(text: str) -> object:
+    document, found = parse_source(P, text)
+    assert found is None, found
+    assert document is not None
+    return document.data
+
+
+def refusal(text: str) -> tuple[str, int, int, str]:
+    document, found = parse_source(P, text)
+    assert document is None and found is not None
+    return found.code, found.line, found.column, found.message
+
+
+def test_plain_values() -> None:
+    assert load("a: 1\nb: [x, {c: 2026-01-05}]\nd: 'quoted'\ne: null\nf: true\ng: 1.5\n") == {
+        "a": 1, "b": ["x", {"c": dt.date(2026, 1, 5)}], "d": "quoted", "e": None, "f": True,
+        "g": 1.5,
+    }
+
+
+def test_empty_document_is_none() -> None:
+    assert load("# only a comment\n") is None
+
+
+def test_merge_keys_splice_in_with_explicit_keys_winning() -> None:
+    assert load("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n")["d"] == {"x": 1, "y": 3}  # type: ignore[index]
+
+
+def test_positions_of_values_keys_and_missing_fields() -> None:
+    document, _ = parse_source(P, "a: 1\nb:\n  - x\n  - {c: 2026-01-05}\n")
+    assert document is not None
+    assert document.position(["b", 1, "c"]) == (4, 9)
+    assert document.position(["b", 1, "c"], key=True) == (4, 6)
+    assert document.position(["b", 1, "missing"]) == (4, 5)  # the mapping to add it to
+    assert document.position(["b", 7]) == (2, 1)  # the list's key
+    assert document.position(["nowhere"]) == (1, 1)
+    assert document.raw_text(["b", 0]) == "x"
+
+
+def test_duplicate_key() -> None:
+    assert refusal("a: 1\nb: 2\na: 3\n") == (
+        "MC002", 3, 1, "duplicate key 'a' (first defined on line 1); keep one of them"
+    )
+
+
+def test_duplicate_key_in_nested_mapping() -> None:
+    assert refusal("a:\n  x: 1\n  x: 2\n")[:3] == ("MC002", 3, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object:os.system [ls]\n",
+        "a: !!python/object/apply:os.system [ls]\n",
+        "a: !!binary aGVsbG8=\n",
+        "a: !custom value\n",
+        "a: !!set {x, y}\n",
+    ],
+)
+def test_tags_that_construct_objects_are_refused(text: str) -> None:
+    code, line, column, message = refusal(text)
+    assert (code, line, column) == ("MC014", 1, 4)
+    assert "not allowed in a card" in message
+
+
+def test_billion_laughs_is_refused() -> None:
+    lines = ["a: &a [" + ", ".join(["lol"] * 9) + "]"]
+    for level in range(1, 9):
+        prev, name = chr(96 + level), chr(97 + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    code, *_ = refusal("\n".join(lines) + "\n")
+    assert code == "MC012"
+
+
+def test_modest_aliases_are_fine() -> None:
+    assert load("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+@pytest.mark.parametrize("depth", [60, 5_000, 400_000])
+def test_deep_flow_nesting_is_refused_without_crashing(depth: int) -> None:
+    assert refusal("a: " + "[" * depth + "]" * depth + "\n")[0] == "MC011"
+
+
+def test_deep_block_nesting_is_refused() -> None:
+    text = "a:\n" + "".join(" " * i + "- \n" for i in range(1, 3000))
+    assert refusal(text)[0] == "MC011"
+
+
+def test_syntax_error_position() -> None:
+    code, line, column, message = refusal("a: [1, 2\nb: 3\n")
+    assert (code, line) == ("MC001", 2)
+    assert message.startswith("YAML syntax error:")
+
+
+def test_two_documents_are_refused() -> None:
+    assert refusal("a: 1\n---\nb: 2\n")[:2] == ("MC001", 2)
+
+
+def test_invalid_timestamp() -> None:
+    assert refusal("a: 2026-13-45\n")[:3] == ("MC004", 1, 4)
+
+
+def test_non_utf8_points_at_the_byte(tmp_path: Path) -> None:
+    path = tmp_path / "card.yaml"
+    path.write_bytes(b"name: x\nsummary: caf\xe9 au lait\n")
+    document, found = read_source(path)
+    assert document is None and found is not None
+    assert (found.code, found.line, found.column) == ("MC013", 2, 13)
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "card.yaml"
+    path.write_bytes("\ufeffname: café\n".encode())
+    document, found = read_source(path)
+    assert found is None and document is not None
+    assert document.data == {"name": "café"}
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "card.yaml"
+    path.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES)
+    document, found = read_source(path)
+    assert document is None and found is not None
+    assert found.code == "MC010"
