@@ -156,7 +156,10 @@ ScalarValue = Annotated[
 
 
 class Card(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Field docstrings become the schemas' descriptions, which editors show on hover.
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+    )
 
 
 # ---- shared parts ---------------------------------------------------------------------------
@@ -164,12 +167,16 @@ class Card(BaseModel):
 
 class Owner(Card):
     name: Text
+    """Team or person accountable for this card."""
     contact: str | None = None
+    """Email address, chat channel or URL to reach the owner."""
 
 
 class Link(Card):
     title: Text
+    """Text of the link."""
     url: Text
+    """Where the link points (http or https)."""
 
 
 # ---- catalog.yaml ---------------------------------------------------------------------------
@@ -179,32 +186,48 @@ class MetricInfo(Card):
     """How to read a metric: which direction is better, and how to label it."""
 
     goal: Literal["maximize", "minimize"]
+    """Which direction is better: maximize or minimize."""
     label: str | None = None
+    """Human-readable name shown on the site, e.g. ROC AUC."""
     unit: str | None = None
+    """Unit shown after values, e.g. % or ms."""
     description: str | None = None
+    """What the metric measures, in a sentence."""
 
 
 class Gate(Card):
     metric: Text = "primary"
+    """Metric name to gate on, or `primary` for the model's primary_metric."""
     max_regression: float = Field(ge=0)
+    """Largest allowed worsening (absolute) against the version in production before."""
 
 
 class Policy(Card):
     transitions: dict[StageName, list[StageName]] | None = None
+    """Stage -> allowed next stages; may only narrow the default transition graph."""
     require: dict[StageName, list[Text]] = {}
+    """Stage -> field paths a version must have once it has reached that stage."""
     review_interval_days: int | None = Field(default=None, gt=0)
+    """A model in production whose last_reviewed is older than this is flagged."""
     gates: list[Gate] = []
+    """Checks that a promotion to production does not regress a metric."""
 
 
 class CatalogSettings(Card):
     """catalog.yaml: settings and policy for the whole catalog."""
 
     title: Text = "Model catalog"
+    """Title of the catalog site."""
     description: str | None = None
+    """Markdown shown on the home page."""
     base_url: str | None = Field(default=None, pattern=r"^https?://")
+    """Public URL of the site; enables the sitemap and absolute feed links."""
     repository: str | None = Field(default=None, pattern=r"^https?://")
+    """URL of the git repository; enables "edit this card" links."""
     metrics: dict[str, MetricInfo] = {}
+    """Metric name -> how to read it; extends and overrides the built-in metrics."""
     policy: Policy = Policy()
+    """Rules every version must follow."""
 
 
 # ---- models/<model>/model.yaml -------------------------------------------------------------
@@ -212,37 +235,58 @@ class CatalogSettings(Card):
 
 class IntendedUse(Card):
     uses: list[Text] = []
+    """What the model is for."""
     users: list[Text] = []
+    """Who is expected to use it."""
     out_of_scope: list[Text] = []
+    """Uses the model must not be put to."""
 
 
 class EthicalConsideration(Card):
     name: Text
+    """The risk or concern."""
     mitigation: str | None = None
+    """What is done about it."""
 
 
 class Considerations(Card):
     limitations: list[Text] = []
+    """Known limitations."""
     ethical: list[EthicalConsideration] = []
+    """Ethical risks and their mitigations."""
     caveats: str | None = None
+    """Markdown: anything else a user must know."""
 
 
 class ModelCard(Card):
     """models/<model>/model.yaml: what stays true across a model's versions."""
 
     name: Text
+    """Display name."""
     summary: OneLine
+    """One line (at most 200 characters) saying what the model does."""
     description: str | None = None
+    """Markdown: the model in full."""
     owners: list[Owner] = Field(min_length=1)
+    """Who is accountable; at least one."""
     task: Text
+    """What the model does, ideally a Hugging Face pipeline tag such as text-classification."""
     tags: list[Text] = []
+    """Free keywords for filtering and search."""
     license: str | None = None
+    """SPDX license identifier, or proprietary."""
     primary_metric: str | None = None
+    """The metric used for charts, tables and gates; some version must report it."""
     aliases: dict[str, str] = {}
+    """Alias -> version (quoted), e.g. champion: "2.1.0"; never a retired version."""
     intended_use: IntendedUse | None = None
+    """What the model is and is not for."""
     considerations: Considerations | None = None
+    """Limitations, ethical considerations and caveats."""
     links: list[Link] = []
+    """Related documents: design docs, runbooks, papers."""
     last_reviewed: dt.date | None = None
+    """Date of the last audit of this card."""
 
 
 # ---- models/<model>/<version>.yaml ---------------------------------------------------------
@@ -250,51 +294,79 @@ class ModelCard(Card):
 
 class Artifact(Card):
     uri: Text
+    """Where the artifact is stored."""
     sha256: Sha256 | None = None
+    """SHA-256 of the artifact: 64 lowercase hex digits."""
     format: str | None = None
+    """File format, e.g. onnx, safetensors."""
     size_bytes: int | None = Field(default=None, ge=0)
+    """Size of the artifact in bytes."""
 
 
 class Framework(Card):
     name: Text
+    """Library the model is built with, e.g. xgboost, transformers."""
     version: str | None = None
+    """Version of that library (quoted)."""
 
 
 class CodeReference(Card):
     repo: Text
+    """URL of the training code repository."""
     commit: CommitHash | None = None
+    """Commit the training ran from: 7 to 40 lowercase hex digits (quoted)."""
     path: str | None = None
+    """Folder or file inside the repository, for monorepos."""
 
 
 class Environment(Card):
     python: str | None = None
+    """Python version (quoted), e.g. "3.11.7"."""
     container: str | None = None
+    """Training image, ideally pinned by digest (image@sha256:...)."""
     hardware: str | None = None
+    """What it trained on, e.g. 1x NVIDIA A100 80GB."""
     packages: dict[str, str] = {}
+    """Package -> version (quoted) of the key dependencies."""
 
 
 class Training(Card):
     code: CodeReference | None = None
+    """The code that trained this version."""
     data: list[DatasetReference] = []
+    """Dataset versions trained on, as <dataset>@<version> references."""
     hyperparameters: dict[str, ScalarValue] = {}
+    """Name -> single value (text, number or true/false)."""
     environment: Environment | None = None
+    """The software and hardware it trained in."""
     seed: int | None = None
+    """Random seed, for reproducibility."""
 
 
 class Metric(Card):
     name: Text
+    """Metric name, e.g. auc; its goal comes from catalog.yaml or the built-ins."""
     value: float
+    """The measured value."""
     dataset: DatasetReference | None = None
+    """Dataset version evaluated on, as <dataset>@<version>."""
     split: str | None = None
+    """Split of the dataset, e.g. test."""
     ci: list[float] | None = Field(default=None, min_length=2, max_length=2)
+    """Confidence interval [lower, upper], with lower <= value <= upper."""
     slice: str | None = None
+    """Subset the value is measured on, e.g. merchants-new; absent for the whole split."""
 
 
 class LineageEntry(Card):
     model: ModelReference | None = None
+    """Parent version in this catalog, as <model>@<version>."""
     external: str | None = None
+    """Parent outside the catalog, e.g. a Hugging Face repo id."""
     url: str | None = None
+    """Link to the external parent."""
     relation: RelationName
+    """How this version derives from the parent."""
 
     @model_validator(mode="after")
     def _one_source(self) -> LineageEntry:
@@ -309,42 +381,68 @@ class LineageEntry(Card):
 
 class LifecycleEvent(Card):
     stage: StageName
+    """The stage entered."""
     date: dt.date
+    """When; never before the previous event or the release."""
     by: Text
+    """Who made the change."""
     approved_by: list[Text] = []
+    """Who approved it."""
     traffic: float | None = Field(default=None, ge=0, le=100)
+    """Percent of production traffic (0 to 100), for canaries and A/B tests."""
     reason: str | None = None
+    """Why; required on deprecated events."""
     replaced_by: str | None = None
+    """On deprecation: the version users should move to (3.0.0 or other@1.0.0)."""
     sunset: dt.date | None = None
+    """On deprecation: the date the version stops being served."""
     override: str | None = None
+    """Justification for a promotion that a gate would otherwise refuse."""
 
 
 class Observation(Card):
     date: dt.date
+    """When it was observed."""
     metric: Text
+    """Metric name."""
     value: float
+    """Observed value."""
     threshold: float | None = None
+    """Alert threshold; crossing it in the metric's bad direction flags drift."""
 
 
 class Monitoring(Card):
     dashboard: str | None = None
+    """URL of the live dashboard."""
     observations: list[Observation] = []
+    """Observations in production; append-only."""
 
 
 class VersionCard(Card):
     """models/<model>/<version>.yaml: one version's record."""
 
     version: SemVer
+    """SemVer version (quoted); equals the file name without .yaml."""
     released: dt.date
+    """Date the version was cut."""
     summary: OneLine
+    """One line (at most 200 characters) saying what is new."""
     description: str | None = None
+    """Markdown: the version in full."""
     artifacts: list[Artifact] = []
+    """The files that make up the model."""
     framework: Framework | None = None
+    """The library it is built with."""
     training: Training | None = None
+    """How it was trained: code, data, hyperparameters, environment, seed."""
     metrics: list[Metric] = []
+    """Evaluation results; append-only once published."""
     lineage: list[LineageEntry] = []
+    """What this version was derived from."""
     lifecycle: list[LifecycleEvent] = Field(min_length=1)
+    """Stage changes, oldest first; the last event is the current stage. Append-only."""
     monitoring: Monitoring | None = None
+    """Production monitoring: dashboard and observations."""
 
     @property
     def stage(self) -> Stage:
@@ -357,22 +455,34 @@ class VersionCard(Card):
 
 class DatasetVersion(Card):
     version: DatasetVersionName
+    """Version name, free-form (a date, SemVer, a snapshot id); unique in the dataset."""
     date: dt.date | None = None
+    """When this version was published."""
     uri: str | None = None
+    """Where the data is stored."""
     sha256: Sha256 | None = None
+    """SHA-256 of the data (or its manifest): 64 lowercase hex digits."""
     rows: int | None = Field(default=None, ge=0)
+    """Number of rows or examples."""
     description: str | None = None
+    """What changed in this version."""
 
 
 class DatasetCard(Card):
     """datasets/<dataset>.yaml: a dataset and its versions."""
 
     name: Text
+    """Display name."""
     summary: OneLine
+    """One line (at most 200 characters) saying what the data is."""
     owners: list[Owner] = Field(min_length=1)
+    """Who is accountable; at least one."""
     license: str | None = None
+    """SPDX license identifier, or proprietary."""
     description: str | None = None
+    """Markdown: the dataset in full."""
     versions: list[DatasetVersion] = Field(min_length=1)
+    """The versions of the dataset; at least one."""
 
 
 CARD_KINDS: dict[str, type[Card]] = {
