@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import yaml
-from common import ensure_catalog, interleaved
 
+from common import ensure_catalog, interleaved
 from modelcards.source import parse_source
 from modelcards.validate import validate_catalog
 
@@ -58,8 +58,10 @@ def main() -> None:
         args.repeat,
     )
     ratio = times["validate"] / times["bare parse"]
-    print(f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets, "
-          f"{files} files")
+    print(
+        f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets, "
+        f"{files} files"
+    )
     print(f"bare parse (PyYAML C loader): {times['bare parse']:.2f} s")
     print(f"modelcards validate:          {times['validate']:.2f} s")
     print(f"ratio validate / bare parse:  {ratio:.2f}x (target <= 2.00x)")

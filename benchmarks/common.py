@@ -22,8 +22,9 @@ def ensure_catalog(models: int, versions: int, datasets: int, seed: int = 0) -> 
     folder = OUT / f"catalog-{models}x{versions}x{datasets}-s{seed}"
     done = folder / ".complete"
     if not done.exists():
-        generate(folder, models=models, versions=versions, datasets=datasets, seed=seed,
-                 overwrite=True)
+        generate(
+            folder, models=models, versions=versions, datasets=datasets, seed=seed, overwrite=True
+        )
         done.write_text("generated\n")
     return folder
 

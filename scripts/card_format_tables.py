@@ -1,7 +1,7 @@
 """Regenerate the field tables of docs/card-format.md from the card schemas.
 
-    python scripts/card_format_tables.py          # rewrite the tables in place
-    python scripts/card_format_tables.py --check  # exit 1 if they are out of date
+python scripts/card_format_tables.py          # rewrite the tables in place
+python scripts/card_format_tables.py --check  # exit 1 if they are out of date
 """
 
 from __future__ import annotations

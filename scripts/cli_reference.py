@@ -1,7 +1,7 @@
 """Regenerate the command reference in docs/cli.md from the commands' own --help.
 
-    python scripts/cli_reference.py          # rewrite the reference in place
-    python scripts/cli_reference.py --check  # exit 1 if it is out of date
+python scripts/cli_reference.py          # rewrite the reference in place
+python scripts/cli_reference.py --check  # exit 1 if it is out of date
 """
 
 from __future__ import annotations

@@ -112,7 +112,9 @@ CatalogMaker = Callable[..., Path]
 def make_catalog(tmp_path: Path) -> CatalogMaker:
     """Write BASE, with some files replaced (text), removed (None) or added, and return it."""
 
-    def make(files: dict[str, str | None] | None = None, *, raw: dict[str, bytes] | None = None) -> Path:
+    def make(
+        files: dict[str, str | None] | None = None, *, raw: dict[str, bytes] | None = None
+    ) -> Path:
         root = tmp_path / "catalog"
         for name, text in render(files or {}).items():
             path = root / name

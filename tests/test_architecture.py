@@ -15,5 +15,7 @@ def test_core_imports_neither_cli_nor_site() -> None:
         + "".join(f"import {module}\n" for module in CORE)
         + f"print(sorted(m for m in {OUTER!r} if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -58,7 +58,9 @@ def test_invalid_catalog_text(runner: CliRunner, make_catalog: CatalogMaker) -> 
 
 
 def test_warnings_pass_unless_strict(runner: CliRunner, make_catalog: CatalogMaker) -> None:
-    make_catalog(edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01"))
+    make_catalog(
+        edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")
+    )
     assert runner.invoke(cli, ["validate", "--today", "2026-11-26"]).exit_code == 0
     strict = runner.invoke(cli, ["validate", "--strict", "--today", "2026-11-26"])
     assert strict.exit_code == 1
@@ -93,7 +95,11 @@ def test_json_format(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     }
     assert [e["severity"] for e in document["errors"]] == ["error", "warning"]
     assert document["summary"] == {
-        "models": 2, "versions": 3, "datasets": 1, "errors": 1, "warnings": 1,
+        "models": 2,
+        "versions": 3,
+        "datasets": 1,
+        "errors": 1,
+        "warnings": 1,
     }
 
 
@@ -107,7 +113,9 @@ def test_github_format(runner: CliRunner, make_catalog: CatalogMaker) -> None:
         "replaced_by '2.1.0' does not resolve: model 'fraud' has no version 2.1.0; "
         "its versions are: 1.0.0, 2.0.0"
     )
-    assert lines[1].startswith("::warning file=catalog/models/fraud/model.yaml,line=7,col=16,title=MC051::")
+    assert lines[1].startswith(
+        "::warning file=catalog/models/fraud/model.yaml,line=7,col=16,title=MC051::"
+    )
 
 
 def test_github_format_is_the_default_under_actions(
@@ -119,9 +127,13 @@ def test_github_format_is_the_default_under_actions(
     assert result.output.startswith("::error file=catalog/models/fraud/1.0.0.yaml,line=14")
 
 
-def test_github_strict_reports_warnings_as_errors(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+def test_github_strict_reports_warnings_as_errors(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
     make_catalog(BROKEN)
-    result = runner.invoke(cli, ["validate", "--format", "github", "--strict", "--today", "2026-11-26"])
+    result = runner.invoke(
+        cli, ["validate", "--format", "github", "--strict", "--today", "2026-11-26"]
+    )
     assert result.output.splitlines()[1].startswith("::error file=catalog/models/fraud/model.yaml")
 
 
@@ -155,7 +167,10 @@ def test_schema_command_writes_the_committed_schemas(runner: CliRunner, tmp_path
     assert result.exit_code == 0
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == [
-        "catalog.schema.json", "dataset.schema.json", "model.schema.json", "version.schema.json",
+        "catalog.schema.json",
+        "dataset.schema.json",
+        "model.schema.json",
+        "version.schema.json",
     ]
     for name in written:
         assert (tmp_path / "out" / name).read_text() == (REPO / "schema" / name).read_text(), (

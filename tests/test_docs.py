@@ -68,6 +68,7 @@ def test_cli_reference_is_current() -> None:
 
     result = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "cli_reference.py"), "--check"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -35,7 +35,11 @@ def test_uses_every_stage_and_lineage_across_models(result: ValidationResult) ->
     assert reached == set(Stage)
     relations = {edge.relation.value for edge in catalog.lineage}
     assert {"fine-tuned", "distilled", "retrained"} <= relations
-    across = [e for e in catalog.lineage if not e.external and e.child.split("@")[0] != e.parent.split("@")[0]]
+    across = [
+        e
+        for e in catalog.lineage
+        if not e.external and e.child.split("@")[0] != e.parent.split("@")[0]
+    ]
     assert across
 
 
@@ -47,13 +51,17 @@ def test_has_retired_deprecated_canary_aliases_and_drift(result: ValidationResul
     assert len(deprecated) >= 2
     assert all(v.card.lifecycle[-1].replaced_by for v in deprecated)
     canaries = [
-        m for m in catalog.models.values()
+        m
+        for m in catalog.models.values()
         if sum(v.stage is Stage.PRODUCTION for v in m.versions) == 2
     ]
     assert canaries
     assert any(m.card.aliases for m in catalog.models.values())
     drift = [
-        o for v in catalog.versions.values() if v.card.monitoring
-        for o in v.card.monitoring.observations if o.threshold is not None
+        o
+        for v in catalog.versions.values()
+        if v.card.monitoring
+        for o in v.card.monitoring.observations
+        if o.threshold is not None
     ]
     assert drift

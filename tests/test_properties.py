@@ -28,8 +28,11 @@ FIELDS = sorted(
 )
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6),
-    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=30),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
     st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1)),
 )
 values = st.recursive(
@@ -76,7 +79,15 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
         elif action == "splice" and lines:
             line = lines[at]
             cut = draw(st.integers(0, len(line)))
-            lines[at] = line[:cut] + draw(st.sampled_from(["[", "{", ":", "- ", "'", "&a", "*a", "!!", "\t", "@", "\x00", " 2.0.0"])) + line[cut:]
+            lines[at] = (
+                line[:cut]
+                + draw(
+                    st.sampled_from(
+                        ["[", "{", ":", "- ", "'", "&a", "*a", "!!", "\t", "@", "\x00", " 2.0.0"]
+                    )
+                )
+                + line[cut:]
+            )
         elif action == "replace" and lines:
             key, sep, _ = lines[at].partition(":")
             dumped = yaml.safe_dump(draw(values), default_flow_style=True, width=10_000).strip()

@@ -57,7 +57,7 @@ def test_schemas_declare_draft_2020_12() -> None:
 
 @pytest.mark.parametrize("card", EXAMPLE_CARDS, ids=lambda p: str(p.relative_to(EXAMPLE_CATALOG)))
 def test_example_cards_pass_the_jsonschema_library(card: Path) -> None:
-    data = yaml.load(card.read_text(encoding="utf-8"), Loader=_Yaml12Loader)  # noqa: S506
+    data = yaml.load(card.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     assert errors(kind_of(card), data) == []
 
 
@@ -70,7 +70,9 @@ def test_example_cards_point_editors_at_their_schema(card: Path) -> None:
 
 
 BAD_VERSION: dict[str, Any] = {
-    "version": "1.0.0", "released": "2026-01-05", "summary": "ok",
+    "version": "1.0.0",
+    "released": "2026-01-05",
+    "summary": "ok",
     "lifecycle": [{"stage": "development", "date": "2026-01-05", "by": "alice"}],
 }
 
@@ -82,7 +84,10 @@ BAD_VERSION: dict[str, Any] = {
         ({"lifecycle": []}, "should be non-empty"),
         ({"version": "1.0"}, "does not match"),
         ({"artifacts": [{"uri": "s3://x", "sha256": "abc"}]}, "'abc' is not valid under any"),
-        ({"lifecycle": [{"stage": "prod", "date": "2026-01-05", "by": "a"}]}, "'prod' is not one of"),
+        (
+            {"lifecycle": [{"stage": "prod", "date": "2026-01-05", "by": "a"}]},
+            "'prod' is not one of",
+        ),
         ({"released": "yesterday"}, "is not a 'date'"),
         ({"summary": 3}, "3 is not of type 'string'"),
     ],
@@ -103,14 +108,16 @@ def test_check_jsonschema_cli_accepts_the_example_and_rejects_a_bad_card(tmp_pat
     versions = [c for c in EXAMPLE_CARDS if kind_of(c) == "version"]
     ok = subprocess.run(
         [tool, "--schemafile", str(SCHEMAS / "version.schema.json"), *map(str, versions)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
     bad = tmp_path / "1.0.0.yaml"
     bad.write_text(versions[0].read_text().replace("released:", "relased:"))
     failed = subprocess.run(
         [tool, "--schemafile", str(SCHEMAS / "version.schema.json"), str(bad)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert failed.returncode == 1
     assert "relased" in failed.stdout

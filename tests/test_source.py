@@ -27,7 +27,11 @@ def refusal(text: str) -> tuple[str, int, int, str]:
 
 def test_plain_values() -> None:
     assert load("a: 1\nb: [x, {c: 2026-01-05}]\nd: 'quoted'\ne: null\nf: true\ng: 1.5\n") == {
-        "a": 1, "b": ["x", {"c": dt.date(2026, 1, 5)}], "d": "quoted", "e": None, "f": True,
+        "a": 1,
+        "b": ["x", {"c": dt.date(2026, 1, 5)}],
+        "d": "quoted",
+        "e": None,
+        "f": True,
         "g": 1.5,
     }
 
@@ -53,7 +57,10 @@ def test_positions_of_values_keys_and_missing_fields() -> None:
 
 def test_duplicate_key() -> None:
     assert refusal("a: 1\nb: 2\na: 3\n") == (
-        "MC002", 3, 1, "duplicate key 'a' (first defined on line 1); keep one of them"
+        "MC002",
+        3,
+        1,
+        "duplicate key 'a' (first defined on line 1); keep one of them",
     )
 
 
@@ -101,7 +108,7 @@ def test_deep_block_nesting_is_refused() -> None:
 
 
 def test_syntax_error_position() -> None:
-    code, line, column, message = refusal("a: [1, 2\nb: 3\n")
+    code, line, _, message = refusal("a: [1, 2\nb: 3\n")
     assert (code, line) == ("MC001", 2)
     assert message.startswith("YAML syntax error:")
 

@@ -22,7 +22,5 @@ def test_workflows_pass_actionlint() -> None:
 def test_validate_workflow_runs_validate_in_github_format_on_pull_requests() -> None:
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "validate.yml").read_text())
     assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
-    commands = [
-        step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]
-    ]
+    commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
     assert any("modelcards validate" in c and "--format github" in c for c in commands)

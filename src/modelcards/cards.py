@@ -85,7 +85,8 @@ def _matching(pattern: re.Pattern[str], code: str, what: str) -> Any:
 def _checked_semver(value: str) -> str:
     if not _SEMVER.match(value):
         raise PydanticCustomError(
-            "MC004", "must be a SemVer version such as 1.2.0 or 2.0.0-rc.1, got '{value}'",
+            "MC004",
+            "must be a SemVer version such as 1.2.0 or 2.0.0-rc.1, got '{value}'",
             {"value": value},
         )
     return value
@@ -130,7 +131,9 @@ def _checked_scalar(value: Any) -> Any:
 
 Text = Annotated[str, Field(min_length=1)]
 OneLine = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\n]*$")]
-SemVer = Annotated[str, AfterValidator(_checked_semver), Field(json_schema_extra={"pattern": SEMVER_PATTERN})]
+SemVer = Annotated[
+    str, AfterValidator(_checked_semver), Field(json_schema_extra={"pattern": SEMVER_PATTERN})
+]
 Sha256 = Annotated[
     str,
     _matching(_SHA256, "MC004", "must be 64 lowercase hexadecimal digits (a SHA-256)"),
@@ -142,10 +145,14 @@ CommitHash = Annotated[
     Field(json_schema_extra={"pattern": COMMIT_PATTERN}),
 ]
 ModelReference = Annotated[
-    str, AfterValidator(_checked_model_reference), Field(json_schema_extra={"pattern": "^[^@]+@.+$"})
+    str,
+    AfterValidator(_checked_model_reference),
+    Field(json_schema_extra={"pattern": "^[^@]+@.+$"}),
 ]
 DatasetReference = Annotated[
-    str, AfterValidator(_checked_dataset_reference), Field(json_schema_extra={"pattern": "^[^@]+@.+$"})
+    str,
+    AfterValidator(_checked_dataset_reference),
+    Field(json_schema_extra={"pattern": "^[^@]+@.+$"}),
 ]
 DatasetVersionName = Annotated[str, BeforeValidator(_date_as_text), Field(min_length=1)]
 ScalarValue = Annotated[

@@ -7,8 +7,10 @@ it is built, and it keeps the parsed source of each file so problems can be loca
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from .cards import (
     is_valid_id,
 )
 from .codes import problem
-from .parse import parse_card
+from .parse import CardT, parse_card
 from .problems import Problem
 from .semver import version_key
 from .source import Loc, SourceDocument, read_source
@@ -180,7 +182,9 @@ def _discover_models(folder: Path, root: Path, found: _Found) -> None:
         elif not entry.is_dir():
             found.problems.append(_stray(path, "models/ holds one folder per model"))
         elif not is_valid_id(entry.name):
-            found.problems.append(problem("MC006", path, (1, 1), _bad_id("model folder", entry.name)))
+            found.problems.append(
+                problem("MC006", path, (1, 1), _bad_id("model folder", entry.name))
+            )
         else:
             _discover_model(entry.name, path, root, found)
 
@@ -198,11 +202,15 @@ def _discover_model(model_id: str, folder: Path, root: Path, found: _Found) -> N
             if is_semver(stem):
                 found.versions.append((model_id, stem, path))
             else:
-                found.problems.append(problem(
-                    "MC007", path, (1, 1),
-                    f"{entry.name!r}: a version file is named by its SemVer version, "
-                    "such as 1.2.0.yaml or 2.0.0-rc.1.yaml",
-                ))
+                found.problems.append(
+                    problem(
+                        "MC007",
+                        path,
+                        (1, 1),
+                        f"{entry.name!r}: a version file is named by its SemVer version, "
+                        "such as 1.2.0.yaml or 2.0.0-rc.1.yaml",
+                    )
+                )
         else:
             hint = "a model folder holds model.yaml and one <version>.yaml per version"
             if suffix in (".yml", ".json") or entry.name.lower() == "model.yml":
@@ -211,11 +219,15 @@ def _discover_model(model_id: str, folder: Path, root: Path, found: _Found) -> N
     if has_card:
         found.models[model_id] = folder
     else:
-        found.problems.append(problem(
-            "MC016", folder / MODEL_FILE, (1, 1),
-            f"model folder {model_id!r} has no model.yaml; add one (modelcards new model "
-            f"{model_id}) or remove the folder",
-        ))
+        found.problems.append(
+            problem(
+                "MC016",
+                folder / MODEL_FILE,
+                (1, 1),
+                f"model folder {model_id!r} has no model.yaml; add one (modelcards new model "
+                f"{model_id}) or remove the folder",
+            )
+        )
 
 
 def _discover_datasets(folder: Path, root: Path, found: _Found) -> None:
@@ -225,8 +237,10 @@ def _discover_datasets(folder: Path, root: Path, found: _Found) -> None:
         if _escapes(entry, root):
             found.problems.append(_stray(path, "it links outside the catalog folder"))
         elif suffix != ".yaml" or not entry.is_file():
-            hint = f"did you mean {stem + '.yaml'!r}?" if suffix in (".yml", ".json") else (
-                "datasets/ holds one <dataset>.yaml per dataset"
+            hint = (
+                f"did you mean {stem + '.yaml'!r}?"
+                if suffix in (".yml", ".json")
+                else ("datasets/ holds one <dataset>.yaml per dataset")
             )
             found.problems.append(_stray(path, hint))
         elif not is_valid_id(stem):
@@ -257,8 +271,30 @@ class _Parsed:
         return document
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a catalog is loaded.
+
+    Loading allocates millions of small objects, all kept and none in reference cycles, so
+    every automatic collection rescans a growing heap for nothing: a third of the load time
+    on a large catalog. Reference counting still frees everything else as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     """Load every card under `root` into a Catalog, with every problem found on the way."""
+    with _collector_paused():
+        return _load_catalog(root)
+
+
+def _load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     found = discover(root)
     parsed = _Parsed(problems=list(found.problems))
     settings = _load_settings(found.settings, parsed)
@@ -270,7 +306,9 @@ def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         by_model.setdefault(entry.model_id, []).append(entry)
     models = {
         model_id: Model(
-            model_id, card, found.models[model_id] / MODEL_FILE,
+            model_id,
+            card,
+            found.models[model_id] / MODEL_FILE,
             tuple(sorted(by_model.get(model_id, []), key=lambda v: version_key(v.version))),
         )
         for model_id, card in model_cards.items()
@@ -309,9 +347,11 @@ def _load_settings(path: Path | None, parsed: _Parsed) -> CatalogSettings:
 
 
 def _load_cards(
-    ids: dict[str, Path], kind: type[ModelCard] | type[DatasetCard], parsed: _Parsed,
+    ids: dict[str, Path],
+    kind: type[CardT],
+    parsed: _Parsed,
     file_name: str | None,
-) -> Iterator[tuple[str, ModelCard | DatasetCard]]:
+) -> Iterator[tuple[str, CardT]]:
     for card_id, location in ids.items():
         path = location / file_name if file_name else location
         document = parsed.read(path)
@@ -335,11 +375,15 @@ def _load_versions(
         if card is None:
             continue
         if card.version != version:
-            parsed.problems.append(problem(
-                "MC008", path, document.position(["version"]),
-                f"version {card.version!r} differs from the file name {path.name!r}; "
-                f"the file of version {card.version} is {card.version}.yaml",
-            ))
+            parsed.problems.append(
+                problem(
+                    "MC008",
+                    path,
+                    document.position(["version"]),
+                    f"version {card.version!r} differs from the file name {path.name!r}; "
+                    f"the file of version {card.version} is {card.version}.yaml",
+                )
+            )
             continue
         entry = ModelVersion(model_id, version, card, path)
         yield entry.ref, entry

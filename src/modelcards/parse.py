@@ -23,7 +23,9 @@ def parse_card(kind: type[CardT], document: SourceDocument) -> tuple[CardT | Non
     if not isinstance(document.data, dict):
         return None, [
             problem(
-                "MC004", document.path, (1, 1),
+                "MC004",
+                document.path,
+                (1, 1),
                 f"a {_kind_name(kind)} must be a mapping of fields (name: value), "
                 f"got {_describe(document.data)}",
             )
@@ -46,12 +48,16 @@ def _to_problem(kind: type[BaseModel], document: SourceDocument, detail: ErrorDe
         name = str(loc[-1])
         allowed = _field_names(kind, loc[:-1])
         return problem(
-            "MC003", document.path, document.position(loc, key=True),
+            "MC003",
+            document.path,
+            document.position(loc, key=True),
             f"unknown field {name!r}{_suggestion(name, allowed)}",
         )
     if kind_of_error == "missing":
         return problem(
-            "MC005", document.path, document.position(loc),
+            "MC005",
+            document.path,
+            document.position(loc),
             f"missing required field {loc[-1]!r}"
             + (f" in {format_loc(loc[:-1])}" if len(loc) > 1 else ""),
         )

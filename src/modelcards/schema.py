@@ -81,9 +81,12 @@ def _type_name(schema: dict[str, Any], node: dict[str, Any]) -> str:
         return "mapping"
     if kind == "string" and node.get("format") == "date":
         return "date"
-    return {"string": "text", "number": "number", "integer": "whole number", "boolean": "true/false"}.get(
-        str(kind), "value"
-    )
+    return {
+        "string": "text",
+        "number": "number",
+        "integer": "whole number",
+        "boolean": "true/false",
+    }.get(str(kind), "value")
 
 
 def _children(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -44,17 +44,18 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
         if kind is ScalarNode and implicit[0]:
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                tag = str(super().resolve(kind, value, implicit))
                 if len(value) <= 64 and len(_PLAIN_TAGS) < 100_000:
                     _PLAIN_TAGS[value] = tag
             return tag
-        return super().resolve(kind, value, implicit)
+        return str(super().resolve(kind, value, implicit))
 
     def descend_resolver(self, current_node: Node | None, current_index: object) -> None:
         pass  # no path resolvers are registered on this loader
 
     def ascend_resolver(self) -> None:
         pass
+
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -94,7 +95,8 @@ class SourceDocument:
     def root(self) -> Node | None:
         loader = _Loader(self.text)
         try:
-            return loader.get_single_node()
+            node: Node | None = loader.get_single_node()
+            return node
         finally:
             loader.dispose()
 
@@ -118,14 +120,16 @@ class SourceDocument:
                             return _at(key_node)
                         anchor, child = key_node, value_node
                         break
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    child = anchor = node.value[part]
+            elif (
+                isinstance(node, SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                child = anchor = node.value[part]
             if child is None:
                 return _at(anchor)
             node = child
         return _at(node)
-
 
     def raw_text(self, loc: Loc) -> str | None:
         """The scalar at `loc` exactly as written in the file, if there is one."""
@@ -133,7 +137,9 @@ class SourceDocument:
         for part in loc:
             if isinstance(node, MappingNode):
                 node = next((v for k, v in node.value if k.value == str(part)), None)
-            elif isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value):
+            elif (
+                isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value)
+            ):
                 node = node.value[part]
             else:
                 return None
@@ -154,22 +160,23 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise LoadError(
-                "MC012", *_at(node),
+                "MC012",
+                *_at(node),
                 f"the document expands to more than {MAX_NODES:,} values (through aliases "
                 "or sheer size); cards should be small and written out plainly",
             )
-        kind = node.__class__
-        if kind is ScalarNode:
+        if isinstance(node, ScalarNode):
             return node.value if node.tag == _STR else self._scalar(node)
         if depth >= MAX_DEPTH:
             raise LoadError(
-                "MC011", *_at(node),
+                "MC011",
+                *_at(node),
                 f"nesting deeper than {MAX_DEPTH} levels; cards are a few levels deep at most",
             )
-        if kind is SequenceNode:
+        if isinstance(node, SequenceNode):
             self._expect_tag(node, _SEQ)
             return [self.build(item, depth + 1) for item in node.value]
-        if kind is MappingNode:
+        if isinstance(node, MappingNode):
             self._expect_tag(node, _MAP)
             return self._mapping(node, depth + 1)
         raise LoadError("MC001", *_at(node), "unsupported YAML node")  # pragma: no cover
@@ -202,9 +209,9 @@ class _Builder:
             key = self._key(key_node, depth)
             if key in lines:
                 raise LoadError(
-                    "MC002", *_at(key_node),
-                    f"duplicate key {key!r} (first defined on line {lines[key]}); "
-                    "keep one of them",
+                    "MC002",
+                    *_at(key_node),
+                    f"duplicate key {key!r} (first defined on line {lines[key]}); keep one of them",
                 )
             lines[key] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, depth)
@@ -219,7 +226,8 @@ class _Builder:
         if node.tag != tag:
             shown = node.tag.replace("tag:yaml.org,2002:", "!!")
             raise LoadError(
-                "MC014", *_at(node),
+                "MC014",
+                *_at(node),
                 f"the tag {shown} is not allowed in a card; write plain YAML values",
             )
 
@@ -232,7 +240,9 @@ def _decode(path: Path, raw: bytes) -> tuple[str | None, Problem | None]:
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         return None, problem(
-            "MC013", path, (line, column),
+            "MC013",
+            path,
+            (line, column),
             f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8",
         )
     return text.removeprefix("\ufeff"), None
@@ -244,7 +254,9 @@ def read_source(path: Path) -> tuple[SourceDocument | None, Problem | None]:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return None, problem(
-                "MC010", path, (1, 1),
+                "MC010",
+                path,
+                (1, 1),
                 f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a card; "
                 "move long text to a linked document",
             )
@@ -262,7 +274,9 @@ def parse_source(path: Path, text: str) -> tuple[SourceDocument | None, Problem 
     deep = _nesting_beyond_limit(text)
     if deep is not None:
         return None, problem(
-            "MC011", path, deep,
+            "MC011",
+            path,
+            deep,
             f"nesting deeper than {MAX_DEPTH} levels; cards are a few levels deep at most",
         )
     loader = _Loader(text)
@@ -309,7 +323,8 @@ def _nesting_beyond_limit(text: str) -> tuple[int, int] | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1, event.start_mark.column + 1
+                    mark = event.start_mark
+                    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             elif isinstance(event, yaml.StreamEndEvent):
@@ -327,7 +342,9 @@ def _reader_problem(path: Path, text: str, error: yaml.reader.ReaderError) -> Pr
     column = error.position - (before.rfind("\n") + 1) + 1
     code = error.character if isinstance(error.character, int) else ord(error.character)
     return problem(
-        "MC001", path, (line, column),
+        "MC001",
+        path,
+        (line, column),
         f"character U+{code:04X} is a control character, which YAML does not allow; remove it",
     )
 

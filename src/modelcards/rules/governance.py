@@ -21,21 +21,27 @@ def check(context: RuleContext) -> Iterator[Problem]:
             for index, event in enumerate(card.lifecycle):
                 if event.sunset is not None and event.sunset < context.today:
                     yield context.in_version(
-                        "MC052", version, ("lifecycle", index, "sunset"),
+                        "MC052",
+                        version,
+                        ("lifecycle", index, "sunset"),
                         f"sunset date {event.sunset} has passed but {version.ref} is "
                         f"{card.stage.value}, not retired; retire it or move the sunset",
                     )
         if card.stage is Stage.PRODUCTION:
             if not card.artifacts:
                 yield context.in_version(
-                    "MC053", version, ("version",),
+                    "MC053",
+                    version,
+                    ("version",),
                     f"{version.ref} is in production but lists no artifacts; deploy jobs "
                     "cannot tell what to ship",
                 )
             for index, artifact in enumerate(card.artifacts):
                 if artifact.sha256 is None:
                     yield context.in_version(
-                        "MC053", version, ("artifacts", index),
+                        "MC053",
+                        version,
+                        ("artifacts", index),
                         f"production artifact {artifact.uri} has no sha256, so nobody can "
                         "check the file deployed is the one reviewed",
                     )
@@ -53,7 +59,9 @@ def _overdue_reviews(context: RuleContext) -> Iterator[Problem]:
         if due is None or due < context.today:
             when = f"last reviewed {reviewed}" if reviewed else "never reviewed"
             yield context.at(
-                "MC051", model.path, ("last_reviewed",),
+                "MC051",
+                model.path,
+                ("last_reviewed",),
                 f"{model.id} is in production and was {when}; the policy asks for a review "
                 f"every {interval} days: review the card and update last_reviewed",
             )

@@ -25,15 +25,20 @@ def _dates(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
         loc = ("lifecycle", index, "date")
         if event.date < card.released:
             yield context.in_version(
-                "MC031", version, loc,
+                "MC031",
+                version,
+                loc,
                 f"{event.stage.value} event dated {event.date} is before the version was "
                 f"released on {card.released}",
             )
         if index and event.date < card.lifecycle[index - 1].date:
             yield context.in_version(
-                "MC030", version, loc,
-                f"date {event.date} is before the previous event's {card.lifecycle[index - 1].date};"
-                " the lifecycle is a log in the order things happened: add new events at the end",
+                "MC030",
+                version,
+                loc,
+                f"date {event.date} is before the previous event's "
+                f"{card.lifecycle[index - 1].date}; the lifecycle is a log in the order things "
+                "happened: add new events at the end",
             )
 
 
@@ -46,7 +51,9 @@ def _transitions(context: RuleContext, version: ModelVersion) -> Iterator[Proble
     events = version.card.lifecycle
     if events[0].stage is Stage.RETIRED:
         yield context.in_version(
-            "MC032", version, ("lifecycle", 0, "stage"),
+            "MC032",
+            version,
+            ("lifecycle", 0, "stage"),
             "a version cannot start out retired; its first event is any other stage",
         )
     for index in range(1, len(events)):
@@ -54,7 +61,9 @@ def _transitions(context: RuleContext, version: ModelVersion) -> Iterator[Proble
         allowed = context.transitions[before]
         if after not in allowed:
             yield context.in_version(
-                "MC032", version, ("lifecycle", index, "stage"),
+                "MC032",
+                version,
+                ("lifecycle", index, "stage"),
                 f"{before.value} -> {after.value} is not an allowed transition; from "
                 f"{before.value} a version may go to: {_names(allowed)}",
             )
@@ -64,7 +73,9 @@ def _deprecations(context: RuleContext, version: ModelVersion) -> Iterator[Probl
     for index, event in enumerate(version.card.lifecycle):
         if event.stage is Stage.DEPRECATED and not (event.reason or "").strip():
             yield context.in_version(
-                "MC033", version, ("lifecycle", index),
+                "MC033",
+                version,
+                ("lifecycle", index),
                 "a deprecated event needs a `reason` telling users why to move away",
             )
 
@@ -76,7 +87,9 @@ def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:
     for version in live:
         if version.card.lifecycle[-1].traffic is None:
             yield context.in_version(
-                "MC035", version, ("lifecycle", len(version.card.lifecycle) - 1),
+                "MC035",
+                version,
+                ("lifecycle", len(version.card.lifecycle) - 1),
                 f"{len(live)} versions of {model.id} are in production, so each production "
                 "event states its `traffic` (percent), summing to 100",
             )
@@ -88,6 +101,8 @@ def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:
         split = ", ".join(f"{v.version} ({v.card.lifecycle[-1].traffic:g}%)" for v in live)
         newest = live[-1]
         yield context.in_version(
-            "MC035", newest, ("lifecycle", len(newest.card.lifecycle) - 1, "traffic"),
+            "MC035",
+            newest,
+            ("lifecycle", len(newest.card.lifecycle) - 1, "traffic"),
             f"production traffic of {model.id} adds up to {total:g}%, not 100%: {split}",
         )

@@ -1,4 +1,4 @@
-"""catalog.yaml policy and metrics: required fields, gates, primary metric (MC040 to MC044, MC050)."""
+"""catalog.yaml policy and metrics: required fields, gates, primary metric (MC040-MC044, MC050)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,9 @@ def _policy_settings(context: RuleContext) -> Iterator[Problem]:
         for index, target in enumerate(targets):
             if target not in DEFAULT_TRANSITIONS[stage]:
                 yield context.at(
-                    "MC043", path, ("policy", "transitions", stage.value, index),
+                    "MC043",
+                    path,
+                    ("policy", "transitions", stage.value, index),
                     f"policy.transitions may only narrow the default graph, and "
                     f"{stage.value} -> {target.value} is not in it",
                 )
@@ -70,7 +72,9 @@ def _policy_settings(context: RuleContext) -> Iterator[Problem]:
         for index, field in enumerate(paths):
             if not field_path_exists(field):
                 yield context.at(
-                    "MC043", path, ("policy", "require", stage.value, index),
+                    "MC043",
+                    path,
+                    ("policy", "require", stage.value, index),
                     f"policy.require names {field!r}, which is not a field of a version card "
                     "(use a dotted path such as artifacts.sha256, or approved_by)",
                 )
@@ -79,7 +83,9 @@ def _policy_settings(context: RuleContext) -> Iterator[Problem]:
 # ---- required fields ----------------------------------------------------------------------
 
 
-def _missing(value: Any, parts: list[str], loc: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+def _missing(
+    value: Any, parts: list[str], loc: tuple[str | int, ...]
+) -> tuple[str | int, ...] | None:
     """The location of the first missing part of a field path, or None if all is there."""
     if isinstance(value, list):
         if not value:
@@ -102,7 +108,8 @@ def entering_events(card: VersionCard, stage: Stage) -> list[tuple[int, Lifecycl
     """The events by which the version entered `stage` (not repeats while already in it)."""
     events = card.lifecycle
     return [
-        (i, e) for i, e in enumerate(events)
+        (i, e)
+        for i, e in enumerate(events)
         if e.stage is stage and (i == 0 or events[i - 1].stage is not stage)
     ]
 
@@ -118,7 +125,9 @@ def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Pr
                 for index, event in entering_events(version.card, stage):
                     if not event.approved_by:
                         yield context.in_version(
-                            "MC040", version, ("lifecycle", index),
+                            "MC040",
+                            version,
+                            ("lifecycle", index),
                             f"policy requires an approver to reach {stage.value}: add "
                             "`approved_by: [name]` to this event",
                         )
@@ -129,9 +138,12 @@ def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Pr
             if missing is not None:
                 where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in missing)
                 yield context.in_version(
-                    "MC040", version, missing,
+                    "MC040",
+                    version,
+                    missing,
                     f"a version that has reached {stage.value} must have {field} "
-                    f"(catalog.yaml policy.require); {where.lstrip('.') or 'it'} is missing or empty",
+                    f"(catalog.yaml policy.require); {where.lstrip('.') or 'it'} is missing "
+                    "or empty",
                 )
 
 
@@ -142,7 +154,9 @@ def _intervals(context: RuleContext, version: ModelVersion) -> Iterator[Problem]
     for index, metric in enumerate(version.card.metrics):
         if metric.ci is not None and not metric.ci[0] <= metric.value <= metric.ci[1]:
             yield context.in_version(
-                "MC044", version, ("metrics", index, "ci"),
+                "MC044",
+                version,
+                ("metrics", index, "ci"),
                 f"confidence interval [{metric.ci[0]:g}, {metric.ci[1]:g}] of {metric.name} "
                 f"must be [lower, upper] with lower <= {metric.value:g} <= upper",
             )
@@ -187,7 +201,9 @@ def _primary_metric(context: RuleContext, model: Model) -> Iterator[Problem]:
     if model.versions and primary not in reported:
         names = ", ".join(sorted(reported)) or "none"
         yield context.at(
-            "MC042", model.path, ("primary_metric",),
+            "MC042",
+            model.path,
+            ("primary_metric",),
             f"primary_metric {primary!r} is reported by no version of {model.id}; "
             f"metrics reported: {names}",
         )
@@ -205,7 +221,8 @@ def stage_before(card: VersionCard, when: Any) -> Stage | None:
 def incumbent(model: Model, challenger: ModelVersion, when: Any) -> ModelVersion | None:
     """The version in production just before `when`: the one with most traffic, then newest."""
     live = [
-        v for v in model.versions
+        v
+        for v in model.versions
         if v is not challenger and stage_before(v.card, when) is Stage.PRODUCTION
     ]
     if not live:
@@ -235,20 +252,30 @@ def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
                 if name is None or goal is None:
                     continue  # no metric to gate on, or MC050 already says its goal is unknown
                 for message in _regressions(name, goal, gate.max_regression, version, previous):
-                    yield context.in_version("MC041", version, ("lifecycle", index, "stage"), message)
+                    yield context.in_version(
+                        "MC041", version, ("lifecycle", index, "stage"), message
+                    )
 
 
 def _regressions(
     name: str, goal: str, allowed: float, new: ModelVersion, old: ModelVersion
 ) -> Iterator[str]:
-    before = {(m.dataset, m.split): m.value for m in old.card.metrics if m.name == name and m.slice is None}
+    before = {
+        (m.dataset, m.split): m.value
+        for m in old.card.metrics
+        if m.name == name and m.slice is None
+    }
     for metric in new.card.metrics:
         key = (metric.dataset, metric.split)
         if metric.name != name or metric.slice is not None or key not in before:
             continue
         worse = regression(goal, metric.value, before[key])
         if worse > allowed + 1e-12:
-            where = " ".join(part for part in (metric.dataset, f"({metric.split})" if metric.split else None) if part)
+            where = " ".join(
+                part
+                for part in (metric.dataset, f"({metric.split})" if metric.split else None)
+                if part
+            )
             yield (
                 f"promotion to production regresses {name}{' on ' + where if where else ''} "
                 f"from {before[key]:g} ({old.ref}, in production before) to {metric.value:g}, "

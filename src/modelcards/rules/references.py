@@ -29,7 +29,9 @@ def _duplicate_dataset_versions(context: RuleContext) -> Iterator[Problem]:
         for index, entry in enumerate(dataset.card.versions):
             if entry.version in seen:
                 yield context.at(
-                    "MC015", dataset.path, ("versions", index, "version"),
+                    "MC015",
+                    dataset.path,
+                    ("versions", index, "version"),
                     f"version {entry.version!r} of dataset {dataset.id!r} is already listed "
                     f"(versions[{seen[entry.version]}]); each version name is unique",
                 )
@@ -58,7 +60,9 @@ def _lineage_references(context: RuleContext, version: ModelVersion) -> Iterator
     for index, item in enumerate(version.card.lineage):
         if item.model is not None and item.model not in context.catalog.version_refs:
             yield context.in_version(
-                "MC020", version, ("lineage", index, "model"),
+                "MC020",
+                version,
+                ("lineage", index, "model"),
                 f"lineage names {item.model}, which does not exist: "
                 + missing_version_message(context.catalog, item.model),
             )
@@ -108,20 +112,27 @@ def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Probl
         ref = resolve_replacement(version, event.replaced_by)
         if ref not in catalog.version_refs:
             yield context.in_version(
-                "MC025", version, loc,
+                "MC025",
+                version,
+                loc,
                 f"replaced_by {event.replaced_by!r} does not resolve: "
                 + missing_version_message(catalog, ref),
             )
         elif ref == version.ref:
             yield context.in_version(
-                "MC034", version, loc,
+                "MC034",
+                version,
+                loc,
                 "a version cannot be replaced by itself; name the version users should move to",
             )
         elif (replacement := catalog.versions.get(ref)) is not None and replacement.stage in (
-            Stage.DEPRECATED, Stage.RETIRED,
+            Stage.DEPRECATED,
+            Stage.RETIRED,
         ):
             yield context.in_version(
-                "MC034", version, loc,
+                "MC034",
+                version,
+                loc,
                 f"replaced_by {ref} is itself {replacement.stage.value}; point users at a "
                 "version they can still move to",
             )
@@ -135,13 +146,19 @@ def _aliases(context: RuleContext) -> Iterator[Problem]:
             ref = f"{model.id}@{name}"
             if ref not in catalog.version_refs:
                 yield context.at(
-                    "MC023", model.path, loc,
+                    "MC023",
+                    model.path,
+                    loc,
                     f"alias {alias!r} names version {name!r}, which does not exist: "
                     + missing_version_message(catalog, ref),
                 )
-            elif (target := catalog.versions.get(ref)) is not None and target.stage is Stage.RETIRED:
+            elif (
+                target := catalog.versions.get(ref)
+            ) is not None and target.stage is Stage.RETIRED:
                 yield context.at(
-                    "MC023", model.path, loc,
+                    "MC023",
+                    model.path,
+                    loc,
                     f"alias {alias!r} names version {name}, which is retired; point it at a "
                     "live version or remove it",
                 )
@@ -167,7 +184,7 @@ def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(nxt) == 1:
-                loop = path[path.index(nxt):]
+                loop = path[path.index(nxt) :]
                 first = loop.index(min(loop))
                 rotated = loop[first:] + loop[:first]
                 cycles.setdefault(tuple(rotated), [*rotated, rotated[0]])
@@ -188,7 +205,10 @@ def _cycles(context: RuleContext) -> Iterator[Problem]:
         first = catalog.versions[cycle[0]]
         index = next(i for i, item in enumerate(first.card.lineage) if item.model == cycle[1])
         yield context.in_version(
-            "MC024", first, ("lineage", index, "model"),
-            "lineage loops: " + " -> ".join(cycle)
+            "MC024",
+            first,
+            ("lineage", index, "model"),
+            "lineage loops: "
+            + " -> ".join(cycle)
             + "; a version cannot descend from itself, so remove one of these links",
         )
