@@ -4,16 +4,30 @@ result to an exit code (0 success, 1 invalid catalog or failed check, 2 usage or
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .reporters import REPORTERS
+from .cards import Stage
+from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_atomically
+from .edit import deprecate as deprecate_version
+from .edit import promote as promote_version
+from .edit import retire as retire_version
+from .edit_scaffold import NewModel, NewVersion, new_model, new_version
+from .export import FORMATS, UnknownVersion, export_text
+from .history import GitError, validate_against_base
+from .importers import DEFAULT_BY, ImportFailure, ImportRequest, plan_hf_import, write_plan
+from .lookup import FIELDS, NoMatch, as_record, field_lines, resolve, text_lines
+from .problems import Problem
+from .reporters import REPORTERS, display_path
 from .schema import write_schemas
-from .validate import validate_catalog
+from .summary import render_summary, write_summary
+from .validate import resolve_today, validate_catalog
 
 DEFAULT_CATALOG = Path("catalog")
 
@@ -53,15 +67,44 @@ def _default_format() -> str:
     help="The date reviews and sunsets are judged against "
     "[default: SOURCE_DATE_EPOCH, else the clock].",
 )
+@click.option(
+    "--base", metavar="REF", default=None,
+    help="Also check the change against this git ref (branch, tag or commit): published "
+    "versions are never deleted or rewritten.",
+)
+@click.option(
+    "--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write a Markdown summary of the change for reviewers to this file "
+    "[default with --base: $GITHUB_STEP_SUMMARY when it is set].",
+)
 def validate(
-    catalog: Path, output_format: str | None, strict: bool, today: dt.datetime | None
+    catalog: Path, output_format: str | None, strict: bool, today: dt.datetime | None,
+    base: str | None, summary_file: Path | None,
 ) -> None:
     """Check every card in CATALOG (default ./catalog) and every reference between cards.
 
     Exits 0 when the catalog is valid, 1 when it is not, 2 on usage errors.
     """
-    result = validate_catalog(catalog, today.date() if today else None)
+    day = today.date() if today else None
+    history = None
+    if base is None:
+        result = validate_catalog(catalog, day)
+    else:
+        try:
+            result, history = validate_against_base(catalog, base, day)
+        except GitError as error:
+            raise PathError(f"--base {base}: {error}") from None
     REPORTERS[output_format or _default_format()](result, sys.stdout, strict)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file is None and base is not None and step_summary:
+        summary_file = Path(step_summary)
+    if summary_file is not None:
+        try:
+            write_summary(summary_file, render_summary(result, history, strict=strict))
+        except OSError as error:
+            raise PathError(
+                f"cannot write the summary to {summary_file}: {error.strerror}"
+            ) from None
     sys.exit(0 if result.passes(strict=strict) else 1)
 
 
@@ -78,6 +121,346 @@ def schema(output: Path) -> None:
         raise PathError(f"cannot write schemas into {output}: {error.strerror}") from None
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _write_text(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, output)
+    except OSError as error:
+        raise PathError(f"cannot write {output}: {error.strerror}") from None
+    click.echo(f"wrote {output}")
+
+
+@cli.command()
+@click.argument("target", required=False, metavar="[MODEL@VERSION]")
+@click.argument("catalog", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "export_format", type=click.Choice(FORMATS), required=True,
+              help="hf: a Hugging Face README.md; cyclonedx: a CycloneDX 1.6 JSON ML-BOM.")
+@click.option("--all", "all_versions", is_flag=True,
+              help="One BOM of every version in the catalog (cyclonedx only); "
+              "takes no MODEL@VERSION.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write [default: standard output].")
+def export(
+    target: str | None, catalog: Path | None, export_format: str, all_versions: bool,
+    output: Path | None,
+) -> None:
+    """Export MODEL@VERSION of CATALOG (default ./catalog) for the Hub or supply-chain tools."""
+    if all_versions:
+        if catalog is not None:
+            raise click.UsageError("--all exports every version: give only CATALOG")
+        target, catalog = None, Path(target) if target else None
+    elif target is None:
+        raise click.UsageError("missing MODEL@VERSION (or --all for the whole catalog)")
+    root = catalog or DEFAULT_CATALOG
+    if not root.is_dir():
+        raise PathError(f"catalog folder {root} does not exist")
+    result = validate_catalog(root)
+    if result.errors:
+        raise click.ClickException(
+            f"{root} is invalid ({len(result.errors)} errors); run: modelcards validate {root}"
+        )
+    try:
+        text = export_text(result.catalog, target, export_format)
+    except UnknownVersion as error:
+        raise click.ClickException(str(error)) from None
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    _write_text(text, output)
+
+
+@cli.command("import")
+@click.argument("source", type=click.Choice(["hf"]))
+@click.argument("readme", type=click.Path(dir_okay=False, path_type=Path))
+@catalog_argument
+@click.option("--model", "model_id", required=True, help="Id of the model in the catalog.")
+@click.option("--version", default=None,
+              help="Version to create [default: the exported card's version, else 1.0.0].")
+@click.option("--owner", default=None, help="Owner of a new model [default: 'unassigned'].")
+@click.option("--by", default=DEFAULT_BY, show_default=True,
+              help="Who the first lifecycle event names (cards not exported by modelcards).")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Release date of an imported version "
+              "[default: SOURCE_DATE_EPOCH, else the clock].")
+def import_(
+    source: str, readme: Path, catalog: Path, model_id: str, version: str | None,
+    owner: str | None, by: str, today: dt.datetime | None,
+) -> None:
+    """Import a Hugging Face README.md into CATALOG as a model card and a version card.
+
+    Fields that cannot be mapped are listed as warnings; nothing is written unless the new
+    cards validate with the rest of the catalog (exit 1 otherwise).
+    """
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
+        raise PathError(f"cannot read {readme}: {reason}") from None
+    day = resolve_today(today.date() if today else None)
+    request = ImportRequest(catalog, readme, model_id, version, owner, by, day)
+    try:
+        plan = plan_hf_import(request, text)
+    except ImportFailure as error:
+        raise click.ClickException(str(error)) from None
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}")
+    if plan.errors:
+        for p in plan.errors:
+            click.echo(f"{display_path(p.file)}:{p.line}:{p.column}: error {p.code} {p.message}")
+        raise click.ClickException("the imported cards would not validate; nothing was written")
+    for path in write_plan(plan):
+        click.echo(f"wrote {display_path(path)}")
+
+
+# ---- editing the cards: new, promote, deprecate, retire ------------------------------------
+
+_date_option = click.option(
+    "--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Date of the event [default: today, from SOURCE_DATE_EPOCH or the clock].",
+)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        click.echo(
+            f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}",
+            err=True,
+        )
+
+
+def _apply(catalog: Path, make: Callable[[], list[FileEdit]], *, check: bool = True) -> None:
+    """Build the edits, check them against the whole catalog, write them, say what changed."""
+    try:
+        edits = make()
+        if check:
+            apply_edits(catalog, edits)
+        else:
+            for edit in edits:
+                write_atomically(edit.path, edit.text)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    except EditError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        _print_problems(error.problems)
+        sys.exit(1)
+    except OSError as error:
+        raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
+    for edit in edits:
+        click.echo(f"wrote {display_path(edit.path)}: {edit.description}")
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold a card: fields that must be filled in are left empty and marked TODO."""
+
+
+@new.command("model")
+@click.argument("model_id", metavar="ID")
+@catalog_argument
+@click.option("--owner", "owners", multiple=True, help="Owning team or person (repeatable).")
+@click.option("--task", default=None, help="Task, e.g. tabular-classification.")
+@click.option("--name", default=None, help="Display name [default: from the id].")
+@click.option("--summary", default=None, help="One line: what the model does.")
+def new_model_command(
+    model_id: str, catalog: Path, owners: tuple[str, ...], task: str | None, name: str | None,
+    summary: str | None,
+) -> None:
+    """Create models/ID/model.yaml in CATALOG (default ./catalog)."""
+    request = NewModel(model_id, owners, task, name, summary)
+    _apply(catalog, lambda: [new_model(catalog, request)], check=False)
+
+
+@new.command("version")
+@click.argument("model_id", metavar="MODEL")
+@click.argument("version")
+@catalog_argument
+@click.option("--from", "previous", metavar="VERSION", default=None,
+              help="Carry the framework and training setup over from this version.")
+@click.option("--by", default=None, help="Who starts the version (its development event).")
+@_date_option
+def new_version_command(
+    model_id: str, version: str, catalog: Path, previous: str | None, by: str | None,
+    when: dt.datetime | None,
+) -> None:
+    """Create models/MODEL/VERSION.yaml in CATALOG (default ./catalog)."""
+    request = NewVersion(model_id, version, previous, by, when.date() if when else None)
+    _apply(catalog, lambda: [new_version(catalog, request)], check=False)
+
+
+@cli.command()
+@click.argument("target", metavar="MODEL@VERSION")
+@click.argument("stage", metavar="STAGE", type=click.Choice([s.value for s in Stage]))
+@catalog_argument
+@click.option("--by", required=True, help="Who made the change.")
+@click.option("--approved-by", "approved_by", multiple=True, help="Approver (repeatable).")
+@click.option("--traffic", type=click.FloatRange(0, 100), default=None,
+              help="Percent of production traffic (a canary or staged rollout).")
+@click.option("--reason", default=None, help="Why.")
+@click.option("--override", default=None,
+              help="Justification for promoting despite a failed gate.")
+@_date_option
+def promote(
+    target: str, stage: str, catalog: Path, by: str, approved_by: tuple[str, ...],
+    traffic: float | None, reason: str | None, override: str | None, when: dt.datetime | None,
+) -> None:
+    """Append a STAGE event to MODEL@VERSION, keeping the file's comments and layout.
+
+    A promotion to production archives the version(s) it replaces, or with --traffic below
+    100 moves the one version in production to the rest of the traffic. Nothing is written
+    if the catalog would not validate afterwards (exit 1).
+    """
+    request = Promotion(
+        target, Stage(stage), by, approved_by, traffic, reason, override,
+        when.date() if when else None,
+    )
+    _apply(catalog, lambda: promote_version(catalog, request))
+
+
+@cli.command()
+@click.argument("target", metavar="MODEL@VERSION")
+@catalog_argument
+@click.option("--by", required=True, help="Who deprecates it.")
+@click.option("--reason", required=True, help="Why users should move away.")
+@click.option("--replaced-by", "replaced_by", default=None,
+              help="The version to move to (VERSION of the same model, or MODEL@VERSION).")
+@click.option("--sunset", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date it will be retired.")
+@_date_option
+def deprecate(
+    target: str, catalog: Path, by: str, reason: str, replaced_by: str | None,
+    sunset: dt.datetime | None, when: dt.datetime | None,
+) -> None:
+    """Append a deprecated event to MODEL@VERSION (nothing is written if it would not validate)."""
+    _apply(catalog, lambda: deprecate_version(
+        catalog, target, by, reason, replaced_by=replaced_by,
+        sunset=sunset.date() if sunset else None, date=when.date() if when else None,
+    ))
+
+
+@cli.command()
+@click.argument("target", metavar="MODEL@VERSION")
+@catalog_argument
+@click.option("--by", required=True, help="Who retires it.")
+@click.option("--reason", default=None, help="Why.")
+@_date_option
+def retire(
+    target: str, catalog: Path, by: str, reason: str | None, when: dt.datetime | None
+) -> None:
+    """Append a retired event to MODEL@VERSION: final, the version may no longer be used."""
+    _apply(catalog, lambda: retire_version(
+        catalog, target, by, reason=reason, date=when.date() if when else None
+    ))
+
+
+# ---- deploy lookups ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("spec", metavar="MODEL[@VERSION|@STAGE|@ALIAS]")
+@catalog_argument
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--field", type=click.Choice(FIELDS), default=None,
+              help="Print only this field, one line per version (per artifact for uri, sha256).")
+def get(spec: str, catalog: Path, as_json: bool, field: str | None) -> None:
+    """Resolve what to deploy: version(s), stage, traffic, artifact uri and sha256.
+
+    A bare MODEL means its production version(s). Refuses (exit 1) to answer from a catalog
+    with errors.
+    """
+    result = validate_catalog(catalog)
+    if result.errors:
+        _print_problems(result.errors)
+        click.echo("Error: the catalog has errors; fix them before deploying from it", err=True)
+        sys.exit(1)
+    try:
+        record = as_record(result.catalog, resolve(result.catalog, spec))
+    except NoMatch as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    if field is not None:
+        lines = field_lines(record, field)
+    elif as_json:
+        lines = [json.dumps(record, indent=2)]
+    else:
+        lines = text_lines(record)
+    click.echo("\n".join(lines))
+
+
+_output_option = click.option(
+    "-o", "--output", type=click.Path(file_okay=True, path_type=Path), default=Path("site"),
+    show_default=True, help="Folder to write the site into (replaced as a whole).",
+)
+_theme_option = click.option(
+    "--theme", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Folder of templates that override the default theme "
+    "[default: theme/ next to the catalog folder, when it exists].",
+)
+_today_option = click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="The date the governance page judges reviews and sunsets against "
+    "[default: SOURCE_DATE_EPOCH, else the clock].",
+)
+
+
+@cli.command()
+@catalog_argument
+@_output_option
+@_theme_option
+@_today_option
+def build(catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None) -> None:
+    """Validate CATALOG (default ./catalog) and render the static site into OUTPUT.
+
+    An invalid catalog builds nothing (exit 1) and leaves an earlier site untouched.
+    """
+    from .site.build import BuildFailed, SiteConfig, UnsafeOutput, build_site  # Jinja2 on demand
+
+    config = SiteConfig(catalog, output, theme, today.date() if today else None)
+    try:
+        report = build_site(config)
+    except UnsafeOutput as error:
+        raise PathError(str(error)) from None
+    except BuildFailed as error:
+        click.echo(f"error: {error}; {output} is unchanged", err=True)
+        sys.exit(1)
+    except OSError as error:
+        raise PathError(f"cannot write the site into {output}: {error.strerror}") from None
+    REPORTERS["text"](report.validation, sys.stdout, False)
+    if report.files is None:
+        click.echo(f"nothing built; {output} is unchanged")
+        sys.exit(1)
+    click.echo(f"built {len(report.files)} files into {output}")
+
+
+@cli.command()
+@catalog_argument
+@_output_option
+@_theme_option
+@_today_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def serve(
+    catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None, port: int
+) -> None:
+    """Build the site, serve it on 127.0.0.1 and rebuild when a card or template changes.
+
+    An edit that breaks validation prints the errors and keeps the last good site served.
+    """
+    from .site.build import SiteConfig, UnsafeOutput, check_output
+    from .site.serve import serve as serve_site
+
+    config = SiteConfig(catalog, output, theme, today.date() if today else None)
+    try:
+        check_output(config)
+        serve_site(config, port, click.echo)
+    except UnsafeOutput as error:
+        raise PathError(str(error)) from None
+    except OSError as error:
+        raise PathError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}") from None
 
 
 def main() -> None:

@@ -62,6 +62,13 @@ RULES: dict[str, Rule] = {
         Rule("MC042", E, "primary metric never reported"),
         Rule("MC043", E, "invalid policy in catalog.yaml"),
         Rule("MC044", E, "confidence interval does not contain the value"),
+        # History: validate --base REF, a published version is a record.
+        Rule("MC060", E, "version on the base was deleted"),
+        Rule("MC061", E, "model folder renamed"),
+        Rule("MC062", E, "recorded field of a published version changed"),
+        Rule("MC063", E, "published metric changed or removed"),
+        Rule("MC064", E, "published lifecycle event changed or removed"),
+        Rule("MC065", E, "published monitoring observation changed or removed"),
         # Warnings: the catalog is valid, but someone should look.
         Rule("MC050", W, "unknown metric name"),
         Rule("MC051", W, "review overdue"),

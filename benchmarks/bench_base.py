@@ -1,0 +1,91 @@
+"""What `validate --base` costs on top of a plain `validate`.
+
+    python benchmarks/bench_base.py [--models 1000] [--versions 10] [--datasets 100] [--changed 20]
+
+The generated catalog is committed on `main` in a temporary git repository; then `--changed`
+version cards are edited in the working tree (a one-line summary fix and an appended
+monitoring observation each, both allowed). Baseline: `validate_catalog` on the same tree,
+measured in the same run, interleaved. Target: `validate --base main` <= 1.5x the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from common import ensure_catalog, interleaved
+from modelcards.history import validate_against_base
+from modelcards.validate import validate_catalog
+
+TODAY = dt.date(2026, 11, 26)
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+}
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, env={**os.environ, **GIT_ENV}
+    )
+
+
+def change_cards(root: Path, count: int) -> list[Path]:
+    """Edit `count` version cards the way a pull request would (documentation and logs)."""
+    cards = sorted(p for p in root.glob("models/*/*.yaml") if p.name != "model.yaml")
+    step = max(1, len(cards) // count)
+    edited = []
+    for path in cards[::step][:count]:
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("\nsummary: ", "\nsummary: Reviewed. ", 1)
+        if "  observations:\n" in text:
+            text = text.rstrip("\n") + "\n"  # observations are the file's last list
+            text += "    - {date: 2026-11-20, metric: auc, value: 0.9}\n"
+        path.write_text(text, encoding="utf-8")
+        edited.append(path)
+    return edited
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--versions", type=int, default=10)
+    parser.add_argument("--datasets", type=int, default=100)
+    parser.add_argument("--changed", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    source = ensure_catalog(args.models, args.versions, args.datasets)
+    with tempfile.TemporaryDirectory(prefix="bench-base-") as scratch:
+        repo = Path(scratch)
+        root = repo / "catalog"
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns(".complete"))
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", ".")
+        git(repo, "commit", "-q", "-m", "catalog")
+        edited = change_cards(root, args.changed)
+        result, history = validate_against_base(root, "main", TODAY)
+        assert len(history.changed) == len(edited), (len(history.changed), len(edited))
+        assert not result.errors, result.errors[:3]
+        times = interleaved(
+            {
+                "validate": lambda: validate_catalog(root, TODAY),
+                "validate --base": lambda: validate_against_base(root, "main", TODAY),
+            },
+            args.repeat,
+        )
+    plain, based = times["validate"], times["validate --base"]
+    files = sum(1 for _ in source.rglob("*.yaml"))
+    print(f"catalog: {args.models} models x {args.versions} versions, {files} files; "
+          f"{len(edited)} cards changed")
+    print(f"validate:        {plain:.3f} s (median of {args.repeat})")
+    print(f"validate --base: {based:.3f} s")
+    print(f"ratio: {based / plain:.2f}x (target <= 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

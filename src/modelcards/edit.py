@@ -1,0 +1,383 @@
+"""Editing cards from the command line the way a careful person would.
+
+A lifecycle event is rendered by ruamel.yaml (which quotes what needs quoting) and inserted
+after the last event, so every byte already in the file stays: comments, key order, quoting,
+layout. Cards derived from another (`new version --from`) go through a ruamel.yaml round
+trip, which keeps the comments of what is carried over. Nothing is ever re-dumped with
+PyYAML. An edit is checked before anything is written: the edited files are validated with
+the rest of the catalog in a temporary copy, and if the result has errors nothing is written
+and the errors are returned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from .cards import Stage, is_semver, is_valid_id
+from .catalog import Catalog, ModelVersion, load_catalog
+from .problems import Problem
+from .source import parse_source
+from .validate import ValidationResult, resolve_today, validate_catalog
+
+# Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.
+_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 6, 4), (4, 4, 0))
+EVENT_KEYS = ("stage", "date", "by", "approved_by", "traffic", "reason", "replaced_by", "sunset",
+              "override")
+
+
+class UsageError(Exception):
+    """A malformed argument (exit 2)."""
+
+
+class EditError(Exception):
+    """An edit that was refused (exit 1); nothing was written."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    """The new full text of one file, and what the change means to a person."""
+
+    path: Path
+    text: str
+    description: str
+
+
+# ---- round-trip YAML ----------------------------------------------------------------------
+
+
+def _yaml(indent: tuple[int, int, int]) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long line the author wrote on one line
+    mapping, sequence, offset = indent
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def dump(yaml: YAML, data: Any) -> str:
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()
+
+
+def load_roundtrip(text: str, path: Path) -> tuple[YAML, Any]:
+    """Load a card for editing, with the layout that reproduces it exactly."""
+    chosen: tuple[YAML, Any] | None = None
+    for indent in _INDENTS:
+        yaml = _yaml(indent)
+        try:
+            data = yaml.load(text)
+        except YAMLError as error:
+            raise EditError(
+                f"{path}: cannot edit a file that is not valid YAML: {error}"
+            ) from None
+        if chosen is None:
+            chosen = (yaml, data)
+        if dump(yaml, data) == text:
+            return yaml, data
+    assert chosen is not None
+    return chosen  # no layout reproduces it exactly: the first keeps comments and order
+
+
+def flow_map(pairs: dict[str, Any]) -> CommentedMap:
+    result = CommentedMap()
+    for key, value in pairs.items():
+        result[key] = flow_seq(value) if isinstance(value, list) else value
+    result.fa.set_flow_style()
+    return result
+
+
+def flow_seq(items: list[Any]) -> CommentedSeq:
+    result = CommentedSeq(items)
+    result.fa.set_flow_style()
+    return result
+
+
+def _block_map(pairs: dict[str, Any]) -> CommentedMap:
+    result = CommentedMap()
+    for key, value in pairs.items():
+        result[key] = flow_seq(value) if isinstance(value, list) else value
+    return result
+
+
+# ---- lifecycle events ---------------------------------------------------------------------
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def make_event(
+    stage: Stage, date: dt.date, by: str, *, approved_by: Sequence[str] = (),
+    traffic: float | None = None, reason: str | None = None, replaced_by: str | None = None,
+    sunset: dt.date | None = None, override: str | None = None,
+) -> dict[str, Any]:
+    """A lifecycle event with its keys in the order the card format lists them."""
+    values: dict[str, Any] = {
+        "stage": stage.value, "date": date, "by": by,
+        "approved_by": list(approved_by) or None,
+        "traffic": None if traffic is None else _number(traffic),
+        "reason": reason, "replaced_by": replaced_by, "sunset": sunset, "override": override,
+    }
+    return {key: values[key] for key in EVENT_KEYS if values[key] is not None}
+
+
+def append_event(text: str, path: Path, event: dict[str, Any]) -> str:
+    """The card's text with one lifecycle event appended, in the style of the events before.
+
+    Every byte already in the file stays as it is: the event is rendered by ruamel.yaml and
+    inserted after the last event, at its indentation (or before the closing bracket of a
+    lifecycle written as a flow list, `lifecycle: [...]`).
+    """
+    document, failure = parse_source(path, text)
+    if document is None or failure is not None or not isinstance(document.root, MappingNode):
+        raise EditError(f"{path}: cannot edit a card that does not parse; run modelcards validate")
+    events = next((v for k, v in document.root.value if k.value == "lifecycle"), None)
+    if not isinstance(events, SequenceNode) or not events.value:
+        raise EditError(f"{path}: has no lifecycle list to append to; fix the card first")
+    if events.flow_style:
+        closing: int = events.end_mark.index - 1  # the "]"
+        return text[:closing] + ", " + _render_item(event, False) + text[closing:]
+    last = events.value[-1]
+    block = isinstance(last, MappingNode) and not last.flow_style
+    rendered = _render_item(event, block)
+    start: int = last.start_mark.index
+    line_start = text.rfind("\n", 0, start) + 1
+    dash = text.rfind("-", line_start, start)
+    if dash < 0:  # the item starts on the line after its dash
+        raise EditError(f"{path}: the lifecycle layout is unusual; append the event by hand")
+    content: int = last.start_mark.column
+    lead = " " * (dash - line_start) + "-" + " " * (content - (dash - line_start) - 1)
+    lines = rendered.splitlines()
+    item = lead + lines[0] + "\n" + "".join(" " * content + line + "\n" for line in lines[1:])
+    at: int = _end_of_line(text, _last_leaf(last).end_mark.index)
+    before = text[:at] if text[:at].endswith("\n") or not at else text[:at] + "\n"
+    return before + item + text[at:]
+
+
+def _last_leaf(node: Node) -> Node:
+    """The node whose end is the end of an item: a flow collection or the last scalar."""
+    while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    return node
+
+
+def _end_of_line(text: str, index: int) -> int:
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _render_item(event: dict[str, Any], block: bool) -> str:
+    """The event as YAML text: one flow mapping line, or block mapping lines."""
+    yaml = _yaml((2, 4, 2))
+    if block:
+        return dump(yaml, _block_map(event))
+    return dump(yaml, [flow_map(event)]).strip().removeprefix("- ")
+
+
+# ---- finding what to edit -------------------------------------------------------------------
+
+
+def parse_target(spec: str) -> tuple[str, str]:
+    """MODEL@VERSION, checked for shape."""
+    model_id, at, version = spec.partition("@")
+    if not at or not is_valid_id(model_id) or not is_semver(version):
+        raise UsageError(
+            f"{spec!r} is not a model version: write MODEL@VERSION, such as fraud-detector@2.1.0"
+        )
+    return model_id, version
+
+
+def find_version(catalog: Catalog, model_id: str, version: str) -> ModelVersion:
+    found = catalog.versions.get(f"{model_id}@{version}")
+    if found is not None:
+        return found
+    if f"{model_id}@{version}" in catalog.version_refs:
+        raise EditError(f"{model_id}@{version} has errors of its own; fix them before editing it")
+    if model_id not in catalog.model_ids:
+        raise EditError(f"there is no model {model_id!r} in {catalog.root}")
+    known = ", ".join(v.version for v in catalog.versions_of(model_id)) or "none yet"
+    raise EditError(f"model {model_id!r} has no version {version}; its versions are: {known}")
+
+
+def read_card_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise EditError(f"cannot read {path}: {error}") from None
+
+
+def _event_edit(version: ModelVersion, event: dict[str, Any], description: str) -> FileEdit:
+    text = append_event(read_card_text(version.path), version.path, event)
+    return FileEdit(version.path, text, description)
+
+
+# ---- the editing commands -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Promotion:
+    target: str  # MODEL@VERSION
+    stage: Stage
+    by: str
+    approved_by: Sequence[str] = ()
+    traffic: float | None = None
+    reason: str | None = None
+    override: str | None = None
+    date: dt.date | None = None
+
+
+def promote(root: Path, request: Promotion) -> list[FileEdit]:
+    """Append a stage event; a production promotion also moves the versions it replaces."""
+    catalog, _ = load_catalog(root)
+    version = find_version(catalog, *parse_target(request.target))
+    when = resolve_today(request.date)
+    event = make_event(
+        request.stage, when, request.by, approved_by=request.approved_by,
+        traffic=request.traffic, reason=request.reason, override=request.override,
+    )
+    share = f" at {request.traffic:g}% of traffic" if request.traffic is not None else ""
+    edits = [_event_edit(version, event, f"{version.ref}: {request.stage.value}{share}")]
+    if request.stage is Stage.PRODUCTION:
+        edits += _production_companions(catalog, version, request.traffic, when, request.by)
+    return edits
+
+
+def _production_companions(
+    catalog: Catalog, target: ModelVersion, traffic: float | None, when: dt.date, by: str
+) -> list[FileEdit]:
+    """The other production versions: archived by a full rollout, rebalanced by a canary."""
+    live = [
+        v for v in catalog.versions_of(target.model_id)
+        if v.stage is Stage.PRODUCTION and v.ref != target.ref
+    ]
+    if not live:
+        return []
+    if traffic is None or traffic >= 100:
+        archived = make_event(
+            Stage.ARCHIVED, when, by, reason=f"Replaced in production by {target.version}"
+        )
+        return [
+            _event_edit(v, archived, f"{v.ref}: archived (replaced by {target.version})")
+            for v in live
+        ]
+    rest = 100 - traffic
+    shares = [v.card.lifecycle[-1].traffic for v in live]
+    if len(live) == 1:
+        incumbent = live[0]
+        if shares[0] == rest or (shares[0] is None and rest == 100):
+            return []
+        event = make_event(
+            Stage.PRODUCTION, when, by, traffic=rest,
+            reason=f"Traffic split with {target.version} at {traffic:g}%",
+        )
+        moved = f"{incumbent.ref}: production at {rest:g}% of traffic"
+        return [_event_edit(incumbent, event, moved)]
+    if all(s is not None for s in shares) and abs(sum(s or 0 for s in shares) - rest) < 1e-9:
+        return []
+    split = ", ".join(f"{v.version} ({v.card.lifecycle[-1].traffic or 0:g}%)" for v in live)
+    raise EditError(
+        f"{target.model_id} already splits production traffic between {split}; with "
+        f"{target.version} at {traffic:g}% the shares would not add up to 100. Change the "
+        "others first (modelcards promote MODEL@VERSION production --traffic N)"
+    )
+
+
+def deprecate(
+    root: Path, target: str, by: str, reason: str, *, replaced_by: str | None = None,
+    sunset: dt.date | None = None, date: dt.date | None = None,
+) -> list[FileEdit]:
+    catalog, _ = load_catalog(root)
+    version = find_version(catalog, *parse_target(target))
+    event = make_event(
+        Stage.DEPRECATED, resolve_today(date), by, reason=reason, replaced_by=replaced_by,
+        sunset=sunset,
+    )
+    moved = f"; use {replaced_by} instead" if replaced_by else ""
+    return [_event_edit(version, event, f"{version.ref}: deprecated{moved}")]
+
+
+def retire(
+    root: Path, target: str, by: str, *, reason: str | None = None, date: dt.date | None = None
+) -> list[FileEdit]:
+    catalog, _ = load_catalog(root)
+    version = find_version(catalog, *parse_target(target))
+    event = make_event(Stage.RETIRED, resolve_today(date), by, reason=reason)
+    return [_event_edit(version, event, f"{version.ref}: retired")]
+
+
+# ---- checking and writing -------------------------------------------------------------------
+
+
+def _mirror(root: Path, into: Path) -> None:
+    """A copy of the catalog; hard links where possible (the edited files are replaced)."""
+
+    def link_or_copy(source: str, destination: str) -> None:
+        try:
+            os.link(source, destination)
+        except OSError:
+            shutil.copy2(source, destination)
+
+    shutil.copytree(root, into, symlinks=True, copy_function=link_or_copy)
+
+
+def check_edits(
+    root: Path, edits: Sequence[FileEdit], today: dt.date | None = None
+) -> ValidationResult:
+    """Validate the catalog as it would be after the edits, without touching it."""
+    with tempfile.TemporaryDirectory(prefix="modelcards-edit-") as scratch:
+        copy = Path(scratch) / "catalog"
+        _mirror(root, copy)
+        for edit in edits:
+            target = copy / edit.path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # never write through a hard link to the original
+            target.write_text(edit.text, encoding="utf-8")
+        result = validate_catalog(copy, today)
+    problems = [replace(p, file=root / p.file.relative_to(copy)) for p in result.problems]
+    return ValidationResult(result.catalog, problems)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def apply_edits(root: Path, edits: Sequence[FileEdit], today: dt.date | None = None) -> None:
+    """Write the edits if the catalog stays valid; otherwise raise EditError, writing nothing."""
+    result = check_edits(root, edits, today)
+    if result.errors:
+        raise EditError(
+            "the catalog would not validate after this change, so nothing was written",
+            result.errors,
+        )
+    for edit in edits:
+        write_atomically(edit.path, edit.text)

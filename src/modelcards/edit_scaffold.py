@@ -1,0 +1,228 @@
+"""`modelcards new model` and `new version`: cards to fill in.
+
+A scaffold holds what can be known (from the options, or carried over from the previous
+version) and leaves what must be new empty and marked `# TODO`, so that `modelcards validate`
+points at each field still to fill in. Scaffolds are written even though they do not validate
+yet: that is their purpose. They never overwrite an existing card.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from .cards import Stage, is_semver, is_valid_id
+from .catalog import MODEL_FILE
+from .edit import (
+    EditError,
+    FileEdit,
+    UsageError,
+    dump,
+    flow_map,
+    load_roundtrip,
+    make_event,
+    read_card_text,
+)
+from .validate import resolve_today
+
+TODO = "TODO"
+
+
+def schema_comment(catalog_root: Path, folder: Path, kind: str) -> str:
+    """The editor hint naming the JSON Schema, relative to the new card's folder.
+
+    The schema is looked for as schema/<kind>.schema.json in the catalog's parent folders, up
+    to the repository top (`modelcards schema -o schema` writes it there). Without one, the
+    card gets no hint.
+    """
+    here = catalog_root.resolve()
+    for folder_above in (here, *here.parents):
+        candidate = folder_above / "schema" / f"{kind}.schema.json"
+        if candidate.is_file():
+            relative = os.path.relpath(candidate, folder.resolve())
+            return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
+        if (folder_above / ".git").exists():
+            break
+    return ""
+
+
+def _display_name(model_id: str) -> str:
+    words = model_id.replace("_", "-").replace(".", "-").split("-")
+    text = " ".join(word for word in words if word)
+    return text[:1].upper() + text[1:]
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _scalar(text: str) -> str:
+    """A one-line value, quoted when YAML would otherwise misread it."""
+    plain = text and text == text.strip() and not any(c in text for c in ":#{}[],&*!|>'\"%@`")
+    if plain and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "~"):
+        try:
+            float(text)
+        except ValueError:
+            return text
+    return _quoted(text)
+
+
+@dataclass(frozen=True)
+class NewModel:
+    model_id: str
+    owners: Sequence[str] = ()
+    task: str | None = None
+    name: str | None = None
+    summary: str | None = None
+
+
+def new_model(root: Path, request: NewModel) -> FileEdit:
+    """models/<id>/model.yaml with the required fields, those not given empty and marked."""
+    if not is_valid_id(request.model_id):
+        raise UsageError(
+            f"{request.model_id!r} is not a valid model id: use lowercase letters, digits, '.', "
+            "'_' and '-', starting and ending with a letter or digit, at most 64 characters"
+        )
+    folder = root / "models" / request.model_id
+    path = folder / MODEL_FILE
+    if folder.exists():
+        raise EditError(f"{folder} already exists; edit {path} instead")
+    owners = [f"  - {{name: {_scalar(owner)}}}\n" for owner in request.owners] or [
+        f"  - {{name: null}}  # {TODO}: the team that answers for this model\n"
+    ]
+    summary = _scalar(request.summary) if request.summary else f"  # {TODO}: one line: what it does"
+    task = _scalar(request.task) if request.task else (
+        f"  # {TODO}: e.g. tabular-classification, text-classification"
+    )
+    text = "".join([
+        schema_comment(root, folder, "model"),
+        f"name: {_scalar(request.name or _display_name(request.model_id))}\n",
+        f"summary:{' ' if request.summary else ''}{summary}\n",
+        "owners:\n",
+        *owners,
+        f"task:{' ' if request.task else ''}{task}\n",
+        "tags: []\n",
+        f"primary_metric: null  # {TODO}: the metric used for charts and promotion gates\n",
+        "intended_use:\n",
+        f"  uses: []  # {TODO}: what it is for\n",
+        f"  out_of_scope: []  # {TODO}: what it must not be used for\n",
+    ])
+    return FileEdit(path, text, f"new model {request.model_id}")
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    model_id: str
+    version: str
+    previous: str | None = None
+    by: str | None = None
+    date: dt.date | None = None
+
+
+def _check_new_version(root: Path, request: NewVersion) -> Path:
+    if not is_valid_id(request.model_id):
+        raise UsageError(f"{request.model_id!r} is not a valid model id")
+    for name in (request.version, request.previous):
+        if name is not None and not is_semver(name):
+            raise UsageError(f"{name!r} is not a SemVer version such as 1.2.0 or 2.0.0-rc.1")
+    folder = root / "models" / request.model_id
+    if not (folder / MODEL_FILE).is_file():
+        raise EditError(
+            f"there is no model {request.model_id!r} ({folder / MODEL_FILE} does not exist); "
+            f"create it first with modelcards new model {request.model_id}"
+        )
+    path = folder / f"{request.version}.yaml"
+    if path.exists():
+        raise EditError(f"{path} already exists; a version is published once")
+    return path
+
+
+def new_version(root: Path, request: NewVersion) -> FileEdit:
+    """models/<model>/<version>.yaml, blank or carried over from --from."""
+    path = _check_new_version(root, request)
+    today = resolve_today(request.date)
+    if request.previous is None:
+        text = _blank_version(root, path, request, today)
+    else:
+        text = _version_from(root, path, request, today)
+    return FileEdit(path, text, f"new version {request.model_id}@{request.version}")
+
+
+def _by(request: NewVersion) -> str:
+    return _scalar(request.by) if request.by else "null"
+
+
+def _blank_version(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
+    who = "" if request.by else f"  # {TODO}: who"
+    return "".join([
+        schema_comment(root, path.parent, "version"),
+        f"version: {_quoted(request.version)}\n",
+        f"released: {today.isoformat()}\n",
+        f"summary:  # {TODO}: one line: what this version is\n",
+        f"artifacts: []  # {TODO}: [{{uri: ..., sha256: <64 hex digits>}}]\n",
+        f"metrics: []  # {TODO}: [{{name: auc, value: 0.9, dataset: <dataset>@<version>}}]\n",
+        "lifecycle:\n",
+        f"  - {{stage: development, date: {today.isoformat()}, by: {_by(request)}}}{who}\n",
+    ])
+
+
+def _version_from(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
+    """What carries over from the previous version (framework, training setup); the rest new."""
+    assert request.previous is not None
+    source = path.parent / f"{request.previous}.yaml"
+    if not source.is_file():
+        raise EditError(f"--from {request.previous}: {source} does not exist")
+    yaml, old = load_roundtrip(read_card_text(source), source)
+    if not isinstance(old, CommentedMap):
+        raise EditError(f"{source} is not a mapping of fields; fix it first")
+    card = CommentedMap()
+    card["version"] = DoubleQuotedScalarString(request.version)
+    card["released"] = today
+    card["summary"] = None
+    card.yaml_add_eol_comment(f"{TODO}: one line: what changed since {request.previous}", "summary")
+    card["artifacts"] = _marked_empty(card, "artifacts", "this version's files, with their sha256")
+    if old.get("framework") is not None:
+        card["framework"] = old["framework"]
+    if isinstance(old.get("training"), CommentedMap):
+        card["training"] = _training(old["training"])
+    card["metrics"] = _marked_empty(card, "metrics", "measure this version")
+    parent = f"{request.model_id}@{request.previous}"
+    card["lineage"] = CommentedSeq([flow_map({"model": parent, "relation": "retrained"})])
+    card["lineage"].yaml_add_eol_comment(f"{TODO}: check the relation", 0)
+    # A separate date object: ruamel.yaml writes a shared one as an anchor and an alias.
+    started = dt.date.fromordinal(today.toordinal())
+    event: dict[str, Any] = make_event(Stage.DEVELOPMENT, started, request.by or "-")
+    if not request.by:
+        event["by"] = None
+    card["lifecycle"] = CommentedSeq([flow_map(event)])
+    if not request.by:
+        card["lifecycle"].yaml_add_eol_comment(f"{TODO}: who", 0)
+    return schema_comment(root, path.parent, "version") + dump(yaml, card)
+
+
+def _marked_empty(card: CommentedMap, key: str, what: str) -> CommentedSeq:
+    empty = CommentedSeq()
+    empty.fa.set_flow_style()
+    card[key] = empty
+    card.yaml_add_eol_comment(f"{TODO}: {what}", key, column=len(key) + 6)  # "key: []  # "
+    return empty
+
+
+def _training(old: CommentedMap) -> CommentedMap:
+    """The training setup carries over, except the code commit, which is new by definition."""
+    training = old
+    code = training.get("code")
+    if isinstance(code, CommentedMap) and "commit" in code:
+        code["commit"] = None
+        if code.fa.flow_style():
+            training.yaml_add_eol_comment(f"{TODO}: the commit it was trained from", "code")
+        else:
+            code.yaml_add_eol_comment(f"{TODO}: the commit it was trained from", "commit")
+    return training

@@ -1,0 +1,115 @@
+"""Read the catalog as it is on a git ref, through git itself, in a few batched calls.
+
+Four git processes whatever the size of the catalog: find the repository top, resolve the
+ref, list the catalog's files on the ref with their blob ids (`git ls-tree`), and read the
+blobs that differ from the working tree (`git cat-file --batch`). Unchanged files are
+recognised by hashing the working-tree file the way git does, so they are never parsed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GitError(Exception):
+    """git could not answer: not a repository, an unknown ref, git missing."""
+
+
+@dataclass(frozen=True)
+class BaseTree:
+    """The catalog's files on a ref: path relative to the catalog root -> blob id."""
+
+    ref: str
+    commit: str
+    top: Path
+    prefix: str  # the catalog folder relative to the repository top ("" for the top itself)
+    blobs: dict[str, str]
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH); --base needs it") from None
+    except OSError as error:
+        raise GitError(f"cannot run git: {error.strerror}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def locate(catalog_root: Path) -> tuple[Path, str]:
+    """The repository top and the catalog's path inside it (posix, "" for the top)."""
+    try:
+        out = _git(["rev-parse", "--show-toplevel"], catalog_root)
+    except GitError as error:
+        raise GitError(
+            f"{catalog_root} is not inside a git repository, so there is no base to compare "
+            f"with ({error})"
+        ) from None
+    top = Path(out.decode("utf-8").strip())
+    relative = catalog_root.resolve().relative_to(top.resolve()).as_posix()
+    return top, "" if relative == "." else relative
+
+
+def resolve_commit(top: Path, ref: str) -> str:
+    try:
+        out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+                   top)
+    except GitError:
+        raise GitError(
+            f"unknown git ref {ref!r}: no branch, tag or commit by that name (in CI, fetch the "
+            "base branch first, for example with actions/checkout's fetch-depth: 0)"
+        ) from None
+    return out.decode().strip()
+
+
+def read_tree(catalog_root: Path, ref: str) -> BaseTree:
+    """List the catalog's files on `ref` with their blob ids."""
+    top, prefix = locate(catalog_root)
+    commit = resolve_commit(top, ref)
+    pathspec = ["--", prefix] if prefix else []
+    out = _git(["ls-tree", "-r", "-z", "--full-tree", commit, *pathspec], top)
+    blobs: dict[str, str] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        _mode, kind, oid = meta.decode().split(" ")
+        path = name.decode("utf-8", "surrogateescape")
+        if kind != "blob":
+            continue  # submodules
+        inside = path[len(prefix) + 1:] if prefix else path
+        blobs[inside] = oid
+    return BaseTree(ref, commit, top, prefix, blobs)
+
+
+def blob_id(data: bytes, oid_length: int) -> str:
+    """The id git gives a file's content (SHA-1, or SHA-256 in a sha256 repository)."""
+    digest = hashlib.sha256 if oid_length == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def read_blobs(top: Path, oids: list[str]) -> dict[str, bytes]:
+    """The content of each blob, in one `git cat-file --batch` call."""
+    wanted = sorted(set(oids))
+    if not wanted:
+        return {}
+    out = _git(["cat-file", "--batch"], top, stdin="".join(f"{o}\n" for o in wanted).encode())
+    contents: dict[str, bytes] = {}
+    position = 0
+    for oid in wanted:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode().split(" ")
+        if len(header) != 3:
+            raise GitError(f"git cat-file could not read blob {oid}")
+        size = int(header[2])
+        contents[header[0]] = out[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1  # content, then a newline
+    return contents

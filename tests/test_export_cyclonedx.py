@@ -1,0 +1,216 @@
+"""`modelcards export --format cyclonedx`: valid CycloneDX 1.6 ML-BOMs that carry the cards' facts."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+
+from modelcards.catalog import Catalog, ModelVersion
+from modelcards.cli import cli
+from modelcards.export import bom_json_text, render_cyclonedx_bom
+from modelcards.export.cyclonedx import SERIAL_NAMESPACE
+from modelcards.validate import validate_catalog
+
+from .conftest import EXAMPLE_CATALOG, CatalogMaker
+
+VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def example(monkeypatch: pytest.MonkeyPatch) -> Catalog:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = validate_catalog(EXAMPLE_CATALOG)
+    assert result.errors == []
+    return result.catalog
+
+
+def components(bom: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {c["bom-ref"]: c for c in bom["components"] if c["type"] == kind}
+
+
+def expected_metric(m: Any) -> dict[str, Any]:
+    where = "; ".join(part for part in (
+        f"dataset={m.dataset}" if m.dataset else "", f"split={m.split}" if m.split else "",
+        f"slice={m.slice}" if m.slice else "",
+    ) if part)
+    found: dict[str, Any] = {"type": m.name, "value": str(m.value)}
+    if where:
+        found["slice"] = where
+    if m.ci:
+        found["confidenceInterval"] = {"lowerBound": str(m.ci[0]), "upperBound": str(m.ci[1])}
+    return found
+
+
+def check_model_component(catalog: Catalog, version: ModelVersion, component: dict[str, Any]) -> None:
+    card = version.card
+    assert (component["name"], component["version"]) == (version.model_id, version.version)
+    hashes = [{"alg": "SHA-256", "content": a.sha256} for a in card.artifacts if a.sha256]
+    assert component.get("hashes", []) == hashes
+    distributions = [r for r in component.get("externalReferences", []) if r["type"] == "distribution"]
+    assert [r["url"] for r in distributions] == [a.uri for a in card.artifacts]
+    vcs = [r["url"] for r in component.get("externalReferences", []) if r["type"] == "vcs"]
+    assert vcs == ([card.training.code.repo] if card.training and card.training.code else [])
+    ancestors = component.get("pedigree", {}).get("ancestors", [])
+    assert [(a["name"], a.get("version"), a["properties"]) for a in ancestors] == [
+        (e.model.partition("@")[0] if e.model else e.external,
+         e.model.partition("@")[2] if e.model else None,
+         [{"name": "modelcards:relation", "value": e.relation.value}])
+        for e in card.lineage
+    ]
+    model_card = component["modelCard"]
+    assert model_card["modelParameters"]["task"] == catalog.models[version.model_id].card.task
+    metrics = model_card.get("quantitativeAnalysis", {}).get("performanceMetrics", [])
+    assert metrics == [expected_metric(m) for m in card.metrics]
+
+
+def check_data_components(catalog: Catalog, bom: dict[str, Any], references: set[str]) -> None:
+    data = components(bom, "data")
+    assert set(data) == {f"dataset:{r}" for r in references}
+    for reference in references:
+        dataset_id, _, name = reference.partition("@")
+        entry = next(v for v in catalog.datasets[dataset_id].card.versions if v.version == name)
+        component = data[f"dataset:{reference}"]
+        assert (component["name"], component["version"]) == (dataset_id, name)
+        assert component.get("hashes") == ([{"alg": "SHA-256", "content": entry.sha256}]
+                                           if entry.sha256 else None)
+
+
+def used_datasets(version: ModelVersion) -> set[str]:
+    training = set(version.card.training.data) if version.card.training else set()
+    return training | {m.dataset for m in version.card.metrics if m.dataset}
+
+
+def test_every_example_version_exports_a_valid_bom(example: Catalog) -> None:
+    for version in example.versions.values():
+        bom = render_cyclonedx_bom(example, [version])
+        assert VALIDATOR.validate_str(bom_json_text(bom)) is None, version.ref
+        models = components(bom, "machine-learning-model")
+        assert list(models) == [f"model:{version.ref}"]
+        check_model_component(example, version, models[f"model:{version.ref}"])
+        check_data_components(example, bom, used_datasets(version))
+        parameters = models[f"model:{version.ref}"]["modelCard"]["modelParameters"]
+        refs = {d["ref"] for d in parameters.get("datasets", [])}
+        assert refs == {f"dataset:{r}" for r in used_datasets(version)}
+
+
+def test_whole_catalog_bom(example: Catalog) -> None:
+    bom = render_cyclonedx_bom(example, list(example.versions.values()))
+    assert VALIDATOR.validate_str(bom_json_text(bom)) is None
+    models = components(bom, "machine-learning-model")
+    assert set(models) == {f"model:{ref}" for ref in example.versions}
+    for ref, version in example.versions.items():
+        check_model_component(example, version, models[f"model:{ref}"])
+    check_data_components(example, bom, set().union(*map(used_datasets, example.versions.values())))
+    all_refs = {c["bom-ref"] for c in bom["components"]}
+    for dependency in bom["dependencies"]:
+        assert dependency["ref"] in all_refs
+        assert set(dependency.get("dependsOn", [])) <= all_refs
+    edge = next(d for d in bom["dependencies"] if d["ref"] == "model:callcenter-asr@2.0.1")
+    assert edge["dependsOn"] == ["dataset:support-calls@2026-03", "model:callcenter-asr@2.0.0"]
+
+
+def test_ci_bounds_slices_and_external_ancestor(example: Catalog) -> None:
+    bom = render_cyclonedx_bom(example, [example.versions["callcenter-asr@1.0.0"]])
+    model = components(bom, "machine-learning-model")["model:callcenter-asr@1.0.0"]
+    assert model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"] == [
+        {"type": "wer", "value": "0.126", "slice": "dataset=support-calls@2025-03; split=test",
+         "confidenceInterval": {"lowerBound": "0.121", "upperBound": "0.131"}},
+        {"type": "cer", "value": "0.061", "slice": "dataset=support-calls@2025-03; split=test"},
+        {"type": "wer", "value": "0.171",
+         "slice": "dataset=support-calls@2025-03; split=test; slice=de-CH"},
+    ]
+    assert model["pedigree"]["ancestors"] == [{
+        "type": "machine-learning-model", "name": "openai/whisper-small",
+        "purl": "pkg:huggingface/openai/whisper-small",
+        "externalReferences": [{"type": "website", "url": "https://huggingface.co/openai/whisper-small"}],
+        "properties": [{"name": "modelcards:relation", "value": "fine-tuned"}],
+    }]
+    assert model["licenses"] == [{"license": {"name": "proprietary"}}]
+
+
+def test_spdx_license_becomes_an_id(make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    root = make_catalog({"models/small/model.yaml": """\
+        name: Small fraud detector
+        summary: A distilled fraud model for the edge.
+        owners: [{name: Edge ML}]
+        task: tabular-classification
+        license: apache-2.0
+        """})
+    catalog = validate_catalog(root).catalog
+    bom = render_cyclonedx_bom(catalog, [catalog.versions["small@0.1.0"]])
+    assert VALIDATOR.validate_str(bom_json_text(bom)) is None
+    assert bom["components"][0]["licenses"] == [{"license": {"id": "Apache-2.0"}}]
+
+
+def test_serial_number_is_derived_from_content(example: Catalog) -> None:
+    bom = render_cyclonedx_bom(example, [example.versions["fraud-detector@2.1.0"]])
+    content = {k: v for k, v in bom.items() if k != "serialNumber"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert bom["serialNumber"] == f"urn:uuid:{uuid.uuid5(SERIAL_NAMESPACE, canonical)}"
+    other = render_cyclonedx_bom(example, [example.versions["fraud-detector@2.2.0"]])
+    assert other["serialNumber"] != bom["serialNumber"]
+    assert "timestamp" not in bom["metadata"]
+
+
+# ---- through the CLI ----------------------------------------------------------------------
+
+
+def export(runner: CliRunner, *args: str) -> bytes:
+    result = runner.invoke(cli, ["export", *args, str(EXAMPLE_CATALOG), "--format", "cyclonedx"])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def test_cli_output_is_byte_identical(runner: CliRunner) -> None:
+    assert export(runner, "fraud-detector@2.1.0") == export(runner, "fraud-detector@2.1.0")
+
+
+def test_source_date_epoch_sets_the_timestamp(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = json.loads(export(runner, "fraud-detector@2.1.0"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    stamped = json.loads(export(runner, "fraud-detector@2.1.0"))
+    assert "timestamp" not in plain["metadata"]
+    assert stamped["metadata"]["timestamp"] == "2026-01-01T00:00:00Z"
+    assert stamped["serialNumber"] != plain["serialNumber"]
+    assert VALIDATOR.validate_str(json.dumps(stamped)) is None
+
+
+def test_cli_all_writes_one_bom(runner: CliRunner, example: Catalog) -> None:
+    result = runner.invoke(cli, ["export", "--all", str(EXAMPLE_CATALOG), "--format", "cyclonedx",
+                                 "-o", "bom.json"])
+    assert (result.exit_code, result.output) == (0, "wrote bom.json\n")
+    text = Path("bom.json").read_text(encoding="utf-8")
+    assert VALIDATOR.validate_str(text) is None
+    assert text == bom_json_text(render_cyclonedx_bom(example, list(example.versions.values())))
+
+
+def test_cli_unknown_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["export", "fraud-detector@9.0.0", str(EXAMPLE_CATALOG),
+                                 "--format", "cyclonedx"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: model 'fraud-detector' has no version 9.0.0; its versions are: "
+        "1.0.0, 2.0.0, 2.1.0, 2.2.0, 3.0.0-rc.1\n"
+    )
+
+
+def test_cli_unwritable_output_exits_2(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["export", "fraud-detector@2.1.0", str(EXAMPLE_CATALOG),
+                                 "--format", "cyclonedx", "-o", "missing/bom.json"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: cannot write missing/bom.json: ")

@@ -1,0 +1,155 @@
+"""modelcards get: what a deploy job reads, exactly."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelcards.cli import cli
+
+from .conftest import SHA_A, SHA_B, CatalogMaker
+from .test_rules import edit
+
+V2 = "models/fraud/2.0.0.yaml"
+CANARY = textwrap.dedent("""\
+    version: "2.1.0"
+    released: 2026-03-02
+    summary: Retrained with merchant features.
+    artifacts:
+      - {uri: s3://m/fraud/2.1.0/model.onnx, sha256: %s, format: onnx}
+    training:
+      code: {repo: https://git.example/fraud, commit: "6b4c3d2e"}
+      data: [tx@2025-Q4]
+    metrics:
+      - {name: auc, value: 0.93, dataset: tx@2025-Q3, split: test}
+    lifecycle:
+      - {stage: staging, date: 2026-03-02, by: alice}
+      - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol], traffic: 10}
+    """) % SHA_A
+
+
+def version_record(
+    version: str, stage: str, traffic: int | None, released: str, artifact: dict[str, object]
+) -> dict[str, object]:
+    return {
+        "ref": f"fraud@{version}", "version": version, "stage": stage, "traffic": traffic,
+        "released": released, "artifacts": [artifact],
+    }
+
+
+V1_RECORD = version_record(
+    "1.0.0", "deprecated", None, "2025-10-05", {"uri": "s3://m/fraud/1.0.0/model.onnx", "sha256": SHA_A}
+)
+V2_RECORD = version_record(
+    "2.0.0", "production", 100, "2026-01-05", {"uri": "s3://m/fraud/2.0.0/model.onnx", "sha256": SHA_B}
+)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
+    return CliRunner()
+
+
+def get_json(runner: CliRunner, *args: str) -> object:
+    result = runner.invoke(cli, ["get", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.mark.parametrize(
+    ("spec", "matched", "selector", "records"),
+    [
+        ("fraud", "stage", "production", [V2_RECORD]),
+        ("fraud@production", "stage", "production", [V2_RECORD]),
+        ("fraud@1.0.0", "version", "1.0.0", [V1_RECORD]),
+        ("fraud@champion", "alias", "champion", [V2_RECORD]),
+        ("fraud@deprecated", "stage", "deprecated", [V1_RECORD]),
+    ],
+)
+def test_get_json(
+    runner: CliRunner, make_catalog: CatalogMaker, spec: str, matched: str, selector: str,
+    records: list[dict[str, object]],
+) -> None:
+    make_catalog()
+    assert get_json(runner, spec) == {
+        "model": "fraud", "selector": selector, "matched": matched, "versions": records,
+    }
+
+
+def test_canary_returns_both_versions_with_their_traffic(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog({
+        "models/fraud/2.1.0.yaml": CANARY,
+        **edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n"
+               "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90}"),
+    })
+    canary = version_record(
+        "2.1.0", "production", 10, "2026-03-02",
+        {"uri": "s3://m/fraud/2.1.0/model.onnx", "sha256": SHA_A, "format": "onnx"},
+    )
+    assert get_json(runner, "fraud@production") == {
+        "model": "fraud", "selector": "production", "matched": "stage",
+        "versions": [{**V2_RECORD, "traffic": 90}, canary],
+    }
+    text = runner.invoke(cli, ["get", "fraud"])
+    assert text.output == (
+        "fraud@2.0.0  production  traffic 90%\n"
+        f"  s3://m/fraud/2.0.0/model.onnx  sha256:{SHA_B}\n"
+        "fraud@2.1.0  production  traffic 10%\n"
+        f"  s3://m/fraud/2.1.0/model.onnx  sha256:{SHA_A}\n"
+    )
+    assert runner.invoke(cli, ["get", "fraud", "--field", "version"]).output == "2.0.0\n2.1.0\n"
+
+
+def test_fields_for_shell_scripts(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    assert runner.invoke(cli, ["get", "fraud", "--field", "uri"]).output == (
+        "s3://m/fraud/2.0.0/model.onnx\n"
+    )
+    assert runner.invoke(cli, ["get", "fraud@champion", "--field", "sha256"]).output == f"{SHA_B}\n"
+    assert runner.invoke(cli, ["get", "small@0.1.0", "--field", "traffic"]).output == "\n"
+
+
+def test_catalog_argument(runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path) -> None:
+    root = make_catalog()
+    (tmp_path / "elsewhere").mkdir()
+    root.rename(tmp_path / "elsewhere" / "cards")
+    result = runner.invoke(cli, ["get", "fraud", "elsewhere/cards", "--field", "version"])
+    assert result.output == "2.0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("frod", "Error: there is no model 'frod' in the catalog; did you mean 'fraud'?\n"),
+        ("fraud@9.0.0", "Error: fraud has no version, stage or alias '9.0.0'; versions: 1.0.0, "
+         "2.0.0; aliases: champion\n"),
+        ("small", "Error: no version of small is in production; its versions are: 0.1.0 "
+         "(development)\n"),
+        ("fraud@", "Error: 'fraud@': write MODEL, MODEL@VERSION, MODEL@STAGE or MODEL@ALIAS\n"),
+    ],
+)
+def test_nothing_matches(
+    runner: CliRunner, make_catalog: CatalogMaker, spec: str, message: str
+) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["get", spec])
+    assert result.exit_code == 1
+    assert result.output == message
+
+
+def test_refuses_an_invalid_catalog(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog(edit(V2, "sha256: %(SHA_B)s", "sha256: nothex"))
+    result = runner.invoke(cli, ["get", "fraud"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Error: the catalog has errors; fix them before deploying from it"
+    )
+    assert result.output.startswith("catalog/models/fraud/2.0.0.yaml:5:")

@@ -1,0 +1,332 @@
+"""validate --base: each history rule on a real git repository, with its file and line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelcards.cli import cli
+from modelcards.codes import RULES
+from modelcards.history import GitError, compare_with_base, validate_against_base
+from modelcards.validate import validate_catalog
+
+from .conftest import BASE, render
+
+TODAY = dt.date(2026, 11, 26)
+V1, V2, M = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/fraud/model.yaml"
+SMALL = "models/small/0.1.0.yaml"
+# The base's 2.0.0 also records monitoring, so that observations can be appended or removed.
+MONITORING = """\
+monitoring:
+  dashboard: https://grafana.example/fraud
+  observations:
+    - {date: 2026-02-01, metric: auc, value: 0.91}
+    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}
+"""
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    return done.stdout
+
+
+def base_files() -> dict[str, str]:
+    files = render({})
+    files[V2] += MONITORING
+    return files
+
+
+def write(root: Path, files: dict[str, str | None]) -> None:
+    for name, text in files.items():
+        path = root / name
+        if text is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def make_repo(tmp_path: Path, catalog_dir: str = "catalog") -> Path:
+    """A git repository whose main branch holds the catalog; returns the catalog folder."""
+    repo = tmp_path / "repo"
+    root = repo / catalog_dir
+    root.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    write(root, dict(base_files()))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base catalog")
+    git(repo, "checkout", "-q", "-b", "change")
+    return root
+
+
+def changed(name: str, old: str, new: str) -> dict[str, str | None]:
+    text = base_files()[name]
+    assert old in text, f"{old!r} not in {name}"
+    return {name: text.replace(old, new, 1)}
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    return make_repo(tmp_path)
+
+
+def history_problems(root: Path, files: dict[str, str | None]) -> list[tuple[str, str, int, str]]:
+    write(root, files)
+    result, _ = validate_against_base(root, "main", TODAY)
+    return [
+        (p.code, p.file.relative_to(root).as_posix(), p.line, p.message) for p in result.problems
+    ]
+
+
+def test_base_catalog_passes_against_itself(catalog: Path) -> None:
+    result, history = validate_against_base(catalog, "main", TODAY)
+    assert result.problems == []
+    assert history.added == [] and history.changed == {} and history.deleted == {}
+
+
+def test_edited_released_metric(catalog: Path) -> None:
+    files = changed(V2, "- {name: auc, value: 0.91,", "- {name: auc, value: 0.93,")
+    assert history_problems(catalog, files) == [(
+        "MC063", V2, 10,
+        "metrics[0] was changed: main had `{name: auc, value: 0.91, dataset: tx@2025-Q3, "
+        "split: test}`. Metrics are append-only: keep every entry main has, and add new entries "
+        "at the end",
+    )]
+
+
+def test_deleted_version(catalog: Path) -> None:
+    assert history_problems(catalog, {SMALL: None}) == [(
+        "MC060", SMALL, 1,
+        "version small@0.1.0 exists on main and was deleted; a published version is a record: "
+        "restore the file and retire it instead (modelcards retire small@0.1.0 --by <you> "
+        "--reason <why>)",
+    )]
+
+
+def test_rewritten_lifecycle_event(catalog: Path) -> None:
+    files = changed(V1, "by: bob, reason: Superseded", "by: dave, reason: Superseded")
+    assert history_problems(catalog, files) == [(
+        "MC064", V1, 14,
+        "lifecycle[2] was changed: main had `{stage: deprecated, date: 2026-01-20, by: bob, "
+        "reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}`. The lifecycle is "
+        "append-only: keep every entry main has, and add new entries at the end",
+    )]
+
+
+def test_removed_lifecycle_event_points_where_it_was(catalog: Path) -> None:
+    files = changed(V2, "  - {stage: staging, date: 2026-01-05, by: alice}\n", "")
+    problems = history_problems(catalog, files)
+    assert [(code, file, line) for code, file, line, _ in problems] == [("MC064", V2, 14)]
+    assert problems[0][3].startswith(
+        "lifecycle[0] was removed: main had `{stage: staging, date: 2026-01-05, by: alice}`."
+    )
+
+
+def test_event_inserted_before_the_end(catalog: Path) -> None:
+    files = changed(
+        V2, "  - {stage: production,",
+        "  - {stage: development, date: 2026-01-06, by: alice}\n  - {stage: production,",
+    )
+    problems = history_problems(catalog, files)
+    assert [(code, line) for code, _, line, _ in problems] == [("MC064", 15)]
+    assert problems[0][3].startswith(
+        "an entry was inserted before lifecycle[1], which was main's lifecycle[1]."
+    )
+
+
+def test_removed_observation(catalog: Path) -> None:
+    files = changed(V2, "    - {date: 2026-02-01, metric: auc, value: 0.91}\n", "")
+    assert history_problems(catalog, files) == [(
+        "MC065", V2, 19,
+        "monitoring.observations[0] was removed: main had `{date: 2026-02-01, metric: auc, "
+        "value: 0.91}`. Monitoring observations are append-only: keep every entry main has, and "
+        "add new entries at the end",
+    )]
+
+
+def test_renamed_model_folder(catalog: Path) -> None:
+    (catalog / "models" / "small").rename(catalog / "models" / "small-edge")
+    problems = history_problems(catalog, {})
+    assert problems == [(
+        "MC061", "models/small-edge/0.1.0.yaml", 1,
+        "small-edge@0.1.0 is small@0.1.0 from main under a new name: the model folder "
+        "models/small/ was renamed to models/small-edge/. A rename is a deletion plus an "
+        "addition, and small@0.1.0 may not be deleted; keep models/small/ (retire its versions "
+        "if they should no longer be used) and add the new model next to it",
+    )]
+
+
+def test_changed_artifact_is_a_recorded_fact(catalog: Path) -> None:
+    files = changed(V2, "s3://m/fraud/2.0.0/model.onnx", "s3://m/fraud/2.0.0/model-v2.onnx")
+    assert history_problems(catalog, files) == [(
+        "MC062", V2, 5,
+        "artifacts[0].uri of fraud@2.0.0 may not change once the version is on main: main had "
+        "`s3://m/fraud/2.0.0/model.onnx`. A published version is a record; restore it, and "
+        "publish what changed as a new version (modelcards new version fraud <VERSION> --from "
+        "2.0.0)",
+    )]
+
+
+def test_added_training_field_says_the_base_had_none(catalog: Path) -> None:
+    files = changed(V2, "  data: [tx@2025-Q4]\n", "  data: [tx@2025-Q4]\n  seed: 7\n")
+    problems = history_problems(catalog, files)
+    assert [(code, line) for code, _, line, _ in problems] == [("MC062", 9)]
+    assert "training.seed of fraud@2.0.0 may not change once the version is on main: " \
+        "main had no training.seed." in problems[0][3]
+
+
+def test_documentation_edits_pass(catalog: Path) -> None:
+    files = {
+        **changed(V1, "summary: First model.", "summary: The first fraud model."),
+        **changed(V2, "summary: Retrained on Q4 data.",
+                  "summary: Retrained on Q4 data.\ndescription: |\n  Same features, newer data.\n"),
+        **changed(M, "summary: Scores card transactions for fraud.", "summary: Scores fraud."),
+    }
+    assert history_problems(catalog, files) == []
+
+
+def test_reformatting_without_changing_values_passes(catalog: Path) -> None:
+    files = changed(
+        V2, "  - {stage: staging, date: 2026-01-05, by: alice}\n",
+        "  - stage: staging  # the first event\n    date: 2026-01-05\n    by: alice\n",
+    )
+    assert history_problems(catalog, files) == []
+
+
+def test_appended_entries_pass(catalog: Path) -> None:
+    files = changed(
+        V2, "    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}\n",
+        "    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}\n"
+        "    - {date: 2026-04-01, metric: psi, value: 0.14, threshold: 0.25}\n",
+    )
+    files[V2] = files[V2].replace(
+        "approved_by: [carol]}\n", "approved_by: [carol]}\n"
+        "  - {stage: archived, date: 2026-05-01, by: bob}\n",
+    ).replace(
+        "split: test}\n",
+        "split: test}\n  - {name: auc, value: 0.905, dataset: tx@2025-Q4, split: test}\n",
+    )
+    write(catalog, files)
+    result, history = validate_against_base(catalog, "main", TODAY)
+    assert [p.code for p in result.errors] == []
+    assert sorted(history.changed) == ["fraud@2.0.0"]
+
+
+def test_added_production_promotion_is_gated(catalog: Path) -> None:
+    new_version = textwrap.dedent(BASE[V2]).replace('"2.0.0"', '"2.1.0"').replace(
+        "2026-01-05", "2026-03-02"
+    ).replace("2026-01-20", "2026-03-10").replace("value: 0.91", "value: 0.85").replace(
+        "fraud@1.0.0", "fraud@2.0.0"
+    ) % {"SHA_B": "c" * 64}
+    files = {"models/fraud/2.1.0.yaml": new_version}
+    files[V2] = base_files()[V2].replace(
+        "approved_by: [carol]}\n",
+        "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-10, by: bob}\n",
+    )
+    problems = history_problems(catalog, files)
+    assert [(code, file, line) for code, file, line, _ in problems] == [
+        ("MC041", "models/fraud/2.1.0.yaml", 15)
+    ]
+    assert "regresses auc on tx@2025-Q3 (test) from 0.91 (fraud@2.0.0" in problems[0][3]
+
+
+def test_catalog_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, "registry/cards")
+    write(root, {SMALL: None})
+    history = compare_with_base(validate_catalog(root, TODAY).catalog, "main")
+    assert [(p.code, p.file) for p in history.problems] == [("MC060", root / SMALL)]
+
+
+def test_other_files_on_the_base_are_ignored(tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    repo = root.parent
+    (repo / "README.md").write_text("# registry\n")
+    (root / "README.md").write_text("# catalog\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "readmes")
+    (root / "README.md").unlink()
+    result, _ = validate_against_base(root, "HEAD", TODAY)
+    assert result.problems == []
+
+
+def test_unknown_ref(catalog: Path) -> None:
+    with pytest.raises(GitError, match="unknown git ref 'origin/nope'"):
+        validate_against_base(catalog, "origin/nope", TODAY)
+
+
+# ---- through the command line ------------------------------------------------------------------
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    return CliRunner()
+
+
+def test_cli_reports_history_errors(runner: CliRunner, catalog: Path) -> None:
+    write(catalog, {SMALL: None})
+    args = ["validate", "repo/catalog", "--base", "main", "--today", "2026-11-26"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "repo/catalog/models/small/0.1.0.yaml:1:1: error MC060 version small@0.1.0 exists on main "
+        "and was deleted; a published version is a record: restore the file and retire it "
+        "instead (modelcards retire small@0.1.0 --by <you> --reason <why>)",
+        "catalog is invalid: 1 error, 0 warnings (2 models, 2 versions, 1 datasets)",
+    ]
+
+
+def test_cli_github_format(runner: CliRunner, catalog: Path) -> None:
+    write(catalog, changed(V1, "by: bob, reason", "by: eve, reason"))
+    args = ["validate", "repo/catalog", "--base", "main", "--format", "github"]
+    result = runner.invoke(cli, [*args, "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "::error file=repo/catalog/models/fraud/1.0.0.yaml,line=14,col=5,title=MC064::"
+        "lifecycle[2] was changed"
+    )
+
+
+def test_cli_unknown_ref_exits_2(runner: CliRunner, catalog: Path) -> None:
+    result = runner.invoke(cli, ["validate", "repo/catalog", "--base", "nope"])
+    assert result.exit_code == 2
+    assert (
+        "Error: --base nope: unknown git ref 'nope': no branch, tag or commit by that name"
+        in result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_cli_outside_a_repository_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    write(root, dict(render({})))
+    result = runner.invoke(cli, ["validate", "plain", "--base", "main"])
+    assert result.exit_code == 2
+    assert "is not inside a git repository, so there is no base to compare with" in result.output
+
+
+def test_history_codes_are_registered() -> None:
+    assert {code: RULES[code].title for code in RULES if code.startswith("MC06")} == {
+        "MC060": "version on the base was deleted",
+        "MC061": "model folder renamed",
+        "MC062": "recorded field of a published version changed",
+        "MC063": "published metric changed or removed",
+        "MC064": "published lifecycle event changed or removed",
+        "MC065": "published monitoring observation changed or removed",
+    }

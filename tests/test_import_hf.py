@@ -1,0 +1,269 @@
+"""`modelcards import hf`: Hub READMEs become cards; export -> import -> export is stable."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelcards.catalog import load_catalog
+from modelcards.cli import cli
+from modelcards.export import render_hf_readme
+from modelcards.validate import validate_catalog
+
+from .conftest import EXAMPLE_CATALOG, CatalogMaker
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return CliRunner()
+
+
+def export_readme(root: Path, ref: str) -> str:
+    catalog, _ = load_catalog(root)
+    return render_hf_readme(catalog, catalog.versions[ref])
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_round_trip_of_every_example_version(runner: CliRunner, tmp_path: Path) -> None:
+    """Export a version, delete its card, import the README: the next export is identical."""
+    root = tmp_path / "catalog"
+    shutil.copytree(EXAMPLE_CATALOG, root)
+    catalog, _ = load_catalog(root)
+    for ref, version in catalog.versions.items():
+        first = export_readme(root, ref)
+        Path("README.md").write_text(first, encoding="utf-8")
+        original = version.path.read_bytes()
+        version.path.unlink()
+        result = runner.invoke(cli, ["import", "hf", "README.md", str(root), "--model",
+                                     version.model_id, "--today", "2026-11-26"])
+        assert result.exit_code == 0, (ref, result.output)
+        assert result.output.splitlines()[-1] == f"wrote {version.path.relative_to(tmp_path)}"
+        assert export_readme(root, ref) == first, ref
+        assert validate_catalog(root).errors == []
+        version.path.write_bytes(original)
+
+
+def test_round_trip_of_a_new_model(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    first = export_readme(root, "small@0.1.0")
+    Path("README.md").write_text(first, encoding="utf-8")
+    shutil.rmtree(root / "models" / "small")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "small"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "wrote catalog/models/small/model.yaml\nwrote catalog/models/small/0.1.0.yaml\n"
+    )
+    assert export_readme(root, "small@0.1.0") == first
+    assert (root / "models" / "small" / "0.1.0.yaml").read_text(encoding="utf-8") == (
+        "# yaml-language-server: $schema=../../../schema/version.schema.json\n"
+        "version: 0.1.0\n"
+        "released: 2026-02-01\n"
+        "summary: Distilled from fraud 2.0.0.\n"
+        "lineage:\n"
+        "  - {model: fraud@2.0.0, relation: distilled}\n"
+        "lifecycle:\n"
+        "  - {stage: development, date: 2026-02-01, by: dana}\n"
+    )
+
+
+HUB_README = textwrap.dedent("""\
+    ---
+    language: [de, fr]
+    license: apache-2.0
+    tags: [speech, whisper]
+    pipeline_tag: automatic-speech-recognition
+    library_name: transformers
+    datasets:
+      - mozilla-foundation/common_voice_11_0
+      - tx@2025-Q4
+    base_model: openai/whisper-small
+    widget:
+      - src: sample.flac
+    model-index:
+      - name: whisper-small-de
+        results:
+          - task: {type: automatic-speech-recognition, name: Speech Recognition}
+            dataset: {type: mozilla-foundation/common_voice_11_0, name: Common Voice 11, config: de, split: test}
+            metrics:
+              - {type: wer, value: 12.5, name: Test WER}
+          - task: {type: automatic-speech-recognition}
+            dataset: {type: tx, name: Transactions, split: test, revision: 2025-Q4}
+            metrics:
+              - {type: wer, value: "9.8 ± 0.4"}
+              - {type: cer, value: n/a}
+    ---
+
+    # Whisper small German
+
+    Whisper small fine-tuned on German speech.
+
+    ## Model Details
+
+    ### Model Description
+
+    <!-- Provide a longer summary of what this model is. -->
+
+    A **German** speech recognition model.
+
+    - **Funded by [optional]:** [More Information Needed]
+
+    ## Uses
+
+    ### Direct Use
+
+    - Transcribing German audio
+
+    ### Out-of-Scope Use
+
+    - Real-time captioning
+
+    ## Bias, Risks, and Limitations
+
+    - Weaker on dialects
+    """)
+
+
+def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(HUB_README, encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "whisper-de",
+                                 "--owner", "Voice AI", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "warning: datasets: 'mozilla-foundation/common_voice_11_0' is not a dataset version of "
+        "this catalog; add a card under datasets/ and list it in training.data",
+        "warning: model-index: dataset 'mozilla-foundation/common_voice_11_0' (revision None) is "
+        "not a dataset version of this catalog; its metrics were kept without a dataset",
+        "warning: model-index: metric {'type': 'cer', 'value': 'n/a'} has no numeric value; "
+        "not imported",
+        "warning: base_model_relation is not set; recorded the lineage as fine-tuned",
+        "warning: front matter 'language' has no place in the cards; not imported",
+        "warning: front matter 'widget' has no place in the cards; not imported",
+        "wrote catalog/models/whisper-de/model.yaml",
+        "wrote catalog/models/whisper-de/1.0.0.yaml",
+    ]
+    folder = root / "models" / "whisper-de"
+    assert (folder / "model.yaml").read_text(encoding="utf-8") == textwrap.dedent("""\
+        # yaml-language-server: $schema=../../../schema/model.schema.json
+        name: Whisper small German
+        summary: Whisper small fine-tuned on German speech.
+        description: |
+          A **German** speech recognition model.
+        owners:
+          - {name: Voice AI}
+        task: automatic-speech-recognition
+        tags: [speech, whisper]
+        license: apache-2.0
+        intended_use:
+          uses: [Transcribing German audio]
+          out_of_scope: [Real-time captioning]
+        considerations:
+          limitations: [Weaker on dialects]
+        """)
+    assert (folder / "1.0.0.yaml").read_text(encoding="utf-8") == textwrap.dedent("""\
+        # yaml-language-server: $schema=../../../schema/version.schema.json
+        version: 1.0.0
+        released: 2026-11-26
+        summary: Imported from a Hugging Face model card.
+        framework: {name: transformers}
+        training:
+          data: [tx@2025-Q4]
+        metrics:
+          - {name: wer, value: 12.5, split: test, slice: de}
+          - {name: wer, value: 9.8, dataset: tx@2025-Q4, split: test, ci: [9.4, 10.2]}
+        lineage:
+          - {external: openai/whisper-small, url: 'https://huggingface.co/openai/whisper-small', relation: fine-tuned}
+        lifecycle:
+          - {stage: development, date: 2026-11-26, by: modelcards-import}
+        """)
+    assert validate_catalog(root).errors == []
+
+
+def test_imported_hub_model_round_trips(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(HUB_README, encoding="utf-8")
+    args = ["import", "hf", "README.md", "--model", "whisper-de", "--owner", "Voice AI",
+            "--today", "2026-11-26"]
+    assert runner.invoke(cli, args).exit_code == 0
+    first = export_readme(root, "whisper-de@1.0.0")
+    Path("README.md").write_text(first, encoding="utf-8")
+    shutil.rmtree(root / "models" / "whisper-de")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "whisper-de"])
+    assert result.exit_code == 0, result.output
+    assert export_readme(root, "whisper-de@1.0.0") == first
+
+
+def test_existing_version_is_refused(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(export_readme(root, "fraud@2.0.0"), encoding="utf-8")
+    before = snapshot(root)
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "fraud"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: catalog/models/fraud/2.0.0.yaml already exists: fraud has a version 2.0.0; "
+        "import it under another --version or --model\n"
+    )
+    assert snapshot(root) == before
+
+
+def test_cards_that_would_not_validate_are_not_written(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(export_readme(root, "fraud@2.0.0"), encoding="utf-8")
+    before = snapshot(root)
+    # A second production version of fraud, without traffic shares: the catalog would break.
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "fraud",
+                                 "--version", "3.0.0", "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == "warning: catalog/models/fraud/model.yaml exists; kept it and added the version only"
+    assert [line.split(" ")[1:3] for line in lines[1:-1]] == [["error", "MC035"]] * (len(lines) - 2)
+    assert lines[-1] == "Error: the imported cards would not validate; nothing was written"
+    assert snapshot(root) == before
+
+
+def test_broken_front_matter_names_the_line(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    Path("README.md").write_text("---\nlicense: mit\ntags: [a, b\n---\n# X\n", encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: README.md:4:")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--model", "Bad_Id"], "Error: 'Bad_Id' is not a valid model id"),
+    (["--model", "x", "--version", "1.0"], "Error: '1.0' is not a SemVer version such as 1.2.0\n"),
+])
+def test_bad_id_or_version(
+    runner: CliRunner, make_catalog: CatalogMaker, args: list[str], message: str
+) -> None:
+    make_catalog()
+    Path("README.md").write_text(HUB_README, encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", *args])
+    assert result.exit_code == 1
+    assert result.output.startswith(message)
+
+
+def test_unreadable_readme_exits_2(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["import", "hf", "missing.md", "--model", "x"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Error: cannot read missing.md: ")
+
+
+def test_unknown_source_format_exits_2(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["import", "onnx", "README.md", "--model", "x"])
+    assert result.exit_code == 2
