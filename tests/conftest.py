@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CATALOG = REPO / "catalog"
@@ -127,3 +128,13 @@ def make_catalog(tmp_path: Path) -> CatalogMaker:
         return root
 
     return make
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    """The CLI, run from a temporary folder (paths are reported relative to it), with no
+    ambient CI settings that would change the output."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner()

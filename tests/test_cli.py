@@ -14,15 +14,6 @@ from modelcards.cli import cli
 from .conftest import CatalogMaker
 from .test_rules import V1, edit
 
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)  # paths are reported relative to the current folder
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return CliRunner()
-
-
 BROKEN = edit(V1, "replaced_by: 2.0.0", "replaced_by: 2.1.0") | edit(
     "models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01"
 )

@@ -24,13 +24,6 @@ VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return CliRunner()
-
-
-@pytest.fixture
 def example(monkeypatch: pytest.MonkeyPatch) -> Catalog:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     result = validate_catalog(EXAMPLE_CATALOG)

@@ -22,13 +22,6 @@ HUB_RELATION = {"fine-tuned": "finetune", "adapter": "adapter", "quantized": "qu
                 "merged": "merge"}
 
 
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return CliRunner()
-
-
 def valid_catalog(root: Path) -> Catalog:
     result = validate_catalog(root)
     assert result.errors == []

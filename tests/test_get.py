@@ -50,10 +50,9 @@ V2_RECORD = version_record(
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
+def runner(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
-    return CliRunner()
+    return runner
 
 
 def get_json(runner: CliRunner, *args: str) -> object:

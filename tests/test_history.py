@@ -271,14 +271,6 @@ def test_unknown_ref(catalog: Path) -> None:
 # ---- through the command line ------------------------------------------------------------------
 
 
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    return CliRunner()
-
-
 def test_cli_reports_history_errors(runner: CliRunner, catalog: Path) -> None:
     write(catalog, {SMALL: None})
     args = ["validate", "repo/catalog", "--base", "main", "--today", "2026-11-26"]

@@ -17,13 +17,6 @@ from modelcards.validate import validate_catalog
 from .conftest import EXAMPLE_CATALOG, CatalogMaker
 
 
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return CliRunner()
-
-
 def export_readme(root: Path, ref: str) -> str:
     catalog, _ = load_catalog(root)
     return render_hf_readme(catalog, catalog.versions[ref])

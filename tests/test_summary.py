@@ -96,14 +96,6 @@ append-only: keep every entry main has, and add new entries at the end
 """
 
 
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-    return CliRunner()
-
-
 def test_summary_of_a_prepared_change(runner: CliRunner, tmp_path: Path) -> None:
     prepared_change(make_repo(tmp_path))
     args = ["validate", "repo/catalog", "--base", "main", "--today", "2026-11-26"]
