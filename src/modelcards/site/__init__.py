@@ -1,0 +1,1 @@
+"""The static site: pages, templates and the pictures drawn for them."""

@@ -1,0 +1,146 @@
+"""What changed between two versions, how reproducible a version is, where a dataset is used."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ..cards import Environment, Training, VersionCard
+from ..catalog import Catalog, ModelVersion
+from ..semver import version_key
+
+_PINNED_IMAGE = re.compile(r"@sha256:[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Change:
+    section: str
+    name: str
+    before: str | None  # None: absent before (added)
+    after: str | None  # None: absent now (removed)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _diff(
+    section: str, before: Mapping[str, object], after: Mapping[str, object]
+) -> Iterator[Change]:
+    for name in [*before, *(k for k in after if k not in before)]:
+        old, new = _text(before.get(name)), _text(after.get(name))
+        if old != new:
+            yield Change(section, name, old, new)
+
+
+def _environment(env: Environment | None) -> dict[str, object]:
+    if env is None:
+        return {}
+    fields = {"python": env.python, "container": env.container, "hardware": env.hardware}
+    packages = {f"package {name}": value for name, value in env.packages.items()}
+    return {k: v for k, v in {**fields, **packages}.items() if v is not None}
+
+
+def _training(card: VersionCard) -> Training:
+    return card.training or Training()
+
+
+def _setup(card: VersionCard) -> dict[str, object]:
+    training = _training(card)
+    framework = card.framework
+    values = {
+        "framework": f"{framework.name} {framework.version or ''}".strip() if framework else None,
+        "code commit": training.code.commit if training.code else None,
+        "seed": training.seed,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def card_changes(card: VersionCard, previous: VersionCard) -> list[Change]:
+    """Hyperparameters, training data, environment and setup that differ from `previous`."""
+    old, new = _training(previous), _training(card)
+    data_before = {ref: ref for ref in old.data}
+    data_after = {ref: ref for ref in new.data}
+    return [
+        *_diff("Hyperparameters", old.hyperparameters, new.hyperparameters),
+        *_diff("Training data", data_before, data_after),
+        *_diff("Environment", _environment(old.environment), _environment(new.environment)),
+        *_diff("Setup", _setup(previous), _setup(card)),
+    ]
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    ok: bool
+    detail: str
+
+
+def _data_hashed(catalog: Catalog, refs: list[str]) -> tuple[bool, str]:
+    if not refs:
+        return False, "no training data is named"
+    unhashed = []
+    for ref in refs:
+        dataset_id, _, name = ref.partition("@")
+        dataset = catalog.datasets.get(dataset_id)
+        listed = dataset.card.versions if dataset else []
+        entry = next((v for v in listed if v.version == name), None)
+        if entry is None or entry.sha256 is None:
+            unhashed.append(ref)
+    if unhashed:
+        return False, "no sha256 for " + ", ".join(unhashed)
+    return True, ", ".join(refs)
+
+
+def reproducibility(catalog: Catalog, version: ModelVersion) -> list[Check]:
+    """The five things someone needs to rebuild this version, each present or not."""
+    card = version.card
+    training = _training(card)
+    commit = training.code.commit if training.code else None
+    container = training.environment.container if training.environment else None
+    data_ok, data_detail = _data_hashed(catalog, training.data)
+    hashed = bool(card.artifacts) and all(a.sha256 for a in card.artifacts)
+    return [
+        Check("Code commit pinned", commit is not None, commit or "no commit recorded"),
+        Check("Data versioned and hashed", data_ok, data_detail),
+        Check(
+            "Environment pinned by digest",
+            bool(container and _PINNED_IMAGE.search(container)),
+            container or "no container image recorded",
+        ),
+        Check("Seed set", training.seed is not None, _text(training.seed) or "no seed recorded"),
+        Check(
+            "Artifact hashed", hashed,
+            f"{len(card.artifacts)} artifact(s), all with sha256" if hashed
+            else "an artifact has no sha256" if card.artifacts else "no artifacts listed",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A model version that was trained or evaluated on a dataset version."""
+
+    version: ModelVersion
+    dataset_version: str
+    trained: bool
+    evaluated: tuple[str, ...]  # metric names measured on it
+
+
+def dataset_usage(catalog: Catalog, dataset_id: str) -> list[Usage]:
+    found: list[Usage] = []
+    ordered = sorted(catalog.versions.values(), key=lambda v: (v.model_id, version_key(v.version)))
+    for version in ordered:
+        trained = set(version.card.training.data) if version.card.training else set()
+        evaluated: dict[str, list[str]] = {}
+        for metric in version.card.metrics:
+            if metric.dataset is not None:
+                names = evaluated.setdefault(metric.dataset, [])
+                if metric.name not in names:
+                    names.append(metric.name)
+        for ref in sorted(trained | set(evaluated)):
+            owner, _, name = ref.partition("@")
+            if owner == dataset_id:
+                found.append(Usage(version, name, ref in trained, tuple(evaluated.get(ref, []))))
+    return found

@@ -1,0 +1,701 @@
+"""Pictures for the static site, drawn as inline SVG text at build time.
+
+Every function here is pure: data in, SVG text out. No chart library and no script, so pages
+work opened from disk; no clock and no randomness, and every number is written with a fixed
+precision, so the same data always gives the same bytes.
+
+Colours come from CSS classes and `currentColor`, so the site's style sheet (light and dark)
+decides them; presentation attributes are only fallbacks that CSS overrides. The status badge
+is the exception: it is a standalone file shown outside the site (a README), so it carries its
+own colours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+
+from ..cards import MetricInfo, Stage, VersionCard
+from ..catalog import ModelVersion
+from ..metrics import crosses
+from ..semver import version_key
+
+# ---- shared SVG primitives (also used by lineage.py) -----------------------------------------
+
+
+def esc(text: str) -> str:
+    """Text made safe for an XML text node or attribute value."""
+    return escape(text, quote=True)
+
+
+def num(value: float, digits: int = 1) -> str:
+    """A coordinate with fixed precision, never "-0.0", so output is byte-stable."""
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def value_text(value: float, unit: str | None = None) -> str:
+    """A metric value as people read it: up to 6 significant digits, then the unit."""
+    text = f"{value:.6g}"
+    text = "0" if text == "-0" else text
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+def safe_href(url: str | None) -> str | None:
+    """The link itself when it is relative or http(s); None for any other scheme.
+
+    Browsers ignore whitespace and control characters inside a scheme ("java\\tscript:"), so
+    they are removed before looking at it.
+    """
+    if not url:
+        return None
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", url).lower()
+    match = _SCHEME.match(squeezed)
+    if match and match.group(1) not in ("http", "https"):
+        return None
+    return url
+
+
+def linked(content: str, href: str | None) -> str:
+    """`content` wrapped in a link when there is a safe target."""
+    target = safe_href(href)
+    return f'<a href="{esc(target)}">{content}</a>' if target else content
+
+
+def css_token(text: str) -> str:
+    """A value made fit for a class name (mc-stage-<token>)."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "unknown"
+
+
+def figure(css_class: str, width: float, height: float, title: str, desc: str,
+           body: Iterable[str]) -> str:
+    """A complete, accessible, responsive <svg> element.
+
+    The ids that tie aria-labelledby to <title> and <desc> come from a hash of the content,
+    so several figures can sit on one page and the output stays deterministic.
+    """
+    content = "\n".join(body)
+    digest = hashlib.sha256("\0".join((css_class, title, desc, content)).encode()).hexdigest()
+    uid = f"mc-{digest[:12]}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
+        f'viewBox="0 0 {num(width)} {num(height)}" width="100%" '
+        f'style="max-width:{num(width)}px" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" fill="currentColor" font-size="12">\n'
+        f'<title id="{uid}-title">{esc(title)}</title>\n'
+        f'<desc id="{uid}-desc">{esc(desc)}</desc>\n'
+        f"{content}\n</svg>"
+    )
+
+
+def message_figure(css_class: str, title: str, message: str) -> str:
+    """A small figure that only says something (no data to draw)."""
+    text = f'<text class="mc-empty" x="8" y="24">{esc(message)}</text>'
+    return figure(f"{css_class} mc-empty-figure", 320, 40, title, message, [text])
+
+
+# ---- scales and axes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Maps a data interval onto a pixel interval; a zero-width domain maps to the middle."""
+
+    lo: float
+    hi: float
+    start: float
+    end: float
+
+    def __call__(self, value: float) -> float:
+        if self.hi == self.lo:
+            return (self.start + self.end) / 2
+        return self.start + (value - self.lo) / (self.hi - self.lo) * (self.end - self.start)
+
+
+def nice_ticks(values: Iterable[float], count: int = 5) -> tuple[list[float], int]:
+    """About `count` round ticks covering every value (steps of 1, 2 or 5 times 10^n).
+
+    Returns the ticks and how many decimals their labels need. Equal values get a small
+    range around them, so nothing divides by zero.
+    """
+    finite = [v for v in values if math.isfinite(v)] or [0.0]
+    lo, hi = min(finite), max(finite)
+    if lo == hi:
+        pad = abs(lo) * 0.05 or 1.0
+        lo, hi = lo - pad, hi + pad
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    fraction = raw / power
+    step = power * (1 if fraction < 1.5 else 2 if fraction < 3 else 5 if fraction < 7 else 10)
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
+    return [i * step for i in range(first, last + 1)], decimals
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plotting area inside a figure of `width` x `height`."""
+
+    width: float
+    height: float
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def x_end(self) -> float:
+        return self.width - self.right
+
+    @property
+    def y_end(self) -> float:
+        return self.height - self.bottom
+
+
+def y_axis(frame: Frame, ticks: Sequence[float], decimals: int, y: Scale) -> list[str]:
+    """Horizontal grid lines with their value labels on the left."""
+    parts = ['<g class="mc-axis mc-axis-y">']
+    for tick in ticks:
+        at = num(y(tick))
+        parts.append(
+            f'<line class="mc-grid" x1="{num(frame.left)}" y1="{at}" x2="{num(frame.x_end)}" '
+            f'y2="{at}" stroke="currentColor" stroke-opacity="0.15"/>'
+        )
+        parts.append(
+            f'<text x="{num(frame.left - 6)}" y="{at}" dy="0.32em" text-anchor="end">'
+            f"{tick:.{decimals}f}</text>"
+        )
+    parts.append("</g>")
+    return parts
+
+
+def direction_text(goal: str | None) -> str:
+    if goal == "maximize":
+        return "↑ higher is better"
+    if goal == "minimize":
+        return "↓ lower is better"
+    return "direction unknown"
+
+
+def heading(frame: Frame, title: str, goal: str | None) -> list[str]:
+    """The visible title (left) and which direction is better (right), above the plot."""
+    return [
+        f'<text class="mc-chart-title" x="{num(frame.left)}" y="18" font-weight="bold">'
+        f"{esc(title)}</text>",
+        f'<text class="mc-better" x="{num(frame.x_end)}" y="18" text-anchor="end">'
+        f"{esc(direction_text(goal))}</text>",
+    ]
+
+
+def polyline(points: Sequence[tuple[float, float]]) -> list[str]:
+    if len(points) < 2:
+        return []
+    coords = " ".join(f"{num(x)},{num(y)}" for x, y in points)
+    return [
+        f'<polyline class="mc-line" points="{coords}" fill="none" stroke="currentColor" '
+        'stroke-width="2"/>'
+    ]
+
+
+# ---- metric over versions --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    label: str  # the version
+    value: float
+    lower: float | None = None
+    upper: float | None = None
+    href: str | None = None
+
+
+_METRIC_FRAME = Frame(width=640, height=260, left=64, top=32, right=20, bottom=48)
+
+
+def metric_chart_svg(points: Sequence[MetricPoint], *, title: str, goal: str | None,
+                     unit: str | None = None) -> str:
+    """A line chart of one metric over versions, in the given order, evenly spaced.
+
+    A confidence interval is drawn (as an error bar) where both `lower` and `upper` are
+    given. Points whose value is not finite are left out; with none left the figure says so.
+    """
+    shown = [p for p in points if math.isfinite(p.value)]
+    if not shown:
+        return message_figure("mc-chart mc-metric-chart", title, f"{title}: no values recorded")
+    frame = _METRIC_FRAME
+    ticks, decimals = nice_ticks(
+        v for p in shown for v in (p.value, p.lower, p.upper) if v is not None
+    )
+    y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
+    slot = (frame.x_end - frame.left) / len(shown)
+    xs = [frame.left + (i + 0.5) * slot for i in range(len(shown))]
+    body = [
+        *heading(frame, title, goal),
+        *_unit_label(frame, unit),
+        *y_axis(frame, ticks, decimals, y),
+        *_version_labels(frame, shown, xs),
+        *polyline([(x, y(p.value)) for x, p in zip(xs, shown, strict=True)]),
+        *(_ci_bar(x, p, y) for x, p in zip(xs, shown, strict=True) if _has_ci(p)),
+        *(_metric_point(x, p, y, unit) for x, p in zip(xs, shown, strict=True)),
+    ]
+    return figure("mc-chart mc-metric-chart", frame.width, frame.height, title,
+                  _metric_desc(title, shown, goal, unit), body)
+
+
+def _has_ci(point: MetricPoint) -> bool:
+    return (point.lower is not None and point.upper is not None
+            and math.isfinite(point.lower) and math.isfinite(point.upper))
+
+
+def _unit_label(frame: Frame, unit: str | None) -> list[str]:
+    if not unit:
+        return []
+    return [f'<text class="mc-unit" x="{num(frame.left - 6)}" y="18" text-anchor="end">'
+            f"{esc(unit)}</text>"]
+
+
+def _version_labels(frame: Frame, points: Sequence[MetricPoint], xs: Sequence[float]) -> list[str]:
+    # Many versions do not fit side by side: slant their labels.
+    slant = len(points) > 8
+    at_y = num(frame.y_end + 18)
+    parts = ['<g class="mc-axis mc-axis-x">']
+    for x, point in zip(xs, points, strict=True):
+        turn = f' transform="rotate(-35 {num(x)} {at_y})"' if slant else ""
+        anchor = "end" if slant else "middle"
+        parts.append(f'<text x="{num(x)}" y="{at_y}" text-anchor="{anchor}"{turn}>'
+                     f"{esc(point.label)}</text>")
+    parts.append("</g>")
+    return parts
+
+
+def metric_tooltip(point: MetricPoint, unit: str | None = None) -> str:
+    """"2.1.0: 0.947 [0.941, 0.953]"."""
+    text = f"{point.label}: {value_text(point.value, unit)}"
+    if _has_ci(point):
+        assert point.lower is not None and point.upper is not None
+        text += f" [{value_text(point.lower)}, {value_text(point.upper)}]"
+    return text
+
+
+def _ci_bar(x: float, point: MetricPoint, y: Scale) -> str:
+    assert point.lower is not None and point.upper is not None
+    top, bottom = num(y(point.upper)), num(y(point.lower))
+    left, right = num(x - 5), num(x + 5)
+    return (
+        f'<path class="mc-ci" d="M{num(x)} {top}V{bottom}M{left} {top}H{right}M{left} {bottom}'
+        f'H{right}" fill="none" stroke="currentColor" stroke-opacity="0.6"/>'
+    )
+
+
+def _metric_point(x: float, point: MetricPoint, y: Scale, unit: str | None) -> str:
+    circle = (
+        f'<circle class="mc-point" cx="{num(x)}" cy="{num(y(point.value))}" r="4">'
+        f"<title>{esc(metric_tooltip(point, unit))}</title></circle>"
+    )
+    return linked(circle, point.href)
+
+
+def _metric_desc(title: str, points: Sequence[MetricPoint], goal: str | None,
+                 unit: str | None) -> str:
+    better = direction_text(goal).lstrip("↑↓ ")
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return (f"{title} for 1 version: {value_text(first.value, unit)} ({first.label}); "
+                f"{better}")
+    return (
+        f"{title} over {len(points)} versions, from {value_text(first.value, unit)} "
+        f"({first.label}) to {value_text(last.value, unit)} ({last.label}); {better}"
+    )
+
+
+# ---- time axis -------------------------------------------------------------------------------
+
+
+def _month_starts(first: date, last: date, every: int) -> list[date]:
+    """First days of months (every `every` months, aligned to January) within [first, last]."""
+    months = range(first.year * 12 + first.month - 1, last.year * 12 + last.month)
+    starts = (date(m // 12, m % 12 + 1, 1) for m in months if m % every == 0)
+    return [d for d in starts if first <= d <= last]
+
+
+def time_ticks(first: date, last: date, most: int = 8) -> list[tuple[date, str]]:
+    """Month, quarter or year ticks, whichever gives at most `most` of them."""
+    labels: tuple[tuple[int, Callable[[date], str]], ...] = (
+        (1, lambda d: f"{d.year}-{d.month:02d}"),
+        (3, lambda d: f"{d.year} Q{(d.month - 1) // 3 + 1}"),
+        (12, lambda d: str(d.year)),
+    )
+    for every, label in labels:
+        ticks = _month_starts(first, last, every)
+        if len(ticks) <= most:
+            if not ticks:  # less than a month: label both ends instead
+                ends = [first] if first == last else [first, last]
+                return [(d, d.isoformat()) for d in ends]
+            return [(d, label(d)) for d in ticks]
+    years = _month_starts(first, last, 12)
+    return [(d, str(d.year)) for d in years[:: math.ceil(len(years) / most)]]
+
+
+def time_axis(frame: Frame, x: Scale, ticks: Sequence[tuple[date, str]], top: float,
+              bottom: float) -> list[str]:
+    """Vertical grid lines from `top` to `bottom` with date labels below."""
+    parts = ['<g class="mc-axis mc-axis-x">']
+    for when, label in ticks:
+        at = num(x(when.toordinal()))
+        parts.append(f'<line class="mc-grid" x1="{at}" y1="{num(top)}" x2="{at}" '
+                     f'y2="{num(bottom)}" stroke="currentColor" stroke-opacity="0.15"/>')
+        parts.append(f'<text x="{at}" y="{num(bottom + 16)}" text-anchor="middle">'
+                     f"{esc(label)}</text>")
+    parts.append("</g>")
+    return parts
+
+
+# ---- lifecycle timeline ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineSpan:
+    version: str
+    stage: str
+    start: date
+    end: date | None = None  # None: still the current stage
+    traffic: float | None = None
+    href: str | None = None
+
+
+def spans_from_lifecycle(versions: Sequence[ModelVersion], today: date,
+                         href: Callable[[ModelVersion], str] | None = None) -> list[TimelineSpan]:
+    """One span per lifecycle event, ending where the next event starts.
+
+    The last span stays open (end None) unless its stage is retired: retirement is final, so
+    it is a zero-length end marker. Events dated after `today` have not happened yet and are
+    left out (the span before them stays open).
+    """
+    spans: list[TimelineSpan] = []
+    for entry in versions:
+        events = [e for e in entry.card.lifecycle if e.date <= today]
+        link = href(entry) if href else None
+        for event, following in zip(events, [*events[1:], None], strict=True):
+            end = following.date if following else None
+            if following is None and event.stage is Stage.RETIRED:
+                end = event.date
+            spans.append(TimelineSpan(entry.version, event.stage.value, event.date, end,
+                                      event.traffic, link))
+    return spans
+
+
+STAGE_ORDER = [stage.value for stage in Stage]
+# Fallback shading when no style sheet colours the stages: later stages fade out.
+_STAGE_OPACITY = {"development": 0.3, "staging": 0.45, "production": 0.6, "archived": 0.2,
+                  "deprecated": 0.2, "retired": 0.1}
+_ROW, _BAR, _LABELS, _AXIS, _LEGEND, _TOP = 26, 16, 110, 28, 26, 28
+_TIMELINE_WIDTH = 720
+
+
+def lifecycle_timeline_svg(spans: Sequence[TimelineSpan], *, today: date) -> str:
+    """A Gantt-like timeline: one row per version, newest on top, bars coloured by stage.
+
+    Rows are ordered by SemVer precedence when every version is SemVer, else by first
+    appearance in `spans`, newest (last) on top. Open spans are drawn up to `today`.
+    """
+    title = "Lifecycle timeline"
+    if not spans:
+        return message_figure("mc-chart mc-timeline", title, "No lifecycle events recorded")
+    rows = _timeline_rows(spans)
+    first = min(s.start for s in spans)
+    last = max([today, *(s.start for s in spans), *(s.end for s in spans if s.end)])
+    last = max(last, first + timedelta(days=1))
+    height = _TOP + len(rows) * _ROW + _AXIS + _LEGEND
+    frame = Frame(_TIMELINE_WIDTH, height, _LABELS, _TOP, 44, _AXIS + _LEGEND)
+    x = Scale(first.toordinal(), last.toordinal(), frame.left, frame.x_end)
+    body = [
+        *time_axis(frame, x, time_ticks(first, last), frame.top, frame.y_end),
+        *_today_marker(frame, x, today),
+        *(part for index, (version, row) in enumerate(rows)
+          for part in _timeline_row(frame, index, version, row, x, today)),
+        *_stage_legend(frame, spans),
+    ]
+    return figure("mc-chart mc-timeline", frame.width, frame.height, title,
+                  _timeline_desc(rows, today), body)
+
+
+def _timeline_rows(spans: Sequence[TimelineSpan]) -> list[tuple[str, list[TimelineSpan]]]:
+    rows: dict[str, list[TimelineSpan]] = {}
+    for span in spans:
+        rows.setdefault(span.version, []).append(span)
+    names = list(rows)
+    with contextlib.suppress(ValueError):  # not all SemVer: keep the order given
+        names = sorted(names, key=version_key)
+    return [(name, rows[name]) for name in reversed(names)]
+
+
+def _today_marker(frame: Frame, x: Scale, today: date) -> list[str]:
+    at = num(x(today.toordinal()))
+    return [
+        f'<line class="mc-today" x1="{at}" y1="{num(frame.top - 6)}" x2="{at}" '
+        f'y2="{num(frame.y_end)}" stroke="currentColor" stroke-dasharray="3 3"/>',
+        f'<text class="mc-today-label" x="{at}" y="{num(frame.top - 10)}" text-anchor="middle">'
+        "today</text>",
+    ]
+
+
+def _timeline_row(frame: Frame, index: int, version: str, spans: Sequence[TimelineSpan],
+                  x: Scale, today: date) -> list[str]:
+    top = frame.top + index * _ROW
+    href = next((s.href for s in spans if s.href), None)
+    label = (f'<text class="mc-row-label" x="{num(frame.left - 8)}" y="{num(top + _ROW / 2)}" '
+             f'dy="0.32em" text-anchor="end">{esc(version)}</text>')
+    bars = [_timeline_bar(span, x, top + (_ROW - _BAR) / 2, today) for span in spans]
+    return [f'<g class="mc-row">{linked(label, href)}', *bars, "</g>"]
+
+
+def traffic_text(traffic: float) -> str:
+    return f"{traffic:g}%"
+
+
+def _timeline_bar(span: TimelineSpan, x: Scale, top: float, today: date) -> str:
+    end = max(span.end or today, span.start)
+    left = x(span.start.toordinal())
+    width = max(x(end.toordinal()) - left, 3.0)  # a zero-length span still shows as a marker
+    stage = css_token(span.stage)
+    classes = f"mc-bar mc-stage-{stage}" + (" mc-open" if span.end is None else "")
+    until = "today" if span.end is None else span.end.isoformat()
+    tip = f"{span.version}: {span.stage} from {span.start.isoformat()} to {until}"
+    show_traffic = span.stage == "production" and span.traffic is not None and span.traffic < 100
+    if span.traffic is not None:
+        tip += f" ({traffic_text(span.traffic)} of traffic)"
+    parts = [
+        f'<rect class="{classes}" x="{num(left)}" y="{num(top)}" width="{num(width)}" '
+        f'height="{_BAR}" rx="2" fill-opacity="{_STAGE_OPACITY.get(stage, 0.3)}">'
+        f"<title>{esc(tip)}</title></rect>"
+    ]
+    if show_traffic:
+        assert span.traffic is not None
+        # Inside a wide bar; after a narrow one (the right margin leaves room at "today").
+        inside = width >= 40
+        at, where = (left + 4, "") if inside else (left + width + 3, " mc-outside")
+        parts.append(f'<text class="mc-traffic{where}" x="{num(at)}" y="{num(top + _BAR / 2)}" '
+                     f'dy="0.32em">{traffic_text(span.traffic)}</text>')
+    return linked("".join(parts), span.href)
+
+
+def _stage_legend(frame: Frame, spans: Sequence[TimelineSpan]) -> list[str]:
+    present = {s.stage for s in spans}
+    stages = [s for s in STAGE_ORDER if s in present] + sorted(present - set(STAGE_ORDER))
+    y, at = frame.height - 16, frame.left
+    parts = ['<g class="mc-legend">']
+    for stage in stages:
+        token = css_token(stage)
+        parts.append(f'<rect class="mc-legend-swatch mc-stage-{token}" x="{num(at)}" '
+                     f'y="{num(y - 5)}" width="12" height="10" rx="2" '
+                     f'fill-opacity="{_STAGE_OPACITY.get(token, 0.3)}"/>')
+        parts.append(f'<text x="{num(at + 16)}" y="{num(y)}" dy="0.32em">{esc(stage)}</text>')
+        at += 16 + 7 * len(stage) + 16
+    parts.append("</g>")
+    return parts
+
+
+def _timeline_desc(rows: Sequence[tuple[str, Sequence[TimelineSpan]]], today: date) -> str:
+    current = []
+    for version, spans in rows:
+        span = spans[-1]
+        since = f" since {span.start.isoformat()}"
+        current.append(f"{version} {span.stage}{since}" if span.end is None else
+                       f"{version} {span.stage}")
+    return (f"Lifecycle of {len(rows)} version{'s' if len(rows) != 1 else ''} up to "
+            f"{today.isoformat()}: " + "; ".join(current))
+
+
+# ---- monitoring observations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObservationPoint:
+    when: date
+    value: float
+    threshold: float | None = None
+    drift: bool = False
+
+
+def observations_by_metric(card: VersionCard, metrics: Mapping[str, MetricInfo]
+                           ) -> dict[str, list[ObservationPoint]]:
+    """A version's monitoring observations per metric (first-seen order), oldest first.
+
+    An observation drifts when it crosses its threshold in the metric's bad direction; with no
+    threshold, or a metric whose goal is unknown, it does not.
+    """
+    grouped: dict[str, list[ObservationPoint]] = {}
+    observations = card.monitoring.observations if card.monitoring else []
+    for observation in observations:
+        info = metrics.get(observation.metric)
+        drift = (observation.threshold is not None and info is not None
+                 and crosses(info.goal, observation.value, observation.threshold))
+        grouped.setdefault(observation.metric, []).append(ObservationPoint(
+            observation.date, observation.value, observation.threshold, drift))
+    return {name: sorted(points, key=lambda p: p.when) for name, points in grouped.items()}
+
+
+_MONITOR_FRAME = Frame(width=640, height=270, left=64, top=32, right=24, bottom=62)
+
+
+def monitoring_chart_svg(metric: str, points: Sequence[ObservationPoint], *, goal: str | None,
+                         unit: str | None = None) -> str:
+    """Observations of one metric over time, thresholds dashed, drift marked by shape.
+
+    Drift points are triangles (class mc-drift) and the legend names them, so drift is not
+    told by colour alone.
+    """
+    shown = sorted((p for p in points if math.isfinite(p.value)), key=lambda p: p.when)
+    if not shown:
+        return message_figure("mc-chart mc-monitoring", metric, f"{metric}: no observations")
+    frame = _MONITOR_FRAME
+    ticks, decimals = nice_ticks(v for p in shown for v in (p.value, p.threshold) if v is not None)
+    y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
+    first, last = shown[0].when, shown[-1].when
+    x = Scale(first.toordinal(), last.toordinal(), frame.left + 12, frame.x_end - 12)
+    body = [
+        *heading(frame, metric, goal),
+        *_unit_label(frame, unit),
+        *y_axis(frame, ticks, decimals, y),
+        *time_axis(frame, x, time_ticks(first, last), frame.top, frame.y_end),
+        *polyline([(x(p.when.toordinal()), y(p.value)) for p in shown]),
+        *_threshold_lines(shown, x, y),
+        *(_observation(p, x, y, unit) for p in shown),
+        *_monitoring_legend(frame, shown),
+    ]
+    return figure("mc-chart mc-monitoring", frame.width, frame.height, metric,
+                  _monitoring_desc(metric, shown, goal, unit), body)
+
+
+def _threshold_runs(points: Sequence[ObservationPoint]) -> list[list[ObservationPoint]]:
+    """Consecutive observations that share the same threshold."""
+    runs: list[list[ObservationPoint]] = []
+    previous: float | None = None
+    for point in points:
+        threshold = point.threshold
+        if threshold is None or not math.isfinite(threshold):
+            previous = None
+            continue
+        if threshold == previous:
+            runs[-1].append(point)
+        else:
+            runs.append([point])
+        previous = threshold
+    return runs
+
+
+def _threshold_lines(points: Sequence[ObservationPoint], x: Scale, y: Scale) -> list[str]:
+    parts = []
+    for run in _threshold_runs(points):
+        assert run[0].threshold is not None
+        at = num(y(run[0].threshold))
+        start, end = x(run[0].when.toordinal()) - 10, x(run[-1].when.toordinal()) + 10
+        parts.append(
+            f'<line class="mc-threshold" x1="{num(start)}" y1="{at}" x2="{num(end)}" y2="{at}" '
+            f'stroke="currentColor" stroke-dasharray="6 4"><title>threshold '
+            f"{esc(value_text(run[0].threshold))}</title></line>"
+        )
+    return parts
+
+
+def observation_tooltip(point: ObservationPoint, unit: str | None = None) -> str:
+    """"2026-03-01: 0.31 (threshold 0.25, drift)"."""
+    text = f"{point.when.isoformat()}: {value_text(point.value, unit)}"
+    notes = [] if point.threshold is None else [f"threshold {value_text(point.threshold, unit)}"]
+    notes += ["drift"] if point.drift else []
+    return f"{text} ({', '.join(notes)})" if notes else text
+
+
+def _observation(point: ObservationPoint, x: Scale, y: Scale, unit: str | None) -> str:
+    cx, cy = x(point.when.toordinal()), y(point.value)
+    tip = f"<title>{esc(observation_tooltip(point, unit))}</title>"
+    if point.drift:
+        return (f'<path class="mc-point mc-drift" d="M{num(cx)} {num(cy - 7)}L{num(cx + 6)} '
+                f'{num(cy + 4)}H{num(cx - 6)}Z">{tip}</path>')
+    return f'<circle class="mc-point" cx="{num(cx)}" cy="{num(cy)}" r="4">{tip}</circle>'
+
+
+def _monitoring_legend(frame: Frame, points: Sequence[ObservationPoint]) -> list[str]:
+    y = num(frame.height - 14)
+    left = frame.left
+    parts = ['<g class="mc-legend">',
+             f'<circle class="mc-point-key" cx="{num(left + 4)}" cy="{y}" r="4"/>',
+             f'<text x="{num(left + 14)}" y="{y}" dy="0.32em">observation</text>']
+    left += 110
+    if any(p.threshold is not None for p in points):
+        parts.append(f'<line class="mc-threshold-key" x1="{num(left)}" y1="{y}" '
+                     f'x2="{num(left + 20)}" y2="{y}" stroke="currentColor" '
+                     'stroke-dasharray="6 4"/>')
+        parts.append(f'<text x="{num(left + 26)}" y="{y}" dy="0.32em">threshold</text>')
+        left += 110
+    if any(p.drift for p in points):
+        parts.append(f'<path class="mc-drift-key" d="M{num(left + 6)} {num(frame.height - 21)}'
+                     f'L{num(left + 12)} {num(frame.height - 10)}H{num(left)}Z"/>')
+        parts.append(f'<text x="{num(left + 18)}" y="{y}" dy="0.32em">'
+                     "drift (threshold crossed)</text>")
+    parts.append("</g>")
+    return parts
+
+
+def _monitoring_desc(metric: str, points: Sequence[ObservationPoint], goal: str | None,
+                     unit: str | None) -> str:
+    drifts = sum(p.drift for p in points)
+    better = direction_text(goal).lstrip("↑↓ ")
+    span = (f"on {points[0].when.isoformat()}" if len(points) == 1 else
+            f"from {points[0].when.isoformat()} to {points[-1].when.isoformat()}")
+    count = f"{len(points)} observation{'s' if len(points) != 1 else ''}"
+    return (f"{metric}: {count} {span}, latest {value_text(points[-1].value, unit)}; "
+            f"{drifts} with drift; {better}")
+
+
+# ---- status badge ----------------------------------------------------------------------------
+
+# White text on these colours has a contrast ratio of at least 4.5:1.
+BADGE_COLOURS = {
+    "production": "#2e7d32", "staging": "#1565c0", "development": "#6a1b9a",
+    "archived": "#616161", "deprecated": "#b45309", "retired": "#b71c1c",
+}
+_BADGE_LABEL_COLOUR, _BADGE_OTHER_COLOUR = "#555", "#757575"
+_CHAR_WIDTH, _BADGE_PADDING = 6.5, 12  # Verdana 11px, estimated: the same text, the same width
+
+
+def badge_text_width(text: str) -> int:
+    return math.ceil(len(text) * _CHAR_WIDTH) + _BADGE_PADDING
+
+
+def status_badge_svg(label: str, status: str, stage_class: str) -> str:
+    """A shields.io-style flat badge, "fraud-detector | production 2.1.0", as a standalone file.
+
+    `stage_class` is a stage name ("production") or its class ("mc-stage-production"); it picks
+    the colour of the status half. Widths come from a fixed per-character estimate.
+    """
+    token = css_token(stage_class.removeprefix("mc-stage-"))
+    colour = BADGE_COLOURS.get(token, _BADGE_OTHER_COLOUR)
+    left, right = badge_text_width(label), badge_text_width(status)
+    total = left + right
+    spoken = esc(f"{label}: {status}")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="mc-badge mc-stage-{token}" '
+        f'width="{total}" height="20" viewBox="0 0 {total} 20" role="img" aria-label="{spoken}">'
+        f"<title>{spoken}</title>"
+        f'<rect class="mc-badge-status" width="{total}" height="20" rx="3" fill="{colour}"/>'
+        f'<rect class="mc-badge-label" width="{left}" height="20" rx="3" '
+        f'fill="{_BADGE_LABEL_COLOUR}"/>'
+        f'<rect x="{left - 3}" width="3" height="20" fill="{_BADGE_LABEL_COLOUR}"/>'
+        '<g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" '
+        'font-size="11">'
+        f'<text x="{num(left / 2)}" y="14">{esc(label)}</text>'
+        f'<text x="{num(left + right / 2)}" y="14">{esc(status)}</text>'
+        "</g></svg>\n"
+    )

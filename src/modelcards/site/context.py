@@ -1,0 +1,117 @@
+"""Everything a page needs, prepared once per build from the resolved catalog.
+
+SiteData is frozen and holds no caches that pages write to: rendering a page reads it and
+returns bytes, so pages can be rendered in any order, in threads or in processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment
+
+from ..cards import MetricInfo
+from ..catalog import Catalog, LineageEdge
+from ..metrics import known_metrics
+from . import paths
+from .attention import Section, attention
+from .views import ModelSummary, summarise
+
+
+@dataclass(frozen=True)
+class SiteData:
+    catalog: Catalog
+    today: dt.date
+    env: Environment
+    metrics: Mapping[str, MetricInfo]
+    summaries: Mapping[str, ModelSummary]
+    attention: tuple[Section, ...]
+    repo_root: Path  # "edit this card" links name files relative to it
+    parents: Mapping[str, tuple[LineageEdge, ...]]  # version reference -> its lineage edges
+    children: Mapping[str, tuple[LineageEdge, ...]]
+
+    def edit_url(self, path: Path) -> str | None:
+        """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
+        repository = paths.safe_href(self.catalog.settings.repository)
+        if repository is None:
+            return None
+        try:
+            relative = path.resolve().relative_to(self.repo_root).as_posix()
+        except ValueError:
+            return None
+        return f"{repository.rstrip('/')}/edit/main/{quote(relative)}"
+
+
+def repository_root(catalog_root: Path) -> Path:
+    """The git work tree holding the catalog (its parent folder when there is none)."""
+    start = catalog_root.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start.parent
+
+
+def prepare(catalog: Catalog, today: dt.date, env: Environment) -> SiteData:
+    known = known_metrics(catalog.settings)
+    return SiteData(
+        catalog=catalog,
+        today=today,
+        env=env,
+        metrics=known,
+        summaries={m: summarise(catalog.models[m], known) for m in sorted(catalog.models)},
+        attention=attention(catalog, today),
+        repo_root=repository_root(catalog.root),
+        parents=_grouped(catalog.lineage, lambda edge: edge.child),
+        children=_grouped((e for e in catalog.lineage if not e.external), lambda e: e.parent),
+    )
+
+
+def _grouped(
+    edges: Iterable[LineageEdge], key: Callable[[LineageEdge], str]
+) -> dict[str, tuple[LineageEdge, ...]]:
+    """Lineage edges indexed once, so no page scans the whole graph."""
+    grouped: dict[str, list[LineageEdge]] = {}
+    for edge in edges:
+        grouped.setdefault(key(edge), []).append(edge)
+    return {ref: tuple(found) for ref, found in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Links from one page to others: relative, or absolute under `base` (the 404 page)."""
+
+    page: str
+    base: str | None = None
+
+    def to(self, target: str) -> str:
+        if self.base:
+            return paths.absolute(self.base, target)
+        return paths.relative(self.page, target)
+
+    def home(self) -> str:
+        return self.to(paths.HOME)
+
+    def model(self, model_id: str) -> str:
+        return self.to(paths.model_path(model_id))
+
+    def version(self, ref: str) -> str:
+        return self.to(paths.version_path(ref))
+
+    def dataset(self, dataset_id: str) -> str:
+        return self.to(paths.dataset_path(dataset_id))
+
+    def dataset_version(self, ref: str) -> str:
+        dataset_id, _, name = ref.partition("@")
+        return self.dataset(dataset_id) + "#" + anchor(name)
+
+    def external(self, url: str | None) -> str | None:
+        return paths.safe_href(url)
+
+
+def anchor(name: str) -> str:
+    """An element id for a free-form name (a dataset version such as 2025-Q4)."""
+    return "v-" + "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)

@@ -1,0 +1,180 @@
+"""Machine-readable outputs: the Atom feed of lifecycle events, the sitemap, catalog.json and
+the search index. Dated only by the catalog's own dates, so builds are reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from typing import Any
+
+from ..cards import LifecycleEvent
+from ..catalog import Catalog, ModelVersion
+from ..metrics import known_metrics
+from ..semver import version_key
+from . import paths
+from .views import summarise
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_LIMIT = 200  # the newest events; a feed reader does not need the whole history
+
+
+def _stable_id(*parts: str) -> str:
+    """A URN that stays the same for the same thing in every build."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, "modelcards:" + ":".join(parts)).urn
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _ordered_versions(catalog: Catalog) -> list[ModelVersion]:
+    return sorted(catalog.versions.values(), key=lambda v: (v.model_id, version_key(v.version)))
+
+
+def _events(catalog: Catalog) -> list[tuple[ModelVersion, int, LifecycleEvent]]:
+    found = [
+        (version, index, event)
+        for version in catalog.versions.values()
+        for index, event in enumerate(version.card.lifecycle)
+    ]
+    found.sort(key=lambda i: (i[2].date, i[0].model_id, version_key(i[0].version), i[1]))
+    return found[::-1]
+
+
+def _event_summary(version: ModelVersion, event: LifecycleEvent) -> str:
+    parts = [f"{version.ref} moved to {event.stage.value} on {event.date} by {event.by}."]
+    if event.approved_by:
+        parts.append("Approved by " + ", ".join(event.approved_by) + ".")
+    if event.traffic is not None:
+        parts.append(f"Traffic {event.traffic:g}%.")
+    if event.reason:
+        parts.append(f"Reason: {event.reason}")
+    if event.replaced_by:
+        parts.append(f"Replaced by {event.replaced_by}.")
+    if event.sunset:
+        parts.append(f"Sunset {event.sunset}.")
+    return " ".join(parts)
+
+
+def _link(base_url: str | None, target: str) -> str:
+    return paths.absolute(base_url, target) if base_url else target
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    text: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return text + b"\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def atom_feed(catalog: Catalog, today: dt.date) -> bytes:
+    settings = catalog.settings
+    base = settings.base_url
+    events = _events(catalog)
+    feed = ET.Element("feed", {"xmlns": ATOM})
+    _sub(feed, "title", f"{settings.title}: lifecycle events")
+    _sub(feed, "id", _stable_id("feed", base or settings.title))
+    _sub(feed, "updated", _timestamp(events[0][2].date if events else today))
+    _sub(feed, "link", rel="alternate", href=_link(base, paths.HOME))
+    if base:
+        _sub(feed, "link", rel="self", href=_link(base, paths.FEED))
+    _sub(feed, "generator", "modelcards")
+    for version, index, event in events[:FEED_LIMIT]:
+        entry = _sub(feed, "entry")
+        _sub(entry, "title", f"{version.ref}: {event.stage.value}")
+        _sub(entry, "id", _stable_id(version.ref, "lifecycle", str(index)))
+        _sub(entry, "updated", _timestamp(event.date))
+        _sub(entry, "link", rel="alternate", href=_link(base, paths.version_path(version.ref)))
+        author = _sub(entry, "author")
+        _sub(author, "name", event.by)
+        _sub(entry, "category", term=event.stage.value)
+        _sub(entry, "summary", _event_summary(version, event), type="text")
+    return _xml(feed)
+
+
+def sitemap(base_url: str, pages: Iterable[str]) -> bytes:
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP})
+    for page in pages:
+        url = _sub(urlset, "url")
+        _sub(url, "loc", paths.absolute(base_url, page))
+    return _xml(urlset)
+
+
+def _dump(card: Any) -> dict[str, Any]:
+    result: dict[str, Any] = card.model_dump(mode="json")
+    return result
+
+
+def _relative_source(catalog: Catalog, version_path: Any) -> str:
+    try:
+        return str(version_path.relative_to(catalog.root).as_posix())
+    except ValueError:
+        return str(version_path.name)
+
+
+def catalog_document(catalog: Catalog) -> dict[str, Any]:
+    """The whole resolved catalog as plain data: cards, current stages, pages and lineage."""
+    known = known_metrics(catalog.settings)
+    models = []
+    for model_id in sorted(catalog.models):
+        model = catalog.models[model_id]
+        summary = summarise(model, known)
+        models.append({
+            "id": model.id, "page": paths.model_path(model.id),
+            "source": _relative_source(catalog, model.path), "card": _dump(model.card),
+            "status": summary.status.value if summary.status else None,
+            "versions": [v.version for v in model.versions],
+            "latest": summary.latest.version if summary.latest else None,
+            "production": [v.version for v in summary.production],
+        })
+    versions = [
+        {
+            "ref": v.ref, "model": v.model_id, "version": v.version, "stage": v.stage.value,
+            "page": paths.version_path(v.ref), "source": _relative_source(catalog, v.path),
+            "card": _dump(v.card),
+        }
+        for v in _ordered_versions(catalog)
+    ]
+    datasets = [
+        {"id": d.id, "page": paths.dataset_path(d.id), "source": _relative_source(catalog, d.path),
+         "card": _dump(d.card)}
+        for d in (catalog.datasets[i] for i in sorted(catalog.datasets))
+    ]
+    lineage = [
+        {"child": e.child, "parent": e.parent, "relation": e.relation.value,
+         "external": e.external, "url": e.url}
+        for e in sorted(catalog.lineage, key=lambda e: (e.child, e.parent, e.relation.value))
+    ]
+    return {
+        "settings": _dump(catalog.settings),
+        "metrics": {name: _dump(info) for name, info in sorted(known.items())},
+        "models": models, "versions": versions, "datasets": datasets, "lineage": lineage,
+    }
+
+
+def catalog_json(catalog: Catalog) -> bytes:
+    text = json.dumps(catalog_document(catalog), indent=2, sort_keys=True, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
+
+
+def search_index(catalog: Catalog) -> bytes:
+    """A script that sets `window.MODELCARDS_SEARCH`: loaded by a tag, so it works from file://."""
+    entries = []
+    for model_id in sorted(catalog.models):
+        card = catalog.models[model_id].card
+        words = [model_id, card.name, card.summary, card.task, *card.tags]
+        words += [owner.name for owner in card.owners]
+        entries.append({"id": model_id, "text": " ".join(words).lower()})
+    data = json.dumps(entries, separators=(",", ":"), ensure_ascii=True)
+    # "<" escaped so no card text can ever close a script element it is pasted into.
+    escaped = data.replace("<", "\\u003c")
+    return f"window.MODELCARDS_SEARCH = {escaped};\n".encode()

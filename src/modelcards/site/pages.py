@@ -1,0 +1,220 @@
+"""Render one page: a pure function of the prepared site data, returning {path: bytes}."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+
+from ..cards import Metric, Stage
+from ..catalog import ModelVersion
+from ..export import BOM_FILE, HF_FILE, bom_json_text, render_cyclonedx_bom, render_hf_readme
+from . import charts, feeds, paths
+from .changes import card_changes, dataset_usage, reproducibility
+from .context import Linker, SiteData, anchor
+from .lineage import lineage_graph_svg
+from .render import asset_source
+from .structure import Page, html_pages, site_pages
+from .views import (
+    aliases_of,
+    compare_metrics,
+    deprecation,
+    metric_series,
+    previous_version,
+    primary_reading,
+)
+
+Renderer = Callable[[SiteData, Page], bytes]
+
+
+def _html(site: SiteData, page: Page, template: str, title: str, **context: Any) -> bytes:
+    settings = site.catalog.settings
+    base = settings.base_url if page.kind == "not-found" else None
+    link = Linker(page.path, base)
+    canonical = paths.absolute(settings.base_url, page.path) if settings.base_url else None
+    text = site.env.get_template(template).render(
+        page=page, title=title, link=link, settings=settings, today=site.today,
+        canonical=canonical, anchor=anchor, **context,
+    )
+    return text.encode("utf-8")
+
+
+def home(site: SiteData, page: Page) -> bytes:
+    summaries = list(site.summaries.values())
+    cards = [s.model.card for s in summaries]
+    filters = {
+        "owner": sorted({o.name for c in cards for o in c.owners}),
+        "task": sorted({c.task for c in cards}),
+        "tag": sorted({t for c in cards for t in c.tags}),
+        "stage": [s.value for s in Stage if any(s.value in m.stages for m in summaries)],
+    }
+    datasets = [(d, site.catalog.datasets[d]) for d in sorted(site.catalog.datasets)]
+    return _html(site, page, "index.html", site.catalog.settings.title,
+                 summaries=summaries, filters=filters, datasets_list=datasets)
+
+
+def _chart_title(label: str, series: list[tuple[ModelVersion, Metric]]) -> str:
+    places = {(m.dataset, m.split) for _, m in series}
+    if len(places) > 1:
+        return f"{label} (mixed datasets)"
+    dataset, split = next(iter(places))
+    where = " ".join(p for p in (dataset, f"({split})" if split else None) if p)
+    return f"{label} on {where}" if where else label
+
+
+def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
+    drawn = []
+    for name, series in metric_series(site.catalog.models[model_id]).items():
+        info = site.metrics.get(name)
+        points = [
+            charts.MetricPoint(v.version, m.value, m.ci[0] if m.ci else None,
+                               m.ci[1] if m.ci else None, link.version(v.ref))
+            for v, m in series
+        ]
+        svg = charts.metric_chart_svg(
+            points, title=_chart_title(info.label if info and info.label else name, series),
+            goal=info.goal if info else None, unit=info.unit if info else None,
+        )
+        drawn.append(figure(svg))
+    return drawn
+
+
+def figure(svg: str) -> Markup:
+    """A drawn SVG, ready for a page (the drawing code escapes every text it writes).
+
+    A figure whose parts are links cannot be role="img": an image's children are hidden from
+    assistive technology, so its links would be unreachable (axe: nested-interactive). Such a
+    figure becomes a labelled group instead.
+    """
+    head, end, rest = svg.partition(">")
+    if "<a " in rest:
+        head = head.replace(' role="img"', ' role="group"', 1)
+    return Markup(head + end + rest)
+
+
+def model(site: SiteData, page: Page) -> bytes:
+    catalog = site.catalog
+    found = catalog.models[page.subject]
+    link = Linker(page.path)
+    spans = charts.spans_from_lifecycle(
+        found.versions, site.today, href=lambda v: link.version(v.ref)
+    )
+
+    def version_link(ref: str) -> str | None:
+        return link.version(ref) if ref in catalog.versions else None
+
+    history = [
+        (v, primary_reading(found, v, site.metrics)) for v in reversed(found.versions)
+    ]
+    notices = [
+        (v, n) for v in found.versions if (n := deprecation(v)) and v.stage is Stage.DEPRECATED
+    ]
+    return _html(
+        site, page, "model.html", found.card.name,
+        model=found, card=found.card, summary=site.summaries[found.id], history=history,
+        metric_charts=_metric_charts(site, found.id, link),
+        timeline=figure(charts.lifecycle_timeline_svg(spans, today=site.today)),
+        lineage=figure(lineage_graph_svg(catalog, found.id, depth=2, href=version_link)),
+        deprecations=notices, edit_url=site.edit_url(found.path),
+    )
+
+
+def _monitoring(site: SiteData, card: Any) -> list[Markup]:
+    drawn = []
+    for name, points in charts.observations_by_metric(card, site.metrics).items():
+        info = site.metrics.get(name)
+        label = info.label if info and info.label else name
+        svg = charts.monitoring_chart_svg(label, points, goal=info.goal if info else None,
+                                          unit=info.unit if info else None)
+        drawn.append(figure(svg))
+    return drawn
+
+
+def version(site: SiteData, page: Page) -> bytes:
+    catalog = site.catalog
+    found = catalog.versions[page.subject]
+    owner = catalog.models[found.model_id]
+    previous = previous_version(owner, found)
+    drift = {
+        (name, p.when, p.value): p.drift
+        for name, points in charts.observations_by_metric(found.card, site.metrics).items()
+        for p in points
+    }
+    return _html(
+        site, page, "version.html", f"{owner.card.name} {found.version}",
+        model=owner, version=found, card=found.card, previous=previous,
+        readings=compare_metrics(found, previous, site.metrics),
+        changes=card_changes(found.card, previous.card) if previous else [],
+        checks=reproducibility(catalog, found), notice=deprecation(found),
+        parents=site.parents.get(found.ref, ()), children=site.children.get(found.ref, ()),
+        aliases=aliases_of(owner, found), monitoring=_monitoring(site, found.card), drift=drift,
+        metric_info=site.metrics, edit_url=site.edit_url(found.path),
+        known_versions=catalog.versions,
+        exports={name: paths.version_export_path(found.ref, name) for name in (HF_FILE, BOM_FILE)},
+    )
+
+
+def hf_readme(site: SiteData, page: Page) -> bytes:
+    return render_hf_readme(site.catalog, site.catalog.versions[page.subject]).encode("utf-8")
+
+
+def cyclonedx_bom(site: SiteData, page: Page) -> bytes:
+    bom = render_cyclonedx_bom(site.catalog, [site.catalog.versions[page.subject]])
+    return bom_json_text(bom).encode("utf-8")
+
+
+def dataset(site: SiteData, page: Page) -> bytes:
+    found = site.catalog.datasets[page.subject]
+    return _html(
+        site, page, "dataset.html", found.card.name, dataset=found, card=found.card,
+        usage=dataset_usage(site.catalog, found.id), edit_url=site.edit_url(found.path),
+    )
+
+
+def governance(site: SiteData, page: Page) -> bytes:
+    total = sum(len(section.findings) for section in site.attention)
+    return _html(site, page, "governance.html", "Governance", sections=site.attention, total=total)
+
+
+def not_found(site: SiteData, page: Page) -> bytes:
+    return _html(site, page, "404.html", "Page not found")
+
+
+def badge(site: SiteData, page: Page) -> bytes:
+    summary = site.summaries[page.subject]
+    state = summary.status.value if summary.status else "no versions"
+    shown = summary.production or ((summary.latest,) if summary.latest else ())
+    status = " ".join([state, ", ".join(v.version for v in shown)]).strip()
+    return charts.status_badge_svg(page.subject, status, state).encode("utf-8")
+
+
+def asset(site: SiteData, page: Page) -> bytes:
+    return asset_source(site.env, page.subject).encode("utf-8")
+
+
+def sitemap(site: SiteData, page: Page) -> bytes:
+    base = site.catalog.settings.base_url or ""
+    return feeds.sitemap(base, html_pages(site_pages(site.catalog)))
+
+
+RENDERERS: dict[str, Renderer] = {
+    "home": home,
+    "model": model,
+    "version": version,
+    "hf-readme": hf_readme,
+    "cyclonedx-bom": cyclonedx_bom,
+    "dataset": dataset,
+    "governance": governance,
+    "not-found": not_found,
+    "badge": badge,
+    "asset": asset,
+    "sitemap": sitemap,
+    "catalog-json": lambda site, page: feeds.catalog_json(site.catalog),
+    "feed": lambda site, page: feeds.atom_feed(site.catalog, site.today),
+    "search-index": lambda site, page: feeds.search_index(site.catalog),
+}
+
+
+def render_page(site: SiteData, page: Page) -> dict[str, bytes]:
+    return {page.path: RENDERERS[page.kind](site, page)}

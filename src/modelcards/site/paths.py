@@ -1,0 +1,75 @@
+"""Where each page lives in the built site, and links between pages.
+
+Every internal link is relative to the page it appears on, so the site works under any
+sub-path and straight from disk (file://). Links name `index.html` explicitly because a
+browser opening files does not look for it in a folder.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+HOME = "index.html"
+GOVERNANCE = "governance/index.html"
+NOT_FOUND = "404.html"
+CATALOG_JSON = "api/catalog.json"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+STYLE = "assets/style.css"
+SCRIPT = "assets/site.js"
+SEARCH_INDEX = "assets/search-index.js"
+
+
+def model_path(model_id: str) -> str:
+    return f"models/{model_id}/index.html"
+
+
+def version_path(ref: str) -> str:
+    """The page of a `model@version` reference."""
+    model_id, _, version = ref.partition("@")
+    return f"models/{model_id}/{version}/index.html"
+
+
+def version_export_path(ref: str, name: str) -> str:
+    """A file next to a version's page: its exports README.md (Hub card) and bom.json."""
+    model_id, _, version = ref.partition("@")
+    return f"models/{model_id}/{version}/{name}"
+
+
+def dataset_path(dataset_id: str) -> str:
+    return f"datasets/{dataset_id}/index.html"
+
+
+def badge_path(model_id: str) -> str:
+    return f"badges/{model_id}.svg"
+
+
+def root_prefix(page: str) -> str:
+    """The way back to the site root from `page` ('' at the root, '../' one level down)."""
+    return "../" * page.count("/")
+
+
+def relative(page: str, target: str) -> str:
+    """The link from `page` to `target`, both paths from the site root."""
+    return root_prefix(page) + quote(target)
+
+
+def absolute(base_url: str, target: str) -> str:
+    return base_url.rstrip("/") + "/" + quote(target)
+
+
+def safe_href(url: str | None) -> str | None:
+    """`url` when it is an http(s) address that is safe in an href, else None.
+
+    Card URLs (links, repositories, dashboards, artifact URIs) may hold anything, such as
+    `javascript:` or `s3://`; only web addresses become links, the rest is shown as text.
+    """
+    if not url or any(ch.isspace() or ord(ch) < 32 or ch in "<>\"'`\\" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url

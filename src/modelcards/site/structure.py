@@ -1,0 +1,51 @@
+"""Which files the site has: a pure function of the resolved catalog.
+
+Each Page names its output path, the kind of page and what it is about; rendering one needs
+nothing but the prepared catalog, so pages can be rendered in any order or in parallel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalog import Catalog
+from ..export import BOM_FILE, HF_FILE
+from . import paths
+from .render import ASSETS
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # from the site root, with "/" separators
+    kind: str  # home, model, version, dataset, governance, not-found, badge, catalog-json, ...
+    subject: str = ""  # the model id, version reference, dataset id or theme file it shows
+
+
+def site_pages(catalog: Catalog) -> list[Page]:
+    pages = [
+        Page(paths.HOME, "home"),
+        Page(paths.GOVERNANCE, "governance"),
+        Page(paths.NOT_FOUND, "not-found"),
+        Page(paths.CATALOG_JSON, "catalog-json"),
+        Page(paths.FEED, "feed"),
+        Page(paths.SEARCH_INDEX, "search-index"),
+        *(Page(name, "asset", name) for name in ASSETS),
+    ]
+    for model_id in sorted(catalog.models):
+        pages.append(Page(paths.model_path(model_id), "model", model_id))
+        pages.append(Page(paths.badge_path(model_id), "badge", model_id))
+        for version in catalog.models[model_id].versions:  # in SemVer order already
+            pages.append(Page(paths.version_path(version.ref), "version", version.ref))
+            pages.append(Page(paths.version_export_path(version.ref, HF_FILE), "hf-readme",
+                              version.ref))
+            pages.append(Page(paths.version_export_path(version.ref, BOM_FILE), "cyclonedx-bom",
+                              version.ref))
+    pages += [Page(paths.dataset_path(d), "dataset", d) for d in sorted(catalog.datasets)]
+    if catalog.settings.base_url:
+        pages.append(Page(paths.SITEMAP, "sitemap"))
+    return pages
+
+
+def html_pages(pages: list[Page]) -> list[str]:
+    """The pages a sitemap lists: every HTML page but the 404 page."""
+    return [p.path for p in pages if p.path.endswith(".html") and p.kind != "not-found"]

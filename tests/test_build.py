@@ -1,0 +1,145 @@
+"""`modelcards build` through the real CLI: exit codes, safety of the output, determinism,
+theme overrides, and the default theme inside the wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelcards.cli import cli
+from modelcards.site.render import DEFAULT_THEME
+
+from .conftest import REPO, CatalogMaker
+from .test_rules import V1, edit
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return CliRunner()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_the_site(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "catalog is valid: 2 models, 3 versions, 1 datasets (0 errors, 0 warnings)\n"
+        "built 24 files into site\n"
+    )
+    assert (Path("site") / "models/fraud/2.0.0/index.html").is_file()
+
+
+def test_same_input_builds_byte_identical_sites(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    assert runner.invoke(cli, ["build", "-o", "one"]).exit_code == 0
+    assert runner.invoke(cli, ["build", "-o", "two"]).exit_code == 0
+    one, two = snapshot(Path("one")), snapshot(Path("two"))
+    assert len(one) == 24 and one == two
+
+
+def test_invalid_catalog_builds_nothing_and_keeps_the_old_site(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog()
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    before = snapshot(Path("site"))
+    make_catalog(edit(V1, "replaced_by: 2.0.0", "replaced_by: 2.1.0"))
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert "catalog/models/fraud/1.0.0.yaml:14:85: error MC025 replaced_by '2.1.0'" in result.output
+    assert result.output.endswith("nothing built; site is unchanged\n")
+    assert snapshot(Path("site")) == before
+    assert sorted(p.name for p in Path(".").iterdir()) == ["catalog", "site"]  # no leftovers
+
+
+def test_template_error_keeps_the_old_site(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    before = snapshot(Path("site"))
+    theme = Path("theme")
+    theme.mkdir()
+    (theme / "version.html").write_text('{% extends "base.html" %}{% block main %}{{ no_such.thing }}{% endblock %}')
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert "rendering models/fraud/1.0.0/index.html failed: UndefinedError: 'no_such' is undefined" in result.output
+    assert snapshot(Path("site")) == before
+    (theme / "version.html").write_text("{% block main %}")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert "/theme/version.html:1: Unexpected end of template" in result.output
+    assert snapshot(Path("site")) == before
+
+
+def test_a_single_template_can_be_overridden(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    theme = Path("theme")
+    theme.mkdir()
+    (theme / "404.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Lost? Ask #ml-platform</h1>{% endblock %}'
+    )
+    (theme / "assets").mkdir()
+    (theme / "assets" / "style.css").write_text("body { color: rebeccapurple; }\n")
+    assert runner.invoke(cli, ["build"]).exit_code == 0
+    site = Path("site")
+    assert "<h1>Lost? Ask #ml-platform</h1>" in (site / "404.html").read_text()
+    assert (site / "assets/style.css").read_text() == "body { color: rebeccapurple; }\n"
+    default_home = (DEFAULT_THEME / "index.html").read_text()
+    assert "Search" in default_home and 'id="filter-q"' in (site / "index.html").read_text()
+    other = Path("elsewhere")
+    other.mkdir()
+    (other / "404.html").write_text("{% block main %}elsewhere{% endblock %}")
+    assert runner.invoke(cli, ["build", "--theme", "elsewhere"]).exit_code == 0
+    assert (site / "404.html").read_text() == "elsewhere"
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("catalog", "it holds the catalog catalog"),
+        (".", "it holds the catalog catalog"),
+        ("catalog/site", "it is inside the catalog folder"),
+        ("/", "it is the root of the file system"),
+        ("docs", "it is not empty and was not built by modelcards"),
+    ],
+)
+def test_refuses_outputs_it_must_not_replace(
+    runner: CliRunner, make_catalog: CatalogMaker, output: str, message: str
+) -> None:
+    make_catalog()
+    Path("docs").mkdir()
+    (Path("docs") / "guide.md").write_text("keep me\n")
+    result = runner.invoke(cli, ["build", "-o", output])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert (Path("docs") / "guide.md").read_text() == "keep me\n"
+    assert not Path("catalog/site").exists()
+
+
+def test_the_wheel_carries_the_default_theme(tmp_path: Path) -> None:
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(REPO)],
+        capture_output=True, text=True, env={**os.environ, "PIP_NO_INPUT": "1"}, check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    wheel = next(tmp_path.glob("modelcards-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    theme = {
+        f"modelcards/site/templates/{p.relative_to(DEFAULT_THEME).as_posix()}"
+        for p in DEFAULT_THEME.rglob("*") if p.is_file()
+    }
+    assert "modelcards/site/templates/index.html" in theme
+    assert "modelcards/site/templates/assets/style.css" in theme
+    assert theme <= names
