@@ -24,7 +24,7 @@ from .history import GitError, validate_against_base
 from .importers import DEFAULT_BY, ImportFailure, ImportRequest, plan_hf_import, write_plan
 from .lookup import FIELDS, NoMatch, as_record, field_lines, resolve, text_lines
 from .problems import Problem
-from .reporters import REPORTERS, display_path
+from .reporters import REPORTERS, display_path, problem_line
 from .schema import write_schemas
 from .summary import render_summary, write_summary
 from .validate import resolve_today, validate_catalog
@@ -211,7 +211,7 @@ def import_(
         click.echo(f"warning: {warning}")
     if plan.errors:
         for p in plan.errors:
-            click.echo(f"{display_path(p.file)}:{p.line}:{p.column}: error {p.code} {p.message}")
+            click.echo(problem_line(p))
         raise click.ClickException("the imported cards would not validate; nothing was written")
     for path in write_plan(plan):
         click.echo(f"wrote {display_path(path)}")
@@ -227,10 +227,7 @@ _date_option = click.option(
 
 def _print_problems(problems: list[Problem]) -> None:
     for p in problems:
-        click.echo(
-            f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}",
-            err=True,
-        )
+        click.echo(problem_line(p), err=True)
 
 
 def _apply(catalog: Path, make: Callable[[], list[FileEdit]], *, check: bool = True) -> None:

@@ -36,11 +36,14 @@ def _summary(result: ValidationResult, strict: bool) -> str:
     return f"catalog is invalid: {_counts(result)} ({scope})"
 
 
+def problem_line(p: Problem) -> str:
+    """`path:line:col: severity CODE message`, the form editors and CI logs link to."""
+    return f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}"
+
+
 def report_text(result: ValidationResult, stream: TextIO, strict: bool) -> None:
     for p in result.problems:
-        stream.write(
-            f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}\n"
-        )
+        stream.write(problem_line(p) + "\n")
     stream.write(_summary(result, strict) + "\n")
 
 
