@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
+from generated_docs import update  # the sibling module: scripts run from this folder
 
 from modelcards.cli import cli
 
@@ -46,15 +47,7 @@ def fill(document: str) -> str:
 
 
 def main() -> int:
-    current = DOC.read_text(encoding="utf-8")
-    fresh = fill(current)
-    if "--check" in sys.argv:
-        if fresh != current:
-            print(f"{DOC} is out of date: run python scripts/cli_reference.py")
-            return 1
-        return 0
-    DOC.write_text(fresh, encoding="utf-8")
-    return 0
+    return update(DOC, fill, "cli_reference.py")
 
 
 if __name__ == "__main__":
