@@ -143,6 +143,13 @@ CASES = [
         fragment="no model.yaml",
     ),
     Case(
+        "MC018",
+        "models/fraud/2.0.0+build.7.yaml",
+        1,
+        {"models/fraud/2.0.0+build.7.yaml": textwrap.dedent(BASE[SMALL]).replace('"0.1.0"', '"2.0.0+build.7"').replace("2026-02-01", "2026-01-05")},
+        fragment="differ only in build metadata",
+    ),
+    Case(
         "MC020",
         SMALL,
         5,
@@ -186,6 +193,13 @@ CASES = [
         fragment="no version 2.1.0",
     ),
     Case(
+        "MC026",
+        M,
+        6,
+        edit(M, 'aliases: {champion: "2.0.0"}', 'aliases: {production: "2.0.0"}'),
+        fragment="reads as a stage",
+    ),
+    Case(
         "MC030",
         V2,
         15,
@@ -224,6 +238,13 @@ CASES = [
         )
         | edit(V2, "approved_by: [carol]}", "approved_by: [carol], traffic: 40}"),
         fragment="adds up to 90%",
+    ),
+    Case(
+        "MC036",
+        V1,
+        14,
+        edit(V1, "date: 2026-01-20, by: bob, reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01", "date: 2027-03-01, by: bob, reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01"),
+        fragment="before the deprecation itself",
     ),
     Case("MC040", V2, 8, edit(V2, "data: [tx@2025-Q4]", "data: []"), fragment="training.data"),
     Case("MC041", V2, 15, edit(V2, "value: 0.91", "value: 0.85"), fragment="from 0.9 (fraud@1.0.0"),
@@ -323,3 +344,79 @@ def test_unreadable_file(make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyP
     assert [(p.code, p.message) for p in unreadable] == [
         ("MC017", "cannot read the file: Permission denied")
     ]
+
+
+def test_an_earlier_replacement_may_be_deprecated_since(make_catalog: CatalogMaker) -> None:
+    # A chain: 1.0.0 was replaced by 2.0.0, which is later replaced by 3.0.0. The record of
+    # 1.0.0 stays valid; only a deprecation in force must point at a live version.
+    v3 = (
+        textwrap.dedent(BASE[V2])
+        .replace('"2.0.0"', '"3.0.0"')
+        .replace("2026-01-", "2026-03-")
+        .replace("fraud@1.0.0, relation: retrained", "fraud@2.0.0, relation: retrained")
+    )
+    files = (
+        edit(
+            V2,
+            "approved_by: [carol]}",
+            "approved_by: [carol]}\n  - {stage: deprecated, date: 2026-04-01, by: bob, reason: Superseded, replaced_by: 3.0.0}",
+        )
+        | {"models/fraud/3.0.0.yaml": v3}
+        | edit(M, 'champion: "2.0.0"', 'champion: "3.0.0"')
+    )
+    result = validate_catalog(make_catalog(files), TODAY)
+    assert result.problems == []
+
+
+def test_replacements_must_not_loop(make_catalog: CatalogMaker) -> None:
+    files = edit(
+        V2,
+        "approved_by: [carol]}",
+        "approved_by: [carol]}\n  - {stage: deprecated, date: 2026-04-01, by: bob, reason: Old, replaced_by: 1.0.0}",
+    ) | edit(M, 'aliases: {champion: "2.0.0"}\n', "")
+    result = validate_catalog(make_catalog(files), TODAY)
+    assert [(p.code, p.file.name, p.line) for p in result.problems] == [
+        ("MC034", "1.0.0.yaml", 14),
+        ("MC034", "2.0.0.yaml", 16),
+    ]
+    assert result.problems[0].message == (
+        "replacements loop (fraud@1.0.0 -> fraud@2.0.0 -> fraud@1.0.0); "
+        "point users at a version they can still move to"
+    )
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_metrics_must_be_finite(make_catalog: CatalogMaker, value: str) -> None:
+    root = make_catalog(edit(V2, "value: 0.91", f"value: {value}"))
+    result = validate_catalog(root, TODAY)
+    assert [(p.code, p.line, p.message) for p in result.problems] == [
+        ("MC004", 10, "metrics[0].value: input should be a finite number")
+    ]
+
+
+def test_card_text_cannot_split_a_report_line(make_catalog: CatalogMaker) -> None:
+    root = make_catalog(edit(SMALL, "model: fraud@2.0.0", 'model: "fraud@2.0.0\\n::warning::x"'))
+    result = validate_catalog(root, TODAY)
+    assert [p.code for p in result.problems] == ["MC022"]
+    assert "\n" not in result.problems[0].message
+    assert "fraud@2.0.0\\n::warning::x" in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("released: 2026-01-05", 'released: "2026-01-05"', 2,
+         "released: '2026-01-05' is quoted, which makes it text; write the date without quotes"),
+        ("released: 2026-01-05", "released: 2026-01-05T10:00:00Z", 2,
+         "released: expected a date without a time, got 2026-01-05T10:00:00+00:00; write 2026-01-05"),
+        ('commit: "5a3b2c1d"', "commit: 12345678", 7,
+         'training.code.commit: expected text, got the number 12345678; put it in quotes ("12345678") so YAML reads it as text'),
+        ("data: [tx@2025-Q4]", "data: [tx@2025-Q4]\n  hyperparameters: {~: 1}", 9,
+         "training.hyperparameters: the key None must be text; put it in quotes"),
+    ],
+)
+def test_type_errors_say_what_would_be_right(
+    make_catalog: CatalogMaker, old: str, new: str, line: int, message: str
+) -> None:
+    result = validate_catalog(make_catalog(edit(V2, old, new)), TODAY)
+    assert [(p.code, p.line, p.message) for p in result.problems] == [("MC004", line, message)]

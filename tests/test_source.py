@@ -143,3 +143,22 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     document, found = read_source(path)
     assert document is None and found is not None
     assert found.code == "MC010"
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        ("a: b: c\n", "text containing ': ' needs quotes"),
+        ("a:\n\tb: 1\n", "indent with spaces"),
+        ("a: [1, 2\n", "a [list] opened earlier is not closed"),
+        ("a: *x\n", "define the anchor (&name) before using it (*name)"),
+    ],
+)
+def test_syntax_errors_say_what_would_be_right(text: str, advice: str) -> None:
+    code, _, _, message = refusal(text)
+    assert code == "MC001"
+    assert advice in message
+
+
+def test_control_characters_are_a_located_syntax_error() -> None:
+    assert refusal("a: 1\nb: \x08\n")[:3] == ("MC001", 2, 4)

@@ -130,6 +130,8 @@ def _checked_scalar(value: Any) -> Any:
 
 
 Text = Annotated[str, Field(min_length=1)]
+# YAML reads .nan and .inf as numbers; no metric, threshold or share is meaningfully either.
+Number = Annotated[float, Field(allow_inf_nan=False)]
 OneLine = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\n]*$")]
 SemVer = Annotated[
     str, AfterValidator(_checked_semver), Field(json_schema_extra={"pattern": SEMVER_PATTERN})
@@ -205,7 +207,7 @@ class MetricInfo(Card):
 class Gate(Card):
     metric: Text = "primary"
     """Metric name to gate on, or `primary` for the model's primary_metric."""
-    max_regression: float = Field(ge=0)
+    max_regression: Number = Field(ge=0)
     """Largest allowed worsening (absolute) against the version in production before."""
 
 
@@ -353,13 +355,13 @@ class Training(Card):
 class Metric(Card):
     name: Text
     """Metric name, e.g. auc; its goal comes from catalog.yaml or the built-ins."""
-    value: float
+    value: Number
     """The measured value."""
     dataset: DatasetReference | None = None
     """Dataset version evaluated on, as <dataset>@<version>."""
     split: str | None = None
     """Split of the dataset, e.g. test."""
-    ci: list[float] | None = Field(default=None, min_length=2, max_length=2)
+    ci: list[Number] | None = Field(default=None, min_length=2, max_length=2)
     """Confidence interval [lower, upper], with lower <= value <= upper."""
     slice: str | None = None
     """Subset the value is measured on, e.g. merchants-new; absent for the whole split."""
@@ -395,7 +397,7 @@ class LifecycleEvent(Card):
     """Who made the change."""
     approved_by: list[Text] = []
     """Who approved it."""
-    traffic: float | None = Field(default=None, ge=0, le=100)
+    traffic: Number | None = Field(default=None, ge=0, le=100)
     """Percent of production traffic (0 to 100), for canaries and A/B tests."""
     reason: str | None = None
     """Why; required on deprecated events."""
@@ -412,9 +414,9 @@ class Observation(Card):
     """When it was observed."""
     metric: Text
     """Metric name."""
-    value: float
+    value: Number
     """Observed value."""
-    threshold: float | None = None
+    threshold: Number | None = None
     """Alert threshold; crossing it in the metric's bad direction flags drift."""
 
 

@@ -144,9 +144,41 @@ def _stray(path: Path, hint: str) -> Problem:
     return problem("MC009", path, (1, 1), f"{path.name!r} does not belong here; {hint}")
 
 
-def _escapes(entry: os.DirEntry[str], root: Path) -> bool:
-    """A symbolic link that leads outside the catalog (cards never reach outside it)."""
-    return entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root.resolve())
+def _link_problem(entry: os.DirEntry[str], root: Path) -> Problem | None:
+    """A symbolic link that is broken, loops, or leads outside the catalog folder."""
+    if not entry.is_symlink():
+        return None
+    path = Path(entry.path)
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        return problem(
+            "MC017", path, (1, 1),
+            f"{entry.name!r} is a broken or looping symbolic link; point it at a file in "
+            "the catalog or remove it",
+        )
+    if not target.is_relative_to(root.resolve()):
+        return _stray(path, "it links outside the catalog folder")
+    return None
+
+
+def _not_a_file(path: Path) -> Problem:
+    return problem(
+        "MC017", path, (1, 1), f"{path.name!r} is not a regular file; a card is a YAML file"
+    )
+
+
+def _unusable(entry: os.DirEntry[str], root: Path, *, card: bool) -> Problem | None:
+    """Why an entry named like a card (card=True) or a folder cannot be read as one."""
+    found = _link_problem(entry, root)
+    if found is not None:
+        return found
+    path = Path(entry.path)
+    if card and not entry.is_file():
+        return _not_a_file(path)
+    if not card and not entry.is_dir():
+        return _stray(path, f"{entry.name} must be a folder")
+    return None
 
 
 def discover(root: Path) -> _Found:
@@ -154,21 +186,23 @@ def discover(root: Path) -> _Found:
     found = _Found()
     for entry in _entries(root, found):
         path = Path(entry.path)
-        if _escapes(entry, root):
-            found.problems.append(_stray(path, "it links outside the catalog folder"))
-        elif entry.name == CATALOG_FILE and entry.is_file():
+        expected = entry.name in (CATALOG_FILE, "models", "datasets")
+        unusable = _unusable(entry, root, card=entry.name == CATALOG_FILE)
+        if unusable is not None:
+            found.problems.append(unusable if expected else _stray(path, _top_level_hint(path)))
+        elif entry.name == CATALOG_FILE:
             found.settings = path
-        elif entry.name == "models" and entry.is_dir():
+        elif entry.name == "models":
             _discover_models(path, root, found)
-        elif entry.name == "datasets" and entry.is_dir():
+        elif entry.name == "datasets":
             _discover_datasets(path, root, found)
         else:
-            found.problems.append(_stray(path, _top_level_hint(entry.name)))
+            found.problems.append(_stray(path, _top_level_hint(path)))
     return found
 
 
-def _top_level_hint(name: str) -> str:
-    close = difflib.get_close_matches(name, [CATALOG_FILE, "models", "datasets"], n=1)
+def _top_level_hint(path: Path) -> str:
+    close = difflib.get_close_matches(path.name, [CATALOG_FILE, "models", "datasets"], n=1)
     if close:
         return f"did you mean {close[0]!r}?"
     return "a catalog holds catalog.yaml, models/ and datasets/"
@@ -177,8 +211,9 @@ def _top_level_hint(name: str) -> str:
 def _discover_models(folder: Path, root: Path, found: _Found) -> None:
     for entry in _entries(folder, found):
         path = Path(entry.path)
-        if _escapes(entry, root):
-            found.problems.append(_stray(path, "it links outside the catalog folder"))
+        unusable = _link_problem(entry, root)
+        if unusable is not None:
+            found.problems.append(unusable)
         elif not entry.is_dir():
             found.problems.append(_stray(path, "models/ holds one folder per model"))
         elif not is_valid_id(entry.name):
@@ -194,55 +229,55 @@ def _discover_model(model_id: str, folder: Path, root: Path, found: _Found) -> N
     for entry in _entries(folder, found):
         path = Path(entry.path)
         stem, suffix = os.path.splitext(entry.name)
-        if _escapes(entry, root):
-            found.problems.append(_stray(path, "it links outside the catalog folder"))
-        elif entry.name == MODEL_FILE and entry.is_file():
+        if suffix != ".yaml":
+            unusable = _link_problem(entry, root)
+            found.problems.append(unusable or _stray(path, _model_folder_hint(entry.name)))
+        elif (unusable := _unusable(entry, root, card=True)) is not None:
+            found.problems.append(unusable)
+        elif entry.name == MODEL_FILE:
             has_card = True
-        elif suffix == ".yaml" and entry.is_file():
-            if is_semver(stem):
-                found.versions.append((model_id, stem, path))
-            else:
-                found.problems.append(
-                    problem(
-                        "MC007",
-                        path,
-                        (1, 1),
-                        f"{entry.name!r}: a version file is named by its SemVer version, "
-                        "such as 1.2.0.yaml or 2.0.0-rc.1.yaml",
-                    )
-                )
+        elif is_semver(stem):
+            found.versions.append((model_id, stem, path))
         else:
-            hint = "a model folder holds model.yaml and one <version>.yaml per version"
-            if suffix in (".yml", ".json") or entry.name.lower() == "model.yml":
-                hint = f"did you mean {stem + '.yaml'!r}?"
-            found.problems.append(_stray(path, hint))
+            found.problems.append(
+                problem(
+                    "MC007", path, (1, 1),
+                    f"{entry.name!r}: a version file is named by its SemVer version, "
+                    "such as 1.2.0.yaml or 2.0.0-rc.1.yaml",
+                )
+            )
     if has_card:
         found.models[model_id] = folder
     else:
         found.problems.append(
             problem(
-                "MC016",
-                folder / MODEL_FILE,
-                (1, 1),
+                "MC016", folder / MODEL_FILE, (1, 1),
                 f"model folder {model_id!r} has no model.yaml; add one (modelcards new model "
                 f"{model_id}) or remove the folder",
             )
         )
 
 
+def _model_folder_hint(name: str) -> str:
+    stem, suffix = os.path.splitext(name)
+    if suffix in (".yml", ".json"):
+        return f"did you mean {stem + '.yaml'!r}?"
+    return "a model folder holds model.yaml and one <version>.yaml per version"
+
+
 def _discover_datasets(folder: Path, root: Path, found: _Found) -> None:
     for entry in _entries(folder, found):
         path = Path(entry.path)
         stem, suffix = os.path.splitext(entry.name)
-        if _escapes(entry, root):
-            found.problems.append(_stray(path, "it links outside the catalog folder"))
-        elif suffix != ".yaml" or not entry.is_file():
+        if suffix != ".yaml":
             hint = (
                 f"did you mean {stem + '.yaml'!r}?"
                 if suffix in (".yml", ".json")
-                else ("datasets/ holds one <dataset>.yaml per dataset")
+                else "datasets/ holds one <dataset>.yaml per dataset"
             )
-            found.problems.append(_stray(path, hint))
+            found.problems.append(_link_problem(entry, root) or _stray(path, hint))
+        elif (unusable := _unusable(entry, root, card=True)) is not None:
+            found.problems.append(unusable)
         elif not is_valid_id(stem):
             found.problems.append(problem("MC006", path, (1, 1), _bad_id("dataset file", stem)))
         else:

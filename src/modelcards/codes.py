@@ -42,6 +42,7 @@ RULES: dict[str, Rule] = {
         Rule("MC015", E, "duplicate dataset version"),
         Rule("MC016", E, "model folder without model.yaml"),
         Rule("MC017", E, "unreadable file"),
+        Rule("MC018", E, "versions of equal precedence"),
         # References between cards.
         Rule("MC020", E, "model version reference does not resolve"),
         Rule("MC021", E, "dataset reference does not resolve"),
@@ -49,6 +50,7 @@ RULES: dict[str, Rule] = {
         Rule("MC023", E, "alias names a missing or retired version"),
         Rule("MC024", E, "lineage cycle"),
         Rule("MC025", E, "replaced_by does not resolve"),
+        Rule("MC026", E, "alias named like a stage or a version"),
         # Lifecycle.
         Rule("MC030", E, "lifecycle date goes backwards"),
         Rule("MC031", E, "lifecycle event before the release date"),
@@ -56,6 +58,7 @@ RULES: dict[str, Rule] = {
         Rule("MC033", E, "deprecation without a reason"),
         Rule("MC034", E, "invalid replacement"),
         Rule("MC035", E, "production traffic does not add up"),
+        Rule("MC036", E, "sunset before the deprecation"),
         # Policy and metrics.
         Rule("MC040", E, "field required by policy is missing"),
         Rule("MC041", E, "promotion regresses a gated metric"),
@@ -78,7 +81,14 @@ RULES: dict[str, Rule] = {
 }
 
 
+_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
+
+
 def problem(code: str, file: Path, position: tuple[int, int], message: str) -> Problem:
-    """Make a problem with the severity its code carries."""
+    """Make a problem with the severity its code carries.
+
+    Messages quote card text, and a problem is one line in every format: control characters
+    are shown escaped, so a card cannot split a report line or inject CI workflow commands.
+    """
     line, column = position
-    return Problem(file, line, column, code, RULES[code].severity, message)
+    return Problem(file, line, column, code, RULES[code].severity, message.translate(_CONTROL))

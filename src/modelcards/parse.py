@@ -61,6 +61,11 @@ def _to_problem(kind: type[BaseModel], document: SourceDocument, detail: ErrorDe
             f"missing required field {loc[-1]!r}"
             + (f" in {format_loc(loc[:-1])}" if len(loc) > 1 else ""),
         )
+    if loc and loc[-1] == "[key]":  # a mapping key of the wrong type, e.g. `~: 1` or `3: x`
+        return problem(
+            "MC004", document.path, document.position(loc[:-1], key=True),
+            f"{format_loc(loc[:-2])}: the key {loc[-2]} must be text; put it in quotes",
+        )
     code = kind_of_error if kind_of_error.startswith("MC") else "MC004"
     raw = document.raw_text(loc)
     return problem(code, document.path, document.position(loc), f"{field}: {_explain(detail, raw)}")
@@ -139,6 +144,10 @@ _EXPECTED = {
 def _explain(detail: ErrorDetails, raw: str | None) -> str:
     kind = detail["type"]
     value = detail.get("input")
+    if kind == "date_type" and isinstance(value, dt.datetime):
+        return f"expected a date without a time, got {value.isoformat()}; write {value.date()}"
+    if kind == "date_type" and isinstance(value, str) and _is_iso_date(value):
+        return f"{value!r} is quoted, which makes it text; write the date without quotes"
     if kind in _EXPECTED:
         message = f"expected {_EXPECTED[kind]}, got {_describe(value)}"
         if kind == "string_type" and isinstance(value, (int, float, bool, dt.date)):
@@ -158,6 +167,14 @@ def _explain(detail: ErrorDetails, raw: str | None) -> str:
     if kind == "string_pattern_mismatch" and isinstance(value, str) and "\n" in value:
         return "must be a single line"
     return detail["msg"][0].lower() + detail["msg"][1:]
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _length_message(kind: str, detail: ErrorDetails) -> str:

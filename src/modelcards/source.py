@@ -115,7 +115,7 @@ class SourceDocument:
             child: Node | None = None
             if isinstance(node, MappingNode):
                 for key_node, value_node in node.value:
-                    if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                    if isinstance(key_node, ScalarNode) and _names(key_node, part):
                         if last and key:
                             return _at(key_node)
                         anchor, child = key_node, value_node
@@ -136,7 +136,7 @@ class SourceDocument:
         node = self.root
         for part in loc:
             if isinstance(node, MappingNode):
-                node = next((v for k, v in node.value if k.value == str(part)), None)
+                node = next((v for k, v in node.value if _names(k, part)), None)
             elif (
                 isinstance(node, SequenceNode) and isinstance(part, int) and part < len(node.value)
             ):
@@ -144,6 +144,13 @@ class SourceDocument:
             else:
                 return None
         return node.value if isinstance(node, ScalarNode) else None
+
+
+def _names(key_node: Node, part: str | int) -> bool:
+    """Whether a key node is the key a location names (pydantic writes a null key as 'None')."""
+    if key_node.value == str(part):
+        return True
+    return part == "None" and key_node.tag == "tag:yaml.org,2002:null"
 
 
 class _Builder:
@@ -286,7 +293,7 @@ def parse_source(path: Path, text: str) -> tuple[SourceDocument | None, Problem 
     except LoadError as error:
         return None, problem(error.code, path, (error.line, error.column), error.message)
     except yaml.MarkedYAMLError as error:
-        return None, _syntax_problem(path, error)
+        return None, _syntax_problem(path, text, error)
     except yaml.reader.ReaderError as error:
         return None, _reader_problem(path, text, error)
     except yaml.YAMLError as error:
@@ -349,10 +356,29 @@ def _reader_problem(path: Path, text: str, error: yaml.reader.ReaderError) -> Pr
     )
 
 
-def _syntax_problem(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     what = " ".join(" ".join(part.split()) for part in (error.context, error.problem) if part)
     if "maximum nesting" in what or "depth" in what:
         return problem("MC011", path, position, f"{what}; cards are a few levels deep at most")
-    return problem("MC001", path, position, f"YAML syntax error: {what}")
+    hint = next((advice for clue, advice in _SYNTAX_ADVICE if clue in what), "")
+    lines = text.splitlines()
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line] and not hint:
+        hint = "; indent with spaces: YAML does not allow tabs for indentation"
+    return problem("MC001", path, position, f"YAML syntax error: {what}{hint}")
+
+
+# What PyYAML's most common complaints usually mean, in the words of someone editing a card.
+_SYNTAX_ADVICE = (
+    ("mapping values are not allowed", "; text containing ': ' needs quotes, or this line is "
+     "indented differently from its neighbours"),
+    ("could not find expected ':'", "; each line of a mapping is `key: value`"),
+    ("did not find expected key", "; check this line's indentation against the line above"),
+    ("did not find expected ',' or ']'", "; a [list] opened earlier is not closed, or an item "
+     "needs quotes"),
+    ("did not find expected ',' or '}'", "; a {mapping} opened earlier is not closed, or a "
+     "value needs quotes"),
+    ("found undefined alias", "; define the anchor (&name) before using it (*name)"),
+    ("expected <block end>", "; check the indentation of this line"),
+)

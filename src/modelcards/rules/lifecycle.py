@@ -78,6 +78,12 @@ def _deprecations(context: RuleContext, version: ModelVersion) -> Iterator[Probl
                 ("lifecycle", index),
                 "a deprecated event needs a `reason` telling users why to move away",
             )
+        if event.sunset is not None and event.sunset < event.date:
+            yield context.in_version(
+                "MC036", version, ("lifecycle", index, "sunset"),
+                f"sunset {event.sunset} is before the deprecation itself ({event.date}); "
+                "users need a date after it to move away",
+            )
 
 
 def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from ..cards import Stage
+from ..cards import Stage, is_semver
 from ..catalog import Catalog, ModelVersion
 from ..problems import Problem
 from ..semver import version_key
@@ -21,6 +21,21 @@ def check(context: RuleContext) -> Iterator[Problem]:
     yield from _aliases(context)
     yield from _cycles(context)
     yield from _duplicate_dataset_versions(context)
+    yield from _equal_precedence(context)
+
+
+def _equal_precedence(context: RuleContext) -> Iterator[Problem]:
+    """Versions differing only in build metadata (1.0.0 and 1.0.0+build.7) cannot be ordered."""
+    seen: dict[tuple[str, object], ModelVersion] = {}
+    for version in sorted(context.catalog.versions.values(), key=lambda v: v.ref):
+        key = (version.model_id, version_key(version.version))
+        first = seen.setdefault(key, version)
+        if first is not version:
+            yield context.in_version(
+                "MC018", version, ("version",),
+                f"{version.ref} and {first.ref} differ only in build metadata, so neither "
+                "comes first; give this version its own number",
+            )
 
 
 def _duplicate_dataset_versions(context: RuleContext) -> Iterator[Problem]:
@@ -103,8 +118,36 @@ def resolve_replacement(version: ModelVersion, replaced_by: str) -> str:
     return replaced_by if "@" in replaced_by else f"{version.model_id}@{replaced_by}"
 
 
+def current_replacement(version: ModelVersion) -> str | None:
+    """The reference users of a deprecated version are sent to (its deprecation in force)."""
+    events = version.card.lifecycle
+    if events[-1].stage is not Stage.DEPRECATED or events[-1].replaced_by is None:
+        return None
+    return resolve_replacement(version, events[-1].replaced_by)
+
+
+def final_replacement(
+    catalog: Catalog, ref: str, start: str | None = None
+) -> tuple[list[str], ModelVersion | None]:
+    """Follow replacements from `ref` while they are deprecated: the chain and where it ends.
+
+    A replacement deprecated since is fine as long as its own replacement leads on to a
+    version users can still move to; the chain ends at the first version that is not
+    deprecated, at a deprecated one with nowhere to go, or where it would loop.
+    """
+    chain = [ref]
+    version = catalog.versions.get(ref)
+    while version is not None and (after := current_replacement(version)) is not None:
+        if after in chain or after == start:
+            return [*chain, after], None
+        chain.append(after)
+        version = catalog.versions.get(after)
+    return chain, version
+
+
 def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
     catalog = context.catalog
+    in_force = len(version.card.lifecycle) - 1
     for index, event in enumerate(version.card.lifecycle):
         if event.replaced_by is None:
             continue
@@ -112,37 +155,53 @@ def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Probl
         ref = resolve_replacement(version, event.replaced_by)
         if ref not in catalog.version_refs:
             yield context.in_version(
-                "MC025",
-                version,
-                loc,
+                "MC025", version, loc,
                 f"replaced_by {event.replaced_by!r} does not resolve: "
                 + missing_version_message(catalog, ref),
             )
         elif ref == version.ref:
             yield context.in_version(
-                "MC034",
-                version,
-                loc,
+                "MC034", version, loc,
                 "a version cannot be replaced by itself; name the version users should move to",
             )
-        elif (replacement := catalog.versions.get(ref)) is not None and replacement.stage in (
-            Stage.DEPRECATED,
-            Stage.RETIRED,
-        ):
-            yield context.in_version(
-                "MC034",
-                version,
-                loc,
-                f"replaced_by {ref} is itself {replacement.stage.value}; point users at a "
-                "version they can still move to",
-            )
+        elif index == in_force and event.stage is Stage.DEPRECATED:
+            message = _dead_end(catalog, version.ref, ref)
+            if message:
+                yield context.in_version("MC034", version, loc, message)
+
+
+def _dead_end(catalog: Catalog, start: str, ref: str) -> str | None:
+    """Why following the replacement from `start` leads users nowhere, if it does."""
+    chain, end = final_replacement(catalog, ref, start)
+    path = " -> ".join([start, *chain])
+    if end is None and ref in catalog.versions:
+        return f"replacements loop ({path}); point users at a version they can still move to"
+    if end is not None and end.stage in (Stage.DEPRECATED, Stage.RETIRED):
+        via = f" (via {path})" if len(chain) > 1 else ""
+        return (
+            f"replaced_by {ref} leads to {end.ref}, which is {end.stage.value}{via}; point "
+            "users at a version they can still move to"
+            if len(chain) > 1 else
+            f"replaced_by {ref} is itself {end.stage.value}; point users at a version they "
+            "can still move to"
+        )
+    return None
 
 
 def _aliases(context: RuleContext) -> Iterator[Problem]:
     catalog = context.catalog
+    stages = {stage.value for stage in Stage}
     for model in catalog.models.values():
         for alias, name in model.card.aliases.items():
             loc = ("aliases", alias)
+            if alias in stages or is_semver(alias):
+                yield context.at(
+                    "MC026", model.path, loc,
+                    f"alias {alias!r} reads as a {'stage' if alias in stages else 'version'}, "
+                    f"so {model.id}@{alias} would not mean the alias; choose another name",
+                    key=True,
+                )
+                continue
             ref = f"{model.id}@{name}"
             if ref not in catalog.version_refs:
                 yield context.at(
