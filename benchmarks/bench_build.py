@@ -1,27 +1,43 @@
-"""A cold `modelcards build` against Hugo building the same number of plain Markdown pages.
+"""`modelcards build` at scale: cold against Hugo, incremental rebuilds, memory, linearity.
 
-    python benchmarks/bench_build.py [--models 1000] [--versions 10] [--datasets 100] [--repeat 1]
+    python benchmarks/bench_build.py [--models 1000] [--versions 10] [--datasets 100] [--repeat 3]
 
-Baseline: Debian's `hugo` rendering one Markdown page per model and per version, generated
-from the same catalog (front matter with the fields a page shows, the card's Markdown as the
-body) with a minimal layout, measured in the same run. Both run as fresh processes into an
-empty output folder, so each pays its start-up, as a CI job does. Printed: both times and
-the ratio modelcards / hugo (lower is better).
+Everything runs as fresh processes, as a CI job or a developer's shell would, so each run
+pays its start-up. Printed, each as a ratio measured in this run:
+
+- cold build / hugo: `modelcards build` into an empty folder with an empty cache against Debian's
+  `hugo` rendering one Markdown page per model and per version, generated from the same
+  catalog (front matter with the fields a page shows, the card's Markdown as the body) with
+  a minimal layout, also into an empty folder;
+- no-op rebuild / cold build: `modelcards build` again with nothing changed;
+- one-card rebuild / cold build: one version card's summary edited, then `modelcards build`;
+  the result is compared byte for byte with a cold build of the edited catalog;
+- peak memory: the largest resident set of the cold build or its worker processes
+  (getrusage RUSAGE_CHILDREN, from a wrapper process that runs only the build);
+- linearity: a cold build of the catalog against one of a quarter of its models and datasets;
+- the median size of an HTML page of the built site.
+
+The catalog is a copy of the generated one (benchmarks/out/), since one card gets edited.
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from common import OUT, ensure_catalog, interleaved
 from modelcards.catalog import Catalog, load_catalog
 
 TODAY = "2026-11-26"
+BUILD = [sys.executable, "-c", "from modelcards.cli import main; main()", "build"]
 LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1>
 <p>{{ .Params.summary }}</p>{{ .Content }}
@@ -74,37 +90,115 @@ def run(command: list[str]) -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
 
+def build_command(catalog: Path, site: Path, *options: str) -> list[str]:
+    return [*BUILD, str(catalog), "-o", str(site), "--today", TODAY, *options]
+
+
+def cold_build(catalog: Path, site: Path) -> Callable[[], None]:
+    """A first build, as on a fresh clone: no site and an empty cache (which it fills)."""
+    cache = site.with_name(site.name + "-cache")
+
+    def action() -> None:
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        run(build_command(catalog, site, "--cache", str(cache)))
+    return action
+
+
+def peak_memory_mib(command: list[str]) -> float:
+    """Largest resident set of `command` and its workers, from a wrapper that runs only it."""
+    probe = (
+        "import resource, subprocess, sys\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *command], check=True,
+                          capture_output=True, text=True)
+    return int(done.stdout.strip()) / 1024  # Linux reports KiB
+
+
+def tree(folder: Path) -> dict[str, Path]:
+    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+
+
+def same_trees(one: Path, two: Path) -> bool:
+    first, second = tree(one), tree(two)
+    return first.keys() == second.keys() and all(
+        filecmp.cmp(first[name], second[name], shallow=False) for name in first
+    )
+
+
+def median_page_kib(site: Path) -> tuple[float, float]:
+    sizes = [p.stat().st_size for p in site.rglob("*.html")]
+    return statistics.median(sizes) / 1024, max(sizes) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=1000)
     parser.add_argument("--versions", type=int, default=10)
     parser.add_argument("--datasets", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     hugo = shutil.which("hugo")
     if hugo is None:
         sys.exit("hugo is not installed (apt-get install hugo)")
-    catalog_root = ensure_catalog(args.models, args.versions, args.datasets)
-    catalog, _ = load_catalog(catalog_root)
-    work = OUT / f"build-{args.models}x{args.versions}x{args.datasets}"
-    pages = write_hugo_site(catalog, work / "hugo")
-    site, public = work / "site", work / "public"
-
-    def modelcards_build() -> None:
-        shutil.rmtree(site, ignore_errors=True)
-        run([sys.executable, "-c", "from modelcards.cli import main; main()", "build",
-             str(catalog_root), "-o", str(site), "--today", TODAY])
+    size = f"{args.models}x{args.versions}x{args.datasets}"
+    work = OUT / f"build-{size}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    catalog = work / "catalog"  # a copy: the incremental runs edit one of its cards
+    shutil.copytree(ensure_catalog(args.models, args.versions, args.datasets), catalog,
+                    ignore=shutil.ignore_patterns(".complete"))
+    quarter = ensure_catalog(max(args.models // 4, 1), args.versions,
+                             max(args.datasets // 4, 1))
+    loaded, _ = load_catalog(catalog)
+    pages = write_hugo_site(loaded, work / "hugo")
+    edited = next(iter(loaded.models.values())).versions[-1].path
+    original = edited.read_text()
+    site, public, cold_site = work / "site", work / "public", work / "cold"
 
     def hugo_build() -> None:
         shutil.rmtree(public, ignore_errors=True)
         run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)])
 
-    times = interleaved({"modelcards": modelcards_build, "hugo": hugo_build}, args.repeat)
-    built = sum(1 for p in site.rglob("*") if p.is_file())
-    print(f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets")
-    print(f"modelcards build: {times['modelcards']:.2f} s ({built} files)")
-    print(f"hugo:             {times['hugo']:.2f} s ({pages} Markdown pages)")
-    print(f"ratio modelcards / hugo: {times['modelcards'] / times['hugo']:.1f}x")
+    cold = interleaved({"cold": cold_build(catalog, cold_site), "hugo": hugo_build,
+                        "quarter": cold_build(quarter, work / "quarter")}, args.repeat)
+
+    incremental = [*build_command(catalog, site), "--cache", str(work / "cache")]
+    run(incremental)  # prime the cache
+    edits = iter(range(1, 1_000_000))
+
+    def edit_one_card() -> None:
+        edited.write_text(original.replace("summary: ", f"summary: Edit {next(edits)}. ", 1))
+        run(incremental)
+
+    warm = interleaved({"no-op": lambda: run(incremental), "one card": edit_one_card},
+                       args.repeat)
+    cold_build(catalog, cold_site)()  # the edited catalog, from scratch
+    identical = same_trees(site, cold_site)
+    edited.write_text(original)
+    memory = peak_memory_mib(build_command(catalog, work / "memory", "--no-cache"))
+    median, largest = median_page_kib(site)
+    files = len(tree(site))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+    print(f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets"
+          f"; {cpus} CPUs; median of {args.repeat}")
+    print(f"cold modelcards build: {cold['cold']:.2f} s ({files} files)")
+    print(f"hugo:                  {cold['hugo']:.2f} s ({pages} Markdown pages)")
+    print(f"ratio cold / hugo:        {cold['cold'] / cold['hugo']:.2f}x")
+    print(f"no-op rebuild:         {warm['no-op']:.2f} s")
+    print(f"ratio no-op / cold:       {warm['no-op'] / cold['cold']:.3f}x")
+    print(f"one card edited:       {warm['one card']:.2f} s "
+          f"(output {'identical to' if identical else 'DIFFERS FROM'} a cold build)")
+    print(f"ratio one card / cold:    {warm['one card'] / cold['cold']:.3f}x")
+    print(f"quarter catalog cold:  {cold['quarter']:.2f} s")
+    print(f"ratio full / quarter:     {cold['cold'] / cold['quarter']:.2f}x (4x the cards)")
+    print(f"peak memory:           {memory:.0f} MiB (largest process of the cold build)")
+    print(f"median HTML page:      {median:.1f} KiB (largest {largest:.1f} KiB)")
+    if not identical:
+        sys.exit("the incremental build differs from a cold build")
 
 
 if __name__ == "__main__":

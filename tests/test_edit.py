@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from modelcards.cli import cli
+from modelcards.edit import EditError, FileEdit, apply_edits, write_edits
 
 from .conftest import BASE, SHA_A, CatalogMaker
 from .test_rules import edit
@@ -348,3 +349,135 @@ def test_flow_list_lifecycle_is_edited_by_round_trip(
     assert (root / SMALL).read_text() == flow.replace(
         "by: dana}]", "by: dana}, {stage: staging, date: 2026-03-01, by: dana}]"
     )
+
+
+# ---- line endings, refusals that say why ---------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["flow items", "block items"])
+def test_edit_keeps_crlf_line_endings(
+    runner: CliRunner, make_catalog: CatalogMaker, layout: str
+) -> None:
+    text = COMMENTED_SMALL if layout == "flow items" else COMMENTED_SMALL.replace(
+        "  - {stage: development, date: 2026-02-01, by: dana}  # started by the edge team\n",
+        "- stage: development  # started by the edge team\n  date: 2026-02-01\n  by: dana\n",
+    )
+    crlf = text.replace("\n", "\r\n").encode()
+    root = make_catalog(raw={SMALL: crlf})
+    args = ["promote", "small@0.1.0", "staging", "--by", "dana", "--date", "2026-03-01"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    added = (
+        "  - {stage: staging, date: 2026-03-01, by: dana}\r\n" if layout == "flow items"
+        else "- stage: staging\r\n  date: 2026-03-01\r\n  by: dana\r\n"
+    )
+    assert (root / SMALL).read_bytes() == crlf + added.encode()
+
+
+def test_edit_refused_when_the_catalog_already_has_errors(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    # fraud 2.0.0 is broken; small 0.1.0, the one promoted, is not.
+    root = make_catalog(edit(V2, "sha256: %(SHA_B)s", "sha256: nothex"))
+    before = snapshot(root)
+    args = ["promote", "small@0.1.0", "staging", "--by", "dana", "--date", "2026-03-01"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: the catalog already has errors; fix them first (nothing was written):",
+        "catalog/models/fraud/2.0.0.yaml:5:50: error MC004 artifacts[0].sha256: must be 64 "
+        "lowercase hexadecimal digits (a SHA-256), got 'nothex'",
+    ]
+    assert snapshot(root) == before
+
+
+def test_an_edit_that_fixes_the_catalog_goes_through(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    # 2.1.0 takes 10% of production while 2.0.0 still takes all of it: 110% (MC035).
+    canary = STAGED + (
+        "  - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol], traffic: 10}\n"
+    )
+    root = make_catalog({"models/fraud/2.1.0.yaml": canary})
+    assert "error MC035" in runner.invoke(cli, ["validate", "--today", "2026-03-11"]).output
+    args = ["promote", "fraud@2.0.0", "production", "--traffic", "90", "--by", "bob",
+            "--approved-by", "carol", "--date", "2026-03-11"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (root / V2).read_text().endswith(
+        "  - {stage: production, date: 2026-03-11, by: bob, approved_by: [carol], traffic: 90}\n"
+    )
+
+
+def test_edit_of_a_broken_version_lists_its_errors(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog(edit(SMALL, "released: 2026-02-01", "released: someday"))
+    before = snapshot(root)
+    args = ["promote", "small@0.1.0", "staging", "--by", "dana", "--date", "2026-03-01"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Error: small@0.1.0 has errors of its own; fix them before editing it:",
+        "catalog/models/small/0.1.0.yaml:2:11: error MC004 released: expected a date such as "
+        "2026-01-05, got the text 'someday'",
+    ]
+    assert snapshot(root) == before
+
+
+def test_deprecation_with_a_sunset_before_its_date_is_refused(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog({
+        **edit(V1, "replaced_by: 2.0.0, ", ""), "models/fraud/2.1.0.yaml": STAGED,
+    })
+    before = snapshot(root)
+    result = runner.invoke(cli, [
+        "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift", "--replaced-by", "2.1.0",
+        "--date", "2026-11-20", "--sunset", "2026-10-01",
+    ])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "Error: the catalog would not validate after this change, so nothing was written"
+    )
+    assert [line.split(" ")[1:3] for line in lines[1:]] == [["error", "MC036"]]
+    assert lines[1].startswith("catalog/models/fraud/2.0.0.yaml:16:")
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(("version", "existing"), [("1.0.0+build.7", "1.0.0"), ("2.0.0+b", "2.0.0")])
+def test_new_version_equal_in_precedence_to_an_existing_one_is_refused(
+    runner: CliRunner, make_catalog: CatalogMaker, version: str, existing: str
+) -> None:
+    root = make_catalog()
+    before = snapshot(root)
+    result = runner.invoke(cli, ["new", "version", "fraud", version])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: fraud already has version {existing} (catalog/models/fraud/{existing}.yaml), "
+        f"which differs from {version} only in build metadata: SemVer gives them the same "
+        "precedence, so the two could not be told apart; choose another version\n"
+    )
+    assert snapshot(root) == before
+
+
+def test_new_pre_release_of_an_existing_version_is_allowed(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    result = runner.invoke(cli, ["new", "version", "fraud", "2.0.0-rc.1", "--by", "a"])
+    assert result.exit_code == 0, result.output
+    assert (root / "models/fraud/2.0.0-rc.1.yaml").is_file()
+
+
+def test_edits_are_never_written_outside_the_catalog(
+    make_catalog: CatalogMaker, tmp_path: Path
+) -> None:
+    root = make_catalog()
+    escaped = FileEdit(root / "models" / ".." / ".." / "escaped.yaml", "x: 1\n", "escape")
+    with pytest.raises(EditError, match="outside the catalog folder"):
+        apply_edits(root, [escaped])
+    with pytest.raises(EditError, match="outside the catalog folder"):
+        write_edits(root, [escaped])
+    assert not (tmp_path / "escaped.yaml").exists()

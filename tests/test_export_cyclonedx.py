@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -207,3 +208,15 @@ def test_cli_unwritable_output_exits_2(runner: CliRunner) -> None:
                                  "--format", "cyclonedx", "-o", "missing/bom.json"])
     assert result.exit_code == 2
     assert result.output.startswith("Error: cannot write missing/bom.json: ")
+
+
+def test_cli_refuses_to_write_a_bom_into_the_catalog(runner: CliRunner, tmp_path: Path) -> None:
+    catalog = tmp_path / "copy"
+    shutil.copytree(EXAMPLE_CATALOG, catalog)
+    result = runner.invoke(cli, ["export", "--all", "copy", "--format", "cyclonedx",
+                                 "-o", "copy/models/bom.json"])
+    assert (result.exit_code, result.output) == (2, (
+        "Error: refusing to write copy/models/bom.json: it is inside the catalog folder copy, "
+        "where every file is a card; choose a path outside it\n"
+    ))
+    assert not (catalog / "models" / "bom.json").exists()

@@ -173,7 +173,6 @@ def test_cli_prints_to_stdout_byte_identical_twice(runner: CliRunner, make_catal
 
 @pytest.mark.parametrize(("target", "message"), [
     ("fraud@9.9.9", "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n"),
-    ("fraud", "Error: 'fraud' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
     ("nope@1.0.0", "Error: there is no model 'nope'\n"),
 ])
 def test_cli_unknown_version_lists_the_known_ones(
@@ -182,6 +181,41 @@ def test_cli_unknown_version_lists_the_known_ones(
     make_catalog()
     result = runner.invoke(cli, ["export", target, "--format", "hf"])
     assert (result.exit_code, result.output) == (1, message)
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("fraud", "Error: 'fraud' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
+    ("fraud@", "Error: 'fraud@' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
+    ("fraud@v2", "Error: 'fraud@v2' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
+    ("@2.0.0", "Error: '@2.0.0' is not MODEL@VERSION, such as fraud-detector@2.1.0\n"),
+    ("a@b@c", "Error: 'a@b@c' is not MODEL@VERSION, such as fraud-detector@2.1.0\n"),
+])
+def test_cli_malformed_reference_is_a_usage_error(
+    runner: CliRunner, make_catalog: CatalogMaker, target: str, message: str
+) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["export", target, "--format", "hf"])
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: ")
+    assert result.output.endswith(message)
+
+
+@pytest.mark.parametrize("output", [
+    "catalog/models/fraud/2.0.0.yaml", "catalog/models/fraud/README.md",
+    "catalog/../catalog/models/x.yaml",
+])
+def test_cli_refuses_to_write_into_the_catalog(
+    runner: CliRunner, make_catalog: CatalogMaker, output: str
+) -> None:
+    root = make_catalog()
+    before = {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    result = runner.invoke(cli, ["export", "fraud@2.0.0", "--format", "hf", "-o", output])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"Error: refusing to write {output}: it is inside the catalog folder catalog, where "
+        "every file is a card; choose a path outside it\n"
+    )
+    assert {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()} == before
 
 
 @pytest.mark.parametrize("args", [

@@ -132,7 +132,6 @@ def test_catalog_argument(runner: CliRunner, make_catalog: CatalogMaker, tmp_pat
          "2.0.0; aliases: champion\n"),
         ("small", "Error: no version of small is in production; its versions are: 0.1.0 "
          "(development)\n"),
-        ("fraud@", "Error: 'fraud@': write MODEL, MODEL@VERSION, MODEL@STAGE or MODEL@ALIAS\n"),
     ],
 )
 def test_nothing_matches(
@@ -152,3 +151,25 @@ def test_refuses_an_invalid_catalog(runner: CliRunner, make_catalog: CatalogMake
         "Error: the catalog has errors; fix them before deploying from it"
     )
     assert result.output.startswith("catalog/models/fraud/2.0.0.yaml:5:")
+
+
+@pytest.mark.parametrize("spec", ["fraud@", "@1.0.0", "a@b@c", "fraud@2.0.0@x", "", "Fraud", "../fraud"])
+def test_malformed_spec_is_a_usage_error(
+    runner: CliRunner, make_catalog: CatalogMaker, spec: str
+) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["get", spec])
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: ")
+    assert result.output.endswith(
+        f"Error: {spec!r} is not MODEL, MODEL@VERSION, MODEL@STAGE or MODEL@ALIAS, such as "
+        "fraud-detector or fraud-detector@production\n"
+    )
+
+
+def test_malformed_spec_is_a_usage_error_even_in_a_broken_catalog(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog(edit(V2, "sha256: %(SHA_B)s", "sha256: nothex"))
+    assert runner.invoke(cli, ["get", "fraud@"]).exit_code == 2
+

@@ -136,8 +136,8 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
     assert result.output.splitlines() == [
         "warning: datasets: 'mozilla-foundation/common_voice_11_0' is not a dataset version of "
         "this catalog; add a card under datasets/ and list it in training.data",
-        "warning: model-index: dataset 'mozilla-foundation/common_voice_11_0' (revision None) is "
-        "not a dataset version of this catalog; its metrics were kept without a dataset",
+        "warning: model-index: dataset 'mozilla-foundation/common_voice_11_0' is not a dataset "
+        "version of this catalog; its metrics were kept without a dataset",
         "warning: model-index: metric {'type': 'cer', 'value': 'n/a'} has no numeric value; "
         "not imported",
         "warning: base_model_relation is not set; recorded the lineage as fine-tuned",
@@ -236,17 +236,171 @@ def test_broken_front_matter_names_the_line(runner: CliRunner, make_catalog: Cat
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--model", "Bad_Id"], "Error: 'Bad_Id' is not a valid model id"),
-    (["--model", "x", "--version", "1.0"], "Error: '1.0' is not a SemVer version such as 1.2.0\n"),
+    (["--model", "Bad_Id"], "Error: --model 'Bad_Id' is not a valid model id: use lowercase "
+     "letters, digits, '.', '_' and '-', starting and ending with a letter or digit\n"),
+    (["--model", "../evil"], "Error: --model '../evil' is not a valid model id: "),
+    (["--model", "x", "--version", "1.0"],
+     "Error: --version '1.0' is not a SemVer version such as 1.2.0\n"),
+    (["--model", "x", "--version", "v1"],
+     "Error: --version 'v1' is not a SemVer version such as 1.2.0\n"),
+    (["--model", "x", "--version", "../../../escaped"],
+     "Error: --version '../../../escaped' is not a SemVer version such as 1.2.0\n"),
 ])
-def test_bad_id_or_version(
-    runner: CliRunner, make_catalog: CatalogMaker, args: list[str], message: str
+def test_malformed_id_or_version_is_a_usage_error(
+    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path, args: list[str], message: str
 ) -> None:
     make_catalog()
     Path("README.md").write_text(HUB_README, encoding="utf-8")
+    before = snapshot(tmp_path)
     result = runner.invoke(cli, ["import", "hf", "README.md", *args])
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: ")
+    assert message in result.output
+    assert snapshot(tmp_path) == before
+
+
+def embedding(version: object) -> str:
+    """A README as modelcards exports it, whose embedded version card has this version."""
+    return textwrap.dedent("""\
+        ---
+        modelcards:
+          model: x
+          model_card: {name: X, summary: X., owners: [{name: t}], task: other}
+          version_card:
+            version: %s
+            released: 2026-01-01
+            summary: X.
+            lifecycle: [{stage: development, date: 2026-01-01, by: a}]
+        ---
+        # X
+        """) % version
+
+
+@pytest.mark.parametrize(("version", "shown"), [
+    ('"../../../escaped"', "'../../../escaped'"),
+    ('"../../escaped"', "'../../escaped'"),
+    ('"/tmp/modelcards-abs/evil"', "'/tmp/modelcards-abs/evil'"),
+    ("1", "1"),
+    ("null", "None"),
+    ('""', "''"),
+])
+def test_version_from_the_front_matter_never_becomes_a_path(
+    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path, version: str, shown: str
+) -> None:
+    make_catalog()
+    Path("README.md").write_text(embedding(version), encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "trav"])
     assert result.exit_code == 1
-    assert result.output.startswith(message)
+    assert result.output == (
+        f"Error: README.md: modelcards.version_card.version {shown} is not a SemVer version "
+        "such as 1.2.0; nothing was imported (or give --version)\n"
+    )
+    assert "Traceback" not in result.output
+    assert snapshot(tmp_path) == before
+    assert not Path("/tmp/modelcards-abs").exists()
+
+
+def test_a_version_given_on_the_command_line_replaces_a_bad_embedded_one(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(embedding('"../../escaped"'), encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "trav", "--version",
+                                 "1.0.0", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert (root / "models/trav/1.0.0.yaml").is_file()
+
+
+def test_never_writes_through_a_link_out_of_the_catalog(
+    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path
+) -> None:
+    root = make_catalog()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "models" / "trav").symlink_to(outside, target_is_directory=True)
+    Path("README.md").write_text(embedding('"1.0.0"'), encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "trav"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: refusing to write catalog/models/trav/model.yaml: it is outside the catalog "
+        "folder catalog\n"
+    )
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "Error: README.md has no YAML front matter (--- ... ---); nothing to import\n"),
+    ("# A model\n\nIt does things.\n",
+     "Error: README.md has no YAML front matter (--- ... ---); nothing to import\n"),
+    ("---\n---\n# A model\n", "Error: README.md:1: the front matter is empty; nothing to import\n"),
+])
+def test_readme_without_front_matter_imports_nothing(
+    runner: CliRunner, make_catalog: CatalogMaker, text: str, message: str
+) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(text, encoding="utf-8")
+    before = snapshot(root)
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x"])
+    assert (result.exit_code, result.output) == (1, message)
+    assert snapshot(root) == before
+
+
+def test_fields_of_the_wrong_shape_are_reported(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    Path("README.md").write_text(textwrap.dedent("""\
+        ---
+        pipeline_tag: [a, b]
+        tags: {speech: yes}
+        model-index: foo
+        ---
+        # X
+        """), encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x", "--owner", "t"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:4] == [
+        "warning: front matter 'pipeline_tag' should be a text, not ['a', 'b']; not imported",
+        "warning: front matter 'tags' should be a text or a list of texts, not "
+        "{'speech': True}; not imported",
+        "warning: front matter 'model-index' should be a list of mappings (name, results), not "
+        "'foo'; not imported",
+        "warning: pipeline_tag is not set; the task is 'other': set it in model.yaml",
+    ]
+    assert (root / "models/x/model.yaml").is_file()
+
+
+def test_results_of_the_wrong_shape_are_reported(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog()
+    Path("README.md").write_text(textwrap.dedent("""\
+        ---
+        pipeline_tag: text-classification
+        model-index:
+          - name: a
+            results: {metrics: 1}
+          - name: b
+            results:
+              - {dataset: squad, metrics: [0.5]}
+              - {dataset: {type: d}, metrics: [{type: f1, value: 0.5}]}
+        ---
+        # X
+        """), encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x", "--owner", "t"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:5] == [
+        "warning: model-index[0].results should be a list of mappings (task, dataset, metrics), "
+        "not {'metrics': 1}; not imported",
+        "warning: model-index: dataset should be a mapping (type, revision, split), not 'squad'; "
+        "its metrics were kept without a dataset",
+        "warning: model-index: a result names no dataset; its metrics were kept without a dataset",
+        "warning: model-index: metrics should be a list of mappings (type, value), not [0.5]; "
+        "not imported",
+        "warning: model-index: dataset 'd' is not a dataset version of this catalog; its metrics "
+        "were kept without a dataset",
+    ]
 
 
 def test_unreadable_readme_exits_2(runner: CliRunner, make_catalog: CatalogMaker) -> None:

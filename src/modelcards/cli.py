@@ -14,15 +14,40 @@ import click
 
 from . import __version__
 from .cards import Stage
-from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_atomically
+from .catalog import load_catalog
+from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
 from .edit import promote as promote_version
 from .edit import retire as retire_version
 from .edit_scaffold import NewModel, NewVersion, new_model, new_version
-from .export import FORMATS, UnknownVersion, export_text
+from .export import (
+    FORMATS,
+    UnknownVersion,
+    UnsafeOutput,
+    bad_reference_message,
+    check_output,
+    export_text,
+    is_reference,
+)
 from .history import GitError, validate_against_base
-from .importers import DEFAULT_BY, ImportFailure, ImportRequest, plan_hf_import, write_plan
-from .lookup import FIELDS, NoMatch, as_record, field_lines, resolve, text_lines
+from .importers import (
+    DEFAULT_BY,
+    ImportFailure,
+    ImportRequest,
+    ImportUsageError,
+    plan_hf_import,
+    write_plan,
+)
+from .lookup import (
+    FIELDS,
+    BadSpec,
+    NoMatch,
+    as_record,
+    field_lines,
+    parse_spec,
+    resolve,
+    text_lines,
+)
 from .problems import Problem
 from .reporters import REPORTERS, display_path, problem_line
 from .schema import write_schemas
@@ -160,6 +185,13 @@ def export(
     root = catalog or DEFAULT_CATALOG
     if not root.is_dir():
         raise PathError(f"catalog folder {root} does not exist")
+    if target is not None and not is_reference(target):
+        raise click.UsageError(bad_reference_message(load_catalog(root)[0], target))
+    if output is not None:
+        try:
+            check_output(output, root)
+        except UnsafeOutput as error:
+            raise PathError(str(error)) from None
     result = validate_catalog(root)
     if result.errors:
         raise click.ClickException(
@@ -205,6 +237,8 @@ def import_(
     request = ImportRequest(catalog, readme, model_id, version, owner, by, day)
     try:
         plan = plan_hf_import(request, text)
+    except ImportUsageError as error:
+        raise click.UsageError(str(error)) from None
     except ImportFailure as error:
         raise click.ClickException(str(error)) from None
     for warning in plan.warnings:
@@ -237,8 +271,7 @@ def _apply(catalog: Path, make: Callable[[], list[FileEdit]], *, check: bool = T
         if check:
             apply_edits(catalog, edits)
         else:
-            for edit in edits:
-                write_atomically(edit.path, edit.text)
+            write_edits(catalog, edits)
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     except EditError as error:
@@ -367,8 +400,12 @@ def get(spec: str, catalog: Path, as_json: bool, field: str | None) -> None:
     """Resolve what to deploy: version(s), stage, traffic, artifact uri and sha256.
 
     A bare MODEL means its production version(s). Refuses (exit 1) to answer from a catalog
-    with errors.
+    with errors. A malformed MODEL[@...] is a usage error (exit 2).
     """
+    try:
+        parse_spec(spec)
+    except BadSpec as error:
+        raise click.UsageError(str(error)) from None
     result = validate_catalog(catalog)
     if result.errors:
         _print_problems(result.errors)
@@ -402,6 +439,15 @@ _today_option = click.option(
     help="The date the governance page judges reviews and sunsets against "
     "[default: SOURCE_DATE_EPOCH, else the clock].",
 )
+_cache_option = click.option(
+    "--cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder of the incremental build cache: only pages whose inputs changed are rendered "
+    "[default: .modelcards-cache/ next to the catalog folder].",
+)
+_no_cache_option = click.option(
+    "--no-cache", is_flag=True, default=False,
+    help="Render every page, and neither read nor write the cache.",
+)
 
 
 @cli.command()
@@ -409,14 +455,22 @@ _today_option = click.option(
 @_output_option
 @_theme_option
 @_today_option
-def build(catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None) -> None:
+@_cache_option
+@_no_cache_option
+def build(
+    catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None,
+    cache: Path | None, no_cache: bool,
+) -> None:
     """Validate CATALOG (default ./catalog) and render the static site into OUTPUT.
 
     An invalid catalog builds nothing (exit 1) and leaves an earlier site untouched.
+    Pages whose cards, templates and settings did not change since the last build are
+    kept rather than rendered again (see --cache).
     """
     from .site.build import BuildFailed, SiteConfig, UnsafeOutput, build_site  # Jinja2 on demand
 
-    config = SiteConfig(catalog, output, theme, today.date() if today else None)
+    config = SiteConfig(catalog, output, theme, today.date() if today else None,
+                        cache=cache, use_cache=not no_cache)
     try:
         report = build_site(config)
     except UnsafeOutput as error:
@@ -430,7 +484,7 @@ def build(catalog: Path, output: Path, theme: Path | None, today: dt.datetime | 
     if report.files is None:
         click.echo(f"nothing built; {output} is unchanged")
         sys.exit(1)
-    click.echo(f"built {len(report.files)} files into {output}")
+    click.echo(report.summary(output))
 
 
 @cli.command()
@@ -438,10 +492,13 @@ def build(catalog: Path, output: Path, theme: Path | None, today: dt.datetime | 
 @_output_option
 @_theme_option
 @_today_option
+@_cache_option
+@_no_cache_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 def serve(
-    catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None, port: int
+    catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None,
+    cache: Path | None, no_cache: bool, port: int,
 ) -> None:
     """Build the site, serve it on 127.0.0.1 and rebuild when a card or template changes.
 
@@ -450,7 +507,8 @@ def serve(
     from .site.build import SiteConfig, UnsafeOutput, check_output
     from .site.serve import serve as serve_site
 
-    config = SiteConfig(catalog, output, theme, today.date() if today else None)
+    config = SiteConfig(catalog, output, theme, today.date() if today else None,
+                        cache=cache, use_cache=not no_cache)
     try:
         check_output(config)
         serve_site(config, port, click.echo)

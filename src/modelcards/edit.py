@@ -16,7 +16,7 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
-from .problems import Problem
+from .problems import Problem, Severity
 from .source import parse_source
 from .validate import ValidationResult, resolve_today, validate_catalog
 
@@ -167,10 +167,17 @@ def append_event(text: str, path: Path, event: dict[str, Any]) -> str:
     content: int = last.start_mark.column
     lead = " " * (dash - line_start) + "-" + " " * (content - (dash - line_start) - 1)
     lines = rendered.splitlines()
-    item = lead + lines[0] + "\n" + "".join(" " * content + line + "\n" for line in lines[1:])
+    eol = newline_of(text)
+    item = lead + lines[0] + eol + "".join(" " * content + line + eol for line in lines[1:])
     at: int = _end_of_line(text, _last_leaf(last).end_mark.index)
-    before = text[:at] if text[:at].endswith("\n") or not at else text[:at] + "\n"
+    before = text[:at] if text[:at].endswith("\n") or not at else text[:at] + eol
     return before + item + text[at:]
+
+
+def newline_of(text: str) -> str:
+    """The file's own line ending (that of its first line): an edit keeps the convention."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
 def _last_leaf(node: Node) -> Node:
@@ -207,12 +214,20 @@ def parse_target(spec: str) -> tuple[str, str]:
     return model_id, version
 
 
-def find_version(catalog: Catalog, model_id: str, version: str) -> ModelVersion:
+def find_version(
+    catalog: Catalog, model_id: str, version: str, problems: Sequence[Problem] = ()
+) -> ModelVersion:
+    """The version to edit; `problems` are those of loading the catalog, listed when the
+    version's own cards do not load."""
     found = catalog.versions.get(f"{model_id}@{version}")
     if found is not None:
         return found
     if f"{model_id}@{version}" in catalog.version_refs:
-        raise EditError(f"{model_id}@{version} has errors of its own; fix them before editing it")
+        folder = catalog.root / "models" / model_id
+        own = [p for p in problems if p.severity is Severity.ERROR and p.file.parent == folder]
+        raise EditError(
+            f"{model_id}@{version} has errors of its own; fix them before editing it:", own
+        )
     if model_id not in catalog.model_ids:
         raise EditError(f"there is no model {model_id!r} in {catalog.root}")
     known = ", ".join(v.version for v in catalog.versions_of(model_id)) or "none yet"
@@ -220,8 +235,10 @@ def find_version(catalog: Catalog, model_id: str, version: str) -> ModelVersion:
 
 
 def read_card_text(path: Path) -> str:
+    """The card's text with its line endings as they are (an edit must not convert them)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8", newline="") as stream:
+            return stream.read()
     except (OSError, UnicodeDecodeError) as error:
         raise EditError(f"cannot read {path}: {error}") from None
 
@@ -248,8 +265,8 @@ class Promotion:
 
 def promote(root: Path, request: Promotion) -> list[FileEdit]:
     """Append a stage event; a production promotion also moves the versions it replaces."""
-    catalog, _ = load_catalog(root)
-    version = find_version(catalog, *parse_target(request.target))
+    catalog, problems = load_catalog(root)
+    version = find_version(catalog, *parse_target(request.target), problems)
     when = resolve_today(request.date)
     event = make_event(
         request.stage, when, request.by, approved_by=request.approved_by,
@@ -306,8 +323,8 @@ def deprecate(
     root: Path, target: str, by: str, reason: str, *, replaced_by: str | None = None,
     sunset: dt.date | None = None, date: dt.date | None = None,
 ) -> list[FileEdit]:
-    catalog, _ = load_catalog(root)
-    version = find_version(catalog, *parse_target(target))
+    catalog, problems = load_catalog(root)
+    version = find_version(catalog, *parse_target(target), problems)
     event = make_event(
         Stage.DEPRECATED, resolve_today(date), by, reason=reason, replaced_by=replaced_by,
         sunset=sunset,
@@ -319,8 +336,8 @@ def deprecate(
 def retire(
     root: Path, target: str, by: str, *, reason: str | None = None, date: dt.date | None = None
 ) -> list[FileEdit]:
-    catalog, _ = load_catalog(root)
-    version = find_version(catalog, *parse_target(target))
+    catalog, problems = load_catalog(root)
+    version = find_version(catalog, *parse_target(target), problems)
     event = make_event(Stage.RETIRED, resolve_today(date), by, reason=reason)
     return [_event_edit(version, event, f"{version.ref}: retired")]
 
@@ -340,18 +357,32 @@ def _mirror(root: Path, into: Path) -> None:
     shutil.copytree(root, into, symlinks=True, copy_function=link_or_copy)
 
 
+def is_inside(folder: Path, path: Path) -> bool:
+    """Whether `path` is inside `folder` once both are resolved (`..` and symbolic links)."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def check_inside(folder: Path, paths: Iterable[Path]) -> None:
+    """Refuse to write anywhere but inside the catalog (or its scratch copy)."""
+    for path in paths:
+        if not is_inside(folder, path):
+            raise EditError(f"refusing to write {path}: it is outside the catalog folder {folder}")
+
+
 def check_edits(
     root: Path, edits: Sequence[FileEdit], today: dt.date | None = None
 ) -> ValidationResult:
     """Validate the catalog as it would be after the edits, without touching it."""
+    check_inside(root, [edit.path for edit in edits])
     with tempfile.TemporaryDirectory(prefix="modelcards-edit-") as scratch:
         copy = Path(scratch) / "catalog"
         _mirror(root, copy)
         for edit in edits:
             target = copy / edit.path.relative_to(root)
+            check_inside(copy, [target])
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # never write through a hard link to the original
-            target.write_text(edit.text, encoding="utf-8")
+            target.write_text(edit.text, encoding="utf-8", newline="")
         result = validate_catalog(copy, today)
     problems = [replace(p, file=root / p.file.relative_to(copy)) for p in result.problems]
     return ValidationResult(result.catalog, problems)
@@ -372,12 +403,35 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def apply_edits(root: Path, edits: Sequence[FileEdit], today: dt.date | None = None) -> None:
-    """Write the edits if the catalog stays valid; otherwise raise EditError, writing nothing."""
+    """Write the edits if the catalog stays valid; otherwise raise EditError, writing nothing.
+
+    When errors the catalog had before the edit remain after it, those are what the refusal
+    lists: they are not the edit's doing, and must be fixed first. (An edit that fixes the
+    catalog's errors, such as rebalancing traffic shares that do not add up, goes through.)
+    """
     result = check_edits(root, edits, today)
-    if result.errors:
+    if not result.errors:
+        write_edits(root, edits)
+        return
+    after = {_identity(p) for p in result.errors}
+    remaining = [p for p in validate_catalog(root, today).errors if _identity(p) in after]
+    if remaining:
         raise EditError(
-            "the catalog would not validate after this change, so nothing was written",
-            result.errors,
+            "the catalog already has errors; fix them first (nothing was written):", remaining
         )
+    raise EditError(
+        "the catalog would not validate after this change, so nothing was written",
+        result.errors,
+    )
+
+
+def _identity(p: Problem) -> tuple[Path, str, str]:
+    """A problem apart from its position, which an appended event may shift."""
+    return p.file, p.code, p.message
+
+
+def write_edits(root: Path, edits: Sequence[FileEdit]) -> None:
+    """Write each edit whole, and only inside the catalog folder."""
+    check_inside(root, [edit.path for edit in edits])
     for edit in edits:
         write_atomically(edit.path, edit.text)

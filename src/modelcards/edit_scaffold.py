@@ -30,6 +30,7 @@ from .edit import (
     make_event,
     read_card_text,
 )
+from .semver import version_key
 from .validate import resolve_today
 
 TODO = "TODO"
@@ -141,7 +142,23 @@ def _check_new_version(root: Path, request: NewVersion) -> Path:
     path = folder / f"{request.version}.yaml"
     if path.exists():
         raise EditError(f"{path} already exists; a version is published once")
+    same = _same_precedence(folder, request.version)
+    if same is not None:
+        raise EditError(
+            f"{request.model_id} already has version {same.stem} ({same}), which differs from "
+            f"{request.version} only in build metadata: SemVer gives them the same precedence, "
+            "so the two could not be told apart; choose another version"
+        )
     return path
+
+
+def _same_precedence(folder: Path, version: str) -> Path | None:
+    """An existing version file whose version equals `version` but for build metadata."""
+    key = version_key(version)
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name != MODEL_FILE and is_semver(path.stem) and version_key(path.stem) == key:
+            return path
+    return None
 
 
 def new_version(root: Path, request: NewVersion) -> FileEdit:

@@ -14,13 +14,14 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
-from .cards import SEMVER_PATTERN, Relation, is_valid_id
+from .cards import Relation, is_semver, is_valid_id
 from .catalog import MODEL_FILE, Catalog, load_catalog
+from .edit import is_inside
 from .export.huggingface import HUB_LICENSES, HUB_RELATIONS, MODELCARDS_KEY, hub_license
 from .export.yamltext import dump_yaml
 from .problems import Problem
@@ -40,13 +41,16 @@ MAPPED_KEYS = {
     "license", "license_name", "tags", "pipeline_tag", "library_name", "datasets",
     "base_model", "base_model_relation", "model-index", MODELCARDS_KEY,
 }
-_SEMVER = re.compile(SEMVER_PATTERN)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 class ImportFailure(Exception):
-    """The README cannot be imported at all (no usable front matter, a bad id or version)."""
+    """The README cannot be imported at all (no usable front matter, a bad version in it)."""
+
+
+class ImportUsageError(ImportFailure):
+    """A malformed --model or --version: a usage error (exit 2), not the README's fault."""
 
 
 @dataclass
@@ -54,6 +58,7 @@ class ImportPlan:
     """The cards an import would write, the warnings about what it could not map, and the
     validation errors that stop it (nothing is written while there are any)."""
 
+    root: Path  # the catalog folder: nothing is written outside it
     files: dict[Path, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
@@ -77,8 +82,10 @@ def split_front_matter(readme: Path, text: str) -> tuple[dict[str, Any], str]:
     """The README's metadata (parsed safely) and its Markdown body."""
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return {}, text
+    if lines[0].rstrip() != "---":
+        raise ImportFailure(
+            f"{readme} has no YAML front matter (--- ... ---); nothing to import"
+        )
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
     if end is None:
         raise ImportFailure(f"{readme}:1: the front matter opened by '---' is never closed")
@@ -87,7 +94,9 @@ def split_front_matter(readme: Path, text: str) -> tuple[dict[str, Any], str]:
         # The front matter starts on the README's second line.
         raise ImportFailure(f"{readme}:{failure.line + 1}:{failure.column}: {failure.message}")
     assert document is not None
-    data = document.data if document.data is not None else {}
+    data = document.data
+    if data is None or data == {}:
+        raise ImportFailure(f"{readme}:1: the front matter is empty; nothing to import")
     if not isinstance(data, dict):
         raise ImportFailure(f"{readme}:2: the front matter must be a mapping of fields")
     return data, "\n".join(lines[end + 1:])
@@ -183,22 +192,40 @@ def _metric_value(value: Any) -> tuple[float, list[float] | None] | None:
 
 def _metrics(meta: dict[str, Any], catalog: Catalog, warnings: list[str]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
-    for entry in _as_list(meta.get("model-index")):
-        for result in _as_list(entry.get("results") if isinstance(entry, dict) else None):
+    for index, entry in enumerate(_as_list(meta.get("model-index"))):
+        results = entry.get("results")
+        if results is None:
+            continue
+        if not _mappings(results):
+            warnings.append(
+                f"model-index[{index}].results should be a list of mappings (task, dataset, "
+                f"metrics), not {_shown(results)}; not imported"
+            )
+            continue
+        for result in results:
             found += _result_metrics(result, catalog, warnings)
     return found
 
 
-def _result_metrics(result: Any, catalog: Catalog, warnings: list[str]) -> Iterator[dict[str, Any]]:
-    dataset = result.get("dataset", {}) if isinstance(result, dict) else {}
+def _result_metrics(
+    result: dict[str, Any], catalog: Catalog, warnings: list[str]
+) -> Iterator[dict[str, Any]]:
+    dataset = result.get("dataset") or {}
+    if not isinstance(dataset, dict):
+        warnings.append(f"model-index: dataset should be a mapping (type, revision, split), "
+                        f"not {_shown(dataset)}; its metrics were kept without a dataset")
+        dataset = {}
     reference = f"{dataset.get('type')}@{dataset.get('revision')}"
     resolves = _dataset_resolves(catalog, reference)
     if not resolves:
-        warnings.append(
-            f"model-index: dataset {dataset.get('type')!r} (revision {dataset.get('revision')!r}) "
-            "is not a dataset version of this catalog; its metrics were kept without a dataset"
-        )
-    for metric in _as_list(result.get("metrics") if isinstance(result, dict) else None):
+        warnings.append(f"model-index: {_unresolved(dataset)}; its metrics were kept without a "
+                        "dataset")
+    metrics = result.get("metrics", [])
+    if not _mappings(metrics):
+        warnings.append(f"model-index: metrics should be a list of mappings (type, value), "
+                        f"not {_shown(metrics)}; not imported")
+        return
+    for metric in metrics:
         parsed = _metric_value(metric.get("value"))
         if parsed is None or not metric.get("type"):
             warnings.append(f"model-index: metric {metric!r} has no numeric value; not imported")
@@ -214,6 +241,65 @@ def _result_metrics(result: Any, catalog: Catalog, warnings: list[str]) -> Itera
         if dataset.get("config") is not None:
             item["slice"] = str(dataset["config"])
         yield item
+
+
+def _unresolved(dataset: dict[str, Any]) -> str:
+    """Why a result's dataset is not one of the catalog, naming only what the README gives."""
+    if dataset.get("type") is None:
+        return "a result names no dataset"
+    revision = dataset.get("revision")
+    named = f"dataset {dataset['type']!r}" + (
+        f" (revision {revision!r})" if revision is not None else ""
+    )
+    return f"{named} is not a dataset version of this catalog"
+
+
+# ---- the shape of the Hub metadata ----------------------------------------------------------
+
+# A field of another shape is reported and left out, rather than half-read or crashed on.
+TEXT_FIELDS = ("license", "license_name", "pipeline_tag", "library_name", "base_model_relation")
+LIST_FIELDS = ("tags", "datasets", "base_model")
+
+
+def _mappings(value: Any) -> TypeGuard[list[dict[str, Any]]]:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _texts(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    return all(isinstance(item, (str, int, float)) and not isinstance(item, bool)
+               for item in items)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _shape_problem(key: str, value: Any) -> str | None:
+    if value is None:
+        return None  # an empty field: nothing to import, nothing lost
+    if key in TEXT_FIELDS and not isinstance(value, str):
+        return "should be a text"
+    if key in LIST_FIELDS and not _texts(value):
+        return "should be a text or a list of texts"
+    if key == "model-index" and not _mappings(value):
+        return "should be a list of mappings (name, results)"
+    return None
+
+
+def well_shaped(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """The metadata without the mapped fields of the wrong shape, each one reported."""
+    kept: dict[str, Any] = {}
+    for key, value in meta.items():
+        problem = _shape_problem(key, value)
+        if problem is None:
+            kept[key] = value
+        else:
+            warnings.append(
+                f"front matter {key!r} {problem}, not {_shown(value)}; not imported"
+            )
+    return kept
 
 
 def _intended_use(parts: dict[str, str]) -> dict[str, Any]:
@@ -325,19 +411,48 @@ def embedded_cards(
 # ---- planning and writing -------------------------------------------------------------------
 
 
+def check_arguments(request: ImportRequest) -> None:
+    """--model and --version, checked before any path is built from them."""
+    if not is_valid_id(request.model_id):
+        raise ImportUsageError(
+            f"--model {request.model_id!r} is not a valid model id: use lowercase letters, "
+            "digits, '.', '_' and '-', starting and ending with a letter or digit"
+        )
+    if request.version is not None and not is_semver(request.version):
+        raise ImportUsageError(
+            f"--version {request.version!r} is not a SemVer version such as 1.2.0"
+        )
+
+
+def _version_name(request: ImportRequest, version: dict[str, Any]) -> str:
+    """The version the card is filed under, checked before it becomes a file name."""
+    name = version.get("version")
+    if not isinstance(name, str) or not is_semver(name):
+        raise ImportFailure(
+            f"{request.readme}: {MODELCARDS_KEY}.version_card.version {name!r} is not a SemVer "
+            "version such as 1.2.0; nothing was imported (or give --version)"
+        )
+    return name
+
+
+def _check_inside(root: Path, paths: Iterable[Path]) -> None:
+    for path in paths:
+        if not is_inside(root, path):
+            raise ImportFailure(
+                f"refusing to write {path}: it is outside the catalog folder {root}"
+            )
+
+
 def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     """Everything an import would do, without writing anything."""
-    if not is_valid_id(request.model_id):
-        raise ImportFailure(f"{request.model_id!r} is not a valid model id (lowercase letters, "
-                            "digits, '.', '_' and '-')")
-    if request.version is not None and not _SEMVER.match(request.version):
-        raise ImportFailure(f"{request.version!r} is not a SemVer version such as 1.2.0")
+    check_arguments(request)
     meta, body = split_front_matter(request.readme, text)
     catalog, _ = load_catalog(request.catalog)
-    plan = ImportPlan()
+    plan = ImportPlan(request.catalog)
     if MODELCARDS_KEY in meta:
         model, version = embedded_cards(meta, request, plan.warnings)
     else:
+        meta = well_shaped(meta, plan.warnings)
         model, version = hub_cards(meta, body, catalog, request, plan.warnings)
         plan.warnings += [
             f"front matter {key!r} has no place in the cards; not imported"
@@ -346,8 +461,9 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
         if meta.get("license") not in (None, "other") and str(meta["license"]) not in HUB_LICENSES:
             plan.warnings.append(f"license {meta['license']!r} is not a Hub license id; kept as is")
     folder = request.catalog / "models" / request.model_id
-    version_name = str(version.get("version", ""))
+    version_name = _version_name(request, version)
     version_path = folder / f"{version_name}.yaml"
+    _check_inside(request.catalog, [folder / MODEL_FILE, version_path])
     if version_path.exists():
         raise ImportFailure(
             f"{version_path} already exists: {request.model_id} has a version {version_name}; "
@@ -375,6 +491,7 @@ def new_errors(root: Path, files: dict[Path, str], today: dt.date) -> list[Probl
         shutil.copytree(root, copy, symlinks=True)
         for path, text in files.items():
             target = copy / path.relative_to(root)
+            _check_inside(copy, [target])
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         result = validate_catalog(copy, today)
@@ -389,6 +506,7 @@ def new_errors(root: Path, files: dict[Path, str], today: dt.date) -> list[Probl
 def write_plan(plan: ImportPlan) -> list[Path]:
     """Write the planned cards; each file appears whole or not at all."""
     assert not plan.errors, "an import with errors writes nothing"
+    _check_inside(plan.root, plan.files)
     for path, text in plan.files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.partial")

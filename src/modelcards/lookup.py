@@ -1,9 +1,14 @@
 """`modelcards get`: what a deploy job needs, resolved from the cards.
 
 MODEL[@SELECTOR], where the selector is tried as, in order: an exact version, a stage (the
-versions whose current stage it is), an alias of the model. A bare MODEL means its
-production version(s). Production versions carry their traffic share, so a canary answers
-with both versions.
+versions whose current stage it is), an alias of the model. So a version wins over a stage,
+and a stage over an alias; validation refuses an alias that reads as a version or is named
+like a stage, so in a valid catalog the three never compete. A bare MODEL means
+its production version(s). Production versions carry their traffic share, so a canary
+answers with both versions.
+
+A malformed spec (no model id, an empty selector, a second "@") is a usage error (BadSpec,
+exit 2); a well-formed one that names nothing is NoMatch (exit 1).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from .cards import Stage
+from .cards import Stage, is_valid_id
 from .catalog import Catalog, Model, ModelVersion
 
 FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
@@ -20,6 +25,21 @@ FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
 
 class NoMatch(Exception):
     """Nothing matches: exit 1 with this message."""
+
+
+class BadSpec(ValueError):
+    """Not of the shape MODEL[@SELECTOR]: a usage error (exit 2) with this message."""
+
+
+def parse_spec(spec: str) -> tuple[str, str | None]:
+    """(model id, selector or None), checked for shape only."""
+    model_id, at, selector = spec.partition("@")
+    if not is_valid_id(model_id) or (at and (not selector or "@" in selector)):
+        raise BadSpec(
+            f"{spec!r} is not MODEL, MODEL@VERSION, MODEL@STAGE or MODEL@ALIAS, such as "
+            "fraud-detector or fraud-detector@production"
+        )
+    return model_id, selector if at else None
 
 
 @dataclass(frozen=True)
@@ -42,16 +62,14 @@ def traffic_of(model: Model, version: ModelVersion) -> float | None:
 
 
 def resolve(catalog: Catalog, spec: str) -> Resolved:
-    model_id, at, selector = spec.partition("@")
+    """What `spec` names: raises BadSpec when it is malformed, NoMatch when it names nothing."""
+    model_id, given = parse_spec(spec)
     model = catalog.models.get(model_id)
     if model is None:
         close = difflib.get_close_matches(model_id, sorted(catalog.models), n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise NoMatch(f"there is no model {model_id!r} in the catalog{hint}")
-    if not at:
-        selector = Stage.PRODUCTION.value
-    elif not selector:
-        raise NoMatch(f"{spec!r}: write MODEL, MODEL@VERSION, MODEL@STAGE or MODEL@ALIAS")
+    selector = Stage.PRODUCTION.value if given is None else given
     exact = model.version(selector)
     if exact is not None:
         return Resolved(model_id, selector, "version", (exact,))

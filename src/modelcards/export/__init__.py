@@ -6,6 +6,9 @@ the CLI and the site decide where the text goes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..cards import is_semver, is_valid_id
 from ..catalog import Catalog, ModelVersion
 from ..rules.references import missing_version_message
 from .cyclonedx import bom_json_text, render_cyclonedx_bom, source_date_epoch
@@ -20,12 +23,41 @@ class UnknownVersion(LookupError):
     """A MODEL@VERSION that names no version of the catalog; the message lists what exists."""
 
 
-def find_version(catalog: Catalog, reference: str) -> ModelVersion:
+class BadReference(ValueError):
+    """Not of the shape MODEL@VERSION: a usage error (exit 2)."""
+
+
+class UnsafeOutput(ValueError):
+    """An output file the export must not write (inside the catalog): a usage error."""
+
+
+def is_reference(reference: str) -> bool:
+    """Whether `reference` has the shape MODEL@VERSION (a model id and a SemVer version)."""
     model_id, at, version = reference.partition("@")
-    if not at or not model_id or not version:
-        known = ", ".join(v.version for v in catalog.versions_of(model_id))
-        hint = f"; its versions are: {known}" if known else ", such as fraud-detector@2.1.0"
-        raise UnknownVersion(f"{reference!r} is not MODEL@VERSION{hint}")
+    return bool(at) and is_valid_id(model_id) and is_semver(version)
+
+
+def bad_reference_message(catalog: Catalog | None, reference: str) -> str:
+    """Why `reference` is malformed, with the model's versions when the catalog knows it."""
+    model_id = reference.partition("@")[0]
+    known = ", ".join(v.version for v in catalog.versions_of(model_id)) if catalog else ""
+    hint = f"; its versions are: {known}" if known else ", such as fraud-detector@2.1.0"
+    return f"{reference!r} is not MODEL@VERSION{hint}"
+
+
+def check_output(output: Path, catalog_root: Path) -> None:
+    """Refuse an output inside the catalog folder: it would overwrite or add a card."""
+    if output.resolve().is_relative_to(catalog_root.resolve()):
+        raise UnsafeOutput(
+            f"refusing to write {output}: it is inside the catalog folder {catalog_root}, "
+            "where every file is a card; choose a path outside it"
+        )
+
+
+def find_version(catalog: Catalog, reference: str) -> ModelVersion:
+    if not is_reference(reference):
+        raise BadReference(bad_reference_message(catalog, reference))
+    model_id = reference.partition("@")[0]
     found = catalog.versions.get(reference)
     if found is None or model_id not in catalog.models:
         raise UnknownVersion(missing_version_message(catalog, reference))
@@ -36,10 +68,15 @@ __all__ = [
     "BOM_FILE",
     "FORMATS",
     "HF_FILE",
+    "BadReference",
     "UnknownVersion",
+    "UnsafeOutput",
+    "bad_reference_message",
     "bom_json_text",
+    "check_output",
     "export_text",
     "find_version",
+    "is_reference",
     "render_cyclonedx_bom",
     "render_hf_readme",
     "source_date_epoch",

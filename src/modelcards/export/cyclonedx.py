@@ -21,6 +21,7 @@ from .. import __version__
 from ..cards import Artifact, DatasetVersion, LineageEntry, Metric, Owner
 from ..catalog import Catalog, Dataset, ModelVersion
 from ..semver import version_key
+from .jsontext import dumps_indented
 
 SPEC_VERSION = "1.6"
 SCHEMA_URL = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -372,4 +373,4 @@ def serial_number(bom: dict[str, Any]) -> str:
 
 def bom_json_text(bom: dict[str, Any]) -> str:
     """The BOM as JSON text: keys sorted, two-space indent, UTF-8, final newline."""
-    return json.dumps(bom, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps_indented(bom) + "\n"

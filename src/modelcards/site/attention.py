@@ -8,6 +8,7 @@ not treat as problems but a reviewer wants in one place.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _subjects(catalog: Catalog) -> dict[Path, tuple[str, str]]:
     return found
 
 
-def _from_rules(catalog: Catalog, problems: list[Problem], code: str) -> tuple[Finding, ...]:
+def _from_rules(catalog: Catalog, problems: Sequence[Problem], code: str) -> tuple[Finding, ...]:
     subjects = _subjects(catalog)
     findings = []
     for found in problems:
@@ -113,9 +114,16 @@ def _sunsets_coming(catalog: Catalog, today: dt.date) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (f.when or today, f.subject)))
 
 
-def attention(catalog: Catalog, today: dt.date) -> tuple[Section, ...]:
-    """Every section of the governance page, in the order a reviewer reads them."""
-    problems = check_catalog(catalog, today)
+def attention(
+    catalog: Catalog, today: dt.date, problems: Sequence[Problem] | None = None
+) -> tuple[Section, ...]:
+    """Every section of the governance page, in the order a reviewer reads them.
+
+    `problems`: what validating the catalog against `today` found, when the caller has it
+    (a build validates first; checking every rule again cost a large catalog a second).
+    """
+    if problems is None:
+        problems = check_catalog(catalog, today)
     return (
         Section("overdue", "Overdue reviews",
                 "Models in production whose card was last reviewed longer ago than the policy "

@@ -1,27 +1,45 @@
-"""Build the site: validate, render every page in memory, write aside, then swap it in.
+"""Build the site: validate, render into a folder beside the output, then swap it in.
 
 A failed build (an invalid catalog, a template error, a full disk) leaves the earlier site
-untouched: nothing is written until every page has rendered, and the new site is written
-into a temporary folder next to the output that replaces it with two renames.
+untouched: the new site is written into a temporary folder next to the output, which
+replaces it with two renames only once every page is in place.
+
+Builds are incremental: each page has a fingerprint of everything it is made from
+(fingerprint.py); pages whose fingerprint matches the last build's (cache.py) are linked
+from the site being replaced instead of rendered again. Pages are rendered by a pool of
+processes on larger sites (parallel.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..catalog import Catalog
 from ..validate import ValidationResult, resolve_today, validate_catalog
-from .context import prepare
-from .pages import render_page
-from .render import make_environment
-from .structure import site_pages
+from .cache import (
+    Manifest,
+    default_cache_folder,
+    file_size,
+    keep_file,
+    load_manifest,
+    save_manifest,
+    site_identity,
+)
+from .context import SiteData, prepare
+from .errors import BuildFailed as BuildFailed
+from .fingerprint import code_digest, fingerprints
+from .parallel import render_checked, render_pages
+from .render import DEFAULT_THEME, make_environment
+from .structure import Page, site_pages
 
 MARKER = ".modelcards-site"
 MARKER_TEXT = b"Built by modelcards. This folder is replaced as a whole on every build.\n"
@@ -32,16 +50,15 @@ class UnsafeOutput(Exception):
     """The output folder is one a build must not replace (exit 2)."""
 
 
-class BuildFailed(Exception):
-    """The catalog is valid but the site could not be rendered, e.g. a template error."""
-
-
 @dataclass(frozen=True)
 class SiteConfig:
     catalog: Path
     output: Path
     theme: Path | None = None  # the override folder; None: `theme/` next to the catalog, if any
     today: dt.date | None = None
+    cache: Path | None = None  # the cache folder; None: .modelcards-cache/ next to the catalog
+    use_cache: bool = True  # False: render every page, and neither read nor write the cache
+    jobs: int | None = None  # processes that render; None: one per available CPU
 
     def theme_folder(self) -> Path | None:
         if self.theme is not None:
@@ -49,11 +66,23 @@ class SiteConfig:
         beside = self.catalog.resolve().parent / THEME_FOLDER
         return beside if beside.is_dir() else None
 
+    def cache_folder(self) -> Path:
+        return self.cache if self.cache is not None else default_cache_folder(self.catalog)
+
 
 @dataclass(frozen=True)
 class BuildReport:
     validation: ValidationResult
-    files: dict[str, bytes] | None  # None: the catalog is invalid and nothing was built
+    files: tuple[str, ...] | None  # the site's files; None: the catalog is invalid, nothing built
+    rendered: int = 0  # how many of them were rendered (the rest were kept from the last build)
+
+    def summary(self, output: Path) -> str:
+        """`built N files into OUTPUT`, saying how many were kept when some were."""
+        if self.files is None:
+            return f"nothing built; {output} is unchanged"
+        kept = len(self.files) - 1 - self.rendered  # the marker file is written every time
+        detail = f" ({self.rendered} rendered, {kept} unchanged)" if kept > 0 else ""
+        return f"built {len(self.files)} files into {output}{detail}"
 
 
 def check_output(config: SiteConfig) -> None:
@@ -84,23 +113,22 @@ def check_output(config: SiteConfig) -> None:
         )
 
 
-def render_site(catalog: Catalog, today: dt.date, theme: Path | None) -> dict[str, bytes]:
-    """Every file of the site, in memory: {path from the site root: bytes}."""
+def make_site_environment(theme: Path | None) -> Environment:
     try:
-        env = make_environment(theme)
+        return make_environment(theme)
     except TemplateSyntaxError as error:
         where = f"{error.filename or error.name}:{error.lineno}"
         raise BuildFailed(f"template {where}: {error.message}") from None
     except TemplateError as error:
         raise BuildFailed(f"theme: {error}") from None
-    site = prepare(catalog, today, env)
+
+
+def render_site(catalog: Catalog, today: dt.date, theme: Path | None) -> dict[str, bytes]:
+    """Every file of the site, in memory: {path from the site root: bytes}."""
+    site = prepare(catalog, today, make_site_environment(theme))
     files: dict[str, bytes] = {}
     for page in site_pages(catalog):
-        try:
-            files.update(render_page(site, page))
-        except TemplateError as error:
-            problem = f"{type(error).__name__}: {error}"
-            raise BuildFailed(f"rendering {page.path} failed: {problem}") from None
+        files.update(render_checked(site, page))
     files[MARKER] = MARKER_TEXT
     return files
 
@@ -137,12 +165,83 @@ def _swap(staging: Path, output: Path) -> None:
 
 
 def build_site(config: SiteConfig) -> BuildReport:
-    """Validate the catalog and, when it is valid, render and write the whole site."""
+    """Validate the catalog and, when it is valid, render the site and swap it in.
+
+    With the cache, only pages whose fingerprint changed since the last build are rendered;
+    the others are kept from the site being replaced. The result is the same bytes either way.
+    """
     check_output(config)
     today = resolve_today(config.today)
     result = validate_catalog(config.catalog, today)
     if not result.passes():
         return BuildReport(result, None)
-    files = render_site(result.catalog, today, config.theme_folder())
-    write_site(files, config.output)
-    return BuildReport(result, files)
+    theme = config.theme_folder()
+    site = prepare(result.catalog, today, make_site_environment(theme), result.problems)
+    pages = site_pages(result.catalog)
+    code = code_digest(DEFAULT_THEME)
+    prints = fingerprints(site, theme, code)
+    keys = {page.path: prints.page(page) for page in pages}
+    output, cache = config.output.resolve(), config.cache_folder()
+    previous = load_manifest(cache, output, code, MARKER) if config.use_cache else None
+    if previous is not None and _unchanged(previous, keys, output):
+        return BuildReport(result, tuple(sorted([*keys, MARKER])), 0)  # the site is current
+    staging = _staging(output)
+    try:
+        sizes, rendered = _fill(site, pages, keys, previous, output, staging, config.jobs)
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if config.use_cache:
+        manifest = Manifest(code, str(output), site_identity(output, MARKER),
+                            {path: (keys[path], sizes[path]) for path in keys})
+        save_manifest(cache, output, manifest)
+    return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
+
+
+def _unchanged(previous: Manifest, keys: dict[str, str], output: Path) -> bool:
+    """The site in place is the one this build would make: the same pages, none changed,
+    each still the size it was written with. Nothing to render and nothing to swap."""
+    if previous.pages.keys() != keys.keys():
+        return False
+    return all(
+        previous.pages[path][0] == key and file_size(output / path) == previous.pages[path][1]
+        for path, key in keys.items()
+    )
+
+
+def _staging(output: Path) -> Path:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+    return staging
+
+
+def _folders(names: Iterable[str]) -> list[str]:
+    """Every folder the files need, each after its parent."""
+    found: set[str] = set()
+    for name in names:
+        folder = posixpath.dirname(name)
+        while folder and folder not in found:
+            found.add(folder)
+            folder = posixpath.dirname(folder)
+    return sorted(found, key=lambda f: (f.count("/"), f))
+
+
+def _fill(
+    site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
+    output: Path, staging: Path, jobs: int | None,
+) -> tuple[dict[str, int], int]:
+    """Keep unchanged files from the previous site, render the rest: {path: size}, rendered."""
+    for folder in _folders(page.path for page in pages):
+        os.mkdir(os.path.join(staging, folder))  # parents first: plain mkdir, no stat per level
+    sizes: dict[str, int] = {}
+    if previous is not None:
+        for path, key in keys.items():
+            known = previous.pages.get(path)
+            if known is not None and known[0] == key and keep_file(output, staging, path, known[1]):
+                sizes[path] = known[1]
+    todo = [page for page in pages if page.path not in sizes]
+    sizes.update(render_pages(site, todo, staging, jobs))
+    return sizes, len(todo)

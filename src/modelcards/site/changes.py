@@ -129,7 +129,12 @@ class Usage:
 
 
 def dataset_usage(catalog: Catalog, dataset_id: str) -> list[Usage]:
-    found: list[Usage] = []
+    return usage_by_dataset(catalog).get(dataset_id, [])
+
+
+def usage_by_dataset(catalog: Catalog) -> dict[str, list[Usage]]:
+    """Every dataset's usage, found in one pass over the versions (not one pass per dataset)."""
+    found: dict[str, list[Usage]] = {}
     ordered = sorted(catalog.versions.values(), key=lambda v: (v.model_id, version_key(v.version)))
     for version in ordered:
         trained = set(version.card.training.data) if version.card.training else set()
@@ -141,6 +146,6 @@ def dataset_usage(catalog: Catalog, dataset_id: str) -> list[Usage]:
                     names.append(metric.name)
         for ref in sorted(trained | set(evaluated)):
             owner, _, name = ref.partition("@")
-            if owner == dataset_id:
-                found.append(Usage(version, name, ref in trained, tuple(evaluated.get(ref, []))))
+            usage = Usage(version, name, ref in trained, tuple(evaluated.get(ref, [])))
+            found.setdefault(owner, []).append(usage)
     return found

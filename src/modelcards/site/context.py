@@ -7,7 +7,7 @@ returns bytes, so pages can be rendered in any order, in threads or in processes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -17,8 +17,11 @@ from jinja2 import Environment
 from ..cards import MetricInfo
 from ..catalog import Catalog, LineageEdge
 from ..metrics import known_metrics
+from ..problems import Problem
 from . import paths
 from .attention import Section, attention
+from .changes import Usage, usage_by_dataset
+from .lineage import LineageIndex, index_lineage
 from .views import ModelSummary, summarise
 
 
@@ -33,6 +36,8 @@ class SiteData:
     repo_root: Path  # "edit this card" links name files relative to it
     parents: Mapping[str, tuple[LineageEdge, ...]]  # version reference -> its lineage edges
     children: Mapping[str, tuple[LineageEdge, ...]]
+    lineage: LineageIndex
+    usage: Mapping[str, list[Usage]]  # dataset id -> the versions trained or evaluated on it
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
@@ -55,7 +60,11 @@ def repository_root(catalog_root: Path) -> Path:
     return start.parent
 
 
-def prepare(catalog: Catalog, today: dt.date, env: Environment) -> SiteData:
+def prepare(
+    catalog: Catalog, today: dt.date, env: Environment,
+    problems: Sequence[Problem] | None = None,
+) -> SiteData:
+    """`problems`: the catalog's validation against `today`, when the caller has it."""
     known = known_metrics(catalog.settings)
     return SiteData(
         catalog=catalog,
@@ -63,10 +72,12 @@ def prepare(catalog: Catalog, today: dt.date, env: Environment) -> SiteData:
         env=env,
         metrics=known,
         summaries={m: summarise(catalog.models[m], known) for m in sorted(catalog.models)},
-        attention=attention(catalog, today),
+        attention=attention(catalog, today, problems),
         repo_root=repository_root(catalog.root),
         parents=_grouped(catalog.lineage, lambda edge: edge.child),
         children=_grouped((e for e in catalog.lineage if not e.external), lambda e: e.parent),
+        lineage=index_lineage(catalog.lineage),
+        usage=usage_by_dataset(catalog),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..cards import LifecycleEvent
 from ..catalog import Catalog, ModelVersion
+from ..export.jsontext import dumps_indented
 from ..metrics import known_metrics
 from ..semver import version_key
 from . import paths
@@ -41,7 +42,8 @@ def _events(catalog: Catalog) -> list[tuple[ModelVersion, int, LifecycleEvent]]:
         for version in catalog.versions.values()
         for index, event in enumerate(version.card.lifecycle)
     ]
-    found.sort(key=lambda i: (i[2].date, i[0].model_id, version_key(i[0].version), i[1]))
+    keys = {v.ref: version_key(v.version) for v in catalog.versions.values()}  # once each
+    found.sort(key=lambda i: (i[2].date, i[0].model_id, keys[i[0].ref], i[1]))
     return found[::-1]
 
 
@@ -162,7 +164,7 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
 
 
 def catalog_json(catalog: Catalog) -> bytes:
-    text = json.dumps(catalog_document(catalog), indent=2, sort_keys=True, ensure_ascii=False)
+    text = dumps_indented(catalog_document(catalog))
     return (text + "\n").encode("utf-8")
 
 

@@ -52,6 +52,24 @@ def _adjacency(edges: Iterable[LineageEdge]) -> tuple[dict[str, list[str]], dict
     return parents, children
 
 
+@dataclass(frozen=True)
+class LineageIndex:
+    """The catalog's lineage edges indexed once, so each model page reads only its part
+    (scanning every edge for every model made a large catalog's build quadratic)."""
+
+    parents: Mapping[str, list[str]]
+    children: Mapping[str, list[str]]
+    edges_into: Mapping[str, list[LineageEdge]]  # child ref -> the edges to its parents
+
+
+def index_lineage(edges: Sequence[LineageEdge]) -> LineageIndex:
+    parents, children = _adjacency(edges)
+    into: dict[str, list[LineageEdge]] = {}
+    for edge in edges:
+        into.setdefault(edge.child, []).append(edge)
+    return LineageIndex(parents, children, into)
+
+
 def _reach(starts: Iterable[str], step: Mapping[str, list[str]], depth: int) -> dict[str, int]:
     """Hops from `starts` to everything within `depth` steps along `step` (breadth first)."""
     seen = dict.fromkeys(starts, 0)
@@ -62,15 +80,17 @@ def _reach(starts: Iterable[str], step: Mapping[str, list[str]], depth: int) -> 
     return seen
 
 
-def lineage_subgraph(catalog: Catalog, focus_model: str, depth: int
+def lineage_subgraph(catalog: Catalog, focus_model: str, depth: int,
+                     index: LineageIndex | None = None,
                      ) -> tuple[list[LineageNode], list[LineageEdge]]:
     """The nodes around `focus_model` (nearest first, then by ref) and the edges among them."""
-    parents, children = _adjacency(catalog.lineage)
-    focus = [v.ref for v in catalog.versions_of(focus_model)]
-    up, down = _reach(focus, parents, depth), _reach(focus, children, depth)
+    index = index or index_lineage(catalog.lineage)
+    model = catalog.models.get(focus_model)
+    focus = [v.ref for v in (model.versions if model else catalog.versions_of(focus_model))]
+    up, down = _reach(focus, index.parents, depth), _reach(focus, index.children, depth)
     hops = {ref: min(up.get(ref, depth + 1), down.get(ref, depth + 1)) for ref in {*up, *down}}
     edges = sorted(
-        {e for e in catalog.lineage if e.child in hops and e.parent in hops},
+        {e for ref in hops for e in index.edges_into.get(ref, ()) if e.parent in hops},
         key=lambda e: (e.parent, e.child, e.relation.value),
     )
     externals = {e.parent for e in edges if e.external}
@@ -229,7 +249,8 @@ def _describe(focus_model: str, nodes: Sequence[LineageNode], edges: Sequence[Li
 
 
 def lineage_graph_svg(catalog: Catalog, focus_model: str, *, depth: int = 2,
-                      href: Callable[[str], str | None]) -> str:
+                      href: Callable[[str], str | None], index: LineageIndex | None = None,
+                      ) -> str:
     """The lineage graph around `focus_model` as an <svg> element.
 
     With no lineage edge among the nodes (nothing recorded), the result is still an <svg>: a
@@ -237,7 +258,7 @@ def lineage_graph_svg(catalog: Catalog, focus_model: str, *, depth: int = 2,
     MAX_NODES nodes, the nearest are kept and a "+N more" note says how many are not shown.
     """
     title = f"Lineage of {focus_model}"
-    all_nodes, all_edges = lineage_subgraph(catalog, focus_model, depth)
+    all_nodes, all_edges = lineage_subgraph(catalog, focus_model, depth, index)
     if not all_edges:
         return message_figure("mc-lineage", title, NO_LINEAGE)
     nodes, edges, omitted = keep_nearest(all_nodes, all_edges, MAX_NODES)

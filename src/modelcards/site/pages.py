@@ -11,7 +11,7 @@ from ..cards import Metric, Stage
 from ..catalog import ModelVersion
 from ..export import BOM_FILE, HF_FILE, bom_json_text, render_cyclonedx_bom, render_hf_readme
 from . import charts, feeds, paths
-from .changes import card_changes, dataset_usage, reproducibility
+from .changes import card_changes, reproducibility
 from .context import Linker, SiteData, anchor
 from .lineage import lineage_graph_svg
 from .render import asset_source
@@ -115,7 +115,8 @@ def model(site: SiteData, page: Page) -> bytes:
         model=found, card=found.card, summary=site.summaries[found.id], history=history,
         metric_charts=_metric_charts(site, found.id, link),
         timeline=figure(charts.lifecycle_timeline_svg(spans, today=site.today)),
-        lineage=figure(lineage_graph_svg(catalog, found.id, depth=2, href=version_link)),
+        lineage=figure(lineage_graph_svg(catalog, found.id, depth=2, href=version_link,
+                                         index=site.lineage)),
         deprecations=notices, edit_url=site.edit_url(found.path),
     )
 
@@ -168,7 +169,7 @@ def dataset(site: SiteData, page: Page) -> bytes:
     found = site.catalog.datasets[page.subject]
     return _html(
         site, page, "dataset.html", found.card.name, dataset=found, card=found.card,
-        usage=dataset_usage(site.catalog, found.id), edit_url=site.edit_url(found.path),
+        usage=site.usage.get(found.id, []), edit_url=site.edit_url(found.path),
     )
 
 

@@ -42,7 +42,7 @@ def rebuild(config: SiteConfig, echo: Echo, changed: Iterable[str] = ()) -> bool
         echo(stream.getvalue().rstrip("\n"))
         echo("the catalog is invalid; the last good site is still being served")
         return False
-    echo(f"built {len(report.files)} files into {config.output}")
+    echo(report.summary(config.output))
     return True
 
 

@@ -1,0 +1,144 @@
+"""The incremental build's cache: which fingerprint each file of the current site was made from.
+
+One small JSON file per output folder, in the cache folder (default `.modelcards-cache/`
+next to the catalog folder), never inside the site. It is trusted only when everything
+about it checks out: the same format and package code, the same output folder, and that
+folder still the very one the recorded build swapped in (its identity and that of its
+marker file, which every build writes anew). Anything else (unreadable, corrupted,
+truncated, from another modelcards, describing another folder) means no cache: the build
+renders every page, as a cold build does. A kept file must also still have the size it
+was written with.
+
+The trade-off: an unchanged page is hard-linked (or copied) from the previous site into
+the new one, so a file edited by hand inside the output folder without changing its size
+would survive an incremental build. The output folder belongs to modelcards; `--no-cache`
+builds everything from scratch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+
+CACHE_FOLDER = ".modelcards-cache"
+FORMAT = "modelcards-site-cache-1"
+
+
+def default_cache_folder(catalog: Path) -> Path:
+    return catalog.resolve().parent / CACHE_FOLDER
+
+
+def manifest_path(cache: Path, output: Path) -> Path:
+    """One manifest per output folder, so two sites built from one catalog do not clash."""
+    key = hashlib.blake2b(str(output.resolve()).encode(), digest_size=8).hexdigest()
+    return cache / f"site-{key}.json"
+
+
+def _identity(path: Path) -> list[int]:
+    """What tells this folder (or file) apart from one made later at the same path."""
+    found = os.stat(path, follow_symlinks=False)
+    return [found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    code: str  # the fingerprint of the package's code and default theme
+    output: str
+    identity: list[int]  # of the output folder, then of its marker file
+    pages: dict[str, tuple[str, int]]  # path -> (fingerprint, size)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT, "modelcards": __version__, "code": self.code,
+            "output": self.output, "identity": self.identity,
+            "pages": {path: [key, size] for path, (key, size) in self.pages.items()},
+        }
+
+
+def site_identity(output: Path, marker: str) -> list[int]:
+    return _identity(output) + _identity(output / marker)
+
+
+def _pages(data: object) -> dict[str, tuple[str, int]] | None:
+    if not isinstance(data, dict):
+        return None
+    pages = {}
+    for path, entry in data.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and type(entry[1]) is int and isinstance(path, str)):
+            return None
+        pages[path] = (entry[0], entry[1])
+    return pages
+
+
+def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest | None:
+    """The manifest of `output`, or None when there is none that can be trusted."""
+    try:
+        data = json.loads(manifest_path(cache, output).read_bytes())
+        identity = site_identity(output.resolve(), marker)
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    expected = {
+        "format": FORMAT, "modelcards": __version__, "code": code,
+        "output": str(output.resolve()), "identity": identity,
+    }
+    if any(data.get(key) != value for key, value in expected.items()):
+        return None
+    pages = _pages(data.get("pages"))
+    if pages is None:
+        return None
+    return Manifest(code, str(output.resolve()), identity, pages)
+
+
+def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
+    """Write the manifest whole or not at all (a temporary file renamed over the old one)."""
+    target = manifest_path(cache, output)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".site-", dir=cache)
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(manifest.to_json(), stream, separators=(",", ":"))
+        os.replace(temporary, target)
+    except OSError:
+        forget(cache, output)  # a cache that cannot be written is no cache, not a stale one
+
+
+def forget(cache: Path, output: Path) -> None:
+    with contextlib.suppress(OSError):
+        manifest_path(cache, output).unlink(missing_ok=True)
+
+
+def file_size(path: Path) -> int | None:
+    """The size of a regular file (not a link), None when there is none."""
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return None
+    return found.st_size if stat.S_ISREG(found.st_mode) else None
+
+
+def keep_file(previous: Path, staging: Path, name: str, size: int) -> bool:
+    """Link (or copy) an unchanged file of the previous site into the new one."""
+    source, target = previous / name, staging / name
+    if file_size(source) != size:
+        return False
+    try:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+    except OSError:
+        return False
+    return True

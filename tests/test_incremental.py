@@ -1,0 +1,292 @@
+"""Incremental builds: after any edit, the site is byte for byte what a cold build makes;
+only the pages whose inputs changed are rendered; a cache that cannot be trusted is ignored."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from modelcards.cli import cli
+from modelcards.site import parallel
+from modelcards.site.build import BuildFailed, BuildReport, SiteConfig, build_site
+from modelcards.site.cache import CACHE_FOLDER, manifest_path
+from modelcards.site.render import DEFAULT_THEME
+
+from .conftest import CatalogMaker
+from .test_rules import SMALL, V2, M
+from .test_site_fixtures import TODAY
+
+ALL_FILES = 24  # the BASE catalog's site, marker included
+
+V3 = "models/fraud/2.1.0.yaml"
+NEW_VERSION = """\
+    version: "2.1.0"
+    released: 2026-03-01
+    summary: A candidate.
+    lineage:
+      - {model: fraud@2.0.0, relation: retrained}
+    lifecycle:
+      - {stage: development, date: 2026-03-01, by: alice}
+    """
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def config(root: Path, output: str = "site", **options: object) -> SiteConfig:
+    return SiteConfig(root, root.parent / output, today=TODAY,
+                      cache=root.parent / "cache", **options)  # type: ignore[arg-type]
+
+
+def build(root: Path, output: str = "site", **options: object) -> BuildReport:
+    report = build_site(config(root, output, **options))
+    assert report.files is not None, "the catalog must be valid"
+    return report
+
+
+def cold(root: Path) -> dict[str, bytes]:
+    """A build from scratch: no cache, into a folder that does not exist yet."""
+    output = root.parent / "cold"
+    report = build(root, "cold", use_cache=False)
+    assert report.rendered == len(report.files or ()) - 1
+    files = snapshot(output)
+    shutil.rmtree(output)
+    return files
+
+
+def remove(name: str) -> Callable[[Path], None]:
+    return lambda root: (root / name).unlink()
+
+
+def write(name: str, text: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    return apply
+
+
+def from_base(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(root: Path) -> None:
+        path = root / name
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {name}"
+        path.write_text(text.replace(old, new))
+    return apply
+
+
+def delete_small_model(root: Path) -> None:
+    shutil.rmtree(root / "models/small")
+
+
+def override_template(root: Path) -> None:
+    theme = root.parent / "theme"
+    theme.mkdir(exist_ok=True)
+    text = (DEFAULT_THEME / "base.html").read_text()
+    (theme / "base.html").write_text(text.replace("</footer>", "<p>Themed.</p></footer>", 1))
+
+
+# Each edit with the number of files an incremental build must render at most: fewer than
+# all of them proves pages were kept, and the comparison with a cold build proves that
+# keeping them was right.
+EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
+    "change a version": (from_base(V2, "summary: Retrained on Q4 data.",
+                                   "summary: Retrained on fresh data."), 18),
+    "add a version": (write(V3, NEW_VERSION), ALL_FILES + 3),
+    "delete a version": (remove(SMALL), 14),
+    "delete a model": (delete_small_model, 14),
+    "change a model": (from_base(M, "name: Fraud detector", "name: Fraud scorer"), ALL_FILES),
+    "change a dataset": (from_base("datasets/tx.yaml", "Card transactions with labels.",
+                                   "Card transactions, labelled."), 17),
+    "change lineage across models": (from_base(SMALL, "model: fraud@2.0.0",
+                                               "model: fraud@1.0.0"), 21),
+    "change training data": (from_base(V2, "data: [tx@2025-Q4]", "data: [tx@2025-Q3]"), 19),
+    "change a comment only": (from_base(V2, 'version: "2.0.0"', '# a note\nversion: "2.0.0"'),
+                              18),
+    "change a template": (override_template, ALL_FILES - 1),
+    "change catalog.yaml": (from_base("catalog.yaml", "title: Test catalog",
+                                      "title: Renamed catalog"), ALL_FILES - 1),
+}
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_incremental_build_equals_a_cold_build(name: str, make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    first = build(root)
+    assert first.rendered == ALL_FILES - 1
+    change, most = EDITS[name]
+    change(root)
+    report = build(root)
+    assert snapshot(root.parent / "site") == cold(root)
+    assert 0 < report.rendered <= most
+    if most < ALL_FILES - 1:
+        assert report.rendered < len(report.files or ()) - 1  # some pages were kept
+
+
+def test_a_chain_of_edits_stays_equal_to_cold_builds(make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    build(root)
+    for name in ("change a version", "add a version", "change lineage across models",
+                 "delete a version", "change a dataset"):
+        EDITS[name][0](root)
+        build(root)
+        assert snapshot(root.parent / "site") == cold(root), name
+
+
+def test_nothing_changed_renders_nothing_and_leaves_the_site_alone(
+    make_catalog: CatalogMaker,
+) -> None:
+    root = make_catalog()
+    build(root)
+    site = root.parent / "site"
+    before = os.stat(site).st_ino, snapshot(site)
+    report = build(root)
+    assert report.rendered == 0 and len(report.files or ()) == ALL_FILES
+    assert (os.stat(site).st_ino, snapshot(site)) == before
+
+
+def test_a_different_date_renders_again(make_catalog: CatalogMaker) -> None:
+    import datetime as dt
+
+    root = make_catalog()
+    build(root)
+    report = build_site(SiteConfig(root, root.parent / "site", today=dt.date(2027, 2, 1),
+                                   cache=root.parent / "cache"))
+    assert report.rendered == ALL_FILES - 1
+
+
+def _manifest(root: Path) -> Path:
+    return manifest_path(root.parent / "cache", root.parent / "site")
+
+
+def _spoil_corrupted(path: Path) -> None:
+    path.write_bytes(b"\x00not json{")
+
+
+def _spoil_truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _spoil_foreign(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["modelcards"] = "0.0.0-another"
+    path.write_text(json.dumps(data))
+
+
+def _spoil_wrong_types(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["pages"] = {name: [key, str(size)] for name, (key, size) in data["pages"].items()}
+    path.write_text(json.dumps(data))
+
+
+def _spoil_other_output(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["output"] = "/elsewhere/site"
+    path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize("spoil", [_spoil_corrupted, _spoil_truncated, _spoil_foreign,
+                                   _spoil_wrong_types, _spoil_other_output])
+def test_a_cache_that_cannot_be_trusted_is_ignored(
+    spoil: Callable[[Path], None], make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    build(root)
+    EDITS["change a version"][0](root)
+    spoil(_manifest(root))
+    report = build(root)
+    assert report.rendered == ALL_FILES - 1  # everything rendered again
+    assert snapshot(root.parent / "site") == cold(root)
+    assert build(root).rendered == 0  # and the cache is good again
+
+
+def test_a_site_replaced_by_another_build_is_not_trusted(make_catalog: CatalogMaker) -> None:
+    """The cache describes the site it wrote; a --no-cache build of an edited catalog in
+    between made another one, so the next build must not keep its pages."""
+    root = make_catalog()
+    build(root)
+    EDITS["change a version"][0](root)
+    build(root, use_cache=False)
+    from_base(V2, "summary: Retrained on fresh data.", "summary: Retrained on Q4 data.")(root)
+    report = build(root)
+    assert report.rendered == ALL_FILES - 1
+    assert snapshot(root.parent / "site") == cold(root)
+
+
+def test_a_damaged_page_of_the_old_site_is_rendered_again(make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    build(root)
+    page = root.parent / "site/datasets/tx/index.html"
+    page.write_text("truncated")
+    (root.parent / "site/feed.xml").unlink()
+    EDITS["change a version"][0](root)
+    build(root)
+    assert snapshot(root.parent / "site") == cold(root)
+
+
+def test_parallel_rendering_makes_the_same_site(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_catalog()
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    assert parallel.workers_for(ALL_FILES - 1, 2) == 2  # the pool really is used below
+    build(root, use_cache=False, jobs=2)
+    assert snapshot(root.parent / "site") == cold(root)
+
+
+def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_catalog()
+    build(root)
+    before = snapshot(root.parent / "site")
+    theme = root.parent / "theme"
+    theme.mkdir()
+    text = (DEFAULT_THEME / "version.html").read_text()
+    (theme / "version.html").write_text(text.replace("{% block main %}",
+                                                     "{% block main %}{{ no_such_value }}", 1))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+    with pytest.raises(BuildFailed, match=r"rendering models/fraud/\S+/index.html failed: "
+                                        r"UndefinedError: 'no_such_value' is undefined"):
+        build(root, jobs=2)
+    assert snapshot(root.parent / "site") == before
+    assert sorted(p.name for p in root.parent.iterdir()) == ["cache", "catalog", "site", "theme"]
+
+
+def test_workers_for_small_sites_and_single_cpus() -> None:
+    assert parallel.workers_for(10_000, 1) == 1
+    assert parallel.workers_for(parallel.PARALLEL_MIN_PAGES - 1, 8) == 1
+    assert parallel.workers_for(10_000, 2) == 2
+    assert parallel.workers_for(parallel.PARALLEL_MIN_PAGES, 64) == -(
+        -parallel.PARALLEL_MIN_PAGES // parallel.CHUNK
+    )
+
+
+def test_cli_keeps_unchanged_pages_and_no_cache_renders_all(
+    make_catalog: CatalogMaker, runner: CliRunner
+) -> None:
+    make_catalog()
+    assert runner.invoke(cli, ["build", "--today", "2026-11-26"]).exit_code == 0
+    assert Path(CACHE_FOLDER).is_dir()  # next to the catalog folder
+    again = runner.invoke(cli, ["build", "--today", "2026-11-26"])
+    assert again.output.endswith(
+        f"built {ALL_FILES} files into site (0 rendered, {ALL_FILES - 1} unchanged)\n"
+    )
+    fresh = runner.invoke(cli, ["build", "--today", "2026-11-26", "--no-cache"])
+    assert fresh.output.endswith(f"built {ALL_FILES} files into site\n")
+    elsewhere = runner.invoke(cli, ["build", "--today", "2026-11-26", "--cache", "mine"])
+    assert elsewhere.output.endswith(f"built {ALL_FILES} files into site\n")
+    assert [p.name[:5] for p in Path("mine").iterdir()] == ["site-"]
+

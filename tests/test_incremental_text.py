@@ -1,0 +1,75 @@
+"""The fast text writers behind the exports write exactly what the slow library calls wrote:
+YAML scalars and flow collections as yaml.safe_dump, indented JSON as json.dumps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from modelcards.export.jsontext import dumps_indented
+from modelcards.export.yamltext import _flow, scalar_text
+
+
+def pyyaml_flow(value: Any) -> str:
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, sort_keys=False,
+                          width=1_000_000)
+    return text.removesuffix("\n...\n").strip()
+
+
+TRICKY = [
+    "", " a", "a ", "yes", "No", "null", "~", "1.0", "1e3", "0x1F", "2024-01-01", "a: b", "a:b",
+    "a #b", "a#b", "-a", "- a", "?x", ":x", "[x]", "x,y", "{", "it's", "tab\there", "é ✓",
+    "---x", "...x", "@x", "`x", "%x", "!x", "&x", "*x", "|x", ">x", '"q"', "=", "<<", ".inf",
+    "+1", "0o17", "1_000", "12:30:00", "\x07bell", "\ufeffbom", "sha256:ab", "x" * 130,
+    "https://x.org/a?b=c#d", "a\nb", "a\x85b",
+]
+SCALARS = [*TRICKY, 1, -3, 0, 1.5, 1e-5, 1e20, -0.0, float("inf"), float("nan"), True, False,
+            None, dt.date(2024, 1, 2), 10**30]
+
+
+def test_tricky_scalars_are_written_as_pyyaml_writes_them() -> None:
+    for value in SCALARS:
+        assert scalar_text(value) == pyyaml_flow(value), value
+        assert _flow([value]) == pyyaml_flow([value]), value
+        if isinstance(value, str):
+            assert _flow({value: value, "k": [value, 1]}) == pyyaml_flow({value: value,
+                                                                          "k": [value, 1]})
+
+
+scalars = st.one_of(st.text(max_size=12), st.sampled_from(TRICKY), st.integers(), st.floats(), st.booleans(), st.none(),
+                    st.dates())
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(values)
+def test_flow_text_equals_pyyaml(value: Any) -> None:
+    assert _flow(value) == pyyaml_flow(value)
+
+
+json_values = st.recursive(
+    st.one_of(st.text(max_size=10), st.integers(), st.floats(), st.booleans(), st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_indented_json_equals_json_dumps(value: Any) -> None:
+    assert dumps_indented(value) == json.dumps(value, indent=2, sort_keys=True,
+                                               ensure_ascii=False)
+
+
+def test_json_with_keys_json_dumps_converts_falls_back_to_it() -> None:
+    value = {1: [(1, 2)], 2.5: None}
+    assert dumps_indented(value) == json.dumps(value, indent=2, sort_keys=True,
+                                               ensure_ascii=False)
