@@ -3,6 +3,7 @@ only the pages whose inputs changed are rendered; a cache that cannot be trusted
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -20,7 +21,7 @@ from modelcards.site.cache import CACHE_FOLDER, manifest_path
 from modelcards.site.render import DEFAULT_THEME
 
 from .conftest import CatalogMaker
-from .test_rules import SMALL, V2, M
+from .test_rules import SMALL, V1, V2, M, edit
 from .test_site_fixtures import TODAY
 
 ALL_FILES = 24  # the BASE catalog's site, marker included
@@ -288,5 +289,47 @@ def test_cli_keeps_unchanged_pages_and_no_cache_renders_all(
     assert fresh.output.endswith(f"built {ALL_FILES} files into site\n")
     elsewhere = runner.invoke(cli, ["build", "--today", "2026-11-26", "--cache", "mine"])
     assert elsewhere.output.endswith(f"built {ALL_FILES} files into site\n")
-    assert [p.name[:5] for p in Path("mine").iterdir()] == ["site-"]
+    assert sorted(p.name[:5] for p in Path("mine").iterdir()) == ["cards", "site-"]
 
+
+
+def test_card_cache_gives_the_same_result_and_distrusts_bad_entries(
+    make_catalog: CatalogMaker, tmp_path: Path
+) -> None:
+    from modelcards.cardcache import CardCache
+    from modelcards.validate import validate_catalog
+
+    root = make_catalog(edit(V1, "replaced_by: 2.0.0", "replaced_by: 2.1.0"))  # one error
+    today = dt.date(2026, 11, 26)
+    cold = validate_catalog(root, today)
+    store = tmp_path / "cards.json"
+    first = CardCache.open(store)
+    assert validate_catalog(root, today, first).problems == cold.problems
+    first.save()
+    warm = CardCache.open(store)
+    assert len(warm.entries) == 6  # every card but catalog.yaml; cross-file problems are no bar
+    assert validate_catalog(root, today, warm).problems == cold.problems
+    # A tampered entry fails pydantic's check and is parsed again; a foreign file is ignored.
+    name = next(iter(warm.entries))
+    warm.entries[name] = '{"version": 3}'
+    assert validate_catalog(root, today, warm).problems == cold.problems
+    store.write_text('{"identity": "someone else", "entries": {}}')
+    assert CardCache.open(store).entries == {}
+    store.write_text("not json")
+    assert CardCache.open(store).entries == {}
+
+
+def test_a_crash_in_a_worker_fails_the_build_cleanly(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_catalog()
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 4)
+
+    def explode(site: object, page: object) -> dict[str, bytes]:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(parallel, "render_page", explode)
+    with pytest.raises(BuildFailed, match="rendering failed: MemoryError: no room"):
+        build(root, use_cache=False, jobs=2)
+    assert not (root.parent / "site").exists()

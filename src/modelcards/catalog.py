@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cardcache import CardCache, digest
 from .cards import (
     CatalogSettings,
     DatasetCard,
@@ -28,7 +29,7 @@ from .codes import problem
 from .parse import CardT, parse_card
 from .problems import Problem
 from .semver import version_key
-from .source import Loc, SourceDocument, read_source
+from .source import Loc, SourceDocument, decode_text, parse_source, read_card_bytes, read_source
 
 CATALOG_FILE = "catalog.yaml"
 MODEL_FILE = "model.yaml"
@@ -295,6 +296,43 @@ def _bad_id(what: str, name: str) -> str:
 class _Parsed:
     sources: dict[Path, SourceDocument] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    cache: CardCache | None = None
+
+    def card(self, path: Path, kind: type[CardT]) -> tuple[CardT | None, SourceDocument | None]:
+        """The card in a file, from the cache when its bytes were seen before."""
+        if self.cache is None:
+            document = self.read(path)
+            return self._parse(kind, document), document
+        raw, failure = read_card_bytes(path)
+        if raw is None:
+            self.problems.append(failure)  # type: ignore[arg-type]
+            return None, None
+        key = digest(raw)
+        cached = self.cache.get(kind, key)
+        text, failure = decode_text(path, raw)
+        if text is None:
+            self.problems.append(failure)  # type: ignore[arg-type]
+            return None, None
+        if cached is not None:
+            document = self.sources[path] = SourceDocument(path, None, text)
+            return cached, document
+        document, failure = parse_source(path, text)
+        if document is None:
+            self.problems.append(failure)  # type: ignore[arg-type]
+            return None, None
+        self.sources[path] = document
+        before = len(self.problems)
+        card = self._parse(kind, document)
+        if card is not None and len(self.problems) == before:
+            self.cache.put(kind, key, card)
+        return card, document
+
+    def _parse(self, kind: type[CardT], document: SourceDocument | None) -> CardT | None:
+        if document is None:
+            return None
+        card, problems = parse_card(kind, document)
+        self.problems.extend(problems)
+        return card
 
     def read(self, path: Path) -> SourceDocument | None:
         document, failure = read_source(path)
@@ -312,26 +350,33 @@ def _collector_paused() -> Iterator[None]:
 
     Loading allocates millions of small objects, all kept and none in reference cycles, so
     every automatic collection rescans a growing heap for nothing: a third of the load time
-    on a large catalog. Reference counting still frees everything else as usual.
+    on a large catalog.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        # Move what was loaded out of the collector's sight for good: later collections
+        # (during rules and rendering) then scan only new objects. Reference counting still
+        # frees the catalog when it is dropped.
+        gc.freeze()
         if enabled:
             gc.enable()
 
 
-def load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
-    """Load every card under `root` into a Catalog, with every problem found on the way."""
+def load_catalog(root: Path, cache: CardCache | None = None) -> tuple[Catalog, list[Problem]]:
+    """Load every card under `root` into a Catalog, with every problem found on the way.
+
+    With a cache, cards whose file bytes were seen before are not parsed again.
+    """
     with _collector_paused():
-        return _load_catalog(root)
+        return _load_catalog(root, cache)
 
 
-def _load_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
+def _load_catalog(root: Path, cache: CardCache | None) -> tuple[Catalog, list[Problem]]:
     found = discover(root)
-    parsed = _Parsed(problems=list(found.problems))
+    parsed = _Parsed(problems=list(found.problems), cache=cache)
     settings = _load_settings(found.settings, parsed)
     versions = dict(_load_versions(found.versions, parsed))
     model_cards = dict(_load_cards(found.models, ModelCard, parsed, MODEL_FILE))
@@ -389,11 +434,7 @@ def _load_cards(
 ) -> Iterator[tuple[str, CardT]]:
     for card_id, location in ids.items():
         path = location / file_name if file_name else location
-        document = parsed.read(path)
-        if document is None:
-            continue
-        card, problems = parse_card(kind, document)
-        parsed.problems.extend(problems)
+        card, _ = parsed.card(path, kind)
         if card is not None:
             yield card_id, card
 
@@ -402,12 +443,8 @@ def _load_versions(
     files: list[tuple[str, str, Path]], parsed: _Parsed
 ) -> Iterator[tuple[str, ModelVersion]]:
     for model_id, version, path in files:
-        document = parsed.read(path)
-        if document is None:
-            continue
-        card, problems = parse_card(VersionCard, document)
-        parsed.problems.extend(problems)
-        if card is None:
+        card, document = parsed.card(path, VersionCard)
+        if card is None or document is None:
             continue
         if card.version != version:
             parsed.problems.append(

@@ -257,6 +257,17 @@ def _decode(path: Path, raw: bytes) -> tuple[str | None, Problem | None]:
 
 def read_source(path: Path) -> tuple[SourceDocument | None, Problem | None]:
     """Read and parse one YAML file; on failure return the one problem that stopped it."""
+    raw, failure = read_card_bytes(path)
+    if raw is None:
+        return None, failure
+    text, decode_problem = _decode(path, raw)
+    if text is None:
+        return None, decode_problem
+    return parse_source(path, text)
+
+
+def read_card_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
+    """A card file's bytes, refusing files over the size limit before reading them."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -267,13 +278,14 @@ def read_source(path: Path) -> tuple[SourceDocument | None, Problem | None]:
                 f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a card; "
                 "move long text to a linked document",
             )
-        raw = path.read_bytes()
+        return path.read_bytes(), None
     except OSError as error:
         return None, problem("MC017", path, (1, 1), f"cannot read the file: {error.strerror}")
-    text, decode_problem = _decode(path, raw)
-    if text is None:
-        return None, decode_problem
-    return parse_source(path, text)
+
+
+def decode_text(path: Path, raw: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 text of a card (a byte-order mark dropped), or where it stops being UTF-8."""
+    return _decode(path, raw)
 
 
 def parse_source(path: Path, text: str) -> tuple[SourceDocument | None, Problem | None]:

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cardcache import CardCache
 from .catalog import Catalog, load_catalog
 from .problems import Problem, Severity, sort_problems
 from .rules import check_catalog
@@ -42,8 +43,13 @@ def resolve_today(given: dt.date | None = None) -> dt.date:
     return dt.date.today()
 
 
-def validate_catalog(root: Path, today: dt.date | None = None) -> ValidationResult:
-    """Validate every card under `root` and every reference between them."""
-    catalog, problems = load_catalog(root)
+def validate_catalog(
+    root: Path, today: dt.date | None = None, cache: CardCache | None = None
+) -> ValidationResult:
+    """Validate every card under `root` and every reference between them.
+
+    A cache spares parsing files already seen; the result is the same with or without it.
+    """
+    catalog, problems = load_catalog(root, cache)
     problems += check_catalog(catalog, resolve_today(today))
     return ValidationResult(catalog, sort_problems(problems))

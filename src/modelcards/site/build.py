@@ -12,6 +12,7 @@ processes on larger sites (parallel.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import posixpath
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
+from ..cardcache import CardCache
 from ..catalog import Catalog
 from ..validate import ValidationResult, resolve_today, validate_catalog
 from .cache import (
@@ -44,6 +46,7 @@ from .structure import Page, site_pages
 MARKER = ".modelcards-site"
 MARKER_TEXT = b"Built by modelcards. This folder is replaced as a whole on every build.\n"
 THEME_FOLDER = "theme"
+CARDS_FILE = "cards.json"  # validated cards by file digest, in the cache folder
 
 
 class UnsafeOutput(Exception):
@@ -172,7 +175,10 @@ def build_site(config: SiteConfig) -> BuildReport:
     """
     check_output(config)
     today = resolve_today(config.today)
-    result = validate_catalog(config.catalog, today)
+    cards = CardCache.open(config.cache_folder() / CARDS_FILE) if config.use_cache else None
+    result = validate_catalog(config.catalog, today, cards)
+    if cards is not None:
+        _save_quietly(cards)
     if not result.passes():
         return BuildReport(result, None)
     theme = config.theme_folder()
@@ -198,6 +204,12 @@ def build_site(config: SiteConfig) -> BuildReport:
                             {path: (keys[path], sizes[path]) for path in keys})
         save_manifest(cache, output, manifest)
     return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
+
+
+def _save_quietly(cards: CardCache) -> None:
+    """A cache that cannot be written only makes the next build slower, never wrong."""
+    with contextlib.suppress(OSError):
+        cards.save()
 
 
 def _unchanged(previous: Manifest, keys: dict[str, str], output: Path) -> bool:

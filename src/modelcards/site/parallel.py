@@ -2,20 +2,24 @@
 
 A page is a pure function of the prepared site data, so pages can be rendered in any order
 by any process. On Linux the workers are forked after the catalog is loaded and the
-templates compiled: each inherits both as they are, with nothing pickled, and writes its
-pages itself, so only paths and sizes travel back. Small sites (or a machine with one CPU,
-or a platform without fork, or a process running other threads, such as `serve`) render
-in this process: there a pool costs more than it saves, or forking is not safe.
+templates compiled: each inherits both as they are, with nothing pickled, renders every
+n-th page and writes it itself, so only paths and sizes travel back. Small sites (or a
+machine with one CPU, or a platform without fork, or a process running other threads, such
+as `serve`) render in this process: there workers cost more than they save, or forking is
+not safe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import multiprocessing
+import json
 import os
+import signal
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from jinja2 import TemplateError
 
@@ -25,11 +29,7 @@ from .pages import render_page
 from .structure import Page
 
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
-CHUNK = 64  # pages per task: a model's pages stay together, results travel in few messages
-
-# What the forked workers render: set before the pool starts, inherited, never pickled.
-_work: tuple[SiteData, Sequence[Page], Path] | None = None
-
+CHUNK = 64  # at least this many pages per worker: fewer do not pay for the fork
 
 def available_cpus() -> int:
     counter = getattr(os, "process_cpu_count", None)  # Python 3.13+: honours the CPU affinity
@@ -59,18 +59,9 @@ def workers_for(pages: int, jobs: int | None) -> int:
     wanted = jobs if jobs is not None else available_cpus()
     if wanted < 2 or pages < PARALLEL_MIN_PAGES:
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1
     return min(wanted, -(-pages // CHUNK))
-
-
-def _render_chunk(bounds: tuple[int, int]) -> list[tuple[str, int]] | str:
-    assert _work is not None
-    site, pages, folder = _work
-    try:
-        return list(_write(site, pages[bounds[0]:bounds[1]], folder))
-    except BuildFailed as error:
-        return str(error)  # a message, not an exception: it crosses the process boundary
 
 
 def render_pages(
@@ -80,19 +71,63 @@ def render_pages(
     workers = workers_for(len(pages), jobs)
     if workers == 1:
         return dict(_write(site, pages, folder))
-    global _work
-    _work = (site, pages, folder)
     gc.freeze()  # keep the inherited heap out of the workers' collections: no copy-on-write
+    children: list[tuple[int, int]] = []
     try:
-        context = multiprocessing.get_context("fork")
-        sizes: dict[str, int] = {}
-        chunks = [(start, start + CHUNK) for start in range(0, len(pages), CHUNK)]
-        with context.Pool(workers) as pool:
-            for result in pool.imap_unordered(_render_chunk, chunks):
-                if isinstance(result, str):
-                    raise BuildFailed(result)
-                sizes.update(result)
-        return sizes
+        for index in range(workers):
+            children.append(_fork_worker(site, pages[index::workers], folder))
+        outcomes = [_collect(pid, fd) for pid, fd in children]
+        children.clear()
     finally:
-        _work = None
-        gc.unfreeze()
+        _stop(children)  # only after an interruption: every worker has been collected otherwise
+    errors = [outcome["error"] for outcome in outcomes if "error" in outcome]
+    if errors:
+        raise BuildFailed(str(errors[0]))
+    return {name: size for outcome in outcomes for name, size in outcome["sizes"]}
+
+
+def _fork_worker(site: SiteData, pages: Sequence[Page], folder: Path) -> tuple[int, int]:
+    """Start a process rendering `pages`; it reports through a pipe and exits.
+
+    Plain fork and a pipe per worker, rather than multiprocessing.Pool: the work is split up
+    front, so there is no task queue, no helper thread and nothing that can hang when a worker
+    fails; each worker writes one JSON message and leaves with os._exit.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        os.close(write_end)
+        return pid, read_end
+    os.close(read_end)  # pragma: no cover (runs in the child, after fork)
+    try:  # pragma: no cover
+        message: dict[str, Any] = {"sizes": list(_write(site, pages, folder))}
+    except BuildFailed as error:  # pragma: no cover
+        message = {"error": str(error)}
+    except BaseException as error:  # pragma: no cover (anything, so the child never escapes)
+        message = {"error": f"rendering failed: {type(error).__name__}: {error}"}
+    try:  # pragma: no cover
+        with os.fdopen(write_end, "w", encoding="utf-8") as stream:
+            json.dump(message, stream)
+    finally:  # pragma: no cover
+        os._exit(0)
+
+
+def _collect(pid: int, read_end: int) -> dict[str, Any]:
+    with os.fdopen(read_end, encoding="utf-8") as stream:
+        text = stream.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        message: dict[str, Any] = json.loads(text)
+    except ValueError:
+        code = os.waitstatus_to_exitcode(status)
+        return {"error": f"a rendering process ended without a result (exit status {code})"}
+    return message
+
+
+def _stop(children: list[tuple[int, int]]) -> None:
+    for pid, read_end in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(read_end)
