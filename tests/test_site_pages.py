@@ -138,6 +138,9 @@ def test_catalog_json_holds_the_resolved_catalog(make_catalog: CatalogMaker) -> 
     )
     assert [v["ref"] for v in document["versions"]] == ["fraud@1.0.0", "fraud@2.0.0", "small@0.1.0"]
     assert document["versions"][0]["stage"] == "deprecated"
+    # Inside a card, fields keep the card format's order, as a reader of the YAML knows it.
+    assert list(document["versions"][0]["card"])[:3] == ["version", "released", "summary"]
+    assert document["versions"][0]["card"]["version"] == "1.0.0"
     assert document["lineage"] == [
         {"child": "fraud@2.0.0", "parent": "fraud@1.0.0", "relation": "retrained",
          "external": False, "url": None},

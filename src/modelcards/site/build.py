@@ -5,9 +5,9 @@ untouched: the new site is written into a temporary folder next to the output, w
 replaces it with two renames only once every page is in place.
 
 Builds are incremental: each page has a fingerprint of everything it is made from
-(fingerprint.py); pages whose fingerprint matches the last build's (cache.py) are linked
-from the site being replaced instead of rendered again. Pages are rendered by a pool of
-processes on larger sites (parallel.py).
+(fingerprint.py); pages whose fingerprint matches the last build's (cache.py) are taken
+over from the site being replaced instead of rendered again (reuse.py). Pages are rendered
+by a pool of processes on larger sites (parallel.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from .cache import (
     Manifest,
     default_cache_folder,
     file_size,
-    keep_file,
     load_manifest,
     save_manifest,
     site_identity,
@@ -41,6 +40,7 @@ from .errors import BuildFailed as BuildFailed
 from .fingerprint import code_digest, fingerprints
 from .parallel import render_checked, render_pages
 from .render import DEFAULT_THEME, make_environment
+from .reuse import Reuse, ancestors, link_file, move_back, move_folders, plan, scan
 from .structure import Page, site_pages
 
 MARKER = ".modelcards-site"
@@ -193,9 +193,14 @@ def build_site(config: SiteConfig) -> BuildReport:
         return BuildReport(result, tuple(sorted([*keys, MARKER])), 0)  # the site is current
     staging = _staging(output)
     try:
-        sizes, rendered = _fill(site, pages, keys, previous, output, staging, config.jobs)
+        sizes, rendered, moves = _fill(site, pages, keys, previous, output, staging, config.jobs)
         (staging / MARKER).write_bytes(MARKER_TEXT)
-        _swap(staging, output)
+        move_folders(output, staging, moves)
+        try:
+            _swap(staging, output)
+        except BaseException:
+            move_back(output, staging, moves)
+            raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -244,16 +249,27 @@ def _folders(names: Iterable[str]) -> list[str]:
 def _fill(
     site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
     output: Path, staging: Path, jobs: int | None,
-) -> tuple[dict[str, int], int]:
-    """Keep unchanged files from the previous site, render the rest: {path: size}, rendered."""
-    for folder in _folders(page.path for page in pages):
-        os.mkdir(os.path.join(staging, folder))  # parents first: plain mkdir, no stat per level
-    sizes: dict[str, int] = {}
+) -> tuple[dict[str, int], int, list[str]]:
+    """Link the unchanged files that do not move with their folder, render the rest.
+
+    Returns {path: size}, how many files were rendered, and the folders to move from the old
+    site once the rest is in place (reuse.py).
+    """
+    unchanged: dict[str, int] = {}
     if previous is not None:
         for path, key in keys.items():
             known = previous.pages.get(path)
-            if known is not None and known[0] == key and keep_file(output, staging, path, known[1]):
-                sizes[path] = known[1]
+            if known is not None and known[0] == key:
+                unchanged[path] = known[1]
+    reuse = plan(scan(output), unchanged, keys) if unchanged else Reuse([], [], set())
+    moved = set(reuse.moves)
+    staying = [p for p in keys if not any(f in moved for f in ancestors(p))]
+    for folder in _folders([*staying, *reuse.moves]):
+        os.mkdir(os.path.join(staging, folder))  # parents first: plain mkdir, no stat per level
+    sizes = {path: unchanged[path] for path in reuse.kept}
+    for path in reuse.links:
+        if not link_file(output, staging, path):
+            del sizes[path]
     todo = [page for page in pages if page.path not in sizes]
     sizes.update(render_pages(site, todo, staging, jobs))
-    return sizes, len(todo)
+    return sizes, len(todo), reuse.moves

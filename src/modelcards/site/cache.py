@@ -9,9 +9,9 @@ truncated, from another modelcards, describing another folder) means no cache: t
 renders every page, as a cold build does. A kept file must also still have the size it
 was written with.
 
-The trade-off: an unchanged page is hard-linked (or copied) from the previous site into
-the new one, so a file edited by hand inside the output folder without changing its size
-would survive an incremental build. The output folder belongs to modelcards; `--no-cache`
+The trade-off: an unchanged page is taken over from the previous site (reuse.py), so a
+file edited by hand inside the output folder without changing its size would survive an
+incremental build. The output folder belongs to modelcards; `--no-cache`
 builds everything from scratch.
 """
 
@@ -21,7 +21,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
@@ -127,18 +126,3 @@ def file_size(path: Path) -> int | None:
     except OSError:
         return None
     return found.st_size if stat.S_ISREG(found.st_mode) else None
-
-
-def keep_file(previous: Path, staging: Path, name: str, size: int) -> bool:
-    """Link (or copy) an unchanged file of the previous site into the new one."""
-    source, target = previous / name, staging / name
-    if file_size(source) != size:
-        return False
-    try:
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-    except OSError:
-        return False
-    return True

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..cards import LifecycleEvent
 from ..catalog import Catalog, ModelVersion
 from ..metrics import known_metrics
@@ -110,9 +112,21 @@ def sitemap(base_url: str, pages: Iterable[str]) -> bytes:
     return _xml(urlset)
 
 
-def _dump(card: Any) -> dict[str, Any]:
-    result: dict[str, Any] = card.model_dump(mode="json")
-    return result
+# One encoder for every value: json.dumps with options builds a new one per call.
+_json = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode
+
+
+def _object(members: dict[str, str]) -> str:
+    """A JSON object from already encoded values, its keys sorted."""
+    return "{" + ",".join(f"{_json(key)}:{members[key]}" for key in sorted(members)) + "}"
+
+
+def _card(card: BaseModel) -> str:
+    # pydantic's own serializer: several times faster than model_dump and json.dumps, and
+    # it keeps the card format's field order, which is as stable as sorted keys.
+    return card.model_dump_json()
 
 
 def _relative_source(catalog: Catalog, version_path: Any) -> str:
@@ -122,54 +136,61 @@ def _relative_source(catalog: Catalog, version_path: Any) -> str:
         return str(version_path.name)
 
 
-def catalog_document(catalog: Catalog) -> dict[str, Any]:
-    """The whole resolved catalog as plain data: cards, current stages, pages and lineage."""
+def _model_entry(catalog: Catalog, model_id: str, known: dict[str, Any]) -> str:
+    model = catalog.models[model_id]
+    summary = summarise(model, known)
+    return _object({
+        "id": _json(model.id), "page": _json(paths.model_path(model.id)),
+        "source": _json(_relative_source(catalog, model.path)), "card": _card(model.card),
+        "status": _json(summary.status.value if summary.status else None),
+        "versions": _json([v.version for v in model.versions]),
+        "latest": _json(summary.latest.version if summary.latest else None),
+        "production": _json([v.version for v in summary.production]),
+    })
+
+
+def _version_entry(catalog: Catalog, version: ModelVersion) -> str:
+    return _object({
+        "ref": _json(version.ref), "model": _json(version.model_id),
+        "version": _json(version.version), "stage": _json(version.stage.value),
+        "page": _json(paths.version_path(version.ref)),
+        "source": _json(_relative_source(catalog, version.path)), "card": _card(version.card),
+    })
+
+
+def _dataset_entry(catalog: Catalog, dataset_id: str) -> str:
+    dataset = catalog.datasets[dataset_id]
+    return _object({
+        "id": _json(dataset.id), "page": _json(paths.dataset_path(dataset.id)),
+        "source": _json(_relative_source(catalog, dataset.path)), "card": _card(dataset.card),
+    })
+
+
+def catalog_json(catalog: Catalog) -> bytes:
+    """The whole resolved catalog for programs: cards, current stages, pages and lineage.
+
+    Compact JSON, keys sorted except inside a card, which keeps the card format's field order
+    (a third the size of indented JSON: this file holds every card and changes on every edit).
+    """
     known = known_metrics(catalog.settings)
-    models = []
-    for model_id in sorted(catalog.models):
-        model = catalog.models[model_id]
-        summary = summarise(model, known)
-        models.append({
-            "id": model.id, "page": paths.model_path(model.id),
-            "source": _relative_source(catalog, model.path), "card": _dump(model.card),
-            "status": summary.status.value if summary.status else None,
-            "versions": [v.version for v in model.versions],
-            "latest": summary.latest.version if summary.latest else None,
-            "production": [v.version for v in summary.production],
-        })
-    versions = [
-        {
-            "ref": v.ref, "model": v.model_id, "version": v.version, "stage": v.stage.value,
-            "page": paths.version_path(v.ref), "source": _relative_source(catalog, v.path),
-            "card": _dump(v.card),
-        }
-        for v in _ordered_versions(catalog)
-    ]
-    datasets = [
-        {"id": d.id, "page": paths.dataset_path(d.id), "source": _relative_source(catalog, d.path),
-         "card": _dump(d.card)}
-        for d in (catalog.datasets[i] for i in sorted(catalog.datasets))
-    ]
     lineage = [
         {"child": e.child, "parent": e.parent, "relation": e.relation.value,
          "external": e.external, "url": e.url}
         for e in sorted(catalog.lineage, key=lambda e: (e.child, e.parent, e.relation.value))
     ]
-    return {
-        "settings": _dump(catalog.settings),
-        "metrics": {name: _dump(info) for name, info in sorted(known.items())},
-        "models": models, "versions": versions, "datasets": datasets, "lineage": lineage,
-    }
+    document = _object({
+        "settings": _card(catalog.settings),
+        "metrics": _object({name: _card(info) for name, info in known.items()}),
+        "models": _list(_model_entry(catalog, m, known) for m in sorted(catalog.models)),
+        "versions": _list(_version_entry(catalog, v) for v in _ordered_versions(catalog)),
+        "datasets": _list(_dataset_entry(catalog, d) for d in sorted(catalog.datasets)),
+        "lineage": _json(lineage),
+    })
+    return (document + "\n").encode("utf-8")
 
 
-def catalog_json(catalog: Catalog) -> bytes:
-    """Compact, key-sorted JSON: it is for programs (and a third the size of indented JSON,
-    which matters for a file that holds the whole catalog and is rewritten on every edit)."""
-    text = json.dumps(
-        catalog_document(catalog), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        allow_nan=False,
-    )
-    return (text + "\n").encode("utf-8")
+def _list(items: Iterable[str]) -> str:
+    return "[" + ",".join(items) + "]"
 
 
 def search_index(catalog: Catalog) -> bytes:
