@@ -109,6 +109,12 @@ def render(files: dict[str, str | None]) -> dict[str, str]:
 CatalogMaker = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _own_cache_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests sign their caches with a key of their own, not the user's (cardcache.py)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+
+
 @pytest.fixture
 def make_catalog(tmp_path: Path) -> CatalogMaker:
     """Write BASE, with some files replaced (text), removed (None) or added, and return it."""

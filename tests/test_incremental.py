@@ -190,6 +190,12 @@ def _spoil_wrong_types(path: Path) -> None:
     path.write_text(json.dumps(data))
 
 
+def _spoil_inputs(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["inputs"] = 0
+    path.write_text(json.dumps(data))
+
+
 def _spoil_other_output(path: Path) -> None:
     data = json.loads(path.read_text())
     data["output"] = "/elsewhere/site"
@@ -197,7 +203,7 @@ def _spoil_other_output(path: Path) -> None:
 
 
 @pytest.mark.parametrize("spoil", [_spoil_corrupted, _spoil_truncated, _spoil_foreign,
-                                   _spoil_wrong_types, _spoil_other_output])
+                                   _spoil_wrong_types, _spoil_inputs, _spoil_other_output])
 def test_a_cache_that_cannot_be_trusted_is_ignored(
     spoil: Callable[[Path], None], make_catalog: CatalogMaker
 ) -> None:
@@ -232,6 +238,17 @@ def test_a_damaged_page_of_the_old_site_is_rendered_again(make_catalog: CatalogM
     (root.parent / "site/feed.xml").unlink()
     EDITS["change a version"][0](root)
     build(root)
+    assert snapshot(root.parent / "site") == cold(root)
+
+
+def test_a_damaged_page_is_rendered_again_when_nothing_else_changed(
+    make_catalog: CatalogMaker,
+) -> None:
+    root = make_catalog()
+    build(root)
+    (root.parent / "site/datasets/tx/index.html").write_text("truncated")
+    report = build(root)
+    assert report.rendered == 1
     assert snapshot(root.parent / "site") == cold(root)
 
 
@@ -275,6 +292,23 @@ def test_workers_for_small_sites_and_single_cpus() -> None:
     )
 
 
+def test_pages_listing_a_large_catalog_are_spread_over_the_workers() -> None:
+    """After a one-card edit of a large catalog, a few pages that list everything are most
+    of the work: they are rendered in parallel, and catalog.json does not share a worker."""
+    from modelcards.site.structure import Page
+
+    listing = [Page("api/catalog.json", "catalog-json"), Page("index.html", "home"),
+               Page("feed.xml", "feed")]
+    versions = [Page(f"models/m/{n}.0.0/index.html", "version", f"m@{n}.0.0") for n in range(30)]
+    costs = parallel.page_costs([*versions, *listing], 10_000)
+    assert costs[:30] == [1] * 30 and costs[30] > costs[31] > costs[32] > 1
+    assert parallel.workers_for(sum(costs), 2) == 2
+    first, second = parallel.split([*versions, *listing], costs, 2)
+    assert first == [listing[0]]
+    assert second == [listing[1], listing[2], *versions]
+    assert parallel.page_costs(listing, 10) == [1, 1, 1]  # a small catalog: ordinary pages
+
+
 def test_cli_keeps_unchanged_pages_and_no_cache_renders_all(
     make_catalog: CatalogMaker, runner: CliRunner
 ) -> None:
@@ -289,7 +323,8 @@ def test_cli_keeps_unchanged_pages_and_no_cache_renders_all(
     assert fresh.output.endswith(f"built {ALL_FILES} files into site\n")
     elsewhere = runner.invoke(cli, ["build", "--today", "2026-11-26", "--cache", "mine"])
     assert elsewhere.output.endswith(f"built {ALL_FILES} files into site\n")
-    assert sorted(p.name[:5] for p in Path("mine").iterdir()) == ["cards", "site-"]
+    assert sorted(p.name[:5] for p in Path("mine").iterdir()) == [".giti", "cards", "site-"]
+    assert Path("mine/.gitignore").read_text().endswith("\n*\n")  # never committed by mistake
 
 
 
@@ -317,6 +352,31 @@ def test_card_cache_gives_the_same_result_and_distrusts_bad_entries(
     assert CardCache.open(store).entries == {}
     store.write_text("not json")
     assert CardCache.open(store).entries == {}
+
+
+def test_a_card_cache_this_machine_did_not_sign_is_ignored(
+    make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request could commit a cache mapping a card's digest to other contents."""
+    from modelcards.cardcache import CardCache
+    from modelcards.validate import validate_catalog
+
+    root = make_catalog()
+    today = dt.date(2026, 11, 26)
+    store = tmp_path / "cards.json"
+    cache = CardCache.open(store)
+    validate_catalog(root, today, cache)
+    cache.save()
+    header, _, body = store.read_bytes().partition(b"\n")
+    forged = body.replace(b"Retrained on Q4 data.", b"Looks fine.")
+    assert forged != body
+    store.write_bytes(header + b"\n" + forged)  # the signature no longer matches
+    assert CardCache.open(store).entries == {}
+    store.write_bytes(header + b"\n" + body)
+    assert len(CardCache.open(store).entries) == 6  # the genuine file is trusted
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    assert CardCache.open(store).entries == {}  # signed with someone else's key
+    assert (tmp_path / "another-machine/modelcards/cache-key").stat().st_mode & 0o077 == 0
 
 
 def test_a_crash_in_a_worker_fails_the_build_cleanly(

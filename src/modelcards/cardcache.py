@@ -1,16 +1,21 @@
 """Validated cards remembered by the SHA-256 of their file, so a rebuild parses only what changed.
 
-The cache is JSON, never pickle: its folder sits in a working tree where a pull request could
-plant files, and reading it must not run code. Each entry is re-checked by pydantic when it is
-read (from JSON, in Rust, without YAML), and anything unreadable, foreign or stale is ignored.
-Only cards that loaded without a problem are kept: problems are reported afresh every time.
+The cache sits in a working tree, where a pull request could plant a file that maps the digest
+of a card to other contents. So the cache is signed: a keyed BLAKE2 over its text, with a
+random key kept outside any working tree (`$XDG_CACHE_HOME/modelcards/cache-key`, made on
+first use, readable by its owner alone). A cache this machine did not write is ignored. It
+is JSON, never pickle, and each entry is still re-checked by pydantic when it is read (from
+JSON, in Rust, without YAML). Only cards that loaded without a problem are kept: problems are
+reported afresh every time.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +26,52 @@ from pydantic import BaseModel, ValidationError
 from . import __version__, cards
 
 CardT = Any  # a card model instance; the caller names the kind
+KEY_SIZE = 32
+IGNORE_ALL = "# A local cache made by modelcards: never commit it.\n*\n"
+
+
+def _key_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "modelcards" / "cache-key"
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing caches, made on first use; None when there can be none."""
+    path = _key_path()
+    key: bytes | None
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        key = _new_key(path)
+    except OSError:
+        return None
+    return key if key is not None and len(key) == KEY_SIZE else None
+
+
+def _new_key(path: Path) -> bytes | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another build made it a moment ago
+        return None
+    except OSError:
+        return None
+    key = secrets.token_bytes(KEY_SIZE)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(key)
+    return key
+
+
+def _signature(key: bytes, body: bytes) -> str:
+    return hashlib.blake2b(body, key=key, digest_size=32).hexdigest()
+
+
+def make_cache_folder(folder: Path) -> None:
+    """Create a cache folder that git leaves alone (as pytest and mypy do with theirs)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(IGNORE_ALL, encoding="utf-8")
 
 
 def _schema_identity() -> str:
@@ -35,7 +86,13 @@ def digest(raw: bytes) -> str:
 
 @dataclass
 class CardCache:
+    """On disk: one line of JSON with the schema identity and the signature, then one line
+    per entry, its name, a space and the card's JSON (which never holds a raw line break).
+    The signature covers the identity and every entry line; writing and reading are plain
+    joins and splits, with no escaping of 30 MB of JSON text."""
+
     path: Path | None
+    key: bytes | None = field(default_factory=signing_key, repr=False)
     identity: str = field(default_factory=_schema_identity)
     entries: dict[str, str] = field(default_factory=dict)  # "kind:sha256" -> card JSON
     used: dict[str, str] = field(default_factory=dict)  # what this run read or added
@@ -44,14 +101,21 @@ class CardCache:
     def open(cls, path: Path) -> CardCache:
         """The cache stored at `path`, or an empty one when it is missing or not trustworthy."""
         cache = cls(path)
+        if cache.key is None:
+            return cache
         try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
+            header, _, body = path.read_bytes().partition(b"\n")
+            stored = json.loads(header)
+            if not isinstance(stored, dict) or stored.get("identity") != cache.identity:
+                return cache
+            expected = _signature(cache.key, cache.identity.encode() + b"\n" + body)
+            if not hmac.compare_digest(str(stored.get("signature")), expected):
+                return cache
+            lines = body.decode("utf-8").split("\n") if body else []
         except (OSError, ValueError):
             return cache
-        entries = stored.get("entries") if isinstance(stored, dict) else None
-        if stored.get("identity") != cache.identity or not isinstance(entries, dict):
-            return cache
-        cache.entries = {k: v for k, v in entries.items() if isinstance(v, str)}
+        entries = dict(line.partition(" ")[::2] for line in lines)
+        cache.entries = {name: text for name, text in entries.items() if name and text}
         return cache
 
     def get(self, kind: type[BaseModel], key: str) -> Any:
@@ -72,14 +136,17 @@ class CardCache:
 
     def save(self) -> None:
         """Write what this run used (so entries of deleted or edited files fall away)."""
-        if self.path is None or self.used == self.entries:
+        if self.path is None or self.key is None or self.used == self.entries:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        document = {"identity": self.identity, "entries": dict(sorted(self.used.items()))}
+        body = "\n".join(f"{name} {text}" for name, text in sorted(self.used.items())).encode()
+        signature = _signature(self.key, self.identity.encode() + b"\n" + body)
+        header = json.dumps({"identity": self.identity, "signature": signature}).encode()
+        make_cache_folder(self.path.parent)
         handle, partial = tempfile.mkstemp(prefix=".cards-", dir=self.path.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(document, stream, separators=(",", ":"))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(header + b"\n")
+                stream.write(body)
             os.replace(partial, self.path)
         except BaseException:
             Path(partial).unlink(missing_ok=True)

@@ -95,13 +95,13 @@ def _missing(
             if found is not None:
                 return found
         return None
+    if isinstance(value, BaseModel):  # first: comparing a model with "" or {} is slow
+        if not parts:
+            return None
+        return _missing(getattr(value, parts[0], None), parts[1:], (*loc, parts[0]))
     if value is None or value == "" or value == {}:
         return loc
-    if not parts:
-        return None
-    if not isinstance(value, BaseModel):
-        return loc
-    return _missing(getattr(value, parts[0], None), parts[1:], (*loc, parts[0]))
+    return None if not parts else loc
 
 
 def entering_events(card: VersionCard, stage: Stage) -> list[tuple[int, LifecycleEvent]]:

@@ -37,10 +37,10 @@ from .cache import (
 )
 from .context import SiteData, prepare
 from .errors import BuildFailed as BuildFailed
-from .fingerprint import code_digest, fingerprints
+from .fingerprint import BuildInputs, build_inputs, code_digest, fingerprints
 from .parallel import render_checked, render_pages
 from .render import DEFAULT_THEME, make_environment
-from .reuse import Reuse, ancestors, link_file, move_back, move_folders, plan, scan
+from .reuse import Reuse, link_file, move_back, move_folders, plan, scan
 from .structure import Page, site_pages
 
 MARKER = ".modelcards-site"
@@ -181,19 +181,34 @@ def build_site(config: SiteConfig) -> BuildReport:
         _save_quietly(cards)
     if not result.passes():
         return BuildReport(result, None)
-    theme = config.theme_folder()
-    site = prepare(result.catalog, today, make_site_environment(theme), result.problems)
-    pages = site_pages(result.catalog)
-    code = code_digest(DEFAULT_THEME)
-    prints = fingerprints(site, theme, code)
-    keys = {page.path: prints.page(page) for page in pages}
+    theme, code = config.theme_folder(), code_digest(DEFAULT_THEME)
+    inputs = build_inputs(result.catalog, today, theme, code)
     output, cache = config.output.resolve(), config.cache_folder()
     previous = load_manifest(cache, output, code, MARKER) if config.use_cache else None
-    if previous is not None and _unchanged(previous, keys, output):
-        return BuildReport(result, tuple(sorted([*keys, MARKER])), 0)  # the site is current
+    if previous is not None and _current(previous, inputs, output):
+        return BuildReport(result, tuple(sorted([*previous.pages, MARKER])), 0)
+    # Templates are compiled only now that pages are to be rendered: a no-op build needs none.
+    env = make_site_environment(theme)
+    site = prepare(result.catalog, today, env, result.problems)
+    pages = site_pages(result.catalog)
+    prints = fingerprints(site, inputs)
+    keys = {page.path: prints.page(page) for page in pages}
+    sizes, rendered = _render_and_swap(site, pages, keys, previous, output, config.jobs)
+    if config.use_cache:
+        manifest = Manifest(code, str(output), site_identity(output, MARKER), inputs.whole,
+                            {path: (keys[path], sizes[path]) for path in keys})
+        save_manifest(cache, output, manifest)
+    return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
+
+
+def _render_and_swap(
+    site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
+    output: Path, jobs: int | None,
+) -> tuple[dict[str, int], int]:
+    """Make the new site aside, taking over what is unchanged, and swap it in."""
     staging = _staging(output)
     try:
-        sizes, rendered, moves = _fill(site, pages, keys, previous, output, staging, config.jobs)
+        sizes, rendered, moves = _fill(site, pages, keys, previous, output, staging, jobs)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         move_folders(output, staging, moves)
         try:
@@ -204,11 +219,7 @@ def build_site(config: SiteConfig) -> BuildReport:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if config.use_cache:
-        manifest = Manifest(code, str(output), site_identity(output, MARKER),
-                            {path: (keys[path], sizes[path]) for path in keys})
-        save_manifest(cache, output, manifest)
-    return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
+    return sizes, rendered
 
 
 def _save_quietly(cards: CardCache) -> None:
@@ -217,15 +228,13 @@ def _save_quietly(cards: CardCache) -> None:
         cards.save()
 
 
-def _unchanged(previous: Manifest, keys: dict[str, str], output: Path) -> bool:
-    """The site in place is the one this build would make: the same pages, none changed,
-    each still the size it was written with. Nothing to render and nothing to swap."""
-    if previous.pages.keys() != keys.keys():
+def _current(previous: Manifest, inputs: BuildInputs, output: Path) -> bool:
+    """The site in place is the one this build would make: made from the same inputs (so
+    the same pages with the same fingerprints), every file still the size it was written
+    with. Nothing to render and nothing to swap."""
+    if previous.inputs != inputs.whole:
         return False
-    return all(
-        previous.pages[path][0] == key and file_size(output / path) == previous.pages[path][1]
-        for path, key in keys.items()
-    )
+    return all(file_size(output / path) == size for path, (_, size) in previous.pages.items())
 
 
 def _staging(output: Path) -> Path:
@@ -261,10 +270,8 @@ def _fill(
             known = previous.pages.get(path)
             if known is not None and known[0] == key:
                 unchanged[path] = known[1]
-    reuse = plan(scan(output), unchanged, keys) if unchanged else Reuse([], [], set())
-    moved = set(reuse.moves)
-    staying = [p for p in keys if not any(f in moved for f in ancestors(p))]
-    for folder in _folders([*staying, *reuse.moves]):
+    reuse = plan(scan(output), unchanged, keys) if unchanged else Reuse([], [], set(), [*keys])
+    for folder in _folders([*reuse.outside, *reuse.moves]):
         os.mkdir(os.path.join(staging, folder))  # parents first: plain mkdir, no stat per level
     sizes = {path: unchanged[path] for path in reuse.kept}
     for path in reuse.links:

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..cardcache import make_cache_folder
 
 CACHE_FOLDER = ".modelcards-cache"
-FORMAT = "modelcards-site-cache-1"
+FORMAT = "modelcards-site-cache-2"
 
 
 def default_cache_folder(catalog: Path) -> Path:
@@ -54,12 +55,13 @@ class Manifest:
     code: str  # the fingerprint of the package's code and default theme
     output: str
     identity: list[int]  # of the output folder, then of its marker file
+    inputs: str  # the digest of everything the build read (fingerprint.BuildInputs.whole)
     pages: dict[str, tuple[str, int]]  # path -> (fingerprint, size)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT, "modelcards": __version__, "code": self.code,
-            "output": self.output, "identity": self.identity,
+            "output": self.output, "identity": self.identity, "inputs": self.inputs,
             "pages": {path: [key, size] for path, (key, size) in self.pages.items()},
         }
 
@@ -95,17 +97,17 @@ def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest
     }
     if any(data.get(key) != value for key, value in expected.items()):
         return None
-    pages = _pages(data.get("pages"))
-    if pages is None:
+    pages, inputs = _pages(data.get("pages")), data.get("inputs")
+    if pages is None or not isinstance(inputs, str):
         return None
-    return Manifest(code, str(output.resolve()), identity, pages)
+    return Manifest(code, str(output.resolve()), identity, inputs, pages)
 
 
 def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
     """Write the manifest whole or not at all (a temporary file renamed over the old one)."""
     target = manifest_path(cache, output)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
+        make_cache_folder(cache)
         handle, temporary = tempfile.mkstemp(prefix=".site-", dir=cache)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump(manifest.to_json(), stream, separators=(",", ":"))

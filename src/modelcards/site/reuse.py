@@ -58,12 +58,20 @@ def scan(root: Path) -> Listing:
     return Listing(files, folders)
 
 
-def ancestors(path: str) -> Iterable[str]:
-    """The folders above `path`, nearest first (not the root)."""
-    folder = posixpath.dirname(path)
-    while folder:
-        yield folder
-        folder = posixpath.dirname(folder)
+class _Chains:
+    """The folders above each path, worked out once per folder (30,000 paths share a few
+    thousand folders)."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, tuple[str, ...]] = {"": ()}
+
+    def above(self, path: str) -> tuple[str, ...]:
+        folder = posixpath.dirname(path)
+        found = self.memo.get(folder)
+        if found is None:
+            found = (folder, *self.above(folder))
+            self.memo[folder] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class Reuse:
     moves: list[str]  # folders that move as a whole, none inside another
     links: list[str]  # files outside them that are linked one by one
     kept: set[str]  # every file taken over, by either way
+    outside: list[str]  # the new site's files that are not inside a folder that moves
 
 
 def plan(old: Listing, unchanged: dict[str, int], new_files: Iterable[str]) -> Reuse:
@@ -83,22 +92,21 @@ def plan(old: Listing, unchanged: dict[str, int], new_files: Iterable[str]) -> R
     """
     kept = {path for path, size in unchanged.items() if old.files.get(path) == size}
     new = list(new_files)
+    chains = _Chains()
     new_count, kept_count, old_count = Counter[str](), Counter[str](), Counter[str]()
     for path in new:
-        for folder in ancestors(path):
-            new_count[folder] += 1
-            kept_count[folder] += path in kept
+        above = chains.above(path)
+        new_count.update(above)
+        if path in kept:
+            kept_count.update(above)
     for path in old.files:
-        for folder in ancestors(path):
-            old_count[folder] += 1
-    new_folders = {folder for path in new for folder in ancestors(path)}
+        old_count.update(chains.above(path))
+    new_folders = {folder for path in new for folder in chains.above(path)}
     old_subfolders, new_subfolders = Counter[str](), Counter[str]()
     for folder in old.folders:
-        for parent in ancestors(folder):
-            old_subfolders[parent] += 1
+        old_subfolders.update(chains.above(folder))
     for folder in new_folders:
-        for parent in ancestors(folder):
-            new_subfolders[parent] += 1
+        new_subfolders.update(chains.above(folder))
 
     def whole(folder: str) -> bool:
         # kept files are in both sites, so equal counts mean equal contents
@@ -108,11 +116,11 @@ def plan(old: Listing, unchanged: dict[str, int], new_files: Iterable[str]) -> R
     moves: list[str] = []
     moved: set[str] = set()
     for folder in sorted(new_folders, key=lambda f: (f.count("/"), f)):
-        if not any(parent in moved for parent in ancestors(folder)) and whole(folder):
+        if moved.isdisjoint(chains.above(folder)) and whole(folder):
             moves.append(folder)
             moved.add(folder)
-    links = [p for p in new if p in kept and not any(f in moved for f in ancestors(p))]
-    return Reuse(moves, links, kept)
+    outside = [p for p in new if moved.isdisjoint(chains.above(p))]
+    return Reuse(moves, [p for p in outside if p in kept], kept, outside)
 
 
 def link_file(old: Path, staging: Path, name: str) -> bool:
