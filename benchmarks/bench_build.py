@@ -3,7 +3,9 @@
     python benchmarks/bench_build.py [--models 1000] [--versions 10] [--datasets 100] [--repeat 3]
 
 Everything runs as fresh processes, as a CI job or a developer's shell would, so each run
-pays its start-up. Printed, each as a ratio measured in this run:
+pays its start-up. Before each timed run, whatever it needs removed (an earlier output
+folder and cache) is removed and the disk cache flushed, untimed, so no run pays for
+deleting or writing back another's files. Printed, each as a ratio measured in this run:
 
 - cold build / hugo: `modelcards build` into an empty folder with an empty cache against Debian's
   `hugo` rendering one Markdown page per model and per version, generated from the same
@@ -30,10 +32,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from common import OUT, ensure_catalog, interleaved
+from common import OUT, Step, ensure_catalog, interleaved
 from modelcards.catalog import Catalog, load_catalog
 
 TODAY = "2026-11-26"
@@ -94,15 +95,16 @@ def build_command(catalog: Path, site: Path, *options: str) -> list[str]:
     return [*BUILD, str(catalog), "-o", str(site), "--today", TODAY, *options]
 
 
-def cold_build(catalog: Path, site: Path) -> Callable[[], None]:
-    """A first build, as on a fresh clone: no site and an empty cache (which it fills)."""
+def cold_build(catalog: Path, site: Path) -> Step:
+    """A first build, as on a fresh clone: no site and an empty cache (which it fills).
+    Removing the previous run's site and cache is not timed."""
     cache = site.with_name(site.name + "-cache")
 
-    def action() -> None:
+    def clear() -> None:
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        run(build_command(catalog, site, "--cache", str(cache)))
-    return action
+
+    return Step(lambda: run(build_command(catalog, site, "--cache", str(cache))), clear)
 
 
 def peak_memory_mib(command: list[str]) -> float:
@@ -158,10 +160,8 @@ def main() -> None:
     original = edited.read_text()
     site, public, cold_site = work / "site", work / "public", work / "cold"
 
-    def hugo_build() -> None:
-        shutil.rmtree(public, ignore_errors=True)
-        run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)])
-
+    hugo_build = Step(lambda: run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)]),
+                      lambda: shutil.rmtree(public, ignore_errors=True))
     cold = interleaved({"cold": cold_build(catalog, cold_site), "hugo": hugo_build,
                         "quarter": cold_build(quarter, work / "quarter")}, args.repeat)
 
@@ -171,11 +171,12 @@ def main() -> None:
 
     def edit_one_card() -> None:
         edited.write_text(original.replace("summary: ", f"summary: Edit {next(edits)}. ", 1))
-        run(incremental)
 
-    warm = interleaved({"no-op": lambda: run(incremental), "one card": edit_one_card},
-                       args.repeat)
-    cold_build(catalog, cold_site)()  # the edited catalog, from scratch
+    warm = interleaved({"no-op": lambda: run(incremental),
+                        "one card": Step(lambda: run(incremental), edit_one_card)}, args.repeat)
+    from_scratch = cold_build(catalog, cold_site)  # the edited catalog
+    from_scratch.setup()
+    from_scratch.run()
     identical = same_trees(site, cold_site)
     edited.write_text(original)
     memory = peak_memory_mib(build_command(catalog, work / "memory", "--no-cache"))

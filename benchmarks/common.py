@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,18 +31,33 @@ def ensure_catalog(models: int, versions: int, datasets: int, seed: int = 0) -> 
     return folder
 
 
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `repeat` runs, each after a garbage collection."""
+@dataclass(frozen=True)
+class Step:
+    """A timed action, and what must happen before each run of it without being timed."""
+
+    run: Callable[[], object]
+    setup: Callable[[], object] = lambda: None
+
+
+def median_seconds(action: Callable[[], object] | Step, repeat: int) -> float:
+    """Median wall time of `repeat` runs, each after its setup, a flush of the disk cache
+    (so no run pays for writing back what the one before it wrote) and a collection."""
+    step = action if isinstance(action, Step) else Step(action)
     times = []
     for _ in range(repeat):
+        step.setup()
+        if hasattr(os, "sync"):
+            os.sync()
         gc.collect()
         start = time.perf_counter()
-        action()
+        step.run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def interleaved(actions: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+def interleaved(
+    actions: dict[str, Callable[[], object] | Step], repeat: int
+) -> dict[str, float]:
     """Median times of several actions, run in turn so machine noise hits them alike."""
     times: dict[str, list[float]] = {name: [] for name in actions}
     for _ in range(repeat):
