@@ -2,11 +2,11 @@
 
 A page is a pure function of the prepared site data, so pages can be rendered in any order
 by any process. On Linux the workers are forked after the catalog is loaded and the
-templates compiled: each inherits both as they are, with nothing pickled, renders every
-n-th page and writes it itself, so only paths and sizes travel back. Small sites (or a
-machine with one CPU, or a platform without fork, or a process running other threads, such
-as `serve`) render in this process: there workers cost more than they save, or forking is
-not safe.
+templates compiled: each inherits both as they are, with nothing pickled, renders its
+share of the pages (shares of equal estimated cost) and writes them itself, so only paths
+and sizes travel back. Small jobs (or a machine with one CPU, or a platform without fork,
+or a process running other threads, such as `serve`) render in this process: there
+workers cost more than they save, or forking is not safe.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def split(pages: Sequence[Page], costs: Sequence[int], workers: int) -> list[lis
         shares[lightest].append(pages[index])
         loads[lightest] += costs[index]
     return shares
+
 
 def available_cpus() -> int:
     counter = getattr(os, "process_cpu_count", None)  # Python 3.13+: honours the CPU affinity
