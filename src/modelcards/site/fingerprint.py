@@ -48,8 +48,8 @@ MODEL_KINDS = frozenset({"version", "hf-readme", "cyclonedx-bom"})
 
 
 def _digest(parts: Iterable[str]) -> str:
-    """One digest of the parts, each ended by a NUL (one encode and one update: 32,000
-    pages call this)."""
+    """One digest of the parts, each ended by a NUL (one encode and one update: it runs
+    for every card and every group of pages)."""
     text = "\0".join(parts) + "\0"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
