@@ -138,11 +138,8 @@ def render_site(catalog: Catalog, today: dt.date, theme: Path | None) -> dict[st
 
 def write_site(files: dict[str, bytes], output: Path) -> None:
     """Write `files` into a new folder beside `output`, then swap it in."""
-    parent = output.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=parent))
+    staging = _staging(output.resolve())
     try:
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         for name, data in files.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)

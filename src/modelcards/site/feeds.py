@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ from ..catalog import Catalog, ModelVersion
 from ..metrics import known_metrics
 from ..semver import version_key
 from . import paths
-from .views import summarise
+from .views import ModelSummary
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -136,9 +136,8 @@ def _relative_source(catalog: Catalog, version_path: Any) -> str:
         return str(version_path.name)
 
 
-def _model_entry(catalog: Catalog, model_id: str, known: dict[str, Any]) -> str:
+def _model_entry(catalog: Catalog, model_id: str, summary: ModelSummary) -> str:
     model = catalog.models[model_id]
-    summary = summarise(model, known)
     return _object({
         "id": _json(model.id), "page": _json(paths.model_path(model.id)),
         "source": _json(_relative_source(catalog, model.path)), "card": _card(model.card),
@@ -166,7 +165,7 @@ def _dataset_entry(catalog: Catalog, dataset_id: str) -> str:
     })
 
 
-def catalog_json(catalog: Catalog) -> bytes:
+def catalog_json(catalog: Catalog, summaries: Mapping[str, ModelSummary]) -> bytes:
     """The whole resolved catalog for programs: cards, current stages, pages and lineage.
 
     Compact JSON, keys sorted except inside a card, which keeps the card format's field order
@@ -181,7 +180,7 @@ def catalog_json(catalog: Catalog) -> bytes:
     document = _object({
         "settings": _card(catalog.settings),
         "metrics": _object({name: _card(info) for name, info in known.items()}),
-        "models": _list(_model_entry(catalog, m, known) for m in sorted(catalog.models)),
+        "models": _list(_model_entry(catalog, m, summaries[m]) for m in sorted(catalog.models)),
         "versions": _list(_version_entry(catalog, v) for v in _ordered_versions(catalog)),
         "datasets": _list(_dataset_entry(catalog, d) for d in sorted(catalog.datasets)),
         "lineage": _json(lineage),

@@ -211,7 +211,7 @@ RENDERERS: dict[str, Renderer] = {
     "badge": badge,
     "asset": asset,
     "sitemap": sitemap,
-    "catalog-json": lambda site, page: feeds.catalog_json(site.catalog),
+    "catalog-json": lambda site, page: feeds.catalog_json(site.catalog, site.summaries),
     "feed": lambda site, page: feeds.atom_feed(site.catalog, site.today),
     "search-index": lambda site, page: feeds.search_index(site.catalog),
 }
