@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .cards import SEMVER_PATTERN
@@ -13,6 +14,7 @@ PrereleasePart = tuple[int, int, str]
 VersionKey = tuple[int, int, int, int, tuple[PrereleasePart, ...]]
 
 
+@functools.lru_cache(maxsize=65_536)  # sorting asks for the same few versions again and again
 def version_key(version: str) -> VersionKey:
     """Sort key giving SemVer precedence (build metadata is ignored, as the spec says)."""
     match = _SEMVER.match(version)

@@ -16,7 +16,6 @@ file whose size differs from the one recorded, a missing file, or an extra file 
 from __future__ import annotations
 
 import os
-import posixpath
 import shutil
 import stat
 from collections import Counter
@@ -44,7 +43,7 @@ def scan(root: Path) -> Listing:
         except OSError:
             continue  # an unreadable folder: it counts as empty, so nothing in it is reused
         for entry in entries:
-            name = posixpath.join(folder, entry.name) if folder else entry.name
+            name = f"{folder}/{entry.name}" if folder else entry.name
             if entry.is_dir(follow_symlinks=False):
                 folders.add(name)
                 pending.append(name)
@@ -58,6 +57,11 @@ def scan(root: Path) -> Listing:
     return Listing(files, folders)
 
 
+def _folder(path: str) -> str:
+    """posixpath.dirname for the site's paths (relative, "/"-separated), a tenth of the cost."""
+    return path.rpartition("/")[0]
+
+
 class _Chains:
     """The folders above each path, worked out once per folder (30,000 paths share a few
     thousand folders)."""
@@ -66,12 +70,22 @@ class _Chains:
         self.memo: dict[str, tuple[str, ...]] = {"": ()}
 
     def above(self, path: str) -> tuple[str, ...]:
-        folder = posixpath.dirname(path)
+        folder = _folder(path)
         found = self.memo.get(folder)
         if found is None:
             found = (folder, *self.above(folder))
             self.memo[folder] = found
         return found
+
+    def files_within(self, paths: Iterable[str]) -> Counter[str]:
+        """How many of `paths` each folder holds, at any depth (counted by folder: the
+        paths are many, the folders few)."""
+        direct = Counter(map(_folder, paths))
+        total = Counter[str]()
+        for folder, count in direct.items():
+            for holder in (folder, *self.above(folder)) if folder else ():
+                total[holder] += count
+        return total
 
 
 @dataclass(frozen=True)
@@ -93,15 +107,10 @@ def plan(old: Listing, unchanged: dict[str, int], new_files: Iterable[str]) -> R
     kept = {path for path, size in unchanged.items() if old.files.get(path) == size}
     new = list(new_files)
     chains = _Chains()
-    new_count, kept_count, old_count = Counter[str](), Counter[str](), Counter[str]()
-    for path in new:
-        above = chains.above(path)
-        new_count.update(above)
-        if path in kept:
-            kept_count.update(above)
-    for path in old.files:
-        old_count.update(chains.above(path))
-    new_folders = {folder for path in new for folder in chains.above(path)}
+    new_count = chains.files_within(new)
+    kept_count = chains.files_within(path for path in new if path in kept)
+    old_count = chains.files_within(old.files)
+    new_folders = set(new_count)
     old_subfolders, new_subfolders = Counter[str](), Counter[str]()
     for folder in old.folders:
         old_subfolders.update(chains.above(folder))
