@@ -118,8 +118,11 @@ class CardCache:
         cache.entries = {name: text for name, text in entries.items() if name and text}
         return cache
 
-    def get(self, kind: type[BaseModel], key: str) -> Any:
-        """The card of that kind for a file with this digest, or None."""
+    def knows(self, kind: type[BaseModel], key: str) -> bool:
+        return f"{kind.__name__}:{key}" in self.entries
+
+    def get(self, kind: type[BaseModel], key: str) -> tuple[Any, str] | None:
+        """The card of that kind for a file with this digest, and its JSON; or None."""
         name = f"{kind.__name__}:{key}"
         text = self.entries.get(name)
         if text is None:
@@ -129,10 +132,12 @@ class CardCache:
         except ValidationError:
             return None
         self.used[name] = text
-        return card
+        return card, text
 
-    def put(self, kind: type[BaseModel], key: str, card: BaseModel) -> None:
-        self.used[f"{kind.__name__}:{key}"] = card.model_dump_json()
+    def put(self, kind: type[BaseModel], key: str, card: BaseModel) -> str:
+        """Remember a card; returns its JSON (as `catalog.json` writes it, too)."""
+        text = self.used[f"{kind.__name__}:{key}"] = card.model_dump_json()
+        return text
 
     def save(self) -> None:
         """Write what this run used (so entries of deleted or edited files fall away)."""

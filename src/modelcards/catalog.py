@@ -12,7 +12,11 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from .cardcache import CardCache, digest
 from .cards import (
@@ -26,10 +30,11 @@ from .cards import (
     is_valid_id,
 )
 from .codes import problem
+from .forking import ChildFailed, available_cpus, fork_possible, run_forked
 from .parse import CardT, parse_card
 from .problems import Problem
 from .semver import version_key
-from .source import Loc, SourceDocument, decode_text, parse_source, read_card_bytes, read_source
+from .source import Loc, SourceDocument, decode_text, parse_bytes, read_card_bytes, read_source
 
 CATALOG_FILE = "catalog.yaml"
 MODEL_FILE = "model.yaml"
@@ -99,6 +104,9 @@ class Catalog:
     version_refs: frozenset[str]
     sources: Mapping[Path, SourceDocument] = field(repr=False)
     lineage: tuple[LineageEdge, ...] = ()
+    # Cards as pydantic's model_dump_json writes them, where the card cache had the text at
+    # hand: catalog.json holds every card in that form, and need not write them again.
+    card_json: Mapping[Path, str] = field(default_factory=dict, repr=False)
 
     def versions_of(self, model_id: str) -> list[ModelVersion]:
         found = [v for v in self.versions.values() if v.model_id == model_id]
@@ -292,40 +300,74 @@ def _bad_id(what: str, name: str) -> str:
     )
 
 
+# Below this many files to parse, a second process costs more than it saves; above it, a
+# process for each half of it, up to one per CPU.
+PARSE_AHEAD_MIN_FILES = 400
+
+Parsing = tuple[SourceDocument | None, Problem | None]
+
+
 @dataclass
 class _Parsed:
     sources: dict[Path, SourceDocument] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     cache: CardCache | None = None
+    card_json: dict[Path, str] = field(default_factory=dict)
+    files: dict[Path, tuple[bytes | None, Problem | None]] = field(default_factory=dict)
+    ahead: dict[Path, Parsing] = field(default_factory=dict)  # parsed by parse_ahead
+
+    def parse_ahead(self, cards: list[tuple[Path, type[BaseModel]]]) -> None:
+        """Read every card file now, and parse those the cache does not know over several
+        processes at once when there are many: YAML parsing is most of a cold load, and
+        files parse independently. Problems are still reported in the order of loading."""
+        for path, _ in cards:
+            self.files[path] = read_card_bytes(path)
+        todo = [(path, raw) for path, kind in cards
+                if (raw := self.files[path][0]) is not None
+                and (self.cache is None or not self.cache.knows(kind, digest(raw)))]
+        workers = min(available_cpus(), max(1, 2 * len(todo) // PARSE_AHEAD_MIN_FILES))
+        if len(todo) < PARSE_AHEAD_MIN_FILES or workers < 2 or not fork_possible():
+            return
+        shares = [todo[number::workers] for number in range(workers)]
+        try:
+            results = run_forked([partial(_parse_all, share) for share in shares])
+        except ChildFailed:
+            return  # parsed one by one below, as without workers
+        for share, parsings in zip(shares, results, strict=True):
+            for (path, raw), (data, failure) in zip(share, parsings, strict=True):
+                self.ahead[path] = (_document(path, raw, data), None) if failure is None else (
+                    None, failure)
 
     def card(self, path: Path, kind: type[CardT]) -> tuple[CardT | None, SourceDocument | None]:
         """The card in a file, from the cache when its bytes were seen before."""
-        if self.cache is None:
-            document = self.read(path)
-            return self._parse(kind, document), document
-        raw, failure = read_card_bytes(path)
+        read = self.files.pop(path, None)
+        raw, failure = read if read is not None else read_card_bytes(path)
         if raw is None:
-            self.problems.append(failure)  # type: ignore[arg-type]
-            return None, None
-        key = digest(raw)
-        cached = self.cache.get(kind, key)
-        text, failure = decode_text(path, raw)
-        if text is None:
-            self.problems.append(failure)  # type: ignore[arg-type]
-            return None, None
+            return self._failed(failure)
+        key = digest(raw) if self.cache is not None else ""
+        cached = self.cache.get(kind, key) if self.cache is not None else None
         if cached is not None:
-            document = self.sources[path] = SourceDocument(path, None, text)
-            return cached, document
-        document, failure = parse_source(path, text)
+            text, failure = decode_text(path, raw)
+            if text is None:
+                return self._failed(failure)
+            known = self.sources[path] = SourceDocument(path, None, text)
+            card, self.card_json[path] = cached
+            return card, known
+        ahead = self.ahead.pop(path, None)
+        document, failure = ahead if ahead is not None else parse_bytes(path, raw)
         if document is None:
-            self.problems.append(failure)  # type: ignore[arg-type]
-            return None, None
+            return self._failed(failure)
         self.sources[path] = document
         before = len(self.problems)
         card = self._parse(kind, document)
-        if card is not None and len(self.problems) == before:
-            self.cache.put(kind, key, card)
+        if self.cache is not None and card is not None and len(self.problems) == before:
+            self.card_json[path] = self.cache.put(kind, key, card)
         return card, document
+
+    def _failed(self, failure: Problem | None) -> tuple[None, None]:
+        assert failure is not None
+        self.problems.append(failure)
+        return None, None
 
     def _parse(self, kind: type[CardT], document: SourceDocument | None) -> CardT | None:
         if document is None:
@@ -342,6 +384,23 @@ class _Parsed:
         assert document is not None
         self.sources[path] = document
         return document
+
+
+def _parse_all(files: list[tuple[Path, bytes]]) -> list[tuple[Any, Problem | None]]:
+    """The data of each file, or its problem. Only that travels back from a worker: the
+    text and the path are known to the parent, and pickling them would cost more time than
+    parsing in parallel saves."""
+    found: list[tuple[Any, Problem | None]] = []
+    for path, raw in files:
+        document, failure = parse_bytes(path, raw)
+        found.append((document.data if document is not None else None, failure))
+    return found
+
+
+def _document(path: Path, raw: bytes, data: Any) -> SourceDocument:
+    text, _ = decode_text(path, raw)  # it decoded in the worker, so it does here
+    assert text is not None
+    return SourceDocument(path, data, text)
 
 
 @contextmanager
@@ -377,6 +436,11 @@ def load_catalog(root: Path, cache: CardCache | None = None) -> tuple[Catalog, l
 def _load_catalog(root: Path, cache: CardCache | None) -> tuple[Catalog, list[Problem]]:
     found = discover(root)
     parsed = _Parsed(problems=list(found.problems), cache=cache)
+    parsed.parse_ahead([
+        *((path, VersionCard) for _, _, path in found.versions),
+        *((folder / MODEL_FILE, ModelCard) for folder in found.models.values()),
+        *((path, DatasetCard) for path in found.datasets.values()),
+    ])
     settings = _load_settings(found.settings, parsed)
     versions = dict(_load_versions(found.versions, parsed))
     model_cards = dict(_load_cards(found.models, ModelCard, parsed, MODEL_FILE))
@@ -409,6 +473,7 @@ def _load_catalog(root: Path, cache: CardCache | None) -> tuple[Catalog, list[Pr
         version_refs=frozenset(f"{m}@{v}" for m, v, _ in found.versions),
         sources=parsed.sources,
         lineage=tuple(_lineage_edges(versions.values())),
+        card_json=parsed.card_json,
     )
     return catalog, parsed.problems
 

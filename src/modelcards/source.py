@@ -260,6 +260,11 @@ def read_source(path: Path) -> tuple[SourceDocument | None, Problem | None]:
     raw, failure = read_card_bytes(path)
     if raw is None:
         return None, failure
+    return parse_bytes(path, raw)
+
+
+def parse_bytes(path: Path, raw: bytes) -> tuple[SourceDocument | None, Problem | None]:
+    """Decode and parse the bytes of one YAML file, or the problem that stopped it."""
     text, decode_problem = _decode(path, raw)
     if text is None:
         return None, decode_problem

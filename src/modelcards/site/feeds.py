@@ -8,6 +8,7 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -123,9 +124,14 @@ def _object(members: dict[str, str]) -> str:
     return "{" + ",".join(f"{_json(key)}:{members[key]}" for key in sorted(members)) + "}"
 
 
-def _card(card: BaseModel) -> str:
+def _card(card: BaseModel, catalog: Catalog | None = None, path: Path | None = None) -> str:
     # pydantic's own serializer: several times faster than model_dump and json.dumps, and
-    # it keeps the card format's field order, which is as stable as sorted keys.
+    # it keeps the card format's field order, which is as stable as sorted keys. The loader
+    # has most cards' text already (the card cache keeps them in this form).
+    if catalog is not None and path is not None:
+        known = catalog.card_json.get(path)
+        if known is not None:
+            return known
     return card.model_dump_json()
 
 
@@ -140,7 +146,8 @@ def _model_entry(catalog: Catalog, model_id: str, summary: ModelSummary) -> str:
     model = catalog.models[model_id]
     return _object({
         "id": _json(model.id), "page": _json(paths.model_path(model.id)),
-        "source": _json(_relative_source(catalog, model.path)), "card": _card(model.card),
+        "source": _json(_relative_source(catalog, model.path)),
+        "card": _card(model.card, catalog, model.path),
         "status": _json(summary.status.value if summary.status else None),
         "versions": _json([v.version for v in model.versions]),
         "latest": _json(summary.latest.version if summary.latest else None),
@@ -153,7 +160,8 @@ def _version_entry(catalog: Catalog, version: ModelVersion) -> str:
         "ref": _json(version.ref), "model": _json(version.model_id),
         "version": _json(version.version), "stage": _json(version.stage.value),
         "page": _json(paths.version_path(version.ref)),
-        "source": _json(_relative_source(catalog, version.path)), "card": _card(version.card),
+        "source": _json(_relative_source(catalog, version.path)),
+        "card": _card(version.card, catalog, version.path),
     })
 
 
@@ -161,7 +169,8 @@ def _dataset_entry(catalog: Catalog, dataset_id: str) -> str:
     dataset = catalog.datasets[dataset_id]
     return _object({
         "id": _json(dataset.id), "page": _json(paths.dataset_path(dataset.id)),
-        "source": _json(_relative_source(catalog, dataset.path)), "card": _card(dataset.card),
+        "source": _json(_relative_source(catalog, dataset.path)),
+        "card": _card(dataset.card, catalog, dataset.path),
     })
 
 

@@ -1,0 +1,111 @@
+"""Run a few tasks at once in forked processes, each result sent back through a pipe.
+
+Used where a large catalog makes one CPU the bottleneck: parsing its YAML files and
+rendering its pages. On Linux the children are forked, so each inherits what the parent
+has loaded as it is, with nothing pickled on the way in; only results travel back. The
+work is split up front: there is no task queue and no helper thread, nothing that can hang
+when a child fails, and each child leaves with os._exit once its result is written.
+
+Forking is not safe in a process running other threads (`serve`), and there is no fork
+on some platforms: callers then do the work in this process (see `fork_possible`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ChildFailed(Exception):
+    """A child process ended without sending its result (it crashed or was killed)."""
+
+
+def available_cpus() -> int:
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+: honours the CPU affinity
+    if counter is not None:
+        return int(counter() or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def fork_possible() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
+    """The results of `tasks`, in order: the first runs here, the others in forked children,
+    all at the same time. A task's exception is raised here after every child has ended;
+    a child that ends without a result raises ChildFailed."""
+    if not tasks:
+        return []
+    gc.freeze()  # keep the inherited heap out of the children's collections: no copy-on-write
+    children: list[tuple[int, int]] = []
+    try:
+        for task in tasks[1:]:
+            children.append(_fork(task))
+        first = tasks[0]()
+        rest = [_collect(pid, read_end) for pid, read_end in children]
+        children.clear()
+    finally:
+        _stop(children)  # only after an interruption or an error here: otherwise all collected
+    return [first, *rest]
+
+
+def _fork(task: Callable[[], T]) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        os.close(write_end)
+        return pid, read_end
+    os.close(read_end)  # pragma: no cover (runs in the child, after fork)
+    try:  # pragma: no cover
+        outcome: tuple[bool, object] = (True, task())
+    except BaseException as error:  # pragma: no cover (anything: the child never escapes)
+        outcome = (False, _portable(error))
+    try:  # pragma: no cover
+        with os.fdopen(write_end, "wb") as stream:
+            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:  # pragma: no cover
+        os._exit(0)
+
+
+def _portable(error: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else a description of it."""
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return RuntimeError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def _collect(pid: int, read_end: int) -> Any:
+    with os.fdopen(read_end, "rb") as stream:
+        data = stream.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        succeeded, value = pickle.loads(data)  # our own child's bytes, through our own pipe
+    except Exception:
+        code = os.waitstatus_to_exitcode(status)
+        raise ChildFailed(f"a worker process ended without a result (exit status {code})") \
+            from None
+    if not succeeded:
+        raise value
+    return value
+
+
+def _stop(children: list[tuple[int, int]]) -> None:
+    for pid, read_end in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(read_end)
