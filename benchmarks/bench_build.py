@@ -34,7 +34,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from common import OUT, Step, ensure_catalog, interleaved
+from common import OUT, Step, ensure_catalog, interleaved, interleaved_timings
 from modelcards.catalog import Catalog, load_catalog
 
 TODAY = "2026-11-26"
@@ -141,12 +141,15 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=10)
     parser.add_argument("--datasets", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=OUT,
+                        help="folder to build in (default: benchmarks/out); file creation costs "
+                        "differ between file systems, and even between folders of one")
     args = parser.parse_args()
     hugo = shutil.which("hugo")
     if hugo is None:
         sys.exit("hugo is not installed (apt-get install hugo)")
     size = f"{args.models}x{args.versions}x{args.datasets}"
-    work = OUT / f"build-{size}"
+    work = args.work.resolve() / f"build-{size}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     catalog = work / "catalog"  # a copy: the incremental runs edit one of its cards
@@ -162,8 +165,10 @@ def main() -> None:
 
     hugo_build = Step(lambda: run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)]),
                       lambda: shutil.rmtree(public, ignore_errors=True))
-    cold = interleaved({"cold": cold_build(catalog, cold_site), "hugo": hugo_build,
-                        "quarter": cold_build(quarter, work / "quarter")}, args.repeat)
+    timings = interleaved_timings({"cold": cold_build(catalog, cold_site), "hugo": hugo_build,
+                                   "quarter": cold_build(quarter, work / "quarter")}, args.repeat)
+    cold = {name: timing.wall for name, timing in timings.items()}
+    cpu = {name: timing.cpu for name, timing in timings.items()}
 
     incremental = [*build_command(catalog, site), "--cache", str(work / "cache")]
     run(incremental)  # prime the cache
@@ -186,9 +191,13 @@ def main() -> None:
 
     print(f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets"
           f"; {cpus} CPUs; median of {args.repeat}")
-    print(f"cold modelcards build: {cold['cold']:.2f} s ({files} files)")
-    print(f"hugo:                  {cold['hugo']:.2f} s ({pages} Markdown pages)")
-    print(f"ratio cold / hugo:        {cold['cold'] / cold['hugo']:.2f}x")
+    print(f"built in:              {work}")
+    print(f"cold modelcards build: {cold['cold']:.2f} s, {cpu['cold']:.2f} s of CPU "
+          f"({files} files)")
+    print(f"hugo:                  {cold['hugo']:.2f} s, {cpu['hugo']:.2f} s of CPU "
+          f"({pages} Markdown pages)")
+    print(f"ratio cold / hugo:        {cold['cold'] / cold['hugo']:.2f}x "
+          f"(CPU time: {cpu['cold'] / cpu['hugo']:.2f}x)")
     print(f"no-op rebuild:         {warm['no-op']:.2f} s")
     print(f"ratio no-op / cold:       {warm['no-op'] / cold['cold']:.3f}x")
     print(f"one card edited:       {warm['one card']:.2f} s "

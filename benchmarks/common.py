@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import resource
 import statistics
 import sys
 import time
@@ -39,28 +40,56 @@ class Step:
     setup: Callable[[], object] = lambda: None
 
 
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child processes the action ran (and theirs)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(step: Step) -> Timing:
+    """One run after its setup, a flush of the disk cache (so no run pays for writing back
+    what the one before it wrote) and a collection."""
+    step.setup()
+    if hasattr(os, "sync"):
+        os.sync()
+    gc.collect()
+    cpu, start = _children_cpu(), time.perf_counter()
+    step.run()
+    return Timing(time.perf_counter() - start, _children_cpu() - cpu)
+
+
+def _step(action: Callable[[], object] | Step) -> Step:
+    return action if isinstance(action, Step) else Step(action)
+
+
 def median_seconds(action: Callable[[], object] | Step, repeat: int) -> float:
-    """Median wall time of `repeat` runs, each after its setup, a flush of the disk cache
-    (so no run pays for writing back what the one before it wrote) and a collection."""
-    step = action if isinstance(action, Step) else Step(action)
-    times = []
+    """Median wall time of `repeat` runs, each prepared as _timed says."""
+    return statistics.median(_timed(_step(action)).wall for _ in range(repeat))
+
+
+def interleaved_timings(
+    actions: dict[str, Callable[[], object] | Step], repeat: int
+) -> dict[str, Timing]:
+    """Median wall and CPU times of several actions, run in turn so machine noise hits them
+    alike."""
+    runs: dict[str, list[Timing]] = {name: [] for name in actions}
     for _ in range(repeat):
-        step.setup()
-        if hasattr(os, "sync"):
-            os.sync()
-        gc.collect()
-        start = time.perf_counter()
-        step.run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, action in actions.items():
+            runs[name].append(_timed(_step(action)))
+    return {
+        name: Timing(statistics.median(t.wall for t in timings),
+                     statistics.median(t.cpu for t in timings))
+        for name, timings in runs.items()
+    }
 
 
 def interleaved(
     actions: dict[str, Callable[[], object] | Step], repeat: int
 ) -> dict[str, float]:
-    """Median times of several actions, run in turn so machine noise hits them alike."""
-    times: dict[str, list[float]] = {name: [] for name in actions}
-    for _ in range(repeat):
-        for name, action in actions.items():
-            times[name].append(median_seconds(action, 1))
-    return {name: statistics.median(values) for name, values in times.items()}
+    """Median wall times of several actions, run in turn so machine noise hits them alike."""
+    return {name: timing.wall for name, timing in interleaved_timings(actions, repeat).items()}

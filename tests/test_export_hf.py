@@ -266,3 +266,17 @@ def test_interop_doc_examples_are_current(monkeypatch: pytest.MonkeyPatch) -> No
     assert fenced_after(doc, "<!-- example: hf -->") == render_hf_readme(catalog, version)
     bom = bom_json_text(render_cyclonedx_bom(catalog, [version]))
     assert fenced_after(doc, "<!-- example: cyclonedx -->") == bom
+
+
+def test_readme_front_matter_is_the_yaml_of_its_data_for_every_example_version() -> None:
+    """The README writes each model card's part once per model (a memo); the text must be
+    exactly what dumping the whole front matter gives, for every version, in any order."""
+    from modelcards.export.huggingface import front_matter, front_matter_text
+    from modelcards.export.yamltext import dump_yaml
+
+    catalog = valid_catalog(EXAMPLE_CATALOG)
+    versions = list(catalog.versions.values())
+    for version in [*versions, *reversed(versions)]:
+        text = front_matter_text(catalog, version)
+        assert text == dump_yaml(front_matter(catalog, version))
+        assert f"  model: {version.model_id}\n  model_card:\n" in text

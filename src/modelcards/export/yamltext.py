@@ -186,10 +186,15 @@ def _literal(value: str, indent: str) -> list[str]:
     return [f"|{chomp}", *lines]
 
 
+def entry_lines(key: str, value: Any, indent: str) -> list[str]:
+    """The lines of one `key: value` entry of a mapping at `indent`, as dump_yaml writes it."""
+    return _entry_lines(f"{indent}{scalar_text(key)}:", value, indent)
+
+
 def _mapping_lines(data: Mapping[str, Any], indent: str) -> list[str]:
     lines: list[str] = []
     for key, value in data.items():
-        lines.extend(_entry_lines(f"{indent}{scalar_text(key)}:", value, indent))
+        lines.extend(entry_lines(key, value, indent))
     return lines
 
 

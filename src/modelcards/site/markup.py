@@ -9,6 +9,7 @@ the page through Jinja2's autoescaping.
 from __future__ import annotations
 
 import functools
+import threading
 
 import markdown
 import nh3
@@ -42,10 +43,25 @@ def sanitise(html: str) -> str:
     return _CLEANER.clean(html)
 
 
+class _Converter(threading.local):
+    """One Markdown converter per thread, reset between texts: building a converter
+    (extensions, processors, patterns) cost a third of rendering each text."""
+
+    def __init__(self) -> None:
+        self.markdown = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+
+
+_CONVERTER = _Converter()
+
+
+def markdown_html(text: str) -> str:
+    """markdown.markdown(text) with our extensions, without building a converter each time."""
+    return _CONVERTER.markdown.reset().convert(text)
+
+
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str | None) -> Markup:
     """Safe HTML for a Markdown field (empty for None); the same text renders the same."""
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
-    return Markup(sanitise(html))
+    return Markup(sanitise(markdown_html(text)))
