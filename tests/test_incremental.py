@@ -196,6 +196,12 @@ def _spoil_inputs(path: Path) -> None:
     path.write_text(json.dumps(data))
 
 
+def _spoil_findings(path: Path) -> None:
+    data = json.loads(path.read_text())
+    data["problems"] = [["models/fraud/model.yaml", "7", 16, "MC051", "warning", "x"]]
+    path.write_text(json.dumps(data))
+
+
 def _spoil_other_output(path: Path) -> None:
     data = json.loads(path.read_text())
     data["output"] = "/elsewhere/site"
@@ -203,7 +209,8 @@ def _spoil_other_output(path: Path) -> None:
 
 
 @pytest.mark.parametrize("spoil", [_spoil_corrupted, _spoil_truncated, _spoil_foreign,
-                                   _spoil_wrong_types, _spoil_inputs, _spoil_other_output])
+                                   _spoil_wrong_types, _spoil_inputs, _spoil_findings,
+                                   _spoil_other_output])
 def test_a_cache_that_cannot_be_trusted_is_ignored(
     spoil: Callable[[Path], None], make_catalog: CatalogMaker
 ) -> None:
@@ -307,6 +314,49 @@ def test_pages_listing_a_large_catalog_are_spread_over_the_workers() -> None:
     assert first == [listing[0]]
     assert second == [listing[1], listing[2], *versions]
     assert parallel.page_costs(listing, 10) == [1, 1, 1]  # a small catalog: ordinary pages
+
+
+OVERDUE = edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")
+
+
+def test_a_no_op_build_repeats_the_last_findings_without_validating_again(
+    make_catalog: CatalogMaker, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing changed since the site was built: the build reads the files, finds them as
+    they were, and says what the validation of those very files said (a warning here)."""
+    root = make_catalog(OVERDUE)
+    first = runner.invoke(cli, ["build", "--today", "2026-11-26"])
+    assert first.exit_code == 0 and " warning MC051 " in first.output
+
+    def not_again(*args: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr("modelcards.site.build.validate_catalog", not_again)
+    again = runner.invoke(cli, ["build", str(root.resolve()), "--today", "2026-11-26"])
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[:-1] == first.output.splitlines()[:-1]
+    assert again.output.endswith(f"(0 rendered, {ALL_FILES - 1} unchanged)\n")
+
+
+@pytest.mark.parametrize("change", ["stray file", "comment", "date"])
+def test_a_build_validates_again_when_anything_changed(
+    make_catalog: CatalogMaker, runner: CliRunner, change: str
+) -> None:
+    root = make_catalog()
+    assert runner.invoke(cli, ["build", "--today", "2026-11-26"]).exit_code == 0
+    today = "2026-11-26"
+    if change == "stray file":
+        (root / "models/fraud/notes.txt").write_text("a note\n")
+    elif change == "comment":
+        with (root / V1).open("a") as stream:
+            stream.write("# reviewed\n")
+    else:
+        today = "2027-02-01"
+    again = runner.invoke(cli, ["build", "--today", today])
+    if change == "stray file":  # a problem only discovery sees, not in any card's text
+        assert again.exit_code == 1 and " error MC009 'notes.txt' does not belong" in again.output
+    else:
+        assert again.exit_code == 0 and "(0 rendered" not in again.output
 
 
 def test_cli_keeps_unchanged_pages_and_no_cache_renders_all(

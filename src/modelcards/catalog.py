@@ -316,12 +316,11 @@ class _Parsed:
     files: dict[Path, tuple[bytes | None, Problem | None]] = field(default_factory=dict)
     ahead: dict[Path, Parsing] = field(default_factory=dict)  # parsed by parse_ahead
 
-    def parse_ahead(self, cards: list[tuple[Path, type[BaseModel]]]) -> None:
-        """Read every card file now, and parse those the cache does not know over several
+    def parse_ahead(self, cards: list[tuple[Path, type[BaseModel]]], files: CatalogFiles) -> None:
+        """Take every card file's bytes, and parse those the cache does not know over several
         processes at once when there are many: YAML parsing is most of a cold load, and
         files parse independently. Problems are still reported in the order of loading."""
-        for path, _ in cards:
-            self.files[path] = read_card_bytes(path)
+        self.files = dict(files.contents)
         todo = [(path, raw) for path, kind in cards
                 if (raw := self.files[path][0]) is not None
                 and (self.cache is None or not self.cache.knows(kind, digest(raw)))]
@@ -424,23 +423,46 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_catalog(root: Path, cache: CardCache | None = None) -> tuple[Catalog, list[Problem]]:
-    """Load every card under `root` into a Catalog, with every problem found on the way.
+@dataclass(frozen=True)
+class CatalogFiles:
+    """A catalog's files as found and read, not parsed yet (catalog.yaml aside): what a
+    build compares with its last one before it loads anything."""
 
-    With a cache, cards whose file bytes were seen before are not parsed again.
-    """
-    with _collector_paused():
-        return _load_catalog(root, cache)
+    found: _Found
+    contents: Mapping[Path, tuple[bytes | None, Problem | None]]  # card file -> bytes, or why not
 
 
-def _load_catalog(root: Path, cache: CardCache | None) -> tuple[Catalog, list[Problem]]:
-    found = discover(root)
-    parsed = _Parsed(problems=list(found.problems), cache=cache)
-    parsed.parse_ahead([
+def _card_files(found: _Found) -> list[tuple[Path, type[BaseModel]]]:
+    return [
         *((path, VersionCard) for _, _, path in found.versions),
         *((folder / MODEL_FILE, ModelCard) for folder in found.models.values()),
         *((path, DatasetCard) for path in found.datasets.values()),
-    ])
+    ]
+
+
+def read_catalog_files(root: Path) -> CatalogFiles:
+    found = discover(root)
+    return CatalogFiles(found, {path: read_card_bytes(path) for path, _ in _card_files(found)})
+
+
+def load_catalog(
+    root: Path, cache: CardCache | None = None, files: CatalogFiles | None = None
+) -> tuple[Catalog, list[Problem]]:
+    """Load every card under `root` into a Catalog, with every problem found on the way.
+
+    With a cache, cards whose file bytes were seen before are not parsed again. `files`:
+    the catalog's files, when the caller has read them already (read_catalog_files).
+    """
+    with _collector_paused():
+        return _load_catalog(root, cache, files or read_catalog_files(root))
+
+
+def _load_catalog(
+    root: Path, cache: CardCache | None, files: CatalogFiles
+) -> tuple[Catalog, list[Problem]]:
+    found = files.found
+    parsed = _Parsed(problems=list(found.problems), cache=cache)
+    parsed.parse_ahead(_card_files(found), files)
     settings = _load_settings(found.settings, parsed)
     versions = dict(_load_versions(found.versions, parsed))
     model_cards = dict(_load_cards(found.models, ModelCard, parsed, MODEL_FILE))

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .problems import Problem
-from .validate import ValidationResult
+from .validate import Findings
 
 
 def display_path(path: Path) -> str:
@@ -20,17 +20,14 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _counts(result: ValidationResult) -> str:
+def _counts(result: Findings) -> str:
     errors, warnings = len(result.errors), len(result.warnings)
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
 
 
-def _summary(result: ValidationResult, strict: bool) -> str:
-    catalog = result.catalog
-    scope = (
-        f"{len(catalog.models)} models, {len(catalog.versions)} versions, "
-        f"{len(catalog.datasets)} datasets"
-    )
+def _summary(result: Findings, strict: bool) -> str:
+    counts = result.scope
+    scope = f"{counts.models} models, {counts.versions} versions, {counts.datasets} datasets"
     if result.passes(strict=strict):
         return f"catalog is valid: {scope} ({_counts(result)})"
     return f"catalog is invalid: {_counts(result)} ({scope})"
@@ -41,7 +38,7 @@ def problem_line(p: Problem) -> str:
     return f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}"
 
 
-def report_text(result: ValidationResult, stream: TextIO, strict: bool) -> None:
+def report_text(result: Findings, stream: TextIO, strict: bool) -> None:
     for p in result.problems:
         stream.write(problem_line(p) + "\n")
     stream.write(_summary(result, strict) + "\n")
@@ -58,16 +55,16 @@ def problem_record(p: Problem) -> dict[str, object]:
     }
 
 
-def report_json(result: ValidationResult, stream: TextIO, strict: bool) -> None:
-    catalog = result.catalog
+def report_json(result: Findings, stream: TextIO, strict: bool) -> None:
+    counts = result.scope
     document = {
         "valid": result.passes(strict=strict),
         # Every problem, warnings included: each record carries its severity.
         "errors": [problem_record(p) for p in result.problems],
         "summary": {
-            "models": len(catalog.models),
-            "versions": len(catalog.versions),
-            "datasets": len(catalog.datasets),
+            "models": counts.models,
+            "versions": counts.versions,
+            "datasets": counts.datasets,
             "errors": len(result.errors),
             "warnings": len(result.warnings),
         },
@@ -85,7 +82,7 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def report_github(result: ValidationResult, stream: TextIO, strict: bool) -> None:
+def report_github(result: Findings, stream: TextIO, strict: bool) -> None:
     for p in result.problems:
         level = "error" if p.is_error or strict else "warning"
         stream.write(
@@ -95,7 +92,7 @@ def report_github(result: ValidationResult, stream: TextIO, strict: bool) -> Non
     stream.write(_summary(result, strict) + "\n")
 
 
-REPORTERS: dict[str, Callable[[ValidationResult, TextIO, bool], None]] = {
+REPORTERS: dict[str, Callable[[Findings, TextIO, bool], None]] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,

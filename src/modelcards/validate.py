@@ -8,15 +8,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cardcache import CardCache
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, CatalogFiles, load_catalog
 from .problems import Problem, Severity, sort_problems
 from .rules import check_catalog
 
 
 @dataclass(frozen=True)
-class ValidationResult:
-    catalog: Catalog
+class Scope:
+    """How much a validation covered: the counts its summary line gives."""
+
+    models: int
+    versions: int
+    datasets: int
+
+
+class Findings:
+    """What a validation found and how much it covered: what the reporters print."""
+
     problems: list[Problem]
+
+    @property
+    def scope(self) -> Scope:
+        raise NotImplementedError
 
     @property
     def errors(self) -> list[Problem]:
@@ -28,6 +41,30 @@ class ValidationResult:
 
     def passes(self, *, strict: bool = False) -> bool:
         return not self.errors and not (strict and self.warnings)
+
+
+@dataclass(frozen=True)
+class ValidationResult(Findings):
+    catalog: Catalog
+    problems: list[Problem]
+
+    @property
+    def scope(self) -> Scope:
+        catalog = self.catalog
+        return Scope(len(catalog.models), len(catalog.versions), len(catalog.datasets))
+
+
+@dataclass(frozen=True)
+class RecordedFindings(Findings):
+    """The findings of an earlier validation of the very same files, remembered (by the
+    site build's cache) instead of validating again."""
+
+    counts: Scope
+    problems: list[Problem]
+
+    @property
+    def scope(self) -> Scope:
+        return self.counts
 
 
 def resolve_today(given: dt.date | None = None) -> dt.date:
@@ -44,12 +81,14 @@ def resolve_today(given: dt.date | None = None) -> dt.date:
 
 
 def validate_catalog(
-    root: Path, today: dt.date | None = None, cache: CardCache | None = None
+    root: Path, today: dt.date | None = None, cache: CardCache | None = None,
+    files: CatalogFiles | None = None,
 ) -> ValidationResult:
     """Validate every card under `root` and every reference between them.
 
     A cache spares parsing files already seen; the result is the same with or without it.
+    `files`: the catalog's files, when the caller has read them already.
     """
-    catalog, problems = load_catalog(root, cache)
+    catalog, problems = load_catalog(root, cache, files)
     problems += check_catalog(catalog, resolve_today(today))
     return ValidationResult(catalog, sort_problems(problems))

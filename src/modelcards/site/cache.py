@@ -29,9 +29,11 @@ from typing import Any
 
 from .. import __version__
 from ..cardcache import make_cache_folder
+from ..problems import Problem, Severity
+from ..validate import RecordedFindings, Scope
 
 CACHE_FOLDER = ".modelcards-cache"
-FORMAT = "modelcards-site-cache-2"
+FORMAT = "modelcards-site-cache-3"
 
 
 def default_cache_folder(catalog: Path) -> Path:
@@ -57,13 +59,47 @@ class Manifest:
     identity: list[int]  # of the output folder, then of its marker file
     inputs: str  # the digest of everything the build read (fingerprint.BuildInputs.whole)
     pages: dict[str, tuple[str, int]]  # path -> (fingerprint, size)
+    findings: RecordedFindings  # what validating those inputs found (warnings only: it built)
 
     def to_json(self) -> dict[str, Any]:
+        scope = self.findings.scope
         return {
             "format": FORMAT, "modelcards": __version__, "code": self.code,
             "output": self.output, "identity": self.identity, "inputs": self.inputs,
             "pages": {path: [key, size] for path, (key, size) in self.pages.items()},
+            "scope": [scope.models, scope.versions, scope.datasets],
+            "problems": [_problem_json(p) for p in self.findings.problems],
         }
+
+
+def _problem_json(problem: Problem) -> list[object]:
+    # The file as an absolute path: the next build may run from another folder, and the
+    # reporters show each file relative to the folder they run in.
+    return [os.path.abspath(problem.file), problem.line, problem.column, problem.code,
+            problem.severity.value, problem.message]
+
+
+def _problem(data: object) -> Problem | None:
+    if not (isinstance(data, list) and len(data) == 6):
+        return None
+    file, line, column, code, severity, message = data
+    if not (isinstance(file, str) and type(line) is int and type(column) is int
+            and isinstance(code, str) and severity in _SEVERITIES and isinstance(message, str)):
+        return None
+    return Problem(Path(file), line, column, code, Severity(severity), message)
+
+
+_SEVERITIES = {severity.value for severity in Severity}
+
+
+def _findings(scope: object, problems: object) -> RecordedFindings | None:
+    if not (isinstance(scope, list) and len(scope) == 3 and all(type(n) is int for n in scope)
+            and isinstance(problems, list)):
+        return None
+    found = [_problem(entry) for entry in problems]
+    if any(problem is None for problem in found):
+        return None
+    return RecordedFindings(Scope(*scope), [p for p in found if p is not None])
 
 
 def site_identity(output: Path, marker: str) -> list[int]:
@@ -98,9 +134,10 @@ def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest
     if any(data.get(key) != value for key, value in expected.items()):
         return None
     pages, inputs = _pages(data.get("pages")), data.get("inputs")
-    if pages is None or not isinstance(inputs, str):
+    findings = _findings(data.get("scope"), data.get("problems"))
+    if pages is None or not isinstance(inputs, str) or findings is None:
         return None
-    return Manifest(code, str(output.resolve()), identity, inputs, pages)
+    return Manifest(code, str(output.resolve()), identity, inputs, pages, findings)
 
 
 def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
@@ -121,7 +158,7 @@ def forget(cache: Path, output: Path) -> None:
         manifest_path(cache, output).unlink(missing_ok=True)
 
 
-def file_size(path: Path) -> int | None:
+def file_size(path: str | Path) -> int | None:
     """The size of a regular file (not a link), None when there is none."""
     try:
         found = os.stat(path, follow_symlinks=False)

@@ -32,13 +32,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..catalog import Catalog, ModelVersion
+from ..catalog import Catalog, CatalogFiles, ModelVersion
 from ..rules.references import resolve_replacement
+from ..source import decode_text, read_card_bytes
 from .context import SiteData, repository_root
 from .lineage import lineage_subgraph
 from .structure import Page
 
-FORMAT = "modelcards-fingerprint-1"
+FORMAT = "modelcards-fingerprint-2"
 PACKAGE = Path(__file__).resolve().parent.parent
 MISSING = "-"
 GLOBAL_KINDS = frozenset(
@@ -68,26 +69,27 @@ def code_digest(default_theme: Path) -> str:
     return _digest([__version__, *_files(PACKAGE, "*.py"), "theme", *_files(default_theme, "*")])
 
 
-def global_digest(catalog: Catalog, today: dt.date, theme: Path | None, code: str) -> str:
-    settings = catalog.sources.get(catalog.settings_path) if catalog.settings_path else None
+def global_digest(
+    root: Path, settings: str | None, today: dt.date, theme: Path | None, code: str
+) -> str:
+    """`settings`: the text of catalog.yaml, None when there is none."""
     parts = [
         FORMAT, code, "override", *(_files(theme, "*") if theme is not None else ()),
-        "settings", settings.text if settings else MISSING,
+        "settings", settings if settings is not None else MISSING,
         today.isoformat(), os.environ.get("SOURCE_DATE_EPOCH", ""),
-        str(catalog.root.resolve()), str(repository_root(catalog.root)),
+        str(root.resolve()), str(repository_root(root)),
     ]
     return _digest(parts)
 
 
-def _card_digests(catalog: Catalog) -> dict[Path, str]:
-    root = catalog.root
+def _card_digests(root: Path, texts: Mapping[Path, str]) -> dict[Path, str]:
     found = {}
-    for path, source in catalog.sources.items():
+    for path, text in texts.items():
         try:
             name = path.relative_to(root).as_posix()
         except ValueError:
             name = str(path)
-        found[path] = _digest([name, source.text])
+        found[path] = _digest([name, text])
     return found
 
 
@@ -209,9 +211,50 @@ class BuildInputs:
 
 
 def build_inputs(catalog: Catalog, today: dt.date, theme: Path | None, code: str) -> BuildInputs:
-    cards = _card_digests(catalog)
-    everything = _digest(f"{path}={digest}" for path, digest in sorted(cards.items()))
-    return BuildInputs(global_digest(catalog, today, theme, code), cards, everything)
+    settings = catalog.sources.get(catalog.settings_path) if catalog.settings_path else None
+    texts = {path: source.text for path, source in catalog.sources.items()}
+    return _inputs(catalog.root, settings.text if settings else None, texts, today, theme, code)
+
+
+def _inputs(
+    root: Path, settings: str | None, texts: Mapping[Path, str], today: dt.date,
+    theme: Path | None, code: str,
+) -> BuildInputs:
+    cards = _card_digests(root, texts)
+    # Each digest covers a card's name (from the catalog folder) and text: sorted, they say
+    # what every card is, however the catalog folder's path was spelled.
+    everything = _digest(sorted(cards.values()))
+    return BuildInputs(global_digest(root, settings, today, theme, code), cards, everything)
+
+
+def read_inputs(
+    root: Path, files: CatalogFiles, today: dt.date, theme: Path | None, code: str
+) -> BuildInputs | None:
+    """The inputs of a build of `root`, from its files alone: the same digests as
+    build_inputs gives for the catalog they load into, without parsing a line.
+
+    None when the catalog's folders hold anything discovery reports (a stray file, a link
+    leading outside) or a card that cannot be read as text: only a full build says what."""
+    found = files.found
+    if found.problems:
+        return None
+    texts: dict[Path, str] = {}
+    settings: str | None = None
+    if found.settings is not None:
+        settings = _text(found.settings, read_card_bytes(found.settings)[0])
+        if settings is None:
+            return None
+        texts[found.settings] = settings
+    for path, (raw, _) in files.contents.items():
+        text = _text(path, raw)
+        if text is None:
+            return None
+        texts[path] = text
+    return _inputs(root, settings, texts, today, theme, code)
+
+
+def _text(path: Path, raw: bytes | None) -> str | None:
+    return decode_text(path, raw)[0] if raw is not None else None
 
 
 def fingerprints(site: SiteData, inputs: BuildInputs) -> Fingerprints:
