@@ -443,3 +443,24 @@ def test_a_crash_in_a_worker_fails_the_build_cleanly(
     with pytest.raises(BuildFailed, match="rendering failed: MemoryError: no room"):
         build(root, use_cache=False, jobs=2)
     assert not (root.parent / "site").exists()
+
+
+def test_inputs_read_from_the_files_equal_those_of_the_loaded_catalog(
+    make_catalog: CatalogMaker,
+) -> None:
+    """The no-op check digests the files without loading them; it must agree exactly with
+    the digests of the catalog they load into, or no build would ever be a no-op (and a
+    wrong agreement would skip a build that was needed)."""
+    from modelcards.catalog import load_catalog, read_catalog_files
+    from modelcards.site.fingerprint import build_inputs, code_digest, read_inputs
+
+    root = make_catalog(raw={"models/fraud/2.1.0.yaml": b"\xef\xbb\xbf" + textwrap.dedent(
+        NEW_VERSION).encode()})  # a byte-order mark: dropped from the text either way
+    code = code_digest(DEFAULT_THEME)
+    files = read_catalog_files(root)
+    catalog, problems = load_catalog(root, None, files)
+    assert problems == []
+    read = read_inputs(root, files, TODAY, None, code)
+    assert read == build_inputs(catalog, TODAY, None, code)
+    (root / "models/fraud/notes.txt").write_text("stray\n")
+    assert read_inputs(root, read_catalog_files(root), TODAY, None, code) is None

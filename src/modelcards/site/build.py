@@ -176,19 +176,18 @@ def build_site(config: SiteConfig) -> BuildReport:
     output, cache = config.output.resolve(), config.cache_folder()
     previous = load_manifest(cache, output, code, MARKER) if config.use_cache else None
     files = read_catalog_files(config.catalog)
-    if previous is not None:
+    read = read_inputs(config.catalog, files, today, theme, code) if config.use_cache else None
+    if previous is not None and read is not None and _current(previous, read, output):
         # Nothing changed since the site in place was built from these very files: its
         # validation stands (the findings are remembered), and so does every page.
-        unchanged = read_inputs(config.catalog, files, today, theme, code)
-        if unchanged is not None and _current(previous, unchanged, output):
-            return BuildReport(previous.findings, tuple(sorted([*previous.pages, MARKER])), 0)
+        return BuildReport(previous.findings, tuple(sorted([*previous.pages, MARKER])), 0)
     cards = CardCache.open(cache / CARDS_FILE) if config.use_cache else None
     result = validate_catalog(config.catalog, today, cards, files)
     if cards is not None:
         _save_quietly(cards)
     if not result.passes():
         return BuildReport(result, None)
-    inputs = build_inputs(result.catalog, today, theme, code)
+    inputs = _inputs(result.catalog, read) or build_inputs(result.catalog, today, theme, code)
     if previous is not None and _current(previous, inputs, output):
         return BuildReport(result, tuple(sorted([*previous.pages, MARKER])), 0)
     # Templates are compiled only now that pages are to be rendered: a no-op build needs none.
@@ -225,6 +224,14 @@ def _render_and_swap(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sizes, rendered
+
+
+def _inputs(catalog: Catalog, read: BuildInputs | None) -> BuildInputs | None:
+    """The inputs read from the files before loading, when the loaded catalog is made of
+    exactly those files (the same bytes, so the same texts and digests)."""
+    if read is None or set(read.cards) != set(catalog.sources):
+        return None
+    return read
 
 
 def _save_quietly(cards: CardCache) -> None:

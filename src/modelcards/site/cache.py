@@ -147,7 +147,8 @@ def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
         make_cache_folder(cache)
         handle, temporary = tempfile.mkstemp(prefix=".site-", dir=cache)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(manifest.to_json(), stream, separators=(",", ":"))
+            # dumps, not dump: json.dump encodes chunk by chunk in Python, dumps in C.
+            stream.write(json.dumps(manifest.to_json(), separators=(",", ":")))
         os.replace(temporary, target)
     except OSError:
         forget(cache, output)  # a cache that cannot be written is no cache, not a stale one
