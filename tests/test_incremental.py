@@ -404,6 +404,37 @@ def test_card_cache_gives_the_same_result_and_distrusts_bad_entries(
     assert CardCache.open(store).entries == {}
 
 
+def test_the_card_cache_is_not_rewritten_for_a_few_new_cards(
+    make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a large catalog one edit leaves the 30 MB cache file alone: the next run parses
+    that card again and gets the same result. (Here "large" is any size: every card may be
+    new before a rewrite.)"""
+    from modelcards import cardcache
+    from modelcards.cardcache import CardCache
+    from modelcards.validate import validate_catalog
+
+    root = make_catalog()
+    today = dt.date(2026, 11, 26)
+    store = tmp_path / "cards.json"
+    first = CardCache.open(store)
+    validate_catalog(root, today, first)
+    first.save()
+    written = store.read_bytes()
+    monkeypatch.setattr(cardcache, "REWRITE_SHARE", 1)
+    from_base(V2, "summary: Retrained on Q4 data.", "summary: Retrained again.")(root)
+    second = CardCache.open(store)
+    result = validate_catalog(root, today, second)
+    second.save()
+    assert store.read_bytes() == written
+    third = CardCache.open(store)
+    assert validate_catalog(root, today, third).catalog.versions["fraud@2.0.0"].card.summary \
+        == "Retrained again." == result.catalog.versions["fraud@2.0.0"].card.summary
+    monkeypatch.setattr(cardcache, "REWRITE_SHARE", 100)  # a catalog of 6 cards: rewritten
+    third.save()
+    assert store.read_bytes() != written and len(CardCache.open(store).entries) == 6
+
+
 def test_a_card_cache_this_machine_did_not_sign_is_ignored(
     make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,8 @@ from . import __version__, cards
 
 CardT = Any  # a card model instance; the caller names the kind
 KEY_SIZE = 32
+# The file is rewritten when more than one card in this many is new since it was written.
+REWRITE_SHARE = 100
 IGNORE_ALL = "# A local cache made by modelcards: never commit it.\n*\n"
 
 
@@ -118,6 +120,12 @@ class CardCache:
         cache.entries = {name: text for name, text in entries.items() if name and text}
         return cache
 
+    def _barely_changed(self) -> bool:
+        new = sum(1 for name in self.used if name not in self.entries)
+        kept = len(self.used) - new
+        stale = len(self.entries) - kept  # entries of files edited or deleted since
+        return new <= len(self.used) // REWRITE_SHARE and stale <= len(self.entries) // 4
+
     def knows(self, kind: type[BaseModel], key: str) -> bool:
         return f"{kind.__name__}:{key}" in self.entries
 
@@ -140,8 +148,14 @@ class CardCache:
         return text
 
     def save(self) -> None:
-        """Write what this run used (so entries of deleted or edited files fall away)."""
+        """Write what this run used (so entries of deleted or edited files fall away).
+
+        Not when only a few cards are new since the file was written (an edit or two in a
+        large catalog): rewriting tens of megabytes costs more than parsing those few cards
+        again on the next run, which finds them missing and adds them then."""
         if self.path is None or self.key is None or self.used == self.entries:
+            return
+        if self._barely_changed():
             return
         body = "\n".join(f"{name} {text}" for name, text in sorted(self.used.items())).encode()
         signature = _signature(self.key, self.identity.encode() + b"\n" + body)
