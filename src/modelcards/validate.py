@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,14 +23,15 @@ class Scope:
     datasets: int
 
 
-class Findings:
+class Findings(ABC):
     """What a validation found and how much it covered: what the reporters print."""
 
     problems: list[Problem]
 
     @property
+    @abstractmethod
     def scope(self) -> Scope:
-        raise NotImplementedError
+        """How many models, versions and datasets the validation covered."""
 
     @property
     def errors(self) -> list[Problem]:
