@@ -404,6 +404,18 @@ def test_card_cache_gives_the_same_result_and_distrusts_bad_entries(
     assert CardCache.open(store).entries == {}
 
 
+def _fill_card_cache(root: Path, store: Path) -> dt.date:
+    """Validate `root` with a card cache stored at `store`, save it; returns the date used."""
+    from modelcards.cardcache import CardCache
+    from modelcards.validate import validate_catalog
+
+    today = dt.date(2026, 11, 26)
+    cache = CardCache.open(store)
+    validate_catalog(root, today, cache)
+    cache.save()
+    return today
+
+
 def test_the_card_cache_is_not_rewritten_for_a_few_new_cards(
     make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -414,12 +426,8 @@ def test_the_card_cache_is_not_rewritten_for_a_few_new_cards(
     from modelcards.cardcache import CardCache
     from modelcards.validate import validate_catalog
 
-    root = make_catalog()
-    today = dt.date(2026, 11, 26)
-    store = tmp_path / "cards.json"
-    first = CardCache.open(store)
-    validate_catalog(root, today, first)
-    first.save()
+    root, store = make_catalog(), tmp_path / "cards.json"
+    today = _fill_card_cache(root, store)
     written = store.read_bytes()
     monkeypatch.setattr(cardcache, "REWRITE_SHARE", 1)
     from_base(V2, "summary: Retrained on Q4 data.", "summary: Retrained again.")(root)
@@ -440,14 +448,9 @@ def test_a_card_cache_this_machine_did_not_sign_is_ignored(
 ) -> None:
     """A pull request could commit a cache mapping a card's digest to other contents."""
     from modelcards.cardcache import CardCache
-    from modelcards.validate import validate_catalog
 
-    root = make_catalog()
-    today = dt.date(2026, 11, 26)
-    store = tmp_path / "cards.json"
-    cache = CardCache.open(store)
-    validate_catalog(root, today, cache)
-    cache.save()
+    root, store = make_catalog(), tmp_path / "cards.json"
+    _fill_card_cache(root, store)
     header, _, body = store.read_bytes().partition(b"\n")
     forged = body.replace(b"Retrained on Q4 data.", b"Looks fine.")
     assert forged != body
