@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from modelcards.catalog import load_catalog
 from modelcards.cli import cli
 from modelcards.export import render_hf_readme
+from modelcards.schema import write_schemas
 from modelcards.validate import validate_catalog
 
 from .conftest import EXAMPLE_CATALOG, CatalogMaker
@@ -56,8 +57,8 @@ def test_round_trip_of_a_new_model(runner: CliRunner, make_catalog: CatalogMaker
         "wrote catalog/models/small/model.yaml\nwrote catalog/models/small/0.1.0.yaml\n"
     )
     assert export_readme(root, "small@0.1.0") == first
+    # No schema/ folder above the catalog: no editor hint, rather than one that leads nowhere.
     assert (root / "models" / "small" / "0.1.0.yaml").read_text(encoding="utf-8") == (
-        "# yaml-language-server: $schema=../../../schema/version.schema.json\n"
         "version: 0.1.0\n"
         "released: 2026-02-01\n"
         "summary: Distilled from fraud 2.0.0.\n"
@@ -129,6 +130,7 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     root = make_catalog()
+    write_schemas(root.parent / "schema")  # the hints point at them
     Path("README.md").write_text(HUB_README, encoding="utf-8")
     result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "whisper-de",
                                  "--owner", "Voice AI", "--today", "2026-11-26"])

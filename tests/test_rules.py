@@ -297,6 +297,13 @@ CASES = [
         edit(V2, ", sha256: %(SHA_B)s", "") | edit("catalog.yaml", "artifacts.sha256, ", ""),
         fragment="no sha256",
     ),
+    Case(
+        "MC057",
+        M,
+        1,
+        edit(M, "name: Fraud", "# yaml-language-server: $schema=../../../schema/model.schema.json\nname: Fraud"),
+        fragment="$schema=../../../schema/model.schema.json names a file that does not exist",
+    ),
 ]
 
 

@@ -1,3 +1,3 @@
 """modelcards: a git repository as a model registry."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

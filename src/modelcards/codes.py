@@ -77,6 +77,7 @@ RULES: dict[str, Rule] = {
         Rule("MC051", W, "review overdue"),
         Rule("MC052", W, "sunset date passed"),
         Rule("MC053", W, "production artifact without sha256"),
+        Rule("MC057", W, "editor schema hint names a missing file"),
     )
 }
 

@@ -9,7 +9,6 @@ yet: that is their purpose. They never overwrite an existing card.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,28 +29,11 @@ from .edit import (
     make_event,
     read_card_text,
 )
+from .schema import schema_hint
 from .semver import version_key
 from .validate import resolve_today
 
 TODO = "TODO"
-
-
-def schema_comment(catalog_root: Path, folder: Path, kind: str) -> str:
-    """The editor hint naming the JSON Schema, relative to the new card's folder.
-
-    The schema is looked for as schema/<kind>.schema.json in the catalog's parent folders, up
-    to the repository top (`modelcards schema -o schema` writes it there). Without one, the
-    card gets no hint.
-    """
-    here = catalog_root.resolve()
-    for folder_above in (here, *here.parents):
-        candidate = folder_above / "schema" / f"{kind}.schema.json"
-        if candidate.is_file():
-            relative = os.path.relpath(candidate, folder.resolve())
-            return f"# yaml-language-server: $schema={Path(relative).as_posix()}\n"
-        if (folder_above / ".git").exists():
-            break
-    return ""
 
 
 def _display_name(model_id: str) -> str:
@@ -103,7 +85,7 @@ def new_model(root: Path, request: NewModel) -> FileEdit:
         f"  # {TODO}: e.g. tabular-classification, text-classification"
     )
     text = "".join([
-        schema_comment(root, folder, "model"),
+        schema_hint(root, folder, "model"),
         f"name: {_scalar(request.name or _display_name(request.model_id))}\n",
         f"summary:{' ' if request.summary else ''}{summary}\n",
         "owners:\n",
@@ -179,7 +161,7 @@ def _by(request: NewVersion) -> str:
 def _blank_version(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
     who = "" if request.by else f"  # {TODO}: who"
     return "".join([
-        schema_comment(root, path.parent, "version"),
+        schema_hint(root, path.parent, "version"),
         f"version: {_quoted(request.version)}\n",
         f"released: {today.isoformat()}\n",
         f"summary:  # {TODO}: one line: what this version is\n",
@@ -221,7 +203,7 @@ def _version_from(root: Path, path: Path, request: NewVersion, today: dt.date) -
     card["lifecycle"] = CommentedSeq([flow_map(event)])
     if not request.by:
         card["lifecycle"].yaml_add_eol_comment(f"{TODO}: who", 0)
-    return schema_comment(root, path.parent, "version") + dump(yaml, card)
+    return schema_hint(root, path.parent, "version") + dump(yaml, card)
 
 
 def _marked_empty(card: CommentedMap, key: str, what: str) -> CommentedSeq:

@@ -25,11 +25,10 @@ from .edit import is_inside
 from .export.huggingface import HUB_LICENSES, HUB_RELATIONS, MODELCARDS_KEY, hub_license
 from .export.yamltext import dump_yaml
 from .problems import Problem
+from .schema import schema_hint
 from .source import parse_source
 from .validate import validate_catalog
 
-MODEL_HEADER = "# yaml-language-server: $schema=../../../schema/model.schema.json\n"
-VERSION_HEADER = "# yaml-language-server: $schema=../../../schema/version.schema.json\n"
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_BY = "modelcards-import"
 UNASSIGNED_OWNER = "unassigned"
@@ -472,8 +471,9 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     if (folder / MODEL_FILE).exists():
         plan.warnings.append(f"{folder / MODEL_FILE} exists; kept it and added the version only")
     else:
-        plan.files[folder / MODEL_FILE] = MODEL_HEADER + dump_yaml(model)
-    plan.files[version_path] = VERSION_HEADER + dump_yaml(version)
+        model_hint = schema_hint(request.catalog, folder, "model")
+        plan.files[folder / MODEL_FILE] = model_hint + dump_yaml(model)
+    plan.files[version_path] = schema_hint(request.catalog, folder, "version") + dump_yaml(version)
     plan.errors = new_errors(request.catalog, plan.files, request.today)
     return plan
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +50,73 @@ def write_schemas(folder: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+# ---- editor hints: the `# yaml-language-server: $schema=PATH` line of a card ----------------
+
+SCHEMA_FOLDER = "schema"  # where `init` and this repository keep the schemas: the repository top
+HINT_PREFIX = "# yaml-language-server: $schema="
+# yaml-language-server reads the first full-line comment naming it, then its first $schema.
+_MODELINE = re.compile(r"^[ \t]*#[ \t]+yaml-language-server[ \t]*:.*?\$schema=(\S+)", re.MULTILINE)
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def find_schema(start: Path, kind: str) -> Path | None:
+    """schema/<kind>.schema.json in `start` or a folder above it, up to the repository top
+    (the first folder with a .git entry), where `modelcards schema -o schema` and `init`
+    write them."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / SCHEMA_FOLDER / schema_file_name(kind)
+        if candidate.is_file():
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def hint_line(schema: Path, folder: Path) -> str:
+    """The editor hint naming `schema`, relative to the folder of the card that carries it
+    (yaml-language-server resolves a relative path from the card's folder)."""
+    relative = os.path.relpath(schema.resolve(), folder.resolve())
+    return f"{HINT_PREFIX}{Path(relative).as_posix()}\n"
+
+
+def schema_hint(catalog_root: Path, folder: Path, kind: str) -> str:
+    """The hint for a new card in `folder`, or "" when no schema is found to point at: a
+    hint that leads nowhere only makes editors complain."""
+    schema = find_schema(catalog_root, kind)
+    return hint_line(schema, folder) if schema is not None else ""
+
+
+@dataclass(frozen=True)
+class SchemaHint:
+    """The schema a card's editor hint names, and where in the file the name is."""
+
+    target: str
+    line: int
+    column: int
+
+    def local_path(self, card: Path) -> Path | None:
+        """The file the hint names, or None for a URL: relative paths are read from the
+        card's folder, as editors do."""
+        target = self.target.split("#", 1)[0]
+        if target.startswith("file://"):
+            return Path(target.removeprefix("file://"))
+        if _URL.match(target) or not target:
+            return None
+        return card.parent / target
+
+
+def read_schema_hint(text: str) -> SchemaHint | None:
+    if "yaml-language-server" not in text:  # most cards: no regular expression over the text
+        return None
+    found = _MODELINE.search(text)
+    if found is None:
+        return None
+    start = found.start(1)
+    line_start = text.rfind("\n", 0, start) + 1
+    return SchemaHint(found.group(1), text.count("\n", 0, start) + 1, start - line_start + 1)
 
 
 # ---- the field reference of docs/card-format.md, generated from the same schemas ---------------

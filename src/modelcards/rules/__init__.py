@@ -6,10 +6,10 @@ import datetime as dt
 
 from ..catalog import Catalog
 from ..problems import Problem
-from . import governance, lifecycle, policy, references
+from . import governance, hints, lifecycle, policy, references
 from .context import RuleContext
 
-FAMILIES = (references, lifecycle, policy, governance)
+FAMILIES = (references, lifecycle, policy, governance, hints)
 
 
 def check_catalog(catalog: Catalog, today: dt.date) -> list[Problem]:
