@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -134,6 +137,20 @@ def make_catalog(tmp_path: Path) -> CatalogMaker:
         return root
 
     return make
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel of this checkout, built once per run: what `pip install modelcards-catalog`
+    would install."""
+    folder = tmp_path_factory.mktemp("wheel")
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(folder), str(REPO)],
+        capture_output=True, text=True, env={**os.environ, "PIP_NO_INPUT": "1"}, check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    (found,) = folder.glob("modelcards_catalog-*.whl")
+    return found
 
 
 @pytest.fixture
