@@ -322,3 +322,142 @@ def test_history_codes_are_registered() -> None:
         "MC064": "published lifecycle event changed or removed",
         "MC065": "published monitoring observation changed or removed",
     }
+
+
+# ---- hostile working trees (issue 18, items 1 and 3) --------------------------------------------
+
+
+def _commit_all(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def test_a_catalog_swapped_for_a_link_cannot_rewrite_history(runner: CliRunner, catalog: Path) -> None:
+    """The reproduction: catalog/ renamed to catalog2/, a link catalog -> catalog2 in its
+    place, and a published version rewritten. CI's own command must not pass."""
+    repo = catalog.parent
+    git(repo, "mv", "catalog", "catalog2")
+    os.symlink("catalog2", repo / "catalog")
+    write(repo / "catalog2", changed(V1, "released: 2025-10-05", "released: 2001-01-01"))
+    _commit_all(repo, "rewrite history through a link")
+    runner_dir = Path.cwd()
+    os.chdir(repo)
+    try:
+        result = runner.invoke(cli, ["validate", "catalog", "--base", "main"])
+    finally:
+        os.chdir(runner_dir)
+    assert result.exit_code == 2, result.output
+    assert (
+        f"refusing the catalog path catalog: {repo / 'catalog'} is a symbolic link (to catalog2); "
+        "name the catalog folder by its real path" in result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_a_link_above_the_catalog_inside_the_repository_is_refused(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, "registry/cards")
+    repo = root.parent.parent
+    (repo / "registry").rename(repo / "elsewhere")
+    os.symlink("elsewhere", repo / "registry")
+    with pytest.raises(GitError, match="registry is a symbolic link"):
+        validate_against_base(repo / "registry" / "cards", "main", TODAY)
+
+
+def test_links_above_the_repository_are_followed(tmp_path: Path) -> None:
+    """A repository reached through a link outside it (a home folder on another disk)."""
+    make_repo(tmp_path)
+    os.symlink(tmp_path / "repo", tmp_path / "alias")
+    result, _ = validate_against_base(tmp_path / "alias" / "catalog", "main", TODAY)
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("command", [
+    ["validate"], ["build", "-o", "site"], ["get", "fraud"], ["export", "fraud@1.0.0", "--format", "hf"],
+])
+def test_every_command_refuses_a_linked_catalog(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    root = make_repo(tmp_path)
+    os.symlink(root, tmp_path / "linked")
+    args = [*command, "linked"] if command[0] != "export" else [*command[:2], "linked", *command[2:]]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "is a symbolic link" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_version_replaced_by_a_link_out_of_the_catalog_is_missing(
+    catalog: Path, tmp_path: Path
+) -> None:
+    """Whatever stands at a published version's path, if the catalog does not load a version
+    file there, the version is gone: reported even when a file can be read through it."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(base_files()[V1].replace("2025-10-05", "2001-01-01", 1))
+    (catalog / V1).unlink()
+    os.symlink(outside, catalog / V1)
+    result, _ = validate_against_base(catalog, "main", TODAY)
+    found = [(p.code, p.file.relative_to(catalog).as_posix(), p.message) for p in result.problems]
+    assert ("MC060", V1,
+            "version fraud@1.0.0 exists on main and is no longer a version card here (1.0.0.yaml "
+            "is not a file the catalog loads); a published version is a record: restore the file "
+            "and retire it instead (modelcards retire fraud@1.0.0 --by <you> --reason <why>)"
+            ) in found
+    assert ("MC009", V1, "'1.0.0.yaml' does not belong here; it links outside the catalog folder"
+            ) in found
+
+
+def test_a_link_to_dev_zero_at_a_published_path_does_not_hang(catalog: Path) -> None:
+    """Committed on the branch, a link to /dev/zero would be read without end."""
+    (catalog / V1).unlink()
+    os.symlink("/dev/zero", catalog / V1)
+    result, _ = validate_against_base(catalog, "main", TODAY)
+    assert {(p.code, p.file.name) for p in result.problems} == {
+        ("MC009", "1.0.0.yaml"), ("MC060", "1.0.0.yaml"), ("MC020", "2.0.0.yaml")
+    }
+
+
+def test_a_fifo_at_a_published_path_does_not_hang(catalog: Path) -> None:
+    (catalog / V1).unlink()
+    os.mkfifo(catalog / V1)
+    result, _ = validate_against_base(catalog, "main", TODAY)
+    assert {(p.code, p.file.name) for p in result.problems} == {
+        ("MC017", "1.0.0.yaml"), ("MC060", "1.0.0.yaml"), ("MC020", "2.0.0.yaml")
+    }
+
+
+def test_a_published_version_that_is_a_link_keeps_its_record(catalog: Path) -> None:
+    """A version card may be a link to a file elsewhere in the catalog; on the base, the
+    record is the file the link leads to, so editing that file is rewriting history."""
+    repo = catalog.parent
+    hidden = catalog / "models/fraud/.record.yaml"
+    (catalog / V1).rename(hidden)
+    os.symlink(".record.yaml", catalog / V1)
+    _commit_all(repo, "the version file becomes a link")
+    git(repo, "branch", "-f", "main", "HEAD")
+    write(catalog, {"models/fraud/.record.yaml": base_files()[V1].replace(
+        "released: 2025-10-05", "released: 2001-01-01")})
+    result, _ = validate_against_base(catalog, "main", TODAY)
+    assert [(p.code, p.file.relative_to(catalog).as_posix()) for p in result.problems] == [
+        ("MC062", V1)
+    ]
+
+
+def test_a_huge_blob_on_the_base_is_not_read(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blob sizes come from ls-tree: one over the card limit is never asked of cat-file."""
+    repo = catalog.parent
+    write(catalog, {V1: "#" * 1_100_000 + "\n"})
+    _commit_all(repo, "an oversized card")
+    git(repo, "branch", "-f", "main", "HEAD")
+    write(catalog, {V1: base_files()[V1]})
+    asked: list[list[str]] = []
+    real_run = subprocess.run
+
+    def spy(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        asked.append(args)
+        return real_run(args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(subprocess, "run", spy)
+    _, history = validate_against_base(catalog, "main", TODAY)
+    batches = [args for args in asked if args[1:3] == ["cat-file", "--batch"]]
+    assert batches == []  # the only differing file is the huge one: nothing to read
+    assert "fraud@1.0.0" in history.changed and history.changed["fraud@1.0.0"].card is None

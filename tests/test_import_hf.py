@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -416,3 +417,19 @@ def test_unknown_source_format_exits_2(runner: CliRunner, make_catalog: CatalogM
     make_catalog()
     result = runner.invoke(cli, ["import", "onnx", "README.md", "--model", "x"])
     assert result.exit_code == 2
+
+
+@pytest.mark.timeout(20)
+def test_a_readme_that_is_a_fifo_or_too_large_is_refused(
+    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path
+) -> None:
+    make_catalog()
+    os.mkfifo(tmp_path / "fifo.md")
+    (tmp_path / "huge.md").write_bytes(b"#" * 2_000_000)
+    for name, reason in (
+        ("fifo.md", "it is not a regular file but a named pipe (FIFO)"),
+        ("huge.md", "it is 2,000,000 bytes, over the 1,048,576-byte limit for a card"),
+    ):
+        result = runner.invoke(cli, ["import", "hf", name, "catalog", "--model", "x"])
+        assert result.exit_code == 2, result.output
+        assert f"Error: cannot read {name}: {reason}" in result.output

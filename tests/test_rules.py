@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,14 +339,14 @@ def test_unreadable_file(make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyP
     # Permissions do not stop root (CI runs as root), so the failing read is simulated.
     root = make_catalog()
     card = root / "datasets" / "tx.yaml"
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == card:
+    def refusing_open(path: str | Path, flags: int, *args: int) -> int:
+        if Path(path) == card:
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     result = validate_catalog(root, TODAY)
     unreadable = [p for p in result.problems if p.file == card]
     assert [(p.code, p.message) for p in unreadable] == [

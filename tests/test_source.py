@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
-from modelcards.source import MAX_FILE_BYTES, parse_source, read_source
+from modelcards.source import (
+    MAX_FILE_BYTES,
+    FileRefused,
+    parse_source,
+    read_regular_file,
+    read_source,
+)
 
 P = Path("card.yaml")
 
@@ -162,3 +169,58 @@ def test_syntax_errors_say_what_would_be_right(text: str, advice: str) -> None:
 
 def test_control_characters_are_a_located_syntax_error() -> None:
     assert refusal("a: 1\nb: \x08\n")[:3] == ("MC001", 2, 4)
+
+
+# ---- bounded reads (issue 18, item 3): what is checked is what is read ---------------------------
+
+
+def test_bounded_read_of_a_regular_file(tmp_path: Path) -> None:
+    path = tmp_path / "file"
+    path.write_bytes(b"x" * 10)
+    assert read_regular_file(path, 10) == b"x" * 10
+    with pytest.raises(FileRefused, match="is 10 bytes, over the 9-byte limit") as refused:
+        read_regular_file(path, 9)
+    assert refused.value.size == 10
+
+
+@pytest.mark.timeout(10)
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo")
+    with pytest.raises(FileRefused, match=r"is not a regular file but a named pipe \(FIFO\)"):
+        read_regular_file(tmp_path / "fifo", 100)
+
+
+@pytest.mark.timeout(10)
+def test_a_link_to_dev_zero_is_refused(tmp_path: Path) -> None:
+    os.symlink("/dev/zero", tmp_path / "zero")
+    with pytest.raises(FileRefused, match="is not a regular file but a character device"):
+        read_regular_file(tmp_path / "zero", 100)
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FileRefused, match="is not a regular file but a folder"):
+        read_regular_file(tmp_path, 100)
+
+
+def test_links_are_refused_when_they_must_not_be_followed(tmp_path: Path) -> None:
+    (tmp_path / "real").write_text("x")
+    os.symlink("real", tmp_path / "link")
+    assert read_regular_file(tmp_path / "link", 10) == b"x"
+    with pytest.raises(FileRefused, match="is a symbolic link"):
+        read_regular_file(tmp_path / "link", 10, follow_symlinks=False)
+
+
+def test_a_file_whose_size_lies_is_read_no_further_than_the_limit() -> None:
+    """/proc files say they are empty; the read stops one byte past the limit all the same."""
+    with pytest.raises(FileRefused, match="is more than 8 bytes, over the 8-byte limit"):
+        read_regular_file("/proc/self/status", 8)
+
+
+@pytest.mark.timeout(10)
+def test_a_card_that_is_a_fifo_is_a_located_problem(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "card.yaml")
+    document, found = read_source(tmp_path / "card.yaml")
+    assert document is None and found is not None
+    assert (found.code, found.message) == (
+        "MC017", "'card.yaml' is not a regular file but a named pipe (FIFO); a card is a YAML file"
+    )

@@ -123,6 +123,46 @@ class Catalog:
         return source.position(loc, key=key) if source else (1, 1)
 
 
+class UnsafeCatalogPath(ValueError):
+    """A catalog path that is, or passes through, a symbolic link (a usage error)."""
+
+
+def check_catalog_path(path: Path) -> None:
+    """Refuse a catalog folder that is a symbolic link, or is reached through one inside
+    its git repository.
+
+    The history check reads the base branch at the path it is given; were that path a link,
+    a pull request could point it at another folder and every published version would look
+    new (docs/security.md). Links above the repository's top (a home folder on another disk,
+    /tmp on macOS) belong to the machine, not to a pull request, and are followed. The path
+    is walked as the system would walk it, one part at a time, without following a link.
+    """
+    here = Path(path.anchor) if path.is_absolute() else Path(os.getcwd())
+    parts = path.parts[1:] if path.is_absolute() else path.parts
+    for index, part in enumerate(parts):
+        if part == "..":
+            here = here.parent
+            continue
+        step = here / part
+        if not os.path.islink(step):
+            here = step
+            continue
+        last = index == len(parts) - 1
+        if last or _in_repository(here):
+            raise UnsafeCatalogPath(
+                f"refusing the catalog path {path}: {step} is a symbolic link (to "
+                f"{os.readlink(step)}); name the catalog folder by its real path, so that the "
+                "checks read the folder a pull request cannot redirect"
+            )
+        here = step.resolve()
+
+
+def _in_repository(folder: Path) -> bool:
+    """Whether a folder (a real one, no links) is inside a git working tree, as git finds
+    one: a .git entry in it or in a folder above it."""
+    return any(os.path.lexists(above / ".git") for above in (folder, *folder.parents))
+
+
 @dataclass
 class _Found:
     """The files of a catalog, sorted by kind, before parsing."""

@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .cards import Stage
-from .catalog import load_catalog
+from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
 from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
 from .edit import promote as promote_version
@@ -51,6 +51,7 @@ from .lookup import (
 from .problems import Problem
 from .reporters import REPORTERS, display_path, problem_line
 from .schema import write_schemas
+from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
 from .summary import render_summary, write_summary
 from .validate import resolve_today, validate_catalog
 
@@ -62,11 +63,22 @@ class PathError(click.ClickException):
     exit_code = 2
 
 
+def _real_catalog(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """A catalog named through a symbolic link is a usage error (docs/security.md)."""
+    if value is not None:
+        try:
+            check_catalog_path(value)
+        except UnsafeCatalogPath as error:
+            raise click.BadParameter(str(error), ctx, param) from None
+    return value
+
+
 catalog_argument = click.argument(
     "catalog",
     required=False,
     default=DEFAULT_CATALOG,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
+    callback=_real_catalog,
 )
 
 
@@ -185,6 +197,10 @@ def export(
     root = catalog or DEFAULT_CATALOG
     if not root.is_dir():
         raise PathError(f"catalog folder {root} does not exist")
+    try:
+        check_catalog_path(root)
+    except UnsafeCatalogPath as error:
+        raise click.BadParameter(str(error), param_hint="'[CATALOG]'") from None
     if target is not None and not is_reference(target):
         raise click.UsageError(bad_reference_message(load_catalog(root)[0], target))
     if output is not None:
@@ -229,7 +245,11 @@ def import_(
     cards validate with the rest of the catalog (exit 1 otherwise).
     """
     try:
-        text = readme.read_text(encoding="utf-8")
+        raw = read_regular_file(readme, MAX_FILE_BYTES).decode("utf-8")
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it
+    except FileRefused as error:
+        limit = " for a card" if error.size is not None else ""
+        raise PathError(f"cannot read {readme}: it {error.reason}{limit}") from None
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
         raise PathError(f"cannot read {readme}: {reason}") from None

@@ -29,7 +29,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
 from .problems import Problem, Severity
-from .source import parse_source
+from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .validate import ValidationResult, resolve_today, validate_catalog
 
 # Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.
@@ -237,8 +237,9 @@ def find_version(
 def read_card_text(path: Path) -> str:
     """The card's text with its line endings as they are (an edit must not convert them)."""
     try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            return stream.read()
+        return read_regular_file(path, MAX_FILE_BYTES).decode("utf-8")
+    except FileRefused as error:
+        raise EditError(f"cannot read {path}: it {error.reason}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise EditError(f"cannot read {path}: {error}") from None
 

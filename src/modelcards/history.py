@@ -15,6 +15,7 @@ of the change, not of the catalog.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,14 @@ from .history_git import BaseTree, GitError, blob_id, read_blobs, read_tree
 from .parse import format_loc, parse_card
 from .problems import Problem, sort_problems
 from .semver import version_key
-from .source import Loc, SourceDocument, parse_source
+from .source import (
+    MAX_FILE_BYTES,
+    FileRefused,
+    Loc,
+    SourceDocument,
+    parse_source,
+    read_regular_file,
+)
 from .validate import ValidationResult, validate_catalog
 
 __all__ = ["BaseVersion", "GitError", "History", "compare_with_base", "validate_against_base"]
@@ -88,8 +96,9 @@ def compare_with_base(catalog: Catalog, ref: str) -> History:
     """Compare the resolved working-tree catalog with the version cards on `ref`."""
     tree = read_tree(catalog.root, ref)
     files = _version_files(tree)
-    changed_paths, deleted_paths = _differing(catalog.root, files)
-    contents = read_blobs(tree.top, [files[p][1] for p in changed_paths + deleted_paths])
+    changed_paths, deleted_paths = _differing(catalog, files)
+    wanted = [files[p][1] for p in changed_paths + deleted_paths]
+    contents = read_blobs(tree.top, wanted, tree.sizes, MAX_FILE_BYTES)
     changed = _parse_all(catalog.root, changed_paths, files, contents)
     deleted = _parse_all(catalog.root, deleted_paths, files, contents)
     base_refs = frozenset(ref for ref, _ in files.values())
@@ -120,18 +129,24 @@ def _version_files(tree: BaseTree) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _differing(root: Path, files: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """Base version files whose working-tree copy differs, and those that are gone."""
+def _differing(catalog: Catalog, files: dict[str, tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """Base version files whose working-tree copy differs, and those that are missing.
+
+    A version is missing unless the working tree has a version file at its very path, found
+    as the catalog was loaded: whatever else is there (nothing, a folder, a link leading out
+    of the catalog) the base's version is gone from the catalog, and that is reported. A file
+    that is there but cannot be read is an error of the working tree's own (MC010, MC017).
+    """
     changed: list[str] = []
     deleted: list[str] = []
-    for path, (_, oid) in sorted(files.items()):
-        try:
-            data = (root / path).read_bytes()
-        except FileNotFoundError:
+    for path, (ref, oid) in sorted(files.items()):
+        if ref not in catalog.version_refs:
             deleted.append(path)
             continue
-        except OSError:
-            continue  # unreadable: the normal rules report it (MC017)
+        try:
+            data = read_regular_file(catalog.root / path, MAX_FILE_BYTES)
+        except (FileRefused, OSError):
+            continue
         if blob_id(data, len(oid)) != oid:
             changed.append(path)
     return changed, deleted
@@ -318,9 +333,13 @@ def _deletion_problems(catalog: Catalog, history: History) -> list[Problem]:
                 f"and add the new model next to it",
             ))
             continue
+        what = "was deleted"
+        if os.path.lexists(entry.path):
+            what = f"is no longer a version card here ({entry.path.name} is not a file the " \
+                "catalog loads)"
         found.append(problem(
             "MC060", entry.path, (1, 1),
-            f"version {ref} exists on {history.ref} and was deleted; a published version is a "
+            f"version {ref} exists on {history.ref} and {what}; a published version is a "
             f"record: restore the file and retire it instead "
             f"(modelcards retire {ref} --by <you> --reason <why>)",
         ))

@@ -1,17 +1,24 @@
 """Read the catalog as it is on a git ref, through git itself, in a few batched calls.
 
 Four git processes whatever the size of the catalog: find the repository top, resolve the
-ref, list the catalog's files on the ref with their blob ids (`git ls-tree`), and read the
-blobs that differ from the working tree (`git cat-file --batch`). Unchanged files are
-recognised by hashing the working-tree file the way git does, so they are never parsed twice.
+ref, list the catalog's files on the ref with their blob ids and sizes (`git ls-tree -l`),
+and read the blobs that differ from the working tree (`git cat-file --batch`), only those
+under the size limit; a fifth reads the targets of symbolic links, when the base has any.
+Unchanged files are recognised by hashing the working-tree file the way git does, so they
+are never parsed twice.
 """
 
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from .catalog import UnsafeCatalogPath, check_catalog_path
+
+MAX_LINK_BYTES = 4096  # the longest target a committed symbolic link is read for
 
 
 class GitError(Exception):
@@ -27,6 +34,7 @@ class BaseTree:
     top: Path
     prefix: str  # the catalog folder relative to the repository top ("" for the top itself)
     blobs: dict[str, str]
+    sizes: dict[str, int]  # blob id -> size in bytes
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
@@ -45,7 +53,16 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
 
 
 def locate(catalog_root: Path) -> tuple[Path, str]:
-    """The repository top and the catalog's path inside it (posix, "" for the top)."""
+    """The repository top and the catalog's path inside it (posix, "" for the top).
+
+    The catalog is named by the path it was given: a path that is or passes through a
+    symbolic link inside the repository is refused, so the path inside the repository is the
+    one CI named, and the base is read there (not wherever a link in the pull request leads).
+    """
+    try:
+        check_catalog_path(catalog_root)
+    except UnsafeCatalogPath as error:
+        raise GitError(str(error)) from None
     try:
         out = _git(["rev-parse", "--show-toplevel"], catalog_root)
     except GitError as error:
@@ -70,24 +87,65 @@ def resolve_commit(top: Path, ref: str) -> str:
     return out.decode().strip()
 
 
+_REGULAR_MODES = {"100644", "100755"}
+_LINK_MODE = "120000"
+_MAX_LINK_HOPS = 8
+
+
 def read_tree(catalog_root: Path, ref: str) -> BaseTree:
-    """List the catalog's files on `ref` with their blob ids."""
+    """List the catalog's files on `ref` with their blob ids.
+
+    A symbolic link committed inside the catalog stands for the file it leads to there (the
+    catalog loader follows links that stay inside the catalog), so its path gets that file's
+    blob id; a link that leads nowhere in the catalog is left out, as the loader refuses it.
+    """
     top, prefix = locate(catalog_root)
     commit = resolve_commit(top, ref)
     pathspec = ["--", prefix] if prefix else []
-    out = _git(["ls-tree", "-r", "-z", "--full-tree", commit, *pathspec], top)
+    out = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, *pathspec], top)
     blobs: dict[str, str] = {}
+    sizes: dict[str, int] = {}
+    links: dict[str, str] = {}
     for record in out.split(b"\0"):
         if not record:
             continue
         meta, _, name = record.partition(b"\t")
-        _mode, kind, oid = meta.decode().split(" ")
+        mode, kind, oid, size = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
+        inside = path[len(prefix) + 1:] if prefix else path
         if kind != "blob":
             continue  # submodules
-        inside = path[len(prefix) + 1:] if prefix else path
-        blobs[inside] = oid
-    return BaseTree(ref, commit, top, prefix, blobs)
+        sizes[oid] = int(size)
+        if mode == _LINK_MODE:
+            links[inside] = oid
+        elif mode in _REGULAR_MODES:
+            blobs[inside] = oid
+    blobs.update(_resolve_links(top, links, blobs, sizes))
+    return BaseTree(ref, commit, top, prefix, blobs, sizes)
+
+
+def _resolve_links(
+    top: Path, links: dict[str, str], blobs: dict[str, str], sizes: dict[str, int]
+) -> dict[str, str]:
+    """Each link's path -> the blob id of the regular file it leads to inside the catalog."""
+    texts = read_blobs(top, list(links.values()), sizes, MAX_LINK_BYTES)
+    targets = {oid: data.decode("utf-8", "surrogateescape") for oid, data in texts.items()}
+    resolved: dict[str, str] = {}
+    for path in links:
+        here = path
+        for _ in range(_MAX_LINK_HOPS):
+            target = targets.get(links[here], "")
+            if not target or target.startswith("/"):
+                break
+            here = posixpath.normpath(posixpath.join(posixpath.dirname(here), target))
+            if here.startswith("../") or here == "..":
+                break  # outside the catalog
+            if here in blobs:
+                resolved[path] = blobs[here]
+                break
+            if here not in links:
+                break
+    return resolved
 
 
 def blob_id(data: bytes, oid_length: int) -> str:
@@ -96,9 +154,14 @@ def blob_id(data: bytes, oid_length: int) -> str:
     return digest(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def read_blobs(top: Path, oids: list[str]) -> dict[str, bytes]:
-    """The content of each blob, in one `git cat-file --batch` call."""
-    wanted = sorted(set(oids))
+def read_blobs(top: Path, oids: list[str], sizes: dict[str, int], limit: int) -> dict[str, bytes]:
+    """The content of each blob of at most `limit` bytes, in one `git cat-file --batch` call.
+
+    `sizes` comes from `git ls-tree -l`: a blob over the limit (or of unknown size) is left
+    out unread, so a huge file on the base costs nothing; the caller treats it as a file it
+    could not read.
+    """
+    wanted = sorted(oid for oid in set(oids) if sizes.get(oid, limit + 1) <= limit)
     if not wanted:
         return {}
     out = _git(["cat-file", "--batch"], top, stdin="".join(f"{o}\n" for o in wanted).encode())

@@ -8,6 +8,9 @@ The node tree is kept so that any later problem can be located lazily.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -271,19 +274,81 @@ def parse_bytes(path: Path, raw: bytes) -> tuple[SourceDocument | None, Problem 
     return parse_source(path, text)
 
 
-def read_card_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
-    """A card file's bytes, refusing files over the size limit before reading them."""
+class FileRefused(Exception):
+    """A file that is not read: not a regular file, a link where none may be, or too large.
+
+    `reason` completes a sentence that starts with the file's name ("is a named pipe (FIFO)").
+    """
+
+    def __init__(self, reason: str, size: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.size = size  # set when the file is refused for its size alone
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_regular_file(path: str | Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, checked before it is read.
+
+    Every file modelcards reads goes through here: a card, catalog.yaml, the base's files,
+    the caches, a theme, an imported README. The file is opened without blocking (a FIFO
+    would wait forever for a writer) and, with follow_symlinks=False, without following a
+    link; `fstat` on the open file says what it is, so what was checked is what is read; and
+    at most limit + 1 bytes are read, whatever its size claimed (a file that grows, a /proc
+    file that says it is empty). Raises FileRefused, or OSError when it cannot be opened.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        handle = os.open(path, _READ_FLAGS | (0 if follow_symlinks else _NO_FOLLOW))
+    except OSError as error:
+        if error.errno == errno.ELOOP and not follow_symlinks:
+            raise FileRefused("is a symbolic link") from None
+        raise
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode):
+            kind = next((name for test, name in _KINDS if test(found.st_mode)), "special")
+            raise FileRefused(f"is not a regular file but {kind}")
+        if found.st_size > limit:
+            raise FileRefused(_over(found.st_size, limit), found.st_size)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(handle, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(handle)
+    if len(data) > limit:
+        raise FileRefused(_over(len(data), limit, grew=True), len(data))
+    return data
+
+
+def _over(size: int, limit: int, *, grew: bool = False) -> str:
+    amount = f"more than {limit:,} bytes" if grew else f"{size:,} bytes"
+    return f"is {amount}, over the {limit:,}-byte limit"
+
+
+def read_card_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
+    """A card file's bytes, refusing what is not a regular file or is over the size limit
+    before reading it."""
+    try:
+        return read_regular_file(path, MAX_FILE_BYTES), None
+    except FileRefused as refusal:
+        if refusal.size is not None:
             return None, problem(
-                "MC010",
-                path,
-                (1, 1),
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for a card; "
-                "move long text to a linked document",
+                "MC010", path, (1, 1),
+                f"file {refusal.reason} for a card; move long text to a linked document",
             )
-        return path.read_bytes(), None
+        return None, problem("MC017", path, (1, 1), f"{path.name!r} {refusal.reason}; a card is "
+                             "a YAML file")
     except OSError as error:
         return None, problem("MC017", path, (1, 1), f"cannot read the file: {error.strerror}")
 
