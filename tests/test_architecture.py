@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["modelcards.validate", "modelcards.catalog", "modelcards.rules", "modelcards.schema"]
+CORE = [
+    "modelcards.validate", "modelcards.catalog", "modelcards.queries", "modelcards.rules",
+    "modelcards.schema",
+]
 OUTER = ["click", "jinja2", "markdown", "nh3", "modelcards.cli", "modelcards.site"]
 
 

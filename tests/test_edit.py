@@ -171,11 +171,11 @@ def test_deprecate(runner: CliRunner, make_catalog: CatalogMaker) -> None:
 def test_retire(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
     result = runner.invoke(cli, [
-        "retire", "fraud@1.0.0", "--by", "bob", "--reason", "Sunset reached", "--date", "2027-01-02",
+        "retire", "fraud@1.0.0", "--by", "bob", "--reason", "Sunset reached", "--date", "2026-11-20",
     ])
     assert result.exit_code == 0, result.output
     assert (root / V1).read_text() == textwrap.dedent(BASE[V1]) % {"SHA_A": SHA_A} + (
-        "  - {stage: retired, date: 2027-01-02, by: bob, reason: Sunset reached}\n"
+        "  - {stage: retired, date: 2026-11-20, by: bob, reason: Sunset reached}\n"
     )
 
 

@@ -244,16 +244,24 @@ CASES = [
         "MC036",
         V1,
         14,
-        edit(V1, "date: 2026-01-20, by: bob, reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01", "date: 2027-03-01, by: bob, reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01"),
+        # Retired since, so the sunset having passed is no warning (MC052).
+        edit(V1, "sunset: 2027-01-01}", "sunset: 2026-01-10}\n  - {stage: retired, date: 2026-02-01, by: bob}"),
         fragment="before the deprecation itself",
+    ),
+    Case(
+        "MC037",
+        SMALL,
+        8,
+        edit(SMALL, "by: dana}", "by: dana}\n  - {stage: staging, date: 2026-11-27, by: dana}"),
+        fragment="after today (2026-11-26)",
     ),
     Case("MC040", V2, 8, edit(V2, "data: [tx@2025-Q4]", "data: []"), fragment="training.data"),
     Case("MC041", V2, 15, edit(V2, "value: 0.91", "value: 0.85"), fragment="from 0.9 (fraud@1.0.0"),
     Case(
         "MC042",
-        M,
+        "models/small/model.yaml",
         5,
-        edit(M, "primary_metric: auc", "primary_metric: f1"),
+        edit("models/small/model.yaml", "task: tabular-classification", "task: tabular-classification\nprimary_metric: f1"),
         fragment="reported by no version",
     ),
     Case(
@@ -269,6 +277,13 @@ CASES = [
         10,
         edit(V1, "ci: [0.89, 0.91]", "ci: [0.91, 0.95]"),
         fragment="lower <= 0.9 <= upper",
+    ),
+    Case(
+        "MC045",
+        V2,
+        15,
+        edit(V2, "dataset: tx@2025-Q3, split: test}", "dataset: tx@2025-Q4, split: test}"),
+        fragment="report auc on no common dataset version and split",
     ),
     Case(
         "MC050",

@@ -29,12 +29,14 @@ SEMVER_PATTERN = (
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 COMMIT_PATTERN = r"^[0-9a-f]{7,40}$"
 
 _ID = re.compile(ID_PATTERN)
 _SEMVER = re.compile(SEMVER_PATTERN)
 _SHA256 = re.compile(SHA256_PATTERN)
 _COMMIT = re.compile(COMMIT_PATTERN)
+_TIME = re.compile(TIME_PATTERN)
 
 
 def is_valid_id(value: str) -> bool:
@@ -121,6 +123,18 @@ def _date_as_text(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _checked_time(value: Any) -> Any:
+    # YAML 1.1 reads an unquoted 14:30 as a base-60 number (870): say how to write it.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        hours, minutes = divmod(value, 60)
+        raise PydanticCustomError(
+            "MC004",
+            "write the time in quotes, \"{time}\": unquoted, YAML reads it as the number {value}",
+            {"time": f"{hours:02d}:{minutes:02d}", "value": value},
+        )
+    return value
+
+
 def _checked_scalar(value: Any) -> Any:
     if isinstance(value, (dict, list)):
         raise PydanticCustomError("MC004", "must be a single value (text, number or true/false)")
@@ -155,6 +169,12 @@ DatasetReference = Annotated[
     str,
     AfterValidator(_checked_dataset_reference),
     Field(json_schema_extra={"pattern": "^[^@]+@.+$"}),
+]
+EventTime = Annotated[
+    str,
+    BeforeValidator(_checked_time),
+    _matching(_TIME, "MC004", 'must be a time of day in UTC as "HH:MM", such as "14:30"'),
+    Field(json_schema_extra={"pattern": TIME_PATTERN}),
 ]
 DatasetVersionName = Annotated[str, BeforeValidator(_date_as_text), Field(min_length=1)]
 ScalarValue = Annotated[
@@ -392,7 +412,9 @@ class LifecycleEvent(Card):
     stage: StageName
     """The stage entered."""
     date: dt.date
-    """When; never before the previous event or the release."""
+    """When; never before the previous event or the release, never after today."""
+    time: EventTime | None = None
+    """Time of day in UTC ("14:30", quoted), to order events of different cards on one date."""
     by: Text
     """Who made the change."""
     approved_by: list[Text] = []

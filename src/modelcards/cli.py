@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .cards import Stage
+from .cards import TIME_PATTERN, Stage
 from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
 from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
@@ -279,6 +280,19 @@ _date_option = click.option(
 )
 
 
+def _checked_time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.match(TIME_PATTERN, value):
+        raise click.BadParameter(f"{value!r} is not a time of day as HH:MM (UTC), such as 14:30")
+    return value
+
+
+_time_option = click.option(
+    "--time", metavar="HH:MM", default=None, callback=_checked_time,
+    help="Time of day of the event in UTC: orders it against other versions' events of the "
+    "same date [default: none; same-day events are then taken in every possible order].",
+)
+
+
 def _print_problems(problems: list[Problem]) -> None:
     for p in problems:
         click.echo(problem_line(p), err=True)
@@ -354,9 +368,11 @@ def new_version_command(
 @click.option("--override", default=None,
               help="Justification for promoting despite a failed gate.")
 @_date_option
+@_time_option
 def promote(
     target: str, stage: str, catalog: Path, by: str, approved_by: tuple[str, ...],
     traffic: float | None, reason: str | None, override: str | None, when: dt.datetime | None,
+    time: str | None,
 ) -> None:
     """Append a STAGE event to MODEL@VERSION, keeping the file's comments and layout.
 
@@ -366,7 +382,7 @@ def promote(
     """
     request = Promotion(
         target, Stage(stage), by, approved_by, traffic, reason, override,
-        when.date() if when else None,
+        when.date() if when else None, time,
     )
     _apply(catalog, lambda: promote_version(catalog, request))
 
@@ -381,14 +397,16 @@ def promote(
 @click.option("--sunset", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date it will be retired.")
 @_date_option
+@_time_option
 def deprecate(
     target: str, catalog: Path, by: str, reason: str, replaced_by: str | None,
-    sunset: dt.datetime | None, when: dt.datetime | None,
+    sunset: dt.datetime | None, when: dt.datetime | None, time: str | None,
 ) -> None:
     """Append a deprecated event to MODEL@VERSION (nothing is written if it would not validate)."""
     _apply(catalog, lambda: deprecate_version(
         catalog, target, by, reason, replaced_by=replaced_by,
         sunset=sunset.date() if sunset else None, date=when.date() if when else None,
+        time=time,
     ))
 
 
@@ -398,12 +416,14 @@ def deprecate(
 @click.option("--by", required=True, help="Who retires it.")
 @click.option("--reason", default=None, help="Why.")
 @_date_option
+@_time_option
 def retire(
-    target: str, catalog: Path, by: str, reason: str | None, when: dt.datetime | None
+    target: str, catalog: Path, by: str, reason: str | None, when: dt.datetime | None,
+    time: str | None,
 ) -> None:
     """Append a retired event to MODEL@VERSION: final, the version may no longer be used."""
     _apply(catalog, lambda: retire_version(
-        catalog, target, by, reason=reason, date=when.date() if when else None
+        catalog, target, by, reason=reason, date=when.date() if when else None, time=time,
     ))
 
 

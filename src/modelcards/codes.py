@@ -59,12 +59,14 @@ RULES: dict[str, Rule] = {
         Rule("MC034", E, "invalid replacement"),
         Rule("MC035", E, "production traffic does not add up"),
         Rule("MC036", E, "sunset before the deprecation"),
+        Rule("MC037", E, "lifecycle event dated after today"),
         # Policy and metrics.
         Rule("MC040", E, "field required by policy is missing"),
         Rule("MC041", E, "promotion regresses a gated metric"),
         Rule("MC042", E, "primary metric never reported"),
         Rule("MC043", E, "invalid policy in catalog.yaml"),
         Rule("MC044", E, "confidence interval does not contain the value"),
+        Rule("MC045", E, "promotion gate cannot compare"),
         # History: validate --base REF, a published version is a record.
         Rule("MC060", E, "version on the base was deleted"),
         Rule("MC061", E, "model folder renamed"),

@@ -24,6 +24,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .cards import Stage, is_semver, is_valid_id
@@ -34,8 +35,8 @@ from .validate import ValidationResult, resolve_today, validate_catalog
 
 # Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 6, 4), (4, 4, 0))
-EVENT_KEYS = ("stage", "date", "by", "approved_by", "traffic", "reason", "replaced_by", "sunset",
-              "override")
+EVENT_KEYS = ("stage", "date", "time", "by", "approved_by", "traffic", "reason", "replaced_by",
+              "sunset", "override")
 
 
 class UsageError(Exception):
@@ -128,11 +129,13 @@ def _number(value: float) -> int | float:
 def make_event(
     stage: Stage, date: dt.date, by: str, *, approved_by: Sequence[str] = (),
     traffic: float | None = None, reason: str | None = None, replaced_by: str | None = None,
-    sunset: dt.date | None = None, override: str | None = None,
+    sunset: dt.date | None = None, override: str | None = None, time: str | None = None,
 ) -> dict[str, Any]:
     """A lifecycle event with its keys in the order the card format lists them."""
     values: dict[str, Any] = {
-        "stage": stage.value, "date": date, "by": by,
+        # Quoted: unquoted, a YAML 1.1 reader takes 14:30 for a number.
+        "stage": stage.value, "date": date,
+        "time": None if time is None else DoubleQuotedScalarString(time), "by": by,
         "approved_by": list(approved_by) or None,
         "traffic": None if traffic is None else _number(traffic),
         "reason": reason, "replaced_by": replaced_by, "sunset": sunset, "override": override,
@@ -244,6 +247,18 @@ def read_card_text(path: Path) -> str:
         raise EditError(f"cannot read {path}: {error}") from None
 
 
+def event_date(given: dt.date | None) -> dt.date:
+    """The date of a new event: `given` or today, never after today (the same today that
+    `validate` uses), since the lifecycle records what has happened."""
+    today = resolve_today()
+    if given is not None and given > today:
+        raise EditError(
+            f"--date {given} is after today ({today}); the lifecycle records what has happened, "
+            "so record the event on the day it happens (nothing was written)"
+        )
+    return given or today
+
+
 def _event_edit(version: ModelVersion, event: dict[str, Any], description: str) -> FileEdit:
     text = append_event(read_card_text(version.path), version.path, event)
     return FileEdit(version.path, text, description)
@@ -262,28 +277,31 @@ class Promotion:
     reason: str | None = None
     override: str | None = None
     date: dt.date | None = None
+    time: str | None = None  # HH:MM in UTC
 
 
 def promote(root: Path, request: Promotion) -> list[FileEdit]:
     """Append a stage event; a production promotion also moves the versions it replaces."""
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(request.target), problems)
-    when = resolve_today(request.date)
+    when = event_date(request.date)
     event = make_event(
         request.stage, when, request.by, approved_by=request.approved_by,
         traffic=request.traffic, reason=request.reason, override=request.override,
+        time=request.time,
     )
     share = f" at {request.traffic:g}% of traffic" if request.traffic is not None else ""
     edits = [_event_edit(version, event, f"{version.ref}: {request.stage.value}{share}")]
     if request.stage is Stage.PRODUCTION:
-        edits += _production_companions(catalog, version, request.traffic, when, request.by)
+        edits += _production_companions(catalog, version, request, when)
     return edits
 
 
 def _production_companions(
-    catalog: Catalog, target: ModelVersion, traffic: float | None, when: dt.date, by: str
+    catalog: Catalog, target: ModelVersion, request: Promotion, when: dt.date
 ) -> list[FileEdit]:
     """The other production versions: archived by a full rollout, rebalanced by a canary."""
+    traffic, by = request.traffic, request.by
     live = [
         v for v in catalog.versions_of(target.model_id)
         if v.stage is Stage.PRODUCTION and v.ref != target.ref
@@ -292,7 +310,8 @@ def _production_companions(
         return []
     if traffic is None or traffic >= 100:
         archived = make_event(
-            Stage.ARCHIVED, when, by, reason=f"Replaced in production by {target.version}"
+            Stage.ARCHIVED, when, by, reason=f"Replaced in production by {target.version}",
+            time=request.time,
         )
         return [
             _event_edit(v, archived, f"{v.ref}: archived (replaced by {target.version})")
@@ -306,7 +325,7 @@ def _production_companions(
             return []
         event = make_event(
             Stage.PRODUCTION, when, by, traffic=rest,
-            reason=f"Traffic split with {target.version} at {traffic:g}%",
+            reason=f"Traffic split with {target.version} at {traffic:g}%", time=request.time,
         )
         moved = f"{incumbent.ref}: production at {rest:g}% of traffic"
         return [_event_edit(incumbent, event, moved)]
@@ -322,24 +341,25 @@ def _production_companions(
 
 def deprecate(
     root: Path, target: str, by: str, reason: str, *, replaced_by: str | None = None,
-    sunset: dt.date | None = None, date: dt.date | None = None,
+    sunset: dt.date | None = None, date: dt.date | None = None, time: str | None = None,
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(target), problems)
     event = make_event(
-        Stage.DEPRECATED, resolve_today(date), by, reason=reason, replaced_by=replaced_by,
-        sunset=sunset,
+        Stage.DEPRECATED, event_date(date), by, reason=reason, replaced_by=replaced_by,
+        sunset=sunset, time=time,
     )
     moved = f"; use {replaced_by} instead" if replaced_by else ""
     return [_event_edit(version, event, f"{version.ref}: deprecated{moved}")]
 
 
 def retire(
-    root: Path, target: str, by: str, *, reason: str | None = None, date: dt.date | None = None
+    root: Path, target: str, by: str, *, reason: str | None = None, date: dt.date | None = None,
+    time: str | None = None,
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(target), problems)
-    event = make_event(Stage.RETIRED, resolve_today(date), by, reason=reason)
+    event = make_event(Stage.RETIRED, event_date(date), by, reason=reason, time=time)
     return [_event_edit(version, event, f"{version.ref}: retired")]
 
 

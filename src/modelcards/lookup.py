@@ -4,8 +4,9 @@ MODEL[@SELECTOR], where the selector is tried as, in order: an exact version, a 
 versions whose current stage it is), an alias of the model. So a version wins over a stage,
 and a stage over an alias; validation refuses an alias that reads as a version or is named
 like a stage, so in a valid catalog the three never compete. A bare MODEL means
-its production version(s). Production versions carry their traffic share, so a canary
-answers with both versions.
+its production version(s), the one with the most traffic first (queries.production, the
+order the site shows). Production versions carry their traffic share, so a canary answers
+with both versions.
 
 A malformed spec (no model id, an empty selector, a second "@") is a usage error (BadSpec,
 exit 2); a well-formed one that names nothing is NoMatch (exit 1).
@@ -19,6 +20,7 @@ from typing import Any
 
 from .cards import Stage, is_valid_id
 from .catalog import Catalog, Model, ModelVersion
+from .queries import production, traffic_share
 
 FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
 
@@ -50,17 +52,6 @@ class Resolved:
     versions: tuple[ModelVersion, ...]
 
 
-def traffic_of(model: Model, version: ModelVersion) -> float | None:
-    """A production version's share of traffic (100 when it is the only one)."""
-    if version.stage is not Stage.PRODUCTION:
-        return None
-    share = version.card.lifecycle[-1].traffic
-    if share is not None:
-        return share
-    live = [v for v in model.versions if v.stage is Stage.PRODUCTION]
-    return 100.0 if len(live) == 1 else None
-
-
 def resolve(catalog: Catalog, spec: str) -> Resolved:
     """What `spec` names: raises BadSpec when it is malformed, NoMatch when it names nothing."""
     model_id, given = parse_spec(spec)
@@ -73,6 +64,11 @@ def resolve(catalog: Catalog, spec: str) -> Resolved:
     exact = model.version(selector)
     if exact is not None:
         return Resolved(model_id, selector, "version", (exact,))
+    if selector == Stage.PRODUCTION.value:
+        found = production(model)
+        if not found:
+            raise NoMatch(f"no version of {model_id} is in {selector}{_stages(model)}")
+        return Resolved(model_id, selector, "stage", found)
     if selector in {stage.value for stage in Stage}:
         found = tuple(v for v in model.versions if v.stage.value == selector)
         if not found:
@@ -107,7 +103,7 @@ def as_record(catalog: Catalog, resolved: Resolved) -> dict[str, Any]:
                 "ref": v.ref,
                 "version": v.version,
                 "stage": v.stage.value,
-                "traffic": _number(traffic_of(model, v)),
+                "traffic": _number(traffic_share(model, v)),
                 "released": v.card.released.isoformat(),
                 "artifacts": [
                     a.model_dump(mode="json", exclude_none=True) for a in v.card.artifacts

@@ -16,8 +16,8 @@ from .catalog import Catalog, ModelVersion
 from .history import History
 from .metrics import known_metrics, regression
 from .problems import Problem
+from .queries import previous_version, resolve_replacement
 from .reporters import display_path
-from .rules.references import resolve_replacement
 from .validate import ValidationResult
 
 MAX_LISTED_PROBLEMS = 50
@@ -69,13 +69,6 @@ def added_metrics(catalog: Catalog, history: History) -> list[tuple[ModelVersion
         if version is not None and old is not None:
             found += [(version, m) for m in version.card.metrics[len(old.metrics):]]
     return found
-
-
-def previous_version(catalog: Catalog, version: ModelVersion) -> ModelVersion | None:
-    model = catalog.models.get(version.model_id)
-    versions = list(model.versions) if model else catalog.versions_of(version.model_id)
-    at = next((i for i, v in enumerate(versions) if v.ref == version.ref), 0)
-    return versions[at - 1] if at > 0 else None
 
 
 def _metric_key(metric: Metric) -> tuple[str, str | None, str | None, str | None]:
@@ -161,7 +154,8 @@ def _metric_changes(catalog: Catalog, history: History) -> Iterator[str]:
     meanings = known_metrics(catalog.settings)
     rows = []
     for version, metric in metrics:
-        previous = previous_version(catalog, version)
+        model = catalog.models.get(version.model_id)
+        previous = previous_version(model, version) if model else None
         earlier = previous.card.metrics if previous else []
         before = next((m for m in earlier if _metric_key(m) == _metric_key(metric)), None)
         info = meanings.get(metric.name)

@@ -1,4 +1,4 @@
-"""Lifecycle events: order, transitions, deprecations, production traffic (MC030 to MC035)."""
+"""Lifecycle events: order, transitions, deprecations, production traffic (MC030 to MC037)."""
 
 from __future__ import annotations
 
@@ -31,14 +31,34 @@ def _dates(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
                 f"{event.stage.value} event dated {event.date} is before the version was "
                 f"released on {card.released}",
             )
-        if index and event.date < card.lifecycle[index - 1].date:
+        if event.date > context.today:
+            yield context.in_version(
+                "MC037", version, loc,
+                f"{event.stage.value} event dated {event.date} is after today "
+                f"({context.today}); the lifecycle records what has happened: add the event on "
+                "the day it happens",
+            )
+        if not index:
+            continue
+        before = card.lifecycle[index - 1]
+        if event.date < before.date:
             yield context.in_version(
                 "MC030",
                 version,
                 loc,
                 f"date {event.date} is before the previous event's "
-                f"{card.lifecycle[index - 1].date}; the lifecycle is a log in the order things "
+                f"{before.date}; the lifecycle is a log in the order things "
                 "happened: add new events at the end",
+            )
+        elif (
+            event.date == before.date and event.time is not None and before.time is not None
+            and event.time < before.time
+        ):
+            yield context.in_version(
+                "MC030", version, ("lifecycle", index, "time"),
+                f"time {event.time} is before the previous event's {before.time} on the same "
+                "day; the lifecycle is a log in the order things happened: add new events at "
+                "the end",
             )
 
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..cards import LifecycleEvent, Stage, VersionCard
+from ..cards import Gate, Stage, VersionCard
 from ..catalog import Model, ModelVersion
 from ..metrics import regression
 from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
 from ..problems import Problem
-from ..semver import version_key
+from ..queries import comparable, entering_events, incumbents, place, unsliced
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
 APPROVERS = "approved_by"
@@ -102,16 +102,6 @@ def _missing(
     if value is None or value == "" or value == {}:
         return loc
     return None if not parts else loc
-
-
-def entering_events(card: VersionCard, stage: Stage) -> list[tuple[int, LifecycleEvent]]:
-    """The events by which the version entered `stage` (not repeats while already in it)."""
-    events = card.lifecycle
-    return [
-        (i, e)
-        for i, e in enumerate(events)
-        if e.stage is stage and (i == 0 or events[i - 1].stage is not stage)
-    ]
 
 
 def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
@@ -212,29 +202,6 @@ def _primary_metric(context: RuleContext, model: Model) -> Iterator[Problem]:
 # ---- gates ----------------------------------------------------------------------------------
 
 
-def stage_before(card: VersionCard, when: Any) -> Stage | None:
-    """The stage a version was in just before a date (its last event dated earlier)."""
-    earlier = [event for event in card.lifecycle if event.date < when]
-    return earlier[-1].stage if earlier else None
-
-
-def incumbent(model: Model, challenger: ModelVersion, when: Any) -> ModelVersion | None:
-    """The version in production just before `when`: the one with most traffic, then newest."""
-    live = [
-        v
-        for v in model.versions
-        if v is not challenger and stage_before(v.card, when) is Stage.PRODUCTION
-    ]
-    if not live:
-        return None
-
-    def share(v: ModelVersion) -> float:
-        earlier = [e for e in v.card.lifecycle if e.date < when]
-        return earlier[-1].traffic if earlier[-1].traffic is not None else 100.0
-
-    return max(live, key=lambda v: (share(v), version_key(v.version)))
-
-
 def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
     gates = context.catalog.settings.policy.gates
     if not gates:
@@ -243,42 +210,73 @@ def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
         for index, event in entering_events(version.card, Stage.PRODUCTION):
             if event.override:
                 continue
-            previous = incumbent(model, version, event.date)
-            if previous is None:
-                continue
-            for gate in gates:
-                name = model.card.primary_metric if gate.metric == "primary" else gate.metric
-                goal = context.goal(name) if name else None
-                if name is None or goal is None:
-                    continue  # no metric to gate on, or MC050 already says its goal is unknown
-                for message in _regressions(name, goal, gate.max_regression, version, previous):
-                    yield context.in_version(
-                        "MC041", version, ("lifecycle", index, "stage"), message
-                    )
+            loc = ("lifecycle", index, "stage")
+            for previous in incumbents(model, version, event):
+                for gate in gates:
+                    for code, message in _gate(context, model, gate, version, previous):
+                        yield context.in_version(code, version, loc, message)
 
 
-def _regressions(
-    name: str, goal: str, allowed: float, new: ModelVersion, old: ModelVersion
-) -> Iterator[str]:
-    before = {
-        (m.dataset, m.split): m.value
-        for m in old.card.metrics
-        if m.name == name and m.slice is None
-    }
-    for metric in new.card.metrics:
-        key = (metric.dataset, metric.split)
-        if metric.name != name or metric.slice is not None or key not in before:
-            continue
-        worse = regression(goal, metric.value, before[key])
-        if worse > allowed + 1e-12:
-            where = " ".join(
-                part
-                for part in (metric.dataset, f"({metric.split})" if metric.split else None)
-                if part
+OVERRIDE = "add `override: <justification>` to this event"
+
+
+def _gate(
+    context: RuleContext, model: Model, gate: Gate, new: ModelVersion, old: ModelVersion
+) -> Iterator[tuple[str, str]]:
+    """What a gate finds wrong with a promotion of `new` over `old`: a regression (MC041), or
+    no way to compare the two (MC045): a gate never passes for want of a comparison."""
+    lead = "promotion to production cannot be gated: "
+    name = model.card.primary_metric if gate.metric == "primary" else gate.metric
+    if name is None:
+        yield "MC045", (
+            f"{lead}the catalog gates the primary metric and {model.id} has no primary_metric; "
+            f"set it in model.yaml, or {OVERRIDE}"
+        )
+        return
+    goal = context.goal(name)
+    if goal is None:
+        yield "MC045", (
+            f"{lead}whether a higher or lower {name} is better is not known; declare it under "
+            f"`metrics:` in catalog.yaml with its goal, or {OVERRIDE}"
+        )
+        return
+    pairs = comparable(new, old, name)
+    if not pairs:
+        yield "MC045", lead + _incomparable(name, new, old)
+        return
+    for metric, before in pairs:
+        worse = regression(goal, metric.value, before.value)
+        if worse > gate.max_regression + 1e-12:
+            yield "MC041", (
+                f"promotion to production regresses {name} on {place(metric)} from "
+                f"{before.value:g} ({old.ref}, in production before) to {metric.value:g}, by "
+                f"{worse:.4g}, more than the gate's {gate.max_regression:g}; improve the model "
+                f"or {OVERRIDE}"
             )
-            yield (
-                f"promotion to production regresses {name}{' on ' + where if where else ''} "
-                f"from {before[key]:g} ({old.ref}, in production before) to {metric.value:g}, "
-                f"by {worse:.4g}, more than the gate's {allowed:g}; improve the model or add "
-                "`override: <justification>` to this event"
-            )
+
+
+def _places(version: ModelVersion, name: str) -> str:
+    return ", ".join(place(m) for m in unsliced(version, name) if m.dataset is not None)
+
+
+def _incomparable(name: str, new: ModelVersion, old: ModelVersion) -> str:
+    """Why two versions' readings of `name` cannot be compared, and what would fix it."""
+    mine, theirs = _places(new, name), _places(old, name)
+    before = f"{old.ref} (in production before"
+    if not theirs:
+        return (
+            f"{before}) reports no {name} on a named dataset to compare {new.ref} with; report "
+            f"{name} of {old.ref} (metrics may be appended to a published version), or "
+            f"{OVERRIDE}"
+        )
+    target = theirs.split(", ")[0]
+    fix = f"report {name} of {new.ref} on {target}, or {OVERRIDE}"
+    if not mine:
+        return (
+            f"{new.ref} reports no {name} without a slice to compare with {before}, on "
+            f"{theirs}); {fix}"
+        )
+    return (
+        f"{new.ref} and {before}) report {name} on no common dataset version and split "
+        f"({new.ref}: {mine}; {old.ref}: {theirs}); {fix}"
+    )

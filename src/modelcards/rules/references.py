@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ..cards import Stage, is_semver
 from ..catalog import Catalog, ModelVersion
 from ..problems import Problem
+from ..queries import current_replacement, resolve_replacement
 from ..semver import version_key
 from .context import RuleContext
 
@@ -111,19 +112,6 @@ def _missing_dataset(catalog: Catalog, ref: str) -> str | None:
         return None  # an unreadable dataset card is reported on its own
     versions = ", ".join(v.version for v in dataset.card.versions)
     return f"dataset {dataset_id!r} has no version {name!r}; its versions are: {versions}"
-
-
-def resolve_replacement(version: ModelVersion, replaced_by: str) -> str:
-    """`replaced_by` names a version of the same model (3.0.0) or another's (other@1.0.0)."""
-    return replaced_by if "@" in replaced_by else f"{version.model_id}@{replaced_by}"
-
-
-def current_replacement(version: ModelVersion) -> str | None:
-    """The reference users of a deprecated version are sent to (its deprecation in force)."""
-    events = version.card.lifecycle
-    if events[-1].stage is not Stage.DEPRECATED or events[-1].replaced_by is None:
-        return None
-    return resolve_replacement(version, events[-1].replaced_by)
 
 
 def final_replacement(

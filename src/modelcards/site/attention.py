@@ -15,8 +15,8 @@ from pathlib import Path
 from ..cards import Stage
 from ..catalog import Catalog, ModelVersion
 from ..problems import Problem
+from ..queries import entering_events
 from ..rules import check_catalog
-from ..rules.policy import entering_events
 from ..semver import version_key
 from . import paths
 from .views import deprecation

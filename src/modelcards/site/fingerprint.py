@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..catalog import Catalog, CatalogFiles, ModelVersion
-from ..rules.references import resolve_replacement
+from ..queries import resolve_replacement
 from ..source import decode_text, read_card_bytes
 from .context import SiteData, repository_root
 from .lineage import lineage_subgraph

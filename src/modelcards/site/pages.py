@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ..cards import Metric, Stage
 from ..catalog import ModelVersion
 from ..export import BOM_FILE, HF_FILE, bom_json_text, render_cyclonedx_bom, render_hf_readme
+from ..queries import previous_version
 from . import charts, feeds, paths
 from .changes import card_changes, reproducibility
 from .context import Linker, SiteData, anchor
@@ -21,7 +22,6 @@ from .views import (
     compare_metrics,
     deprecation,
     metric_series,
-    previous_version,
     primary_reading,
 )
 

@@ -15,7 +15,7 @@ from typing import Literal
 from ..cards import LifecycleEvent, Metric, MetricInfo, Stage
 from ..catalog import Catalog, Model, ModelVersion
 from ..metrics import is_worse
-from ..rules.references import resolve_replacement
+from ..queries import previous_version, production, resolve_replacement
 
 Verdict = Literal["better", "worse", "same"]
 MetricKey = tuple[str, str | None, str | None, str | None]
@@ -65,12 +65,6 @@ def reading(metric: Metric, previous: Metric | None, known: Mapping[str, MetricI
     )
 
 
-def previous_version(model: Model, version: ModelVersion) -> ModelVersion | None:
-    """The version just before `version` in SemVer order."""
-    index = next(i for i, v in enumerate(model.versions) if v.version == version.version)
-    return model.versions[index - 1] if index > 0 else None
-
-
 def compare_metrics(
     version: ModelVersion, previous: ModelVersion | None, known: Mapping[str, MetricInfo]
 ) -> list[Reading]:
@@ -104,16 +98,6 @@ def primary_reading(
     return reading(chosen, before.get(metric_key(chosen)), known)
 
 
-def traffic(version: ModelVersion) -> float | None:
-    """The traffic share stated by the event that made the version's current stage."""
-    return version.card.lifecycle[-1].traffic
-
-
-def _share(version: ModelVersion) -> float:
-    share = traffic(version)
-    return 100.0 if share is None else share
-
-
 @dataclass(frozen=True)
 class ModelSummary:
     model: Model
@@ -134,14 +118,13 @@ def status(model: Model) -> Stage | None:
 
 
 def summarise(model: Model, known: Mapping[str, MetricInfo]) -> ModelSummary:
-    live = [v for v in reversed(model.versions) if v.stage is Stage.PRODUCTION]
-    production = tuple(sorted(live, key=lambda v: -_share(v)))
+    live = production(model)
     latest = model.versions[-1] if model.versions else None
-    shown = production[0] if production else latest
+    shown = live[0] if live else latest
     return ModelSummary(
         model=model,
         latest=latest,
-        production=production,
+        production=live,
         status=status(model),
         primary=primary_reading(model, shown, known) if shown else None,
         primary_version=shown,

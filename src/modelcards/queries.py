@@ -1,0 +1,193 @@
+"""Questions asked of a resolved catalog, each answered in one place.
+
+The rules, the site, the exports, the pull-request summary and `get` read the catalog through
+these queries: which stage a version was in at a moment, in which order events happened,
+which versions are in production and with what share of traffic, which versions a promotion
+replaced, where a chain of replacements leads. Defined once, they cannot drift apart: the
+version the gate compares with is the one the site shows in production before, and the
+production version `get` answers is the one the site shows.
+
+Order of events. Within one card, events happened in the order they are listed. Across
+cards, an earlier date comes first; on one date, two events that both carry a `time`
+(HH:MM, UTC) are ordered by it. Otherwise their order is unknown, and the queries that
+depend on it answer for every order that could have been: a promotion on the day its
+incumbent was itself promoted is compared with that incumbent, so the gate never passes
+because two events shared a date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .cards import LifecycleEvent, Metric, Stage, VersionCard
+from .catalog import Catalog, Model, ModelVersion
+from .semver import version_key
+
+# ---- the order of events -------------------------------------------------------------------
+
+
+def surely_before(first: LifecycleEvent, second: LifecycleEvent) -> bool:
+    """Whether `first` certainly happened before `second` (events of two different cards)."""
+    if first.date != second.date:
+        return first.date < second.date
+    return first.time is not None and second.time is not None and first.time < second.time
+
+
+def maybe_before(first: LifecycleEvent, second: LifecycleEvent) -> bool:
+    """Whether `first` happened, or may have happened, before `second` (of another card):
+    an earlier date, or the same date without two different times to tell them apart."""
+    if first.date != second.date:
+        return first.date < second.date
+    return first.time is None or second.time is None or first.time <= second.time
+
+
+def _after(events: list[LifecycleEvent], count: int) -> Stage | None:
+    """The stage a card is in once its first `count` events have happened."""
+    return events[count - 1].stage if count else None
+
+
+def stages_before(version: ModelVersion, event: LifecycleEvent) -> frozenset[Stage | None]:
+    """Every stage `version` may have been in just before `event` of another card (None:
+    it had no event yet). One stage when the order is known, more on a shared date."""
+    events = version.card.lifecycle
+    surely = max((i + 1 for i, e in enumerate(events) if surely_before(e, event)), default=0)
+    maybe = next((i for i, e in enumerate(events) if not maybe_before(e, event)), len(events))
+    return frozenset(_after(events, count) for count in range(surely, max(surely, maybe) + 1))
+
+
+def stage_on(version: ModelVersion, day: dt.date) -> Stage | None:
+    """The stage `version` was in at the end of `day` (None: it had no event yet)."""
+    return _after(version.card.lifecycle, sum(e.date <= day for e in version.card.lifecycle))
+
+
+def entering_events(card: VersionCard, stage: Stage) -> list[tuple[int, LifecycleEvent]]:
+    """The events by which a version entered `stage` (not repeats while already in it)."""
+    events = card.lifecycle
+    return [
+        (i, e)
+        for i, e in enumerate(events)
+        if e.stage is stage and (i == 0 or events[i - 1].stage is not stage)
+    ]
+
+
+# ---- production and traffic ----------------------------------------------------------------
+
+
+def stated_share(version: ModelVersion) -> float | None:
+    """The traffic share stated by the event that made the version's current stage."""
+    return version.card.lifecycle[-1].traffic
+
+
+def production(model: Model) -> tuple[ModelVersion, ...]:
+    """The versions in production now (their last event is production), the one with the
+    most traffic first, then the newest: what `get MODEL` answers and the site shows."""
+    live = [v for v in model.versions if v.stage is Stage.PRODUCTION]
+    newest_first = sorted(live, key=lambda v: version_key(v.version), reverse=True)
+    return tuple(sorted(newest_first, key=lambda v: -(_share_among(v, len(live)) or 0.0)))
+
+
+def _share_among(version: ModelVersion, live: int) -> float | None:
+    share = stated_share(version)
+    if share is not None:
+        return share
+    return 100.0 if live == 1 else None
+
+
+def traffic_share(model: Model, version: ModelVersion) -> float | None:
+    """A production version's share of traffic now: as its last event states it, else 100
+    when it is the only version in production. None for a version not in production, or
+    one of several without a stated share (an error, MC035)."""
+    if version.stage is not Stage.PRODUCTION:
+        return None
+    return _share_among(version, sum(v.stage is Stage.PRODUCTION for v in model.versions))
+
+
+def incumbents(
+    model: Model, candidate: ModelVersion, event: LifecycleEvent
+) -> tuple[ModelVersion, ...]:
+    """The other versions that were, or may have been, in production just before `event` of
+    `candidate`: those a promotion replaced or joined, and the gate compares it with."""
+    return tuple(
+        v for v in model.versions
+        if v is not candidate and Stage.PRODUCTION in stages_before(v, event)
+    )
+
+
+# ---- replacements --------------------------------------------------------------------------
+
+
+def resolve_replacement(version: ModelVersion, replaced_by: str) -> str:
+    """`replaced_by` names a version of the same model (3.0.0) or another's (other@1.0.0)."""
+    return replaced_by if "@" in replaced_by else f"{version.model_id}@{replaced_by}"
+
+
+def current_replacement(version: ModelVersion) -> str | None:
+    """The reference users of a deprecated version are sent to (its deprecation in force)."""
+    events = version.card.lifecycle
+    if events[-1].stage is not Stage.DEPRECATED or events[-1].replaced_by is None:
+        return None
+    return resolve_replacement(version, events[-1].replaced_by)
+
+
+@dataclass(frozen=True)
+class ReplacementChain:
+    """Where following replacements from a version leads."""
+
+    refs: tuple[str, ...]  # every replacement in turn, the first one named first
+    end: ModelVersion | None  # where the chain stops; None when it loops or names nothing
+    loops: bool = False
+
+    @property
+    def first(self) -> str:
+        return self.refs[0]
+
+
+def replacement_chain(catalog: Catalog, version: ModelVersion) -> ReplacementChain | None:
+    """Follow the replacements of a deprecated version while they are deprecated themselves:
+    a replacement deprecated later hands its users on to its own replacement. None when the
+    version is not deprecated with a replacement."""
+    first = current_replacement(version)
+    if first is None:
+        return None
+    refs = [first]
+    target = catalog.versions.get(first)
+    while target is not None and (after := current_replacement(target)) is not None:
+        if after in refs or after == version.ref:
+            return ReplacementChain(tuple(refs), None, loops=True)
+        refs.append(after)
+        target = catalog.versions.get(after)
+    return ReplacementChain(tuple(refs), target)
+
+
+def previous_version(model: Model, version: ModelVersion) -> ModelVersion | None:
+    """The version just before `version` in SemVer order."""
+    index = next((i for i, v in enumerate(model.versions) if v.ref == version.ref), 0)
+    return model.versions[index - 1] if index > 0 else None
+
+
+# ---- readings of metrics -------------------------------------------------------------------
+
+
+def unsliced(version: ModelVersion, name: str) -> list[Metric]:
+    """The version's entries of metric `name` measured on a whole dataset split (no slice)."""
+    return [m for m in version.card.metrics if m.name == name and m.slice is None]
+
+
+def place(metric: Metric) -> str:
+    """Where a reading was measured, as people read it: "tx@2025-Q4 (test)"."""
+    split = f"({metric.split})" if metric.split else None
+    return " ".join(part for part in (metric.dataset, split) if part) or "no named dataset"
+
+
+def comparable(new: ModelVersion, old: ModelVersion, name: str) -> list[tuple[Metric, Metric]]:
+    """Pairs of readings of metric `name` that may be compared: the same dataset version and
+    split, no slice. A reading that names no dataset is comparable with nothing."""
+    before: dict[tuple[str | None, str | None], Metric] = {
+        (m.dataset, m.split): m for m in unsliced(old, name) if m.dataset is not None
+    }
+    return [
+        (m, before[(m.dataset, m.split)])
+        for m in unsliced(new, name)
+        if (m.dataset, m.split) in before
+    ]
