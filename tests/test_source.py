@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from yaml.constructor import SafeConstructor
 
 from modelcards.source import (
     MAX_FILE_BYTES,
@@ -49,6 +53,71 @@ def test_empty_document_is_none() -> None:
 
 def test_merge_keys_splice_in_with_explicit_keys_winning() -> None:
     assert load("base: &b {x: 1, y: 2}\nd:\n  <<: *b\n  y: 3\n")["d"] == {"x": 1, "y": 3}  # type: ignore[index]
+
+
+def test_merge_lists_give_the_earlier_mapping_precedence() -> None:
+    """As PyYAML (and the YAML merge-key spec) have it, whatever PyYAML version is installed."""
+    text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nd:\n  <<: [*a, *b]\n  z: 3\n"
+    assert load(text)["d"] == {"x": 1, "y": 1, "z": 3}  # type: ignore[index]
+    assert list(load(text)["d"]) == ["x", "y", "z"]  # type: ignore[index]
+    assert load(text) == yaml.safe_load(text)
+
+
+def test_merges_do_not_use_pyyaml_flatten_mapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML's flatten_mapping before 6.0.4 is exponential; the loader does its own."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("flatten_mapping called")
+
+    monkeypatch.setattr(SafeConstructor, "flatten_mapping", refuse)
+    assert load("base: &b {x: 1}\nd: {<<: *b, y: 2}\n")["d"] == {"x": 1, "y": 2}  # type: ignore[index]
+
+
+def test_a_merge_of_a_scalar_is_a_located_problem() -> None:
+    assert refusal("d:\n  <<: [1]\n") == (
+        "MC004", 2, 8, "a merge key (<<) takes a mapping or a list of mappings"
+    )
+
+
+def test_a_merge_of_itself_is_refused() -> None:
+    code, _, _, _ = refusal("d: &d {<<: *d}\n")
+    assert code == "MC011"
+
+
+def merge_key_bomb(levels: int, *, empty: bool = False) -> str:
+    """Each level merges the one below it twice: 2**levels pairs (or, with empty mappings,
+    2**levels merges) from a few hundred bytes. Written for this test after
+    pyyaml/pyyaml#897 (the exponential merge) and nodeca/js-yaml#797 (empty merge sources)."""
+    own = "" if empty else ", k{}: v"
+    inner = "&L0 {}" if empty else "&L0 {k0: v}"
+    for level in range(1, levels + 1):
+        inner = f"&L{level} {{<<: [{inner}, *L{level - 1}]{own.format(level)}}}"
+    return f"target: {{<<: [{inner}, *L{levels}]}}\n"
+
+
+_BOMB_CHILD = """
+import resource, sys
+from pathlib import Path
+limit = 1 << 30
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+from modelcards.source import parse_source
+document, found = parse_source(Path("bomb.yaml"), sys.stdin.read())
+print(found.code if found else "loaded")
+"""
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize(("levels", "empty"), [(31, False), (36, True)])
+def test_a_merge_key_bomb_is_refused_quickly_and_in_little_memory(levels: int, empty: bool) -> None:
+    """The real thing, in a child process held to 1 GiB of address space and a minute: before
+    the loader flattened merges itself, these cards took hours and all the memory there was."""
+    text = merge_key_bomb(levels, empty=empty)
+    assert len(text.encode()) < 900
+    child = subprocess.run(
+        [sys.executable, "-c", _BOMB_CHILD], input=text, capture_output=True, text=True,
+        timeout=60, check=False,
+    )
+    assert (child.returncode, child.stdout.strip()) == (0, "MC012"), child.stderr[-2000:]
 
 
 def test_positions_of_values_keys_and_missing_fields() -> None:

@@ -149,6 +149,11 @@ class SourceDocument:
         return node.value if isinstance(node, ScalarNode) else None
 
 
+def _identity(key_node: Node) -> object:
+    """What makes two keys of a mapping the same key, before they are built."""
+    return (key_node.tag, key_node.value) if isinstance(key_node, ScalarNode) else id(key_node)
+
+
 def _names(key_node: Node, part: str | int) -> bool:
     """Whether a key node is the key a location names (pydantic writes a null key as 'None')."""
     if key_node.value == str(part):
@@ -166,15 +171,19 @@ class _Builder:
         self.loader = loader
         self.count = 0
 
-    def build(self, node: Node, depth: int = 0) -> Any:
-        self.count += 1
+    def _charge(self, values: int, node: Node) -> None:
+        """Count values against MAX_NODES, refusing the document once it has too many."""
+        self.count += values
         if self.count > MAX_NODES:
             raise LoadError(
                 "MC012",
                 *_at(node),
-                f"the document expands to more than {MAX_NODES:,} values (through aliases "
-                "or sheer size); cards should be small and written out plainly",
+                f"the document expands to more than {MAX_NODES:,} values (through aliases, "
+                "merge keys or sheer size); cards should be small and written out plainly",
             )
+
+    def build(self, node: Node, depth: int = 0) -> Any:
+        self._charge(1, node)
         if isinstance(node, ScalarNode):
             return node.value if node.tag == _STR else self._scalar(node)
         if depth >= MAX_DEPTH:
@@ -226,10 +235,46 @@ class _Builder:
             lines[key] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, depth)
         if merged:
-            # Merge keys (<<: *defaults): PyYAML splices them in first, so explicit keys win.
-            self.loader.flatten_mapping(node)
-            result = {self._key(k, depth): self.build(v, depth) for k, v in node.value}
+            pairs = self._merged_pairs(node, depth)
+            result = {self._key(k, depth): self.build(v, depth) for k, v in pairs.values()}
         return result
+
+    def _merged_pairs(self, node: MappingNode, depth: int) -> dict[object, tuple[Node, Node]]:
+        """A mapping's pairs with its merge keys (<<: *defaults) spliced in, one per key:
+        explicit keys win over merged ones, and an earlier mapping of a merge list over a later
+        one (as the merge-key spec says); merged keys come first, in the order they are met.
+
+        Done here rather than by PyYAML's flatten_mapping, which before PyYAML 6.0.4 copies
+        the pairs of a mapping named twice in one merge list twice, at every level: an 863-byte
+        card nesting 30 such lists asks for 2**30 pairs before any value is counted. Here every
+        mapping merged and every pair taken counts against MAX_NODES as it is taken, so the
+        work is bounded whatever the PyYAML version (even for merges of empty mappings).
+        """
+        if depth >= MAX_DEPTH:
+            raise LoadError(
+                "MC011", *_at(node),
+                f"merge keys nested deeper than {MAX_DEPTH} levels; cards are a few levels deep "
+                "at most",
+            )
+        merged: dict[object, tuple[Node, Node]] = {}
+        own: dict[object, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                own[_identity(key_node)] = (key_node, value_node)
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode) or source.tag != _MAP:
+                    raise LoadError(
+                        "MC004", *_at(source),
+                        "a merge key (<<) takes a mapping or a list of mappings",
+                    )
+                pairs = self._merged_pairs(source, depth + 1)
+                self._charge(1 + len(pairs), source)
+                for identity, pair in pairs.items():
+                    merged.setdefault(identity, pair)
+        merged.update(own)
+        return merged
 
     @staticmethod
     def _expect_tag(node: Node, tag: str) -> None:
