@@ -44,9 +44,17 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
+DATASET = "datasets/tx.yaml"
+RECORDED = "uri: s3://d/tx/2025-Q3/, sha256: %s, rows: 1200" % ("c" * 64)
+
+
 def base_files() -> dict[str, str]:
     files = render({})
     files[V2] += MONITORING
+    # The base's dataset versions are recorded in full, so that each fact can be rewritten.
+    files[DATASET] = files[DATASET].replace(
+        "{version: 2025-Q3, date: 2025-10-01}", f"{{version: 2025-Q3, date: 2025-10-01, {RECORDED}}}"
+    )
     return files
 
 
@@ -314,14 +322,83 @@ def test_cli_outside_a_repository_exits_2(runner: CliRunner, tmp_path: Path) -> 
 
 
 def test_history_codes_are_registered() -> None:
-    assert {code: RULES[code].title for code in RULES if code.startswith("MC06")} == {
+    history = {code for code in RULES if "MC060" <= code <= "MC069"}
+    assert {code: RULES[code].title for code in sorted(history)} == {
         "MC060": "version on the base was deleted",
         "MC061": "model folder renamed",
         "MC062": "recorded field of a published version changed",
         "MC063": "published metric changed or removed",
         "MC064": "published lifecycle event changed or removed",
         "MC065": "published monitoring observation changed or removed",
+        "MC066": "published dataset version deleted",
+        "MC067": "recorded field of a published dataset version changed",
     }
+
+
+# ---- dataset versions are records too -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "had"),
+    [
+        ("sha256: " + "c" * 64, "sha256: " + "d" * 64, "sha256", "c" * 64),
+        ("uri: s3://d/tx/2025-Q3/", "uri: s3://d/tx/2025-Q3-fixed/", "uri", "s3://d/tx/2025-Q3/"),
+        ("rows: 1200", "rows: 1250", "rows", "1200"),
+        ("date: 2025-10-01", "date: 2025-10-02", "date", "2025-10-01"),
+    ],
+)
+def test_a_published_dataset_version_is_a_record(
+    catalog: Path, old: str, new: str, field: str, had: str
+) -> None:
+    problems = history_problems(catalog, changed(DATASET, old, new))
+    assert problems == [(
+        "MC067", DATASET, 5,
+        f"versions[0].{field} of dataset version tx@2025-Q3 may not change once it is on main: "
+        f"main had `{had}`. A published dataset version is a record (fraud@1.0.0 and "
+        "fraud@2.0.0 were trained or evaluated on it); restore it, and publish changed data as "
+        "a new version: a new entry at the end of versions",
+    )]
+
+
+def test_recording_a_missing_fact_is_a_change_too(catalog: Path) -> None:
+    files = changed(DATASET, "{version: 2025-Q4, date: 2026-01-02}",
+                    "{version: 2025-Q4, date: 2026-01-02, rows: 5000}")
+    problems = history_problems(catalog, files)
+    assert [(code, line) for code, _, line, _ in problems] == [("MC067", 6)]
+    assert "versions[1].rows of dataset version tx@2025-Q4 may not change once it is on main: " \
+        "main had no versions[1].rows." in problems[0][3]
+
+
+def test_a_published_dataset_version_may_not_be_removed(catalog: Path) -> None:
+    files = changed(DATASET, "  - {version: 2025-Q4, date: 2026-01-02}\n", "")
+    problems = history_problems(catalog, files)
+    assert [p for p in problems if p[0] != "MC021"] == [(
+        "MC066", DATASET, 5,
+        "dataset version tx@2025-Q4 exists on main and was removed from versions; a published "
+        "dataset version is a record (fraud@2.0.0 was trained or evaluated on it): restore its "
+        "entry, describe what is wrong with it in its description, and add corrected data as a "
+        "new version",
+    )]
+
+
+def test_a_deleted_dataset_file_deletes_each_of_its_versions(catalog: Path) -> None:
+    problems = history_problems(catalog, {DATASET: None})
+    assert [(code, file, line) for code, file, line, _ in problems if code.startswith("MC06")] == [
+        ("MC066", DATASET, 1), ("MC066", DATASET, 1),
+    ]
+    assert problems[0][3].startswith(
+        "dataset version tx@2025-Q3 exists on main and was deleted with datasets/tx.yaml;"
+    )
+
+
+def test_dataset_descriptions_and_new_versions_may_change(catalog: Path) -> None:
+    files = changed(
+        DATASET, "{version: 2025-Q4, date: 2026-01-02}",
+        "{version: 2025-Q4, date: 2026-01-02, description: Labels of December are late.}\n"
+        "  - {version: 2026-Q1, date: 2026-04-01, rows: 900}",
+    )
+    files[DATASET] = files[DATASET].replace("name: Transactions", "name: Card transactions")
+    assert history_problems(catalog, files) == []
 
 
 # ---- hostile working trees (issue 18, items 1 and 3) --------------------------------------------

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 
 from .conftest import SHA_A
-from .test_history import SMALL, V1, V2, base_files, make_repo, write
+from .test_history import DATASET, SMALL, V1, V2, M, base_files, changed, make_repo, write
 
 NEW_VERSION = textwrap.dedent("""\
     version: "2.1.0"
@@ -134,3 +134,114 @@ def test_unwritable_summary_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
     assert "cannot write the summary to missing/dir/s.md" in result.output
+
+
+def summary(runner: CliRunner, tmp_path: Path) -> tuple[int, str]:
+    args = ["validate", "repo/catalog", "--base", "main", "--today", "2026-11-26"]
+    result = runner.invoke(cli, [*args, "--summary", "summary.md"])
+    return result.exit_code, (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+def test_a_dataset_rewrite_is_listed(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    write(root, changed(DATASET, "rows: 1200", "rows: 1250"))
+    code, text = summary(runner, tmp_path)
+    assert code == 1
+    assert text.startswith(
+        "## modelcards: catalog ❌ invalid against `main`\n\n"
+        "0 versions added · 0 stage changes · 0 deprecations · 1 dataset changed · 1 error · "
+        "0 warnings\n\n"
+        "### Datasets\n\n"
+        "| Dataset | Change |\n| --- | --- |\n"
+        "| `tx@2025-Q3` | version changed: rows |\n\n"
+        "### Errors\n\n"
+        "- `repo/catalog/datasets/tx.yaml:5:147` **MC067** versions[0].rows of dataset version"
+    )
+
+
+NEW_MODEL = """\
+name: Churn predictor
+summary: Predicts which customers leave.
+owners: [{name: Growth ML}]
+task: tabular-classification
+"""
+NEW_DATASET = """\
+name: CRM events
+summary: Customer events.
+owners: [{name: Data team}]
+versions:
+  - {version: v1, date: 2026-02-01}
+"""
+
+
+def test_every_card_change_is_listed(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    files = base_files()
+    write(root, {
+        "models/churn/model.yaml": NEW_MODEL,
+        "datasets/crm.yaml": NEW_DATASET,
+        M: files[M].replace("owners: [{name: Risk ML, contact: risk@acme.example}]",
+                            "owners: [{name: Risk ML, contact: risk-ml@acme.example}]")
+        + "description: Gradient-boosted trees.\n",
+        DATASET: files[DATASET].replace("name: Transactions", "name: Card transactions")
+        + "  - {version: 2026-Q1, date: 2026-04-01}\n",
+        V1: files[V1].replace("summary: First model.", "summary: The first fraud model."),
+        V2: files[V2] + "    - {date: 2026-04-01, metric: psi, value: 0.14, threshold: 0.25}\n",
+        "catalog.yaml": files["catalog.yaml"].replace("Test catalog", "Fraud catalog")
+        .replace("max_regression: 0.01", "max_regression: 0.02"),
+    })
+    code, text = summary(runner, tmp_path)
+    assert code == 0, text
+    assert text == """\
+## modelcards: catalog ✅ valid against `main`
+
+0 versions added · 0 stage changes · 0 deprecations · 1 model added · 1 model changed · \
+1 dataset added · 1 dataset changed · 2 published versions edited · catalog.yaml changed · \
+0 errors · 0 warnings
+
+### Models
+
+| Model | Change |
+| --- | --- |
+| `churn` | added |
+| `fraud` | changed: description, owners |
+
+### Datasets
+
+| Dataset | Change |
+| --- | --- |
+| `crm` | added, with version v1 |
+| `tx` | changed: name |
+| `tx@2026-Q1` | version added |
+
+### Published versions edited
+
+| Version | Change |
+| --- | --- |
+| `fraud@1.0.0` | summary |
+| `fraud@2.0.0` | 1 monitoring observation added |
+
+### Catalog settings
+
+| File | Change |
+| --- | --- |
+| `catalog.yaml` | changed: policy.gates, title |
+"""
+
+
+def test_a_card_that_does_not_parse_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_repo(tmp_path)
+    files = base_files()
+    broken = files[V2].replace("approved_by: [carol]}\n", "approved_by: [carol]}\n"
+                               "  - {stage: archived, date: 2026-03-10, by: bob\n")
+    write(root, {V2: broken, "models/fraud/2.1.0.yaml": "version: [\n"})
+    code, text = summary(runner, tmp_path)
+    assert code == 1
+    assert "0 stage changes" in text
+    assert (
+        "### Cards that could not be read\n\n"
+        "- `repo/catalog/models/fraud/2.0.0.yaml` does not parse on this branch, so what it "
+        "changes is not listed above (see the errors)\n"
+        "- `repo/catalog/models/fraud/2.1.0.yaml` (new) does not parse on this branch, so what "
+        "it changes is not listed above (see the errors)\n"
+    ) in text

@@ -74,6 +74,8 @@ RULES: dict[str, Rule] = {
         Rule("MC063", E, "published metric changed or removed"),
         Rule("MC064", E, "published lifecycle event changed or removed"),
         Rule("MC065", E, "published monitoring observation changed or removed"),
+        Rule("MC066", E, "published dataset version deleted"),
+        Rule("MC067", E, "recorded field of a published dataset version changed"),
         # Warnings: the catalog is valid, but someone should look.
         Rule("MC050", W, "unknown metric name"),
         Rule("MC051", W, "review overdue"),

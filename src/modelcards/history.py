@@ -6,7 +6,9 @@ the working tree, and compared with the resolved working-tree catalog:
 - a version on the base may not be deleted (MC060), and a renamed model folder is a
   deletion plus an addition (MC061);
 - its recorded facts may not change (MC062);
-- metrics, lifecycle events and monitoring observations are append-only (MC063 to MC065).
+- metrics, lifecycle events and monitoring observations are append-only (MC063 to MC065);
+- a dataset version is a record too (MC066, MC067; history_cards reads the model cards,
+  dataset cards and catalog.yaml of the base, for these rules and for the summary).
 
 Only files whose content differs from the base are parsed, so the cost grows with the size
 of the change, not of the catalog.
@@ -26,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .cards import VersionCard, is_semver
 from .catalog import MODEL_FILE, Catalog, ModelVersion
 from .codes import problem
+from .history_cards import BaseCard, CardChanges, compare_cards, dataset_record_problems
 from .history_git import BaseTree, GitError, blob_id, read_blobs, read_tree
 from .parse import format_loc, parse_card
 from .problems import Problem, sort_problems
@@ -75,6 +78,7 @@ class History:
     deleted: dict[str, BaseVersion]
     added: list[ModelVersion]
     problems: list[Problem] = field(default_factory=list)
+    cards: CardChanges = field(default_factory=CardChanges)  # model and dataset cards, settings
 
     def base_card(self, ref: str) -> VersionCard | None:
         """The base's card of a version, when it differs from the working tree's."""
@@ -110,9 +114,13 @@ def compare_with_base(catalog: Catalog, ref: str) -> History:
         (v for v in catalog.versions.values() if v.ref not in base_refs),
         key=lambda v: (v.model_id, version_key(v.version)),
     )
-    history = History(ref, base_refs, base_models, changed, deleted, added)
+    cards = compare_cards(catalog, tree)
+    history = History(ref, base_refs, base_models, changed, deleted, added, cards=cards)
     history.problems.extend(_record_problems(catalog, history))
     history.problems.extend(_deletion_problems(catalog, history))
+    history.problems.extend(dataset_record_problems(
+        catalog, cards, ref, lambda entry, loc, shown: _had(history, entry, loc, shown)
+    ))
     return history
 
 
@@ -190,7 +198,7 @@ def _node_at(document: SourceDocument | None, loc: Loc) -> Node | None:
     return node
 
 
-def base_text(entry: BaseVersion, loc: Loc) -> str | None:
+def base_text(entry: BaseVersion | BaseCard, loc: Loc) -> str | None:
     """The base's text of the value at `loc`, on one line, or None when it had none."""
     node = _node_at(entry.source, loc)
     if node is None:
@@ -201,10 +209,14 @@ def base_text(entry: BaseVersion, loc: Loc) -> str | None:
     return written if len(written) <= _SHOWN_CHARS else written[: _SHOWN_CHARS - 3] + "..."
 
 
-def _had(history: History, entry: BaseVersion, loc: Loc) -> str:
+def _had(
+    history: History, entry: BaseVersion | BaseCard, loc: Loc, named: Loc | None = None
+) -> str:
+    """What the base had at `loc`, in its own words; `named`: how to name the place when the
+    working tree has it elsewhere (a dataset version that moved in the list)."""
     shown = base_text(entry, loc)
     if shown is None:
-        return f"{history.ref} had no {format_loc(tuple(loc))}"
+        return f"{history.ref} had no {format_loc(tuple(named or loc))}"
     return f"{history.ref} had `{shown}`"
 
 

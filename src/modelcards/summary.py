@@ -1,8 +1,10 @@
 """The pull-request summary: Markdown a reviewer reads in ten seconds.
 
 What the change adds (versions, stage changes, deprecations, metrics against the previous
-version with the direction of "better" marked) and what is wrong with it. It is computed
-from the resolved catalog and the History of `validate --base`; nothing here reads files.
+version with the direction of "better" marked), every other card it adds or changes (models,
+datasets and their versions, edits of published versions, catalog.yaml), the cards it could
+not read, and what is wrong with it. It is computed from the resolved catalog and the History
+of `validate --base`; nothing here reads files.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cards import LifecycleEvent, Metric, Stage
-from .catalog import Catalog, ModelVersion
+from .cards import DatasetCard, LifecycleEvent, Metric, Monitoring, Stage
+from .catalog import MODEL_FILE, Catalog, ModelVersion
 from .history import History
+from .history_cards import changed_fields
 from .metrics import known_metrics, regression
 from .problems import Problem
 from .queries import previous_version, resolve_replacement
@@ -176,6 +179,178 @@ def _metric_changes(catalog: Catalog, history: History) -> Iterator[str]:
     yield ""
 
 
+# ---- the other cards ----------------------------------------------------------------------
+
+
+def _model_rows(catalog: Catalog, history: History) -> list[list[str]]:
+    changes = history.cards
+    rows = {key: "added" for kind, key in changes.added if kind == "model"}
+    rows |= {key: "removed" for kind, key in changes.deleted if kind == "model"}
+    for (kind, key), entry in changes.changed.items():
+        model = catalog.models.get(key)
+        if kind == "model" and model is not None and entry.card is not None:
+            rows[key] = "changed: " + ", ".join(changed_fields(entry.card, model.card))
+    return [[f"`{key}`", _cell(rows[key])] for key in sorted(rows)]
+
+
+def _dataset_rows(catalog: Catalog, history: History) -> list[list[str]]:
+    changes = history.cards
+    rows: dict[str, list[list[str]]] = {}
+    for kind, key in changes.added:
+        dataset = catalog.datasets.get(key)
+        if kind == "dataset" and dataset is not None:
+            names = ", ".join(v.version for v in dataset.card.versions)
+            plural = "s" if len(dataset.card.versions) != 1 else ""
+            rows[key] = [[f"`{key}`", _cell(f"added, with version{plural} {names}")]]
+    for kind, key in changes.deleted:
+        if kind == "dataset":
+            rows[key] = [[f"`{key}`", "removed"]]
+    for (kind, key), entry in changes.changed.items():
+        dataset = catalog.datasets.get(key)
+        if kind == "dataset" and dataset is not None and isinstance(entry.card, DatasetCard):
+            rows[key] = _dataset_changes(key, entry.card, dataset.card)
+    return [row for key in sorted(rows) for row in rows[key]]
+
+
+def _dataset_changes(key: str, old: DatasetCard, new: DatasetCard) -> list[list[str]]:
+    fields = [name for name in changed_fields(old, new) if name != "versions"]
+    rows = [[f"`{key}`", _cell("changed: " + ", ".join(fields))]] if fields else []
+    before = {v.version: v for v in old.versions}
+    now = {v.version for v in new.versions}
+    for version in new.versions:
+        previous = before.get(version.version)
+        if previous is None:
+            rows.append([f"`{key}@{_cell(version.version)}`", "version added"])
+        elif previous != version:
+            names = ", ".join(changed_fields(previous, version))
+            rows.append([f"`{key}@{_cell(version.version)}`", _cell(f"version changed: {names}")])
+    rows += [[f"`{key}@{_cell(name)}`", "version removed"] for name in before if name not in now]
+    return rows
+
+
+def _version_edits(catalog: Catalog, history: History) -> list[list[str]]:
+    """Published versions changed in ways the other sections do not show: documentation,
+    monitoring, and (in error) recorded facts."""
+    rows = []
+    for ref in sorted(history.changed):
+        version, old = catalog.versions.get(ref), history.base_card(ref)
+        if version is None or old is None:
+            continue
+        names = [n for n in changed_fields(old, version.card) if n not in ("lifecycle", "metrics")]
+        if "monitoring" in names:
+            names.remove("monitoring")
+            names += _monitoring_changes(old.monitoring, version.card.monitoring)
+        if names:
+            rows.append([f"`{ref}`", _cell(", ".join(names))])
+    return rows
+
+
+def _monitoring_changes(old: Monitoring | None, new: Monitoring | None) -> list[str]:
+    before = old.observations if old else []
+    after = new.observations if new else []
+    found = []
+    if (old.dashboard if old else None) != (new.dashboard if new else None):
+        found.append("monitoring.dashboard")
+    if len(after) > len(before):
+        found.append(_plural(len(after) - len(before), "monitoring observation") + " added")
+    elif after != before:
+        found.append("monitoring.observations")
+    return found
+
+
+def _settings_rows(catalog: Catalog, history: History) -> list[list[str]]:
+    changes = history.cards
+    key = ("settings", "")
+    if key in changes.added:
+        return [["`catalog.yaml`", "added"]]
+    if key in changes.deleted:
+        return [["`catalog.yaml`", "removed: defaults apply"]]
+    entry = changes.changed.get(key)
+    if entry is None or entry.card is None:
+        return []
+    fields = changed_fields(entry.card, catalog.settings, deeper=("policy",))
+    return [["`catalog.yaml`", _cell("changed: " + ", ".join(fields))]] if fields else []
+
+
+def _unread(catalog: Catalog, history: History) -> list[str]:
+    """Cards the change touches that do not parse, on this branch or on the base: what they
+    change cannot be listed."""
+    found: dict[Path, str] = {}
+    here = "on this branch"
+    for ref in sorted(catalog.version_refs - set(catalog.versions)):
+        if ref not in history.base_refs:
+            model_id, _, name = ref.partition("@")
+            path = catalog.root / "models" / model_id / f"{name}.yaml"
+            found[path] = f"(new) does not parse {here}"
+    for ref, entry in history.changed.items():
+        if ref not in catalog.versions:
+            found[entry.path] = f"does not parse {here}"
+        elif entry.card is None:
+            found[entry.path] = f"does not parse on `{history.ref}`"
+    for (kind, key), card in history.cards.changed.items():
+        parsed = {"model": catalog.models, "dataset": catalog.datasets}.get(kind)
+        if parsed is not None and key not in parsed:
+            found[card.path] = f"does not parse {here}"
+        elif card.card is None:
+            found[card.path] = f"does not parse on `{history.ref}`"
+    for kind, key in history.cards.added:
+        new = _card_path(catalog, kind, key)
+        parsed = {"model": catalog.models, "dataset": catalog.datasets}.get(kind)
+        if new is not None and parsed is not None and key not in parsed:
+            found[new] = f"(new) does not parse {here}"
+    return [
+        f"- `{display_path(path)}` {found[path]}, so what it changes is not listed above "
+        "(see the errors)"
+        for path in sorted(found)
+    ]
+
+
+def _card_path(catalog: Catalog, kind: str, key: str) -> Path | None:
+    if kind == "model":
+        return catalog.root / "models" / key / MODEL_FILE
+    if kind == "dataset":
+        return catalog.root / "datasets" / f"{key}.yaml"
+    return None
+
+
+def _section(title: str, header: list[str], rows: list[list[str]]) -> Iterator[str]:
+    if rows:
+        yield from (f"### {title}", "", *_table(header, rows), "")
+
+
+def _card_sections(catalog: Catalog, history: History) -> Iterator[str]:
+    yield from _section("Models", ["Model", "Change"], _model_rows(catalog, history))
+    yield from _section("Datasets", ["Dataset", "Change"], _dataset_rows(catalog, history))
+    yield from _section(
+        "Published versions edited", ["Version", "Change"], _version_edits(catalog, history)
+    )
+    yield from _section("Catalog settings", ["File", "Change"], _settings_rows(catalog, history))
+    unread = _unread(catalog, history)
+    if unread:
+        yield from ("### Cards that could not be read", "", *unread, "")
+
+
+def _card_counts(catalog: Catalog, history: History) -> list[str]:
+    """The counts of the other cards' changes, those that are not zero."""
+    changes = history.cards
+    counts = []
+    for kind, word in (("model", "model"), ("dataset", "dataset")):
+        added = sum(k == kind for k, _ in changes.added)
+        changed = sum(k == kind for k, _ in changes.changed)
+        removed = sum(k == kind for k, _ in changes.deleted)
+        counts += [
+            _plural(number, word) + " " + verb
+            for number, verb in ((added, "added"), (changed, "changed"), (removed, "removed"))
+            if number
+        ]
+    edited = len(_version_edits(catalog, history))
+    if edited:
+        counts.append(_plural(edited, "published version") + " edited")
+    if _settings_rows(catalog, history):
+        counts.append("catalog.yaml changed")
+    return counts
+
+
 def _problem_line(p: Problem) -> str:
     return f"- `{display_path(p.file)}:{p.line}:{p.column}` **{p.code}** {_cell(p.message)}"
 
@@ -215,11 +390,13 @@ def render_summary(
             _plural(len(history.added), "version") + " added",
             _plural(len(events), "stage change"),
             _plural(deprecations, "deprecation"),
+            *_card_counts(catalog, history),
             *counts,
         ]
         lines += [" · ".join(counts), ""]
         lines += [*_versions_added(history), *_stage_changes(events), *_deprecations(events)]
         lines += list(_metric_changes(catalog, history))
+        lines += list(_card_sections(catalog, history))
     lines += list(_problems(result))
     return "\n".join(lines).rstrip("\n") + "\n"
 
