@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, mlflow_import, mlflow_rest
 from .cards import TIME_PATTERN, Stage
 from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
 from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
@@ -223,8 +223,12 @@ def export(
     _write_text(text, output)
 
 
-@cli.command("import")
-@click.argument("source", type=click.Choice(["hf"]))
+@cli.group("import")
+def import_group() -> None:
+    """Bring cards in from elsewhere: a Hugging Face README, an MLflow Model Registry."""
+
+
+@import_group.command("hf")
 @click.argument("readme", type=click.Path(dir_okay=False, path_type=Path))
 @catalog_argument
 @click.option("--model", "model_id", required=True, help="Id of the model in the catalog.")
@@ -236,8 +240,8 @@ def export(
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Release date of an imported version "
               "[default: SOURCE_DATE_EPOCH, else the clock].")
-def import_(
-    source: str, readme: Path, catalog: Path, model_id: str, version: str | None,
+def import_hf(
+    readme: Path, catalog: Path, model_id: str, version: str | None,
     owner: str | None, by: str, today: dt.datetime | None,
 ) -> None:
     """Import a Hugging Face README.md into CATALOG as a model card and a version card.
@@ -270,6 +274,115 @@ def import_(
         raise click.ClickException("the imported cards would not validate; nothing was written")
     for path in write_plan(plan):
         click.echo(f"wrote {display_path(path)}")
+
+
+@import_group.command("mlflow")
+@catalog_argument
+@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", required=True, metavar="URI",
+              help="http(s) URL of the MLflow tracking server [default: $MLFLOW_TRACKING_URI]. "
+              "Credentials come from MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and "
+              "MLFLOW_TRACKING_PASSWORD.")
+@click.option("--model", "models", multiple=True, metavar="NAME",
+              help="Registered model to import (repeatable) [default: every model].")
+@click.option("--owner", default=None,
+              help="Owner of new model cards whose registered model has no owner tag.")
+@click.option("--owner-tag", default="owner", show_default=True, metavar="KEY",
+              help="Registered-model tag that names the owner.")
+@click.option("--task", default=None,
+              help="Task of new model cards whose registered model has no task tag.")
+@click.option("--task-tag", default="task", show_default=True, metavar="KEY",
+              help="Registered-model tag that names the task.")
+@click.option("--dataset-owner", default=None,
+              help="Owner of new dataset cards (MLflow records none).")
+@click.option("--semver-tag", default="semver", show_default=True, metavar="KEY",
+              help="Model-version tag holding its SemVer; without it, MLflow version N is N.0.0.")
+@click.option("--by", default=mlflow_import.DEFAULT_BY, show_default=True,
+              help="Who stage events name (MLflow does not record who changed a stage).")
+@click.option("--drafts", is_flag=True,
+              help="Also write cards that do not validate yet, with what is missing marked "
+              "TODO (a draft: modelcards validate lists what is left to fill in).")
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+@click.option("--page-size", type=click.IntRange(1, 1000), default=mlflow_rest.DEFAULT_PAGE_SIZE,
+              show_default=True, help="Models or versions asked for per request.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The date validation judges events against "
+              "[default: SOURCE_DATE_EPOCH, else the clock].")
+def import_mlflow(
+    catalog: Path, tracking_uri: str, models: tuple[str, ...], owner: str | None,
+    owner_tag: str, task: str | None, task_tag: str, dataset_owner: str | None,
+    semver_tag: str, by: str, drafts: bool, dry_run: bool, page_size: int,
+    today: dt.datetime | None,
+) -> None:
+    """Import the registered models of an MLflow tracking server into CATALOG.
+
+    New models, versions and datasets become cards; on a later run, versions imported before
+    are left as they are (they are records) and only new versions, stage changes and aliases
+    are added. Everything is read from the server before anything is written: an unreachable
+    server, refused credentials, a missing model or an answer that is not MLflow's stop the
+    import with nothing written (exit 2). Cards that would not validate are not written
+    (exit 1) unless --drafts asks for them.
+    """
+    day = resolve_today(today.date() if today else None)
+    options = mlflow_import.ImportOptions(
+        day, owner=owner, owner_tag=owner_tag, task=task, task_tag=task_tag,
+        dataset_owner=dataset_owner, semver_tag=semver_tag, by=by,
+    )
+    try:
+        server = mlflow_rest.Server.from_environment(tracking_uri, page_size)
+        registry = mlflow_rest.read_registry(server, models)
+        plan = mlflow_import.plan_import(catalog, registry, options)
+        plan = mlflow_import.check_plan(plan, day, drafts=drafts)
+        if not dry_run:
+            mlflow_import.write_plan(plan)
+    except mlflow_rest.RegistryError as error:
+        raise PathError(f"{error}; nothing was written") from None
+    except EditError as error:
+        raise PathError(error.message) from None
+    except OSError as error:
+        raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
+    _report_import(plan, dry_run=dry_run, drafts=drafts, uri=server.uri)
+    if plan.refused:
+        sys.exit(1)
+
+
+_DONE = {"add": "added", "append": "appended to", "update": "updated"}
+_WOULD = {"add": "would add", "append": "would append to", "update": "would update"}
+
+
+def _report_import(plan: mlflow_import.Plan, *, dry_run: bool, drafts: bool, uri: str) -> None:
+    for note in plan.notes:
+        click.echo(f"note: {note}")
+    verbs = _WOULD if dry_run else _DONE
+    for change in plan.changes:
+        click.echo(f"{verbs[change.action]} {display_path(change.path)}: {change.description}")
+    for change in plan.refused:
+        needs = ", ".join(display_path(path) for path in change.blocked_by)
+        because = f" (it needs {needs}, not written)" if needs else ""
+        click.echo(f"not written: {display_path(change.path)}: {change.description}{because}")
+        for problem in plan.problems:
+            if problem.file == change.path:
+                click.echo(f"  {problem_line(problem)}")
+        for todo in change.todo:
+            click.echo(f"  still to add: {todo}")
+    written = {change.path for change in plan.refused}
+    for problem in plan.problems:
+        if problem.file not in written:
+            click.echo(problem_line(problem))
+    if not plan.changes and not plan.refused:
+        click.echo(f"nothing to import: {display_path(plan.root)} is up to date with {uri}")
+        return
+    counts = ", ".join(
+        f"{n} {word}" for n, word in (
+            (sum(c.action == "add" for c in plan.changes), "new cards"),
+            (sum(c.action != "add" for c in plan.changes), "changed cards"),
+            (len(plan.refused), "cards not written (they would not validate: add what is "
+             "listed, or write them as drafts with --drafts)"),
+        ) if n
+    )
+    state = "dry run, nothing written: " if dry_run else ""
+    if drafts and plan.problems and not dry_run:
+        counts += "; the drafts do not validate yet: modelcards validate lists what is left"
+    click.echo(f"{state}{counts or 'nothing written'}")
 
 
 # ---- editing the cards: new, promote, deprecate, retire ------------------------------------
