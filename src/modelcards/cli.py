@@ -372,10 +372,10 @@ def _report_import(plan: mlflow_import.Plan, *, dry_run: bool, drafts: bool, uri
         click.echo(f"nothing to import: {display_path(plan.root)} is up to date with {uri}")
         return
     counts = ", ".join(
-        f"{n} {word}" for n, word in (
-            (sum(c.action == "add" for c in plan.changes), "new cards"),
-            (sum(c.action != "add" for c in plan.changes), "changed cards"),
-            (len(plan.refused), "cards not written (they would not validate: add what is "
+        f"{n} {word}{'s' if n > 1 else ''}{after}" for n, word, after in (
+            (sum(c.action == "add" for c in plan.changes), "new card", ""),
+            (sum(c.action != "add" for c in plan.changes), "changed card", ""),
+            (len(plan.refused), "card", " not written (they would not validate: add what is "
              "listed, or write them as drafts with --drafts)"),
         ) if n
     )

@@ -206,7 +206,6 @@ class Planner:
         self.imported = find_imported(root)
         self.plan = Plan(root)
         self.datasets: dict[str, dict[str, DatasetUse]] = {}  # id -> digest -> use
-        self.dataset_users: dict[str, list[Path]] = {}  # dataset id -> new version cards
 
     def note(self, subject: str, text: str) -> None:
         self.plan.notes.append(f"{subject}: {text}")
@@ -310,7 +309,8 @@ class Planner:
         stage = stage_of(version)
         if stage is None:
             self.note(f"{version.name} version {version.version}",
-                      f"unknown MLflow stage {version.current_stage!r}; not imported")
+                      f"unknown MLflow stage {version.current_stage!r}; the stage is not "
+                      "imported")
         when = to_date(version.last_updated_timestamp or version.creation_timestamp)
         reason = f"MLflow stage {version.current_stage}; dated by the version's last update"
         if plan.existing is None:
@@ -395,7 +395,9 @@ class Planner:
         for use in uses:
             if use.ref in references:
                 self.datasets.setdefault(use.id, {}).setdefault(use.version, use)
-                self.dataset_users.setdefault(use.id, []).append(plan.path)
+            else:
+                self.note(subject, f"input dataset {use.ref} (context {use.context}) is "
+                          "neither training data nor named by a metric; not imported")
         for reference in sorted(references - {use.ref for use in uses}):
             self.note(subject, f"metric dataset {reference} was not logged as an input of "
                       "the run; add its dataset card by hand")

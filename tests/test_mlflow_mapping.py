@@ -1,0 +1,208 @@
+"""The MLflow mapping and the import plan as pure functions, on payloads shaped like the
+server's answers (MLflow 3.17, recorded from `mlflow server`; see test_import_mlflow_failures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from modelcards.mlflow_import import ImportOptions, check_plan, plan_import, write_plan
+from modelcards.mlflow_mapping import (
+    card_id,
+    hyperparameter,
+    metrics_of,
+    semver_of,
+    training_of,
+)
+from modelcards.mlflow_rest import LoggedModel, ModelVersion, Registry, Run
+
+TODAY = dt.date(2026, 12, 2)
+MS = 1796207487000  # 2026-12-02 in milliseconds
+DAY = 86_400_000
+
+
+def version(number: str = "1", **fields: Any) -> dict[str, Any]:
+    return {"name": "fraud", "version": number, "creation_timestamp": MS,
+            "last_updated_timestamp": MS, "current_stage": "None", "source": f"s3://m/{number}",
+            "status": "READY", **fields}
+
+
+def registry(*versions: dict[str, Any], models: list[dict[str, Any]] | None = None,
+             runs: dict[str, Any] | None = None) -> Registry:
+    model = {"name": "fraud", "tags": [{"key": "owner", "value": "Risk ML"},
+                                       {"key": "task", "value": "tabular-classification"}]}
+    entries = [{"model": m, "versions": [v for v in versions if v["name"] == m["name"]]}
+               for m in (models or [model])]
+    return Registry.model_validate({"tracking_uri": "http://mlflow.example", "models": entries,
+                                    "runs": runs or {}})
+
+
+def options(**fields: Any) -> ImportOptions:
+    return ImportOptions(TODAY, **fields)
+
+
+@pytest.mark.parametrize(("tags", "expected", "notes"), [
+    ([], "7.0.0", []),
+    ([{"key": "semver", "value": "v2.1.0"}], "2.1.0", []),
+    ([{"key": "semver", "value": "2.1.0-rc.1+build.5"}], "2.1.0-rc.1+build.5", []),
+    ([{"key": "semver", "value": "two"}], "7.0.0",
+     ["its semver tag 'two' is not SemVer; used the version number instead"]),
+])
+def test_semver(tags: list[dict[str, str]], expected: str, notes: list[str]) -> None:
+    assert semver_of(ModelVersion.model_validate(version("7", tags=tags)), "semver") == (
+        expected, notes)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("8", 8), ("0.05", 0.05), ("1e-3", 0.001), ("True", True), ("false", False),
+    ("nan", "nan"), ("inf", "inf"), ("binary:logistic", "binary:logistic"), ("", ""),
+])
+def test_hyperparameters_are_typed(text: str, value: Any) -> None:
+    assert hyperparameter(text) == value and type(hyperparameter(text)) is type(value)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("fraud-detector", "fraud-detector"), ("Churn Model", "churn-model"),
+    ("ml.team/fraud v2", "ml.team-fraud-v2"), ("a..b", "a.b"), ("--x--", "x"),
+    ("!!!", None), ("Ümlaut", "mlaut"),
+])
+def test_ids_from_mlflow_names(name: str, expected: str | None) -> None:
+    assert card_id(name) == expected
+
+
+def _run(**data: Any) -> Run:
+    return Run.model_validate({"info": {"run_id": "r1", "user_id": "ana"}, "data": data})
+
+
+def test_metrics_latest_per_key_and_the_logged_models_dataset() -> None:
+    run = _run(metrics=[{"key": "auc", "value": 0.9, "step": 3},
+                        {"key": "loss", "value": float("nan")},
+                        {"key": "f1", "value": 0.5}])
+    logged = LoggedModel.model_validate({"info": {"model_id": "m-1"}, "data": {"metrics": [
+        {"key": "auc", "value": 0.91, "step": 1, "dataset_name": "tx", "dataset_digest": "d1"},
+        {"key": "auc", "value": 0.92, "step": 2, "dataset_name": "tx", "dataset_digest": "d1"},
+        {"key": "auc", "value": 0.80, "step": 9, "dataset_name": "tx", "dataset_digest": "d0"},
+    ]}})
+    notes: list[str] = []
+    assert metrics_of(run, logged, [], notes) == [
+        {"name": "auc", "value": 0.8, "dataset": "tx@d0"},
+        {"name": "auc", "value": 0.92, "dataset": "tx@d1"},
+        {"name": "f1", "value": 0.5},
+    ]
+    assert notes == ["metric loss is nan; not imported"]
+
+
+@pytest.mark.parametrize(("tags", "code", "notes"), [
+    ({"mlflow.source.git.commit": "ABCDEF1", "mlflow.gitRepoURL": "git@host:a/b.git"},
+     {"repo": "git@host:a/b.git", "commit": "abcdef1"}, []),
+    ({"mlflow.source.git.commit": "main", "mlflow.source.git.repoURL": "https://g/a"},
+     {"repo": "https://g/a"},
+     ["run tag mlflow.source.git.commit 'main' is not a git commit; not imported"]),
+    ({"mlflow.source.git.commit": "abcdef1"}, None,
+     ["the run names commit abcdef1 but no repository (mlflow.source.git.repoURL); "
+      "training.code needs one, add it by hand"]),
+])
+def test_training_code(tags: dict[str, str], code: dict[str, str] | None,
+                       notes: list[str]) -> None:
+    found: list[str] = []
+    run = _run(tags=[{"key": k, "value": v} for k, v in tags.items()])
+    assert training_of(run, None, [], found).get("code") == code
+    assert found == notes
+
+
+# ---- the plan -------------------------------------------------------------------------------
+
+
+def test_what_cannot_be_imported_is_said(tmp_path: Path) -> None:
+    models = [
+        {"name": "fraud", "tags": [{"key": "owner", "value": "R"}, {"key": "task", "value": "t"}]},
+        {"name": "Fraud"},
+        {"name": "summarise", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "true"}]},
+        {"name": "???"},
+    ]
+    found = registry(
+        version("1", tags=[{"key": "semver", "value": "2.0.0"}]),
+        version("2"),
+        version("3", status="FAILED_REGISTRATION"),
+        version("4", current_stage="Shipping"),
+        models=models,
+    )
+    (tmp_path / "models" / "fraud").mkdir(parents=True)
+    plan = plan_import(tmp_path, found, options())
+    assert plan.notes == [
+        "fraud version 3: status FAILED_REGISTRATION in MLflow; not imported",
+        "fraud version 2: it would be fraud@2.0.0, like version 1; not imported (give it a "
+        "semver tag)",
+        "fraud version 4: unknown MLflow stage 'Shipping'; the stage is not imported",
+        "MLflow model 'Fraud': its id fraud is also that of MLflow model 'fraud'; not imported "
+        "(rename one in MLflow)",
+        "MLflow model 'summarise': a prompt, not a model; not imported",
+        "MLflow model '???': its name gives no usable model id (letters and digits); not "
+        "imported",
+    ]
+    assert [c.path.relative_to(tmp_path).as_posix() for c in plan.changes] == [
+        "models/fraud/model.yaml", "models/fraud/2.0.0.yaml", "models/fraud/4.0.0.yaml"]
+
+
+def _import(root: Path, found: Registry) -> list[str]:
+    plan = check_plan(plan_import(root, found, options()), TODAY)
+    assert plan.refused == [], plan.problems
+    write_plan(plan)
+    return [c.description for c in plan.changes]
+
+
+def _lifecycle(root: Path, name: str) -> list[dict[str, Any]]:
+    data = yaml.safe_load((root / "models" / "fraud" / name).read_text(encoding="utf-8"))
+    events: list[dict[str, Any]] = data["lifecycle"]
+    return events
+
+
+def test_out_of_production_in_mlflow_is_archived_here(tmp_path: Path) -> None:
+    """MLflow's None after Production cannot be development (production -> development is
+    not a transition): the version is archived."""
+    _import(tmp_path, registry(version("1", current_stage="Production")))
+    later = version("1", current_stage="None", last_updated_timestamp=MS + DAY)
+    assert _import(tmp_path, registry(later)) == ["fraud@1.0.0: archived (MLflow stage None)"]
+    assert _lifecycle(tmp_path, "1.0.0.yaml")[-1] == {
+        "stage": "archived", "date": dt.date(2026, 12, 3), "by": "mlflow",
+        "reason": "MLflow stage None; dated by the version's last update"}
+
+
+def test_a_stage_the_card_moved_past_is_not_added_again(tmp_path: Path) -> None:
+    """Deprecated here while MLflow still says Production: the import leaves it alone."""
+    _import(tmp_path, registry(version("1", current_stage="Production")))
+    card = tmp_path / "models" / "fraud" / "1.0.0.yaml"
+    card.write_text(card.read_text(encoding="utf-8") + "  - {stage: deprecated, date: "
+                    "2026-12-02, by: bob, reason: Drift}\n", encoding="utf-8")
+    assert _import(tmp_path, registry(version("1", current_stage="Production"))) == []
+
+
+def test_a_stage_change_that_breaks_the_record_is_refused(tmp_path: Path) -> None:
+    _import(tmp_path, registry(version("1", current_stage="Production")))
+    card = tmp_path / "models" / "fraud" / "1.0.0.yaml"
+    card.write_text(card.read_text(encoding="utf-8") + "  - {stage: deprecated, date: "
+                    "2026-12-02, by: bob, reason: Drift}\n", encoding="utf-8")
+    before = card.read_bytes()
+    later = version("1", current_stage="Archived", last_updated_timestamp=MS + DAY)
+    plan = check_plan(plan_import(tmp_path, registry(later), options()),
+                      dt.date(2026, 12, 3))
+    assert [c.description for c in plan.refused] == [
+        "fraud@1.0.0: archived (MLflow stage Archived)"]
+    assert [(p.code, p.message) for p in plan.problems] == [(
+        "MC032", "deprecated -> archived is not an allowed transition; from deprecated a "
+        "version may go to: retired")]
+    write_plan(plan)
+    assert card.read_bytes() == before
+
+
+def test_the_run_user_starts_the_lifecycle(tmp_path: Path) -> None:
+    found = registry(version("1", run_id="r1"), runs={"r1": {
+        "info": {"run_id": "r1", "user_id": "ana", "artifact_uri": "s3://runs/r1/artifacts"}}})
+    _import(tmp_path, found)
+    data = yaml.safe_load((tmp_path / "models/fraud/1.0.0.yaml").read_text(encoding="utf-8"))
+    assert data["lifecycle"] == [{"stage": "development", "date": TODAY, "by": "ana"}]
+    assert data["artifacts"] == [{"uri": "s3://m/1", "format": "mlflow"}]
