@@ -44,7 +44,7 @@ from .edit import (
     read_card_text,
     write_edits,
 )
-from .edit_scaffold import TODO, schema_comment
+from .edit_scaffold import TODO
 from .export.yamltext import dump_yaml
 from .mlflow_mapping import (
     MODEL_FIELD_TAGS,
@@ -65,6 +65,7 @@ from .mlflow_mapping import (
 from .mlflow_rest import ModelEntry, Registry
 from .mlflow_rest import ModelVersion as MlflowVersion
 from .problems import Problem
+from .schema import schema_hint
 from .validate import validate_catalog
 
 DEFAULT_BY = "mlflow"
@@ -170,7 +171,7 @@ def card_text(
         key = line.partition(":")[0]
         if key in todo and not line.startswith(" "):
             lines[index] = f"{line}  # {TODO}: {todo[key]}"
-    return schema_comment(root, path.parent, kind) + marker + "\n".join(lines) + "\n"
+    return schema_hint(root, path.parent, kind) + marker + "\n".join(lines) + "\n"
 
 
 def _pruned(data: dict[str, Any]) -> dict[str, Any]:
