@@ -129,7 +129,8 @@ def fake_server(route: Route) -> Iterator[FakeServer]:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            with contextlib.suppress(ConnectionError):  # a client that gave up waiting
+                self.wfile.write(body)
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

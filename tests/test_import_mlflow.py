@@ -158,6 +158,10 @@ def day(milliseconds: int) -> dt.date:
     return dt.datetime.fromtimestamp(milliseconds / 1000, tz=dt.timezone.utc).date()
 
 
+def hm(milliseconds: int) -> str:
+    return dt.datetime.fromtimestamp(milliseconds / 1000, tz=dt.timezone.utc).strftime("%H:%M")
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file()}
@@ -237,9 +241,10 @@ def test_first_import_card_by_card(
         "metrics": [{"name": "auc", "value": 0.93}, {"name": "loss", "value": 0.21}],
         "lifecycle": [
             {"stage": "development", "date": day(v1.creation_timestamp),
-             "by": run1.info.user_id},
+             "time": hm(v1.creation_timestamp), "by": run1.info.user_id},
             # MLflow moved it to Archived when version 2 went to Production.
-            {"stage": "archived", "date": day(v1.last_updated_timestamp), "by": "mlflow",
+            {"stage": "archived", "date": day(v1.last_updated_timestamp),
+             "time": hm(v1.last_updated_timestamp), "by": "mlflow",
              "reason": "MLflow stage Archived; dated by the version's last update"},
         ],
     }
@@ -260,7 +265,8 @@ def test_first_import_card_by_card(
          "dataset": f"transactions@{populated.digests['q4']}", "split": "training"},
     ]
     assert second["lifecycle"][-1] == {
-        "stage": "production", "date": day(v2.last_updated_timestamp), "by": "mlflow",
+        "stage": "production", "date": day(v2.last_updated_timestamp),
+        "time": hm(v2.last_updated_timestamp), "by": "mlflow",
         "reason": "MLflow stage Production; dated by the version's last update",
     }
     assert "note: fraud-detector@1.1.0: version tags with no place in the card, not " \
@@ -270,8 +276,9 @@ def test_first_import_card_by_card(
     assert third["summary"] == "Candidate with new features."
     assert third["artifacts"] == [{"uri": "s3://acme-models/fraud/3", "format": "mlflow"}]
     assert "training" not in third and "metrics" not in third
-    assert third["lifecycle"] == [{"stage": "development", "date": day(
-        client.get_model_version("Fraud Detector", "3").creation_timestamp), "by": "mlflow"}]
+    created = client.get_model_version("Fraud Detector", "3").creation_timestamp
+    assert third["lifecycle"] == [{"stage": "development", "date": day(created),
+                                   "time": hm(created), "by": "mlflow"}]
 
     assert card(empty_catalog, "datasets/transactions.yaml") == {
         "name": "transactions",
@@ -404,7 +411,8 @@ def test_import_again_after_changes_in_mlflow(
         assert after[name].startswith(before[name]) and after[name] != before[name]
     v1 = client.get_model_version("scorer", "1")
     assert card(root, "models/scorer/1.0.0.yaml")["lifecycle"][-1] == {
-        "stage": "archived", "date": day(v1.last_updated_timestamp), "by": "mlflow",
+        "stage": "archived", "date": day(v1.last_updated_timestamp),
+        "time": hm(v1.last_updated_timestamp), "by": "mlflow",
         "reason": "MLflow stage Archived; dated by the version's last update"}
     assert card(root, "models/scorer/model.yaml")["aliases"] == {
         "champion": "2.0.0", "previous": "1.0.0"}

@@ -20,8 +20,9 @@ from modelcards.mlflow_mapping import (
 )
 from modelcards.mlflow_rest import LoggedModel, ModelVersion, Registry, Run
 
-TODAY = dt.date(2026, 12, 2)
-MS = 1796207487000  # 2026-12-02 in milliseconds
+TODAY = dt.date(2026, 12, 10)  # the day of the import, after what MLflow recorded
+MS = 1796207487000  # 2026-12-02 10:31 UTC in milliseconds
+CREATED = dt.date(2026, 12, 2)
 DAY = 86_400_000
 
 
@@ -168,7 +169,7 @@ def test_out_of_production_in_mlflow_is_archived_here(tmp_path: Path) -> None:
     later = version("1", current_stage="None", last_updated_timestamp=MS + DAY)
     assert _import(tmp_path, registry(later)) == ["fraud@1.0.0: archived (MLflow stage None)"]
     assert _lifecycle(tmp_path, "1.0.0.yaml")[-1] == {
-        "stage": "archived", "date": dt.date(2026, 12, 3), "by": "mlflow",
+        "stage": "archived", "date": dt.date(2026, 12, 3), "time": "10:31", "by": "mlflow",
         "reason": "MLflow stage None; dated by the version's last update"}
 
 
@@ -188,8 +189,7 @@ def test_a_stage_change_that_breaks_the_record_is_refused(tmp_path: Path) -> Non
                     "2026-12-02, by: bob, reason: Drift}\n", encoding="utf-8")
     before = card.read_bytes()
     later = version("1", current_stage="Archived", last_updated_timestamp=MS + DAY)
-    plan = check_plan(plan_import(tmp_path, registry(later), options()),
-                      dt.date(2026, 12, 3))
+    plan = check_plan(plan_import(tmp_path, registry(later), options()), TODAY)
     assert [c.description for c in plan.refused] == [
         "fraud@1.0.0: archived (MLflow stage Archived)"]
     assert [(p.code, p.message) for p in plan.problems] == [(
@@ -204,5 +204,6 @@ def test_the_run_user_starts_the_lifecycle(tmp_path: Path) -> None:
         "info": {"run_id": "r1", "user_id": "ana", "artifact_uri": "s3://runs/r1/artifacts"}}})
     _import(tmp_path, found)
     data = yaml.safe_load((tmp_path / "models/fraud/1.0.0.yaml").read_text(encoding="utf-8"))
-    assert data["lifecycle"] == [{"stage": "development", "date": TODAY, "by": "ana"}]
+    assert data["lifecycle"] == [
+        {"stage": "development", "date": CREATED, "time": "10:31", "by": "ana"}]
     assert data["artifacts"] == [{"uri": "s3://m/1", "format": "mlflow"}]

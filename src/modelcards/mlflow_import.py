@@ -59,6 +59,7 @@ from .mlflow_mapping import (
     summary_of,
     tag_map,
     to_date,
+    to_time,
     training_of,
     unplaced_tags,
 )
@@ -312,15 +313,18 @@ class Planner:
             self.note(f"{version.name} version {version.version}",
                       f"unknown MLflow stage {version.current_stage!r}; the stage is not "
                       "imported")
-        when = to_date(version.last_updated_timestamp or version.creation_timestamp)
+        updated = version.last_updated_timestamp or version.creation_timestamp
+        when, at = to_date(updated), to_time(updated)
         reason = f"MLflow stage {version.current_stage}; dated by the version's last update"
         if plan.existing is None:
             run = self.registry.runs.get(version.run_id) if version.run_id else None
             who = version.user_id or (run.info.user_id if run else "") or self.options.by
-            plan.lifecycle = [make_event(Stage.DEVELOPMENT, to_date(version.creation_timestamp),
-                                         who)]
+            created = version.creation_timestamp
+            plan.lifecycle = [make_event(Stage.DEVELOPMENT, to_date(created), who,
+                                         time=to_time(created))]
             if stage not in (None, Stage.DEVELOPMENT):
-                plan.lifecycle.append(make_event(stage, when, self.options.by, reason=reason))
+                plan.lifecycle.append(make_event(stage, when, self.options.by, reason=reason,
+                                                 time=at))
             return
         events = plan.existing.card.lifecycle
         current = events[-1].stage
@@ -331,7 +335,7 @@ class Planner:
             return
         if any(e.stage is stage and e.date >= when for e in events):
             return  # recorded already; the card has moved on since
-        plan.appended.append(make_event(stage, when, self.options.by, reason=reason))
+        plan.appended.append(make_event(stage, when, self.options.by, reason=reason, time=at))
 
     def _final_stage(self, plan: _VersionPlan) -> Stage:
         events = plan.appended or plan.lifecycle
@@ -347,8 +351,8 @@ class Planner:
         if len(live) < 2:
             return
         newest = max(live, key=lambda p: p.number)
-        when = max(to_date(p.mlflow.last_updated_timestamp or p.mlflow.creation_timestamp)
-                   for p in live)
+        latest = max(p.mlflow.last_updated_timestamp or p.mlflow.creation_timestamp
+                     for p in live)
         for plan in live:
             share = 100 if plan is newest else 0
             events = plan.appended or plan.lifecycle
@@ -359,8 +363,9 @@ class Planner:
             assert plan.existing is not None
             if plan.existing.card.lifecycle[-1].traffic != share:
                 reason = f"MLflow serves the newest version in Production ({newest.semver})"
-                plan.appended.append(make_event(Stage.PRODUCTION, when, self.options.by,
-                                                traffic=share, reason=reason))
+                plan.appended.append(make_event(Stage.PRODUCTION, to_date(latest),
+                                                self.options.by, traffic=share, reason=reason,
+                                                time=to_time(latest)))
 
     def _new_version(
         self, entry: ModelEntry, model_id: str, plan: _VersionPlan, needs: frozenset[Path]

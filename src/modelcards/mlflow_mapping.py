@@ -52,6 +52,11 @@ def to_date(milliseconds: int) -> dt.date:
     return dt.datetime.fromtimestamp(milliseconds / 1000, tz=dt.timezone.utc).date()
 
 
+def to_time(milliseconds: int) -> str:
+    """The UTC time of day ("HH:MM") that orders events of one date across cards."""
+    return dt.datetime.fromtimestamp(milliseconds / 1000, tz=dt.timezone.utc).strftime("%H:%M")
+
+
 def card_id(name: str) -> str | None:
     """A model or dataset id from an MLflow name: lowercased, other characters as '-'."""
     slug = _SLUG.sub("-", name.strip().lower()).strip("-._")[:64].rstrip("-._")
