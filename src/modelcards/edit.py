@@ -24,11 +24,13 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
+from .export.yamltext import scalar_text
 from .problems import Problem, Severity
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .validate import ValidationResult, resolve_today, validate_catalog
@@ -64,13 +66,32 @@ class FileEdit:
 # ---- round-trip YAML ----------------------------------------------------------------------
 
 
-def _yaml(indent: tuple[int, int, int]) -> YAML:
+class _Representer(RoundTripRepresenter):
+    """Round trip, but a new float is written as PyYAML writes it: `1.0e-05`, not `1e-05`,
+    which YAML 1.1 (what validate reads) takes for text. Floats read from the file keep
+    their own text."""
+
+
+def _represent_float(representer: RoundTripRepresenter, value: float) -> Any:
+    return representer.represent_scalar("tag:yaml.org,2002:float", scalar_text(value))
+
+
+_Representer.add_representer(float, _represent_float)
+
+
+def _yaml(indent: tuple[int, int, int] = (2, 4, 2)) -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold a long line the author wrote on one line
     mapping, sequence, offset = indent
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
+
+
+def new_yaml() -> YAML:
+    """A YAML instance for writing a new card, in the layout of the example cards."""
+    return _yaml()
 
 
 def dump(yaml: YAML, data: Any) -> str:
@@ -423,8 +444,12 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def apply_edits(root: Path, edits: Sequence[FileEdit], today: dt.date | None = None) -> None:
+def apply_edits(
+    root: Path, edits: Sequence[FileEdit], today: dt.date | None = None
+) -> ValidationResult:
     """Write the edits if the catalog stays valid; otherwise raise EditError, writing nothing.
+
+    Returns the validation of the catalog as written (its warnings are worth showing).
 
     When errors the catalog had before the edit remain after it, those are what the refusal
     lists: they are not the edit's doing, and must be fixed first. (An edit that fixes the
@@ -433,7 +458,7 @@ def apply_edits(root: Path, edits: Sequence[FileEdit], today: dt.date | None = N
     result = check_edits(root, edits, today)
     if not result.errors:
         write_edits(root, edits)
-        return
+        return result
     after = {_identity(p) for p in result.errors}
     remaining = [p for p in validate_catalog(root, today).errors if _identity(p) in after]
     if remaining:

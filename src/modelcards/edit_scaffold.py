@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
@@ -109,7 +110,9 @@ class NewVersion:
     date: dt.date | None = None
 
 
-def _check_new_version(root: Path, request: NewVersion) -> Path:
+def check_new_version(root: Path, request: NewVersion) -> Path:
+    """The path of the new version's card, once the request is known to make sense: a valid id
+    and SemVer versions, an existing model, and no version of equal precedence yet."""
     if not is_valid_id(request.model_id):
         raise UsageError(f"{request.model_id!r} is not a valid model id")
     for name in (request.version, request.previous):
@@ -145,7 +148,7 @@ def _same_precedence(folder: Path, version: str) -> Path | None:
 
 def new_version(root: Path, request: NewVersion) -> FileEdit:
     """models/<model>/<version>.yaml, blank or carried over from --from."""
-    path = _check_new_version(root, request)
+    path = check_new_version(root, request)
     today = resolve_today(request.date)
     if request.previous is None:
         text = _blank_version(root, path, request, today)
@@ -172,28 +175,45 @@ def _blank_version(root: Path, path: Path, request: NewVersion, today: dt.date) 
     ])
 
 
-def _version_from(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
-    """What carries over from the previous version (framework, training setup); the rest new."""
-    assert request.previous is not None
-    source = path.parent / f"{request.previous}.yaml"
+# What a new version takes from the one it continues (`--from`): how it was built. What it
+# produced (artifacts, metrics), what it says (summary) and what happened to it are its own.
+CARRIED_OVER = ("framework", "training")
+
+
+def previous_card(path: Path, previous: str) -> tuple[YAML, CommentedMap]:
+    """The card of version `previous` beside `path`, loaded for a round trip (comments kept),
+    with the YAML layout that reproduces it."""
+    source = path.parent / f"{previous}.yaml"
     if not source.is_file():
-        raise EditError(f"--from {request.previous}: {source} does not exist")
+        raise EditError(f"--from {previous}: {source} does not exist")
     yaml, old = load_roundtrip(read_card_text(source), source)
     if not isinstance(old, CommentedMap):
         raise EditError(f"{source} is not a mapping of fields; fix it first")
+    return yaml, old
+
+
+def lineage_from(model_id: str, previous: str, relation: str = "retrained") -> CommentedSeq:
+    """The lineage of a version continued from `previous` of the same model."""
+    return CommentedSeq([flow_map({"model": f"{model_id}@{previous}", "relation": relation})])
+
+
+def _version_from(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
+    """What carries over from the previous version (framework, training setup); the rest new."""
+    assert request.previous is not None
+    yaml, old = previous_card(path, request.previous)
     card = CommentedMap()
     card["version"] = DoubleQuotedScalarString(request.version)
     card["released"] = today
     card["summary"] = None
     card.yaml_add_eol_comment(f"{TODO}: one line: what changed since {request.previous}", "summary")
     card["artifacts"] = _marked_empty(card, "artifacts", "this version's files, with their sha256")
-    if old.get("framework") is not None:
-        card["framework"] = old["framework"]
-    if isinstance(old.get("training"), CommentedMap):
-        card["training"] = _training(old["training"])
+    for key in CARRIED_OVER:
+        if old.get(key) is not None:
+            card[key] = old[key]
+    if isinstance(card.get("training"), CommentedMap):
+        card["training"] = _training(card["training"])
     card["metrics"] = _marked_empty(card, "metrics", "measure this version")
-    parent = f"{request.model_id}@{request.previous}"
-    card["lineage"] = CommentedSeq([flow_map({"model": parent, "relation": "retrained"})])
+    card["lineage"] = lineage_from(request.model_id, request.previous)
     card["lineage"].yaml_add_eol_comment(f"{TODO}: check the relation", 0)
     # A separate date object: ruamel.yaml writes a shared one as an anchor and an alias.
     started = dt.date.fromordinal(today.toordinal())

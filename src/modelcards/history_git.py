@@ -37,13 +37,14 @@ class BaseTree:
     sizes: dict[str, int]  # blob id -> size in bytes
 
 
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+def run_git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+    """git's standard output; GitError with the last line git printed when it fails."""
     try:
         done = subprocess.run(
             ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False
         )
     except FileNotFoundError:
-        raise GitError("git is not installed (or not on PATH); --base needs it") from None
+        raise GitError("git is not installed (or not on PATH)") from None
     except OSError as error:
         raise GitError(f"cannot run git: {error.strerror}") from None
     if done.returncode != 0:
@@ -64,7 +65,7 @@ def locate(catalog_root: Path) -> tuple[Path, str]:
     except UnsafeCatalogPath as error:
         raise GitError(str(error)) from None
     try:
-        out = _git(["rev-parse", "--show-toplevel"], catalog_root)
+        out = run_git(["rev-parse", "--show-toplevel"], catalog_root)
     except GitError as error:
         raise GitError(
             f"{catalog_root} is not inside a git repository, so there is no base to compare "
@@ -77,8 +78,9 @@ def locate(catalog_root: Path) -> tuple[Path, str]:
 
 def resolve_commit(top: Path, ref: str) -> str:
     try:
-        out = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-                   top)
+        out = run_git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], top
+        )
     except GitError:
         raise GitError(
             f"unknown git ref {ref!r}: no branch, tag or commit by that name (in CI, fetch the "
@@ -102,7 +104,7 @@ def read_tree(catalog_root: Path, ref: str) -> BaseTree:
     top, prefix = locate(catalog_root)
     commit = resolve_commit(top, ref)
     pathspec = ["--", prefix] if prefix else []
-    out = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, *pathspec], top)
+    out = run_git(["ls-tree", "-r", "-z", "-l", "--full-tree", commit, *pathspec], top)
     blobs: dict[str, str] = {}
     sizes: dict[str, int] = {}
     links: dict[str, str] = {}
@@ -164,7 +166,7 @@ def read_blobs(top: Path, oids: list[str], sizes: dict[str, int], limit: int) ->
     wanted = sorted(oid for oid in set(oids) if sizes.get(oid, limit + 1) <= limit)
     if not wanted:
         return {}
-    out = _git(["cat-file", "--batch"], top, stdin="".join(f"{o}\n" for o in wanted).encode())
+    out = run_git(["cat-file", "--batch"], top, stdin="".join(f"{o}\n" for o in wanted).encode())
     contents: dict[str, bytes] = {}
     position = 0
     for oid in wanted:

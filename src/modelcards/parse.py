@@ -13,7 +13,7 @@ from pydantic_core import ErrorDetails
 
 from .codes import problem
 from .problems import Problem
-from .source import SourceDocument
+from .source import Loc, SourceDocument
 
 CardT = TypeVar("CardT", bound=BaseModel)
 
@@ -36,12 +36,26 @@ def parse_card(kind: type[CardT], document: SourceDocument) -> tuple[CardT | Non
         return None, [_to_problem(kind, document, detail) for detail in error.errors()]
 
 
+def parse_part(
+    kind: type[CardT], document: SourceDocument, data: Any, prefix: Loc = ()
+) -> tuple[CardT | None, list[Problem]]:
+    """Validate `data`, the part of a document found at `prefix`, against a card model (a
+    metric read from a metrics file, say): problems are located inside that part."""
+    try:
+        return kind.model_validate(data), []
+    except ValidationError as error:
+        return None, [_to_problem(kind, document, detail, prefix) for detail in error.errors()]
+
+
 def _kind_name(kind: type[BaseModel]) -> str:
     return {"CatalogSettings": "catalog.yaml"}.get(kind.__name__, "card")
 
 
-def _to_problem(kind: type[BaseModel], document: SourceDocument, detail: ErrorDetails) -> Problem:
+def _to_problem(
+    kind: type[BaseModel], document: SourceDocument, detail: ErrorDetails, prefix: Loc = ()
+) -> Problem:
     loc = tuple(detail["loc"])
+    at = _Located(document, tuple(prefix))
     kind_of_error = detail["type"]
     field = format_loc(loc)
     if kind_of_error == "extra_forbidden":
@@ -50,25 +64,38 @@ def _to_problem(kind: type[BaseModel], document: SourceDocument, detail: ErrorDe
         return problem(
             "MC003",
             document.path,
-            document.position(loc, key=True),
+            at.position(loc, key=True),
             f"unknown field {name!r}{_suggestion(name, allowed)}",
         )
     if kind_of_error == "missing":
         return problem(
             "MC005",
             document.path,
-            document.position(loc),
+            at.position(loc),
             f"missing required field {loc[-1]!r}"
             + (f" in {format_loc(loc[:-1])}" if len(loc) > 1 else ""),
         )
     if loc and loc[-1] == "[key]":  # a mapping key of the wrong type, e.g. `~: 1` or `3: x`
         return problem(
-            "MC004", document.path, document.position(loc[:-1], key=True),
+            "MC004", document.path, at.position(loc[:-1], key=True),
             f"{format_loc(loc[:-2])}: the key {loc[-2]} must be text; put it in quotes",
         )
     code = kind_of_error if kind_of_error.startswith("MC") else "MC004"
-    raw = document.raw_text(loc)
-    return problem(code, document.path, document.position(loc), f"{field}: {_explain(detail, raw)}")
+    raw = at.raw_text(loc)
+    return problem(code, document.path, at.position(loc), f"{field}: {_explain(detail, raw)}")
+
+
+class _Located:
+    """Positions inside the part of a document found at `prefix`."""
+
+    def __init__(self, document: SourceDocument, prefix: tuple[str | int, ...]) -> None:
+        self.document, self.prefix = document, prefix
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        return self.document.position((*self.prefix, *loc), key=key)
+
+    def raw_text(self, loc: Loc) -> str | None:
+        return self.document.raw_text((*self.prefix, *loc))
 
 
 def format_loc(loc: tuple[Any, ...]) -> str:
