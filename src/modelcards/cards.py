@@ -37,6 +37,7 @@ _SEMVER = re.compile(SEMVER_PATTERN)
 _SHA256 = re.compile(SHA256_PATTERN)
 _COMMIT = re.compile(COMMIT_PATTERN)
 _TIME = re.compile(TIME_PATTERN)
+_PINNED_IMAGE = re.compile(r"@sha256:[0-9a-f]{64}$")
 
 
 def is_valid_id(value: str) -> bool:
@@ -45,6 +46,11 @@ def is_valid_id(value: str) -> bool:
 
 def is_semver(value: str) -> bool:
     return bool(_SEMVER.match(value))
+
+
+def is_pinned_image(image: str) -> bool:
+    """Whether a container image reference names its content by digest (image@sha256:...)."""
+    return bool(_PINNED_IMAGE.search(image))
 
 
 class Stage(str, Enum):
@@ -357,6 +363,8 @@ class Environment(Card):
     """What it trained on, e.g. 1x NVIDIA A100 80GB."""
     packages: dict[str, str] = {}
     """Package -> version (quoted) of the key dependencies."""
+    packages_sha256: Sha256 | None = None
+    """SHA-256 of every installed Python distribution, as sorted name==version lines."""
 
 
 class Training(Card):

@@ -216,7 +216,7 @@ def _properties(catalog: Catalog, version: ModelVersion) -> list[dict[str, str]]
             found.append(_property("seed", training.seed))
         environment = training.environment
         if environment is not None:
-            for field in ("python", "container", "hardware"):
+            for field in ("python", "container", "hardware", "packages_sha256"):
                 value = getattr(environment, field)
                 if value:
                     found.append(_property(f"environment:{field}", value))

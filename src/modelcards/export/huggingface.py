@@ -430,6 +430,8 @@ def _technical(version: ModelVersion) -> Iterator[str]:
         software.append(f"Container image `{environment.container}`")
     if environment is not None:
         software += [f"{name} {pin}" for name, pin in environment.packages.items()]
+    if environment is not None and environment.packages_sha256:
+        software.append(f"Installed packages, sha256 `{environment.packages_sha256}`")
     yield from bullets(software)
     yield ""
     yield "### Artifacts"

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from ..cards import Environment, Training, VersionCard
+from ..cards import Environment, Training, VersionCard, is_pinned_image
 from ..catalog import Catalog, ModelVersion
 from ..semver import version_key
-
-_PINNED_IMAGE = re.compile(r"@sha256:[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,10 @@ def _diff(
 def _environment(env: Environment | None) -> dict[str, object]:
     if env is None:
         return {}
-    fields = {"python": env.python, "container": env.container, "hardware": env.hardware}
+    fields = {
+        "python": env.python, "container": env.container, "hardware": env.hardware,
+        "packages (sha256)": env.packages_sha256,
+    }
     packages = {f"package {name}": value for name, value in env.packages.items()}
     return {k: v for k, v in {**fields, **packages}.items() if v is not None}
 
@@ -106,7 +106,7 @@ def reproducibility(catalog: Catalog, version: ModelVersion) -> list[Check]:
         Check("Data versioned and hashed", data_ok, data_detail),
         Check(
             "Environment pinned by digest",
-            bool(container and _PINNED_IMAGE.search(container)),
+            bool(container and is_pinned_image(container)),
             container or "no container image recorded",
         ),
         Check("Seed set", training.seed is not None, _text(training.seed) or "no seed recorded"),
