@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__, mlflow_import, mlflow_rest
-from .cards import TIME_PATTERN, Stage
+from .cards import TIME_PATTERN, Relation, Stage
 from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
 from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
@@ -50,6 +50,7 @@ from .lookup import (
     text_lines,
 )
 from .problems import Problem
+from .recording import RecordRequest, UnreadableInput, record_version
 from .reporters import REPORTERS, display_path, problem_line
 from .schema import write_schemas
 from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
@@ -538,6 +539,109 @@ def retire(
     _apply(catalog, lambda: retire_version(
         catalog, target, by, reason=reason, date=when.date() if when else None, time=time,
     ))
+
+
+# ---- recording a training run ---------------------------------------------------------------
+
+
+@cli.command("record")
+@click.argument("model_id", metavar="MODEL")
+@click.argument("version")
+@catalog_argument
+@click.option("--summary", required=True, help="One line: what this version is.")
+@click.option("--by", required=True, help="Who or which pipeline records it.")
+@click.option("--artifact", "artifacts", multiple=True, metavar="PATH[=URI]",
+              help="A file the job produced, hashed by streaming; recorded at URI when given. "
+              "A remote file: URI@sha256:HEX. Repeatable.")
+@click.option("--metrics", "metrics_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON or YAML: a list of {name, value, dataset, split, slice, ci}, or "
+              "{name: value}.")
+@click.option("--data", "data", multiple=True, metavar="DATASET@VERSION",
+              help="A dataset version it trained on. Repeatable [default: carried over].")
+@click.option("--hyperparameters", "hyperparameters_file", metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON or YAML mapping; nested mappings are flattened with dots "
+              "[default: carried over].")
+@click.option("--from", "previous", metavar="VERSION", default=None,
+              help="The version this one continues: framework and training setup carry over, "
+              "and it becomes the lineage parent.")
+@click.option("--relation", type=click.Choice([r.value for r in Relation]), default="retrained",
+              show_default=True, help="How this version derives from --from.")
+@click.option("--framework", metavar="NAME[==VERSION]", default=None,
+              help="The library it is built with; the version is the installed one unless given.")
+@click.option("--package", "packages", multiple=True, metavar="NAME",
+              help="A key distribution whose installed version to record. Repeatable.")
+@click.option("--seed", type=int, default=None, help="The random seed.")
+@click.option("--description", default=None, help="Markdown: the version in full.")
+@click.option("--hardware", default=None, help="What it trained on, e.g. 1x NVIDIA A100 80GB.")
+@click.option("--container", metavar="IMAGE", default=None,
+              help="The image it trained in [default: $MODELCARDS_CONTAINER_IMAGE, else "
+              "$CI_JOB_IMAGE].")
+@click.option("--code-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="A folder of the training code's git checkout "
+              "[default: the current folder].")
+@click.option("--code-repo", metavar="URL", default=None,
+              help="The code repository [default: the checkout's remote, without credentials].")
+@click.option("--commit", metavar="HASH", default=None,
+              help="The commit, when the code is not a git checkout here (needs --code-repo).")
+@click.option("--allow-dirty", is_flag=True,
+              help="Record even if tracked files have uncommitted changes (the card says so).")
+@click.option("--dry-run", is_flag=True, help="Print the card and its problems; write nothing.")
+@_date_option
+def record_command(
+    model_id: str, version: str, catalog: Path, summary: str, by: str,
+    artifacts: tuple[str, ...], metrics_file: Path | None, data: tuple[str, ...],
+    hyperparameters_file: Path | None, previous: str | None, relation: str,
+    framework: str | None, packages: tuple[str, ...], seed: int | None,
+    description: str | None, hardware: str | None, container: str | None,
+    code_dir: Path | None, code_repo: str | None, commit: str | None, allow_dirty: bool,
+    dry_run: bool, when: dt.datetime | None,
+) -> None:
+    """Write MODEL's VERSION card from a training run, into CATALOG (default ./catalog).
+
+    Captures the code's repository and commit (refusing uncommitted changes unless
+    --allow-dirty), the Python version, a digest of the installed packages and the container
+    image. Nothing is written unless the card validates with the whole catalog: otherwise
+    the problems are printed as validate prints them (exit 1).
+    """
+    request = RecordRequest(
+        model_id, version, summary, by, artifacts=artifacts, metrics=metrics_file, data=data,
+        hyperparameters=hyperparameters_file, previous=previous, relation=relation,
+        framework=framework, packages=packages, seed=seed, description=description,
+        hardware=hardware, container=container, code_dir=code_dir, code_repo=code_repo,
+        commit=commit, allow_dirty=allow_dirty, date=when.date() if when else None,
+    )
+    try:
+        result = record_version(catalog, request, dry_run=dry_run)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    except UnreadableInput as error:
+        raise PathError(error.message) from None
+    except EditError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        _print_problems(error.problems)
+        sys.exit(1)
+    except OSError as error:
+        raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
+    if dry_run and result.text:
+        click.echo(result.text, nl=False)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if result.written:
+        _print_problems(result.problems)
+        click.echo(f"wrote {display_path(result.path)}: recorded {model_id}@{version}")
+        return
+    _print_problems(result.problems)
+    if not result.errors:
+        return  # a dry run of a card that would validate
+    if any(p.file == result.path for p in result.problems):
+        click.echo(
+            f"({display_path(result.path)} was not written; --dry-run prints the card these "
+            "lines refer to)", err=True,
+        )
+    click.echo(f"Error: {result.reason}", err=True)
+    sys.exit(1)
 
 
 # ---- deploy lookups ---------------------------------------------------------------------------
