@@ -8,7 +8,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -412,22 +413,32 @@ def _print_problems(problems: list[Problem]) -> None:
         click.echo(problem_line(p), err=True)
 
 
-def _apply(catalog: Path, make: Callable[[], list[FileEdit]], *, check: bool = True) -> None:
-    """Build the edits, check them against the whole catalog, write them, say what changed."""
+@contextmanager
+def _editing() -> Iterator[None]:
+    """Refusals of the editing commands as exit codes: 2 for usage and unreadable paths, 1 for
+    an edit refused (with its problems)."""
     try:
-        edits = make()
-        if check:
-            apply_edits(catalog, edits)
-        else:
-            write_edits(catalog, edits)
+        yield
     except UsageError as error:
         raise click.UsageError(str(error)) from None
+    except UnreadableInput as error:
+        raise PathError(error.message) from None
     except EditError as error:
         click.echo(f"Error: {error.message}", err=True)
         _print_problems(error.problems)
         sys.exit(1)
     except OSError as error:
         raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
+
+
+def _apply(catalog: Path, make: Callable[[], list[FileEdit]], *, check: bool = True) -> None:
+    """Build the edits, check them against the whole catalog, write them, say what changed."""
+    with _editing():
+        edits = make()
+        if check:
+            apply_edits(catalog, edits)
+        else:
+            write_edits(catalog, edits)
     for edit in edits:
         click.echo(f"wrote {display_path(edit.path)}: {edit.description}")
 
@@ -612,18 +623,8 @@ def record_command(
         hardware=hardware, container=container, code_dir=code_dir, code_repo=code_repo,
         commit=commit, allow_dirty=allow_dirty, date=when.date() if when else None,
     )
-    try:
+    with _editing():
         result = record_version(catalog, request, dry_run=dry_run)
-    except UsageError as error:
-        raise click.UsageError(str(error)) from None
-    except UnreadableInput as error:
-        raise PathError(error.message) from None
-    except EditError as error:
-        click.echo(f"Error: {error.message}", err=True)
-        _print_problems(error.problems)
-        sys.exit(1)
-    except OSError as error:
-        raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
     if dry_run and result.text:
         click.echo(result.text, nl=False)
     for note in result.notes:

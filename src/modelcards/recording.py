@@ -61,11 +61,11 @@ from .edit_scaffold import (
     check_new_version,
     lineage_from,
     previous_card,
-    schema_comment,
 )
 from .export.yamltext import scalar_text
-from .problems import Problem, Severity
+from .problems import Problem
 from .record_inputs import MetricOrigin, read_hyperparameters, read_metrics
+from .schema import schema_hint
 from .source import parse_source
 from .validate import resolve_today
 
@@ -222,11 +222,8 @@ class Recorded:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.WARNING]
+        """The problems that stopped the record (none when it was written)."""
+        return [p for p in self.problems if p.is_error]
 
 
 # ---- the library call -----------------------------------------------------------------------
@@ -270,7 +267,7 @@ def record_version(catalog: Path, request: RecordRequest, *, dry_run: bool = Fal
     )
     parts = _Parts(carried, artifacts, metrics, hyperparameters, code)
     card = _card(request, parts, notes)
-    text = schema_comment(catalog, path.parent, "version") + dump(yaml, card)
+    text = schema_hint(catalog, path.parent, "version") + dump(yaml, card)
     edit = FileEdit(path, text, f"recorded {request.model_id}@{request.version}")
     remap = _Remapper(path, text, origins)
     if dry_run:
