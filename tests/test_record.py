@@ -581,7 +581,8 @@ def test_given_values_replace_carried_ones(
     ("extra", "code", "message"),
     [
         (["--artifact", "missing.onnx"], 2, "artifact missing.onnx does not exist"),
-        (["--artifact", "catalog"], 2, "catalog is a folder"),
+        (["--artifact", "catalog"], 2, "catalog is not a regular file but a folder"),
+        (["--artifact", "pipe"], 2, "pipe is not a regular file but a named pipe (FIFO)"),
         (["--artifact", f"train.py=s3://b/t.py@sha256:{'0' * 64}"], 1, "not the 0000"),
         (["--artifact", "=s3://x"], 2, "write PATH, PATH=URI or URI@sha256"),
         (["--metrics", "nowhere.json"], 2, "does not exist"),
@@ -595,6 +596,7 @@ def test_given_values_replace_carried_ones(
 def test_refusals_write_nothing(
     repo: Path, runner: CliRunner, extra: list[str], code: int, message: str
 ) -> None:
+    os.mkfifo(repo / "pipe")  # would block a reader that waits for a writer
     before = snapshot(repo)
     result = runner.invoke(cli, record_args(*extra))
     assert result.exit_code == code, result.output

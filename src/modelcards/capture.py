@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import platform
 import re
 import urllib.parse
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .history_git import GitError, run_git
+from .source import FileRefused, open_regular_file
 
 CHUNK_BYTES = 1 << 20
 # Read in this order; the first that is set names the image. MODELCARDS_CONTAINER_IMAGE is ours
@@ -42,20 +44,20 @@ class FileDigest:
 
 
 def file_digest(path: Path) -> FileDigest:
-    """SHA-256 and size of a file, read CHUNK_BYTES at a time into one reused buffer."""
+    """SHA-256 and size of a regular file, read CHUNK_BYTES at a time into one reused buffer
+    (a FIFO or a device, which could block or never end, is refused)."""
     digest = hashlib.sha256()
     size = 0
     buffer = bytearray(CHUNK_BYTES)
     view = memoryview(buffer)
     try:
-        with path.open("rb") as stream:
+        handle, _ = open_regular_file(path)
+        with os.fdopen(handle, "rb", buffering=0) as stream:
             while count := stream.readinto(buffer):
                 digest.update(view[:count])
                 size += count
-    except IsADirectoryError:
-        raise CaptureError(
-            f"{path} is a folder; record each file as an artifact, or an archive of the folder"
-        ) from None
+    except FileRefused as error:
+        raise CaptureError(f"{path} {error}; an artifact is a file") from None
     except OSError as error:
         raise CaptureError(f"cannot read {path}: {error.strerror}") from None
     return FileDigest(digest.hexdigest(), size)

@@ -340,16 +340,12 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def read_regular_file(path: str | Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
-    """The bytes of a regular file of at most `limit` bytes, checked before it is read.
-
-    Every file modelcards reads goes through here: a card, catalog.yaml, the base's files,
-    the caches, a theme, an imported README. The file is opened without blocking (a FIFO
-    would wait forever for a writer) and, with follow_symlinks=False, without following a
-    link; `fstat` on the open file says what it is, so what was checked is what is read; and
-    at most limit + 1 bytes are read, whatever its size claimed (a file that grows, a /proc
-    file that says it is empty). Raises FileRefused, or OSError when it cannot be opened.
-    """
+def open_regular_file(
+    path: str | Path, *, follow_symlinks: bool = True
+) -> tuple[int, os.stat_result]:
+    """A file descriptor open for reading, once `fstat` says it is a regular file (the caller
+    closes it). Opened without blocking: a FIFO would wait forever for a writer. Raises
+    FileRefused, or OSError when it cannot be opened."""
     try:
         handle = os.open(path, _READ_FLAGS | (0 if follow_symlinks else _NO_FOLLOW))
     except OSError as error:
@@ -361,6 +357,24 @@ def read_regular_file(path: str | Path, limit: int, *, follow_symlinks: bool = T
         if not stat.S_ISREG(found.st_mode):
             kind = next((name for test, name in _KINDS if test(found.st_mode)), "special")
             raise FileRefused(f"is not a regular file but {kind}")
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle, found
+
+
+def read_regular_file(path: str | Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, checked before it is read.
+
+    Every file modelcards reads goes through here: a card, catalog.yaml, the base's files,
+    the caches, a theme, an imported README. The file is opened without blocking (a FIFO
+    would wait forever for a writer) and, with follow_symlinks=False, without following a
+    link; `fstat` on the open file says what it is, so what was checked is what is read; and
+    at most limit + 1 bytes are read, whatever its size claimed (a file that grows, a /proc
+    file that says it is empty). Raises FileRefused, or OSError when it cannot be opened.
+    """
+    handle, found = open_regular_file(path, follow_symlinks=follow_symlinks)
+    try:
         if found.st_size > limit:
             raise FileRefused(_over(found.st_size, limit), found.st_size)
         chunks: list[bytes] = []
