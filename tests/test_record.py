@@ -162,10 +162,14 @@ def test_record_writes_a_complete_card_that_validates(repo: Path, runner: CliRun
 
 def test_dry_run_prints_the_card_and_writes_nothing(repo: Path, runner: CliRunner) -> None:
     before = snapshot(repo)
-    result = runner.invoke(cli, record_args("--dry-run", "--data", "tx@2025-Q4"))
+    result = runner.invoke(cli, record_args("--dry-run", "--data", "tx@2025-Q4",
+                                            "--time", "14:30"))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith('version: "2.1.0"\nreleased: 2026-11-20\n')
     assert "  data: [tx@2025-Q4]\n" in result.stdout
+    assert result.stdout.endswith(
+        'lifecycle:\n  - {stage: development, date: 2026-11-20, time: "14:30", by: train-job}\n'
+    )
     assert snapshot(repo) == before
 
 
@@ -591,6 +595,8 @@ def test_given_values_replace_carried_ones(
         (["--from", "1.5.0"], 1, "--from 1.5.0:"),
         (["--commit", "4f2c1e9"], 2, "needs the repository too"),
         (["--data", "not-a-reference"], 1, "error MC022"),
+        (["--date", "2999-01-01"], 1, "--date 2999-01-01 is after today"),
+        (["--time", "25:00"], 2, "is not a time of day"),
     ],
 )
 def test_refusals_write_nothing(

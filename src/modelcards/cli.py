@@ -600,6 +600,7 @@ def retire(
               help="Record even if tracked files have uncommitted changes (the card says so).")
 @click.option("--dry-run", is_flag=True, help="Print the card and its problems; write nothing.")
 @_date_option
+@_time_option
 def record_command(
     model_id: str, version: str, catalog: Path, summary: str, by: str,
     artifacts: tuple[str, ...], metrics_file: Path | None, data: tuple[str, ...],
@@ -607,7 +608,7 @@ def record_command(
     framework: str | None, packages: tuple[str, ...], seed: int | None,
     description: str | None, hardware: str | None, container: str | None,
     code_dir: Path | None, code_repo: str | None, commit: str | None, allow_dirty: bool,
-    dry_run: bool, when: dt.datetime | None,
+    dry_run: bool, when: dt.datetime | None, time: str | None,
 ) -> None:
     """Write MODEL's VERSION card from a training run, into CATALOG (default ./catalog).
 
@@ -621,7 +622,7 @@ def record_command(
         hyperparameters=hyperparameters_file, previous=previous, relation=relation,
         framework=framework, packages=packages, seed=seed, description=description,
         hardware=hardware, container=container, code_dir=code_dir, code_repo=code_repo,
-        commit=commit, allow_dirty=allow_dirty, date=when.date() if when else None,
+        commit=commit, allow_dirty=allow_dirty, date=when.date() if when else None, time=time,
     )
     with _editing():
         result = record_version(catalog, request, dry_run=dry_run)

@@ -50,6 +50,7 @@ from .edit import (
     apply_edits,
     check_edits,
     dump,
+    event_date,
     flow_map,
     flow_seq,
     make_event,
@@ -67,7 +68,6 @@ from .problems import Problem
 from .record_inputs import MetricOrigin, read_hyperparameters, read_metrics
 from .schema import schema_hint
 from .source import parse_source
-from .validate import resolve_today
 
 __all__ = [
     "ArtifactInput",
@@ -198,7 +198,10 @@ class RecordRequest:
     allow_dirty: bool = False
     """Record even though tracked files have uncommitted changes (the description says so)."""
     date: dt.date | None = None
-    """Release and first event date [default: today, from SOURCE_DATE_EPOCH or the clock]."""
+    """Release and first event date, never after today [default: today, from
+    SOURCE_DATE_EPOCH or the clock]."""
+    time: str | None = None
+    """Time of day of the first event, HH:MM in UTC."""
     environ: Mapping[str, str] | None = None
     """Environment variables to read the container image from [default: os.environ]."""
 
@@ -250,6 +253,7 @@ def record_version(catalog: Path, request: RecordRequest, *, dry_run: bool = Fal
     path = check_new_version(
         catalog, NewVersion(request.model_id, request.version, request.previous)
     )
+    event_date(request.date)  # a date after today is refused before any work is done
     if request.relation not in {r.value for r in Relation}:
         choices = ", ".join(r.value for r in Relation)
         raise UsageError(f"relation {request.relation!r} is not one of: {choices}")
@@ -411,7 +415,7 @@ _TRAINING_ORDER = ("code", "data", "hyperparameters", "environment", "seed")
 
 
 def _card(request: RecordRequest, parts: _Parts, notes: list[str]) -> CommentedMap:
-    released = resolve_today(request.date)
+    released = event_date(request.date)
     card = CommentedMap()
     card["version"] = DoubleQuotedScalarString(request.version)
     card["released"] = released
@@ -440,7 +444,8 @@ def _card(request: RecordRequest, parts: _Parts, notes: list[str]) -> CommentedM
         card["lineage"] = lineage_from(request.model_id, request.previous, request.relation)
     # A separate date object: ruamel.yaml writes a shared one as an anchor and an alias.
     started = dt.date.fromordinal(released.toordinal())
-    card["lifecycle"] = CommentedSeq([_flow(make_event(Stage.DEVELOPMENT, started, request.by))])
+    event = make_event(Stage.DEVELOPMENT, started, request.by, time=request.time)
+    card["lifecycle"] = CommentedSeq([_flow(event)])
     return card
 
 
