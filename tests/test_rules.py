@@ -286,6 +286,14 @@ CASES = [
         fragment="report auc on no common dataset version and split",
     ),
     Case(
+        "MC046",
+        V2,
+        11,
+        edit(V2, "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}",
+             "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}\n  - {name: auc, value: 0.92, dataset: tx@2025-Q3, split: test}"),
+        fragment="again (metrics[0] has 0.91)",
+    ),
+    Case(
         "MC050",
         V2,
         11,

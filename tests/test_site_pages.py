@@ -29,7 +29,7 @@ def test_home_lists_every_model_with_filters(make_catalog: CatalogMaker) -> None
     row = text(page.split('data-model="fraud"')[1].split('<th scope="row">')[1].split("</tr>")[0].encode())
     assert row == (
         "Fraud detector fraud Scores card transactions for fraud. Risk ML tabular-classification "
-        "2.0.0 2.0.0 ROC AUC: 0.91 (2.0.0) production"
+        "2.0.0 2.0.0 ROC AUC: 0.91 on tx@2025-Q3 (test) (2.0.0) production"
     )
 
 
@@ -37,8 +37,8 @@ def test_model_page_history_change_and_banner(make_catalog: CatalogMaker) -> Non
     page = site_files(make_catalog())["models/fraud/index.html"]
     shown = text(page)
     assert (
-        "2.0.0 production 2026-01-05 0.91 +0.01 (better) Retrained on Q4 data. "
-        "1.0.0 deprecated 2025-10-05 0.9 — First model."
+        "2.0.0 production 2026-01-05 0.91 tx@2025-Q3 (test) +0.01 (better) vs 1.0.0 Retrained on "
+        "Q4 data. 1.0.0 deprecated 2025-10-05 0.9 tx@2025-Q3 (test) — First model."
     ) in shown
     assert (
         "fraud@1.0.0 is deprecated. Deprecated on 2026-01-20 by bob: Superseded "
@@ -53,7 +53,7 @@ def test_model_page_history_change_and_banner(make_catalog: CatalogMaker) -> Non
 def test_version_page_compares_with_the_previous_version(make_catalog: CatalogMaker) -> None:
     files = site_files(make_catalog())
     shown = text(files["models/fraud/2.0.0/index.html"])
-    assert "ROC AUC (higher is better) 0.91 — tx@2025-Q3 test 0.9 +0.01 (better)" in shown
+    assert "ROC AUC (higher is better) 0.91 — tx@2025-Q3 test 0.9 (1.0.0) +0.01 (better)" in shown
     assert (
         "Training data tx@2025-Q3 tx@2025-Q3 (removed) Training data tx@2025-Q4 (absent) "
         "tx@2025-Q4 Setup code commit 4f2c1e9 5a3b2c1d"

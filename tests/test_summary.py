@@ -78,7 +78,7 @@ EXPECTED = """\
 | --- | --- | --- | --- |
 | `small@0.1.0` | The edge runs fraud 2.1.0 | `fraud@2.1.0` | 2026-12-31 |
 
-### Metrics against the previous version
+### Metrics against earlier versions
 
 | Version | Metric | Evaluated on | Value | Previous | Change |
 | --- | --- | --- | --- | --- | --- |

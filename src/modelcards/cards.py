@@ -293,6 +293,16 @@ class Considerations(Card):
     """Markdown: anything else a user must know."""
 
 
+class ReadingChoice(Card):
+    """Which entry of a metric is a version's reading of it: the first one, in the card's
+    order, without a slice, on this dataset and split."""
+
+    dataset: str | None = None
+    """A dataset (tx: any of its versions) or one dataset version (tx@2025-Q4)."""
+    split: str | None = None
+    """A split of the dataset, e.g. test."""
+
+
 class ModelCard(Card):
     """models/<model>/model.yaml: what stays true across a model's versions."""
 
@@ -312,6 +322,8 @@ class ModelCard(Card):
     """SPDX license identifier, or proprietary."""
     primary_metric: str | None = None
     """The metric used for charts, tables and gates; some version must report it."""
+    reading: ReadingChoice | None = None
+    """Which entry of a metric is a version's reading: by default its first one without a slice."""
     aliases: dict[str, str] = {}
     """Alias -> version (quoted), e.g. champion: "2.1.0"; never a retired version."""
     intended_use: IntendedUse | None = None

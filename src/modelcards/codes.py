@@ -67,6 +67,7 @@ RULES: dict[str, Rule] = {
         Rule("MC043", E, "invalid policy in catalog.yaml"),
         Rule("MC044", E, "confidence interval does not contain the value"),
         Rule("MC045", E, "promotion gate cannot compare"),
+        Rule("MC046", E, "metric reported twice for one dataset, split and slice"),
         # History: validate --base REF, a published version is a record.
         Rule("MC060", E, "version on the base was deleted"),
         Rule("MC061", E, "model folder renamed"),

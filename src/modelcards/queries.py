@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .cards import LifecycleEvent, Metric, Stage, VersionCard
+from .cards import LifecycleEvent, Metric, ReadingChoice, Stage, VersionCard
 from .catalog import Catalog, Model, ModelVersion
 from .semver import version_key
 
@@ -191,3 +191,106 @@ def comparable(new: ModelVersion, old: ModelVersion, name: str) -> list[tuple[Me
         for m in unsliced(new, name)
         if (m.dataset, m.split) in before
     ]
+
+
+def reading(model: Model, version: ModelVersion, name: str | None = None) -> Metric | None:
+    """THE reading of metric `name` (by default the model's primary metric) for `version`:
+    the first entry of that metric without a slice, in the card's order, among those the
+    model's `reading` setting admits (a dataset, a dataset version, a split). None when the
+    version has no such entry. Every view and export that shows one value of a version's
+    metric shows this one."""
+    name = name or model.card.primary_metric
+    if name is None:
+        return None
+    choice = model.card.reading
+    return next((m for m in unsliced(version, name) if choice is None or _admits(choice, m)),
+                None)
+
+
+def _admits(choice: ReadingChoice, metric: Metric) -> bool:
+    if choice.split is not None and metric.split != choice.split:
+        return False
+    if choice.dataset is None:
+        return True
+    if metric.dataset is None:
+        return False
+    return metric.dataset == choice.dataset or metric.dataset.partition("@")[0] == choice.dataset
+
+
+@dataclass(frozen=True)
+class Change:
+    """A metric of a version against the same metric of an earlier version: the same
+    dataset version, split and slice."""
+
+    metric: Metric  # the version's entry
+    earlier: ModelVersion  # the version compared with
+    before: Metric  # its entry
+
+    @property
+    def delta(self) -> float:
+        return self.metric.value - self.before.value
+
+
+def _earlier(model: Model, version: ModelVersion) -> list[ModelVersion]:
+    """The versions before `version` in SemVer order, nearest first."""
+    index = next((i for i, v in enumerate(model.versions) if v.ref == version.ref), 0)
+    return list(reversed(model.versions[:index]))
+
+
+def _same_place(first: Metric, second: Metric) -> bool:
+    return (first.name, first.dataset, first.split, first.slice) == (
+        second.name, second.dataset, second.split, second.slice)
+
+
+def earlier_reading(model: Model, version: ModelVersion, metric: Metric) -> Change | None:
+    """`metric` of `version` against the nearest earlier version (SemVer order) that reports
+    the same metric on the same dataset version, split and slice. None when no earlier
+    version does, or the entry names no dataset (comparable with nothing)."""
+    if metric.dataset is None:
+        return None
+    for before in _earlier(model, version):
+        found = next((m for m in before.card.metrics if _same_place(m, metric)), None)
+        if found is not None:
+            return Change(metric, before, found)
+    return None
+
+
+def reading_change(model: Model, version: ModelVersion, name: str | None = None) -> Change | None:
+    """How the version's reading of `name` changed from the previous comparable version: the
+    nearest earlier version reporting the metric on a dataset version and split the version
+    also reports it on (without a slice). The two are compared on the reading's own dataset
+    version and split when that version has it, else on the first place in the card's order
+    they share; the Change names the entries compared."""
+    shown = reading(model, version, name)
+    if shown is None:
+        return None
+    for before in _earlier(model, version):
+        pairs = comparable(version, before, shown.name)
+        if pairs:
+            mine, theirs = next(((m, b) for m, b in pairs if m is shown), pairs[0])
+            return Change(mine, before, theirs)
+    return None
+
+
+Place = tuple[str | None, str | None]  # dataset version, split
+
+
+def metric_series(model: Model, name: str) -> dict[Place, list[tuple[ModelVersion, Metric]]]:
+    """Metric `name` over the versions, one series per dataset version and split (no
+    slices): a chart draws one line for each, never one line through different data. The
+    series come in the order their first value appears (versions oldest first, entries in
+    the card's order); each has at most one value per version."""
+    series: dict[Place, list[tuple[ModelVersion, Metric]]] = {}
+    for version in model.versions:
+        for metric in unsliced(version, name):
+            points = series.setdefault((metric.dataset, metric.split), [])
+            if not points or points[-1][0] is not version:
+                points.append((version, metric))
+    return series
+
+
+def charted_metrics(model: Model) -> list[str]:
+    """The metrics some version reports without a slice: the primary one first, then by name."""
+    names = {m.name for v in model.versions for m in v.card.metrics if m.slice is None}
+    primary = model.card.primary_metric
+    return sorted(names, key=lambda n: (n != primary, n))

@@ -19,7 +19,7 @@ from .history import History
 from .history_cards import changed_fields
 from .metrics import known_metrics, regression
 from .problems import Problem
-from .queries import previous_version, resolve_replacement
+from .queries import earlier_reading, place, resolve_replacement
 from .reporters import display_path
 from .validate import ValidationResult
 
@@ -72,10 +72,6 @@ def added_metrics(catalog: Catalog, history: History) -> list[tuple[ModelVersion
         if version is not None and old is not None:
             found += [(version, m) for m in version.card.metrics[len(old.metrics):]]
     return found
-
-
-def _metric_key(metric: Metric) -> tuple[str, str | None, str | None, str | None]:
-    return metric.name, metric.dataset, metric.split, metric.slice
 
 
 # ---- sections --------------------------------------------------------------------------------
@@ -158,22 +154,19 @@ def _metric_changes(catalog: Catalog, history: History) -> Iterator[str]:
     rows = []
     for version, metric in metrics:
         model = catalog.models.get(version.model_id)
-        previous = previous_version(model, version) if model else None
-        earlier = previous.card.metrics if previous else []
-        before = next((m for m in earlier if _metric_key(m) == _metric_key(metric)), None)
+        change = earlier_reading(model, version, metric) if model else None
         info = meanings.get(metric.name)
         goal = info.goal if info else None
-        split = f"({metric.split})" if metric.split else None
-        where = " ".join(part for part in (metric.dataset, split) if part)
+        where = place(metric) if metric.dataset or metric.split else ""
         if metric.slice:
             where += f", slice {metric.slice}"
         rows.append([
             f"`{version.ref}`", f"{_cell(metric.name)} ({_direction(goal)})", _cell(where) or "—",
             f"{metric.value:g}",
-            f"{before.value:g} ({previous.version})" if before and previous else "—",
-            _change(goal, metric.value, before.value) if before else "new",
+            f"{change.before.value:g} ({change.earlier.version})" if change else "—",
+            _change(goal, metric.value, change.before.value) if change else "new",
         ])
-    yield "### Metrics against the previous version"
+    yield "### Metrics against earlier versions"
     yield ""
     yield from _table(["Version", "Metric", "Evaluated on", "Value", "Previous", "Change"], rows)
     yield ""

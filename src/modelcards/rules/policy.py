@@ -1,4 +1,4 @@
-"""catalog.yaml policy and metrics: required fields, gates, primary metric (MC040-MC044, MC050)."""
+"""catalog.yaml policy and metrics: required fields, gates, primary metric (MC040-MC046, MC050)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
     for version in context.catalog.versions.values():
         yield from _required_fields(context, version)
         yield from _intervals(context, version)
+        yield from _repeated_metrics(context, version)
         yield from _metric_names(context, version)
     for model in context.catalog.models.values():
         yield from _primary_metric(context, model)
@@ -150,6 +151,24 @@ def _intervals(context: RuleContext, version: ModelVersion) -> Iterator[Problem]
                 f"confidence interval [{metric.ci[0]:g}, {metric.ci[1]:g}] of {metric.name} "
                 f"must be [lower, upper] with lower <= {metric.value:g} <= upper",
             )
+
+
+def _repeated_metrics(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    """One value per metric, dataset version, split and slice: with two, which one a page,
+    a chart or the gate shows would be arbitrary."""
+    seen: dict[tuple[str, str | None, str | None, str | None], int] = {}
+    for index, metric in enumerate(version.card.metrics):
+        key = (metric.name, metric.dataset, metric.split, metric.slice)
+        first = seen.setdefault(key, index)
+        if first == index:
+            continue
+        where = place(metric) + (f", slice {metric.slice}" if metric.slice else "")
+        yield context.in_version(
+            "MC046", version, ("metrics", index),
+            f"metrics[{index}] reports {metric.name} on {where} again (metrics[{first}] has "
+            f"{version.card.metrics[first].value:g}): a version has one value per metric, "
+            "dataset version, split and slice; keep one, or name the slice each measures",
+        )
 
 
 def _unknown_metric(context: RuleContext, name: str) -> str | None:

@@ -20,6 +20,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
         yield from _dataset_references(context, version)
         yield from _replacements(context, version)
     yield from _aliases(context)
+    yield from _reading_choices(context)
     yield from _cycles(context)
     yield from _duplicate_dataset_versions(context)
     yield from _equal_precedence(context)
@@ -98,6 +99,24 @@ def _dataset_references(context: RuleContext, version: ModelVersion) -> Iterator
         message = _missing_dataset(context.catalog, ref)
         if message:
             yield context.in_version("MC021", version, loc, message)
+
+
+def _reading_choices(context: RuleContext) -> Iterator[Problem]:
+    """A model's `reading.dataset` names a dataset, or one of its versions, that exists."""
+    catalog = context.catalog
+    for model in catalog.models.values():
+        choice = model.card.reading
+        if choice is None or choice.dataset is None:
+            continue
+        named = choice.dataset
+        message = (
+            _missing_dataset(catalog, named) if "@" in named
+            else None if named in catalog.dataset_ids
+            else f"reading names no known dataset: there is no datasets/{named}.yaml"
+            + _close(named, sorted(catalog.dataset_ids))
+        )
+        if message:
+            yield context.at("MC021", model.path, ("reading", "dataset"), message)
 
 
 def _missing_dataset(catalog: Catalog, ref: str) -> str | None:

@@ -319,6 +319,154 @@ def _metric_desc(title: str, points: Sequence[MetricPoint], goal: str | None,
     )
 
 
+# ---- a metric over versions, one line per dataset version and split -------------------------
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    """The values of one metric measured on one dataset version and split, version by version."""
+
+    label: str  # where: "tx@2025-Q4 (test)"; empty when the entries name no dataset or split
+    points: tuple[MetricPoint, ...]
+
+
+_SERIES_STYLES = 6  # colours (CSS classes mc-series-1..6) and dash patterns, reused in turn
+_DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
+_LEGEND_ROW = 18
+
+
+def metric_series_svg(series: Sequence[MetricSeries], versions: Sequence[str], *, title: str,
+                      goal: str | None, unit: str | None = None) -> str:
+    """A metric over versions, one line per dataset version and split, with a legend: values
+    measured on different data are never joined by one line.
+
+    `versions` gives the order of the x axis; only versions with a value are placed on it.
+    One series is drawn as metric_chart_svg draws it, its place in the title.
+    """
+    drawn = [s for s in series if any(math.isfinite(p.value) for p in s.points)]
+    if len(drawn) <= 1:
+        only = drawn[0] if drawn else MetricSeries("", ())
+        named = f"{title} on {only.label}" if only.label else title
+        return metric_chart_svg(only.points, title=named, goal=goal, unit=unit)
+    present = {p.label for s in drawn for p in s.points if math.isfinite(p.value)}
+    labels = [v for v in versions if v in present]
+    legend = _series_legend_rows(drawn)
+    base = _METRIC_FRAME
+    frame = Frame(base.width, base.height + len(legend) * _LEGEND_ROW, base.left, base.top,
+                  base.right, base.bottom + len(legend) * _LEGEND_ROW)
+    values = [v for s in drawn for p in s.points for v in (p.value, p.lower, p.upper)
+              if v is not None and math.isfinite(v)]
+    ticks, decimals = nice_ticks(values)
+    y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
+    slot = (frame.x_end - frame.left) / len(labels)
+    x = {label: frame.left + (i + 0.5) * slot for i, label in enumerate(labels)}
+    axis = [MetricPoint(label, 0.0) for label in labels]
+    body = [
+        *heading(frame, title, goal),
+        *_unit_label(frame, unit),
+        *y_axis(frame, ticks, decimals, y),
+        *_version_labels(frame, axis, [x[label] for label in labels]),
+    ]
+    for index, one in enumerate(drawn):
+        body += _series(index, one, x, y, unit)
+    body += _series_legend(frame, legend)
+    return figure("mc-chart mc-metric-chart", frame.width, frame.height, title,
+                  _series_desc(title, drawn, goal, unit), body)
+
+
+def _series(index: int, series: MetricSeries, x: Mapping[str, float], y: Scale,
+            unit: str | None) -> list[str]:
+    style = index % _SERIES_STYLES
+    shown = [p for p in series.points if math.isfinite(p.value)]
+    parts = [f'<g class="mc-series mc-series-{style + 1}">']
+    if len(shown) > 1:
+        coords = " ".join(f"{num(x[p.label])},{num(y(p.value))}" for p in shown)
+        dash = f' stroke-dasharray="{_DASHES[style]}"' if _DASHES[style] else ""
+        parts.append(f'<polyline class="mc-line" points="{coords}" fill="none" '
+                     f'stroke="currentColor" stroke-width="2"{dash}/>')
+    parts += [_ci_bar(x[p.label], p, y) for p in shown if _has_ci(p)]
+    for point in shown:
+        tip = f"{metric_tooltip(point, unit)} on {series.label}" if series.label else \
+            metric_tooltip(point, unit)
+        marker = _marker(style, x[point.label], y(point.value), f"<title>{esc(tip)}</title>")
+        parts.append(linked(marker, point.href))
+    parts.append("</g>")
+    return parts
+
+
+def _marker(style: int, cx: float, cy: float, content: str = "") -> str:
+    """A point's mark; its shape differs from series to series, so they are told apart
+    without colour."""
+    shape = style % 4
+    if shape == 0:
+        return f'<circle class="mc-point" cx="{num(cx)}" cy="{num(cy)}" r="4">{content}</circle>'
+    if shape == 1:
+        return (f'<rect class="mc-point" x="{num(cx - 4)}" y="{num(cy - 4)}" width="8" '
+                f'height="8">{content}</rect>')
+    if shape == 2:
+        return (f'<path class="mc-point" d="M{num(cx)} {num(cy - 5)}L{num(cx + 5)} '
+                f'{num(cy + 4)}H{num(cx - 5)}Z">{content}</path>')
+    return (f'<path class="mc-point" d="M{num(cx)} {num(cy - 5)}L{num(cx + 5)} {num(cy)}'
+            f'L{num(cx)} {num(cy + 5)}L{num(cx - 5)} {num(cy)}Z">{content}</path>')
+
+
+def _series_legend_rows(series: Sequence[MetricSeries]) -> list[list[tuple[int, str]]]:
+    """The legend's entries (series index, label), wrapped into rows that fit the width."""
+    rows: list[list[tuple[int, str]]] = [[]]
+    used = 0.0
+    room = _METRIC_FRAME.width - _METRIC_FRAME.left - _METRIC_FRAME.right
+    for index, one in enumerate(series):
+        width = _legend_width(one.label or "no named dataset")
+        if rows[-1] and used + width > room:
+            rows.append([])
+            used = 0.0
+        rows[-1].append((index, one.label or "no named dataset"))
+        used += width
+    return rows
+
+
+def _legend_width(label: str) -> float:
+    return 34 + 6.5 * len(label) + 16
+
+
+def _series_legend(frame: Frame, rows: Sequence[Sequence[tuple[int, str]]]) -> list[str]:
+    parts = ['<g class="mc-legend">']
+    for number, row in enumerate(rows):
+        y = frame.height - 14 - (len(rows) - 1 - number) * _LEGEND_ROW
+        at = frame.left
+        for index, label in row:
+            style = index % _SERIES_STYLES
+            dash = f' stroke-dasharray="{_DASHES[style]}"' if _DASHES[style] else ""
+            parts.append(
+                f'<g class="mc-series mc-series-{style + 1}"><line class="mc-line" '
+                f'x1="{num(at)}" y1="{num(y)}" x2="{num(at + 24)}" y2="{num(y)}" '
+                f'stroke="currentColor" stroke-width="2"{dash}/>'
+                f'{_marker(style, at + 12, y)}</g>'
+            )
+            parts.append(f'<text class="mc-legend-label" x="{num(at + 30)}" y="{num(y)}" '
+                         f'dy="0.32em">{esc(label)}</text>')
+            at += _legend_width(label)
+    parts.append("</g>")
+    return parts
+
+
+def _series_desc(title: str, series: Sequence[MetricSeries], goal: str | None,
+                 unit: str | None) -> str:
+    better = direction_text(goal).lstrip("↑↓ ")
+    parts = []
+    for one in series:
+        shown = [p for p in one.points if math.isfinite(p.value)]
+        first, last = shown[0], shown[-1]
+        where = one.label or "no named dataset"
+        if len(shown) == 1:
+            parts.append(f"on {where}, {value_text(first.value, unit)} ({first.label})")
+        else:
+            parts.append(f"on {where}, from {value_text(first.value, unit)} ({first.label}) "
+                         f"to {value_text(last.value, unit)} ({last.label})")
+    return (f"{title} over versions, one line per dataset version and split: "
+            + "; ".join(parts) + f"; {better}")
+
+
 # ---- time axis -------------------------------------------------------------------------------
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..cards import LifecycleEvent
+from ..cards import LifecycleEvent, Metric
 from ..catalog import Catalog, ModelVersion
 from ..metrics import known_metrics
+from ..queries import reading
 from ..semver import version_key
 from . import paths
 from .views import ModelSummary
@@ -152,11 +153,22 @@ def _model_entry(catalog: Catalog, model_id: str, summary: ModelSummary) -> str:
         "versions": _json([v.version for v in model.versions]),
         "latest": _json(summary.latest.version if summary.latest else None),
         "production": _json([v.version for v in summary.production]),
+        "reading": _json(_reading(summary.primary_version, summary.primary.metric)
+                         if summary.primary and summary.primary_version else None),
     })
 
 
+def _reading(version: ModelVersion, metric: Metric) -> dict[str, Any]:
+    """A reading for programs: the version, metric, value, and where it was measured."""
+    return {"version": version.version, "metric": metric.name, "value": metric.value,
+            "dataset": metric.dataset, "split": metric.split}
+
+
 def _version_entry(catalog: Catalog, version: ModelVersion) -> str:
+    model = catalog.models.get(version.model_id)
+    found = reading(model, version) if model else None
     return _object({
+        "reading": _json(_reading(version, found) if found else None),
         "ref": _json(version.ref), "model": _json(version.model_id),
         "version": _json(version.version), "stage": _json(version.stage.value),
         "page": _json(paths.version_path(version.ref)),

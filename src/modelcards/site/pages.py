@@ -8,22 +8,15 @@ from typing import Any
 from markupsafe import Markup
 
 from ..cards import Metric, Stage
-from ..catalog import ModelVersion
 from ..export import BOM_FILE, HF_FILE, bom_json_text, render_cyclonedx_bom, render_hf_readme
-from ..queries import previous_version
+from ..queries import charted_metrics, metric_series, place, previous_version
 from . import charts, feeds, paths
 from .changes import card_changes, reproducibility
 from .context import Linker, SiteData, anchor
 from .lineage import lineage_graph_svg
 from .render import asset_source
 from .structure import Page, html_pages, site_pages
-from .views import (
-    aliases_of,
-    compare_metrics,
-    deprecation,
-    metric_series,
-    primary_reading,
-)
+from .views import aliases_of, compare_metrics, deprecation, primary_reading
 
 Renderer = Callable[[SiteData, Page], bytes]
 
@@ -54,30 +47,32 @@ def home(site: SiteData, page: Page) -> bytes:
                  summaries=summaries, filters=filters, datasets_list=datasets)
 
 
-def _chart_title(label: str, series: list[tuple[ModelVersion, Metric]]) -> str:
-    places = {(m.dataset, m.split) for _, m in series}
-    if len(places) > 1:
-        return f"{label} (mixed datasets)"
-    dataset, split = next(iter(places))
-    where = " ".join(p for p in (dataset, f"({split})" if split else None) if p)
-    return f"{label} on {where}" if where else label
-
-
 def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
+    """One chart per metric; one line per dataset version and split (queries.metric_series)."""
     drawn = []
-    for name, series in metric_series(site.catalog.models[model_id]).items():
+    found = site.catalog.models[model_id]
+    for name in charted_metrics(found):
         info = site.metrics.get(name)
-        points = [
-            charts.MetricPoint(v.version, m.value, m.ci[0] if m.ci else None,
-                               m.ci[1] if m.ci else None, link.version(v.ref))
-            for v, m in series
+        label = info.label if info and info.label else name
+        series = [
+            charts.MetricSeries(_where(entries[0][1]), tuple(
+                charts.MetricPoint(v.version, m.value, m.ci[0] if m.ci else None,
+                                   m.ci[1] if m.ci else None, link.version(v.ref))
+                for v, m in entries
+            ))
+            for entries in metric_series(found, name).values()
         ]
-        svg = charts.metric_chart_svg(
-            points, title=_chart_title(info.label if info and info.label else name, series),
-            goal=info.goal if info else None, unit=info.unit if info else None,
+        versions = [v.version for v in found.versions]
+        svg = charts.metric_series_svg(
+            series, versions, title=label, goal=info.goal if info else None,
+            unit=info.unit if info else None,
         )
         drawn.append(figure(svg))
     return drawn
+
+
+def _where(metric: Metric) -> str:
+    return place(metric) if metric.dataset or metric.split else ""
 
 
 def figure(svg: str) -> Markup:
@@ -145,7 +140,7 @@ def version(site: SiteData, page: Page) -> bytes:
     return _html(
         site, page, "version.html", f"{owner.card.name} {found.version}",
         model=owner, version=found, card=found.card, previous=previous,
-        readings=compare_metrics(found, previous, site.metrics),
+        readings=compare_metrics(owner, found, site.metrics),
         changes=card_changes(found.card, previous.card) if previous else [],
         checks=reproducibility(catalog, found), notice=deprecation(found),
         parents=site.parents.get(found.ref, ()), children=site.children.get(found.ref, ()),

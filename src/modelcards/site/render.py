@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
+from ..queries import place
 from .markup import render_markdown
 
 # A symlink to the repository's templates/ folder: setuptools copies what it points at into
@@ -66,7 +67,7 @@ def make_environment(override: Path | None) -> Environment:
     )
     env.filters.update(
         markdown=render_markdown, number=format_number, delta=format_delta, size=format_size,
-        isodate=format_date,
+        isodate=format_date, place=place,
     )
     for name in PAGE_TEMPLATES:
         env.get_template(name)  # compile every page template now, so a broken one fails early

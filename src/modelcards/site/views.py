@@ -7,7 +7,6 @@ can be rendered from them alone (in any order, or in parallel).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -15,10 +14,17 @@ from typing import Literal
 from ..cards import LifecycleEvent, Metric, MetricInfo, Stage
 from ..catalog import Catalog, Model, ModelVersion
 from ..metrics import is_worse
-from ..queries import previous_version, production, resolve_replacement
+from ..queries import (
+    Change,
+    earlier_reading,
+    place,
+    production,
+    reading,
+    reading_change,
+    resolve_replacement,
+)
 
 Verdict = Literal["better", "worse", "same"]
-MetricKey = tuple[str, str | None, str | None, str | None]
 
 # The stage that best describes a model, from the most to the least alive.
 STATUS_ORDER = (
@@ -27,75 +33,78 @@ STATUS_ORDER = (
 )
 
 
-def metric_key(metric: Metric) -> MetricKey:
-    return metric.name, metric.dataset, metric.split, metric.slice
+def verdict(goal: str | None, change: Change | None) -> Verdict | None:
+    """Whether a change is better or worse, by the metric's goal (None when unknown)."""
+    if change is None or goal is None:
+        return None
+    if change.metric.value == change.before.value:
+        return "same"
+    return "worse" if is_worse(goal, change.metric.value, change.before.value) else "better"
 
 
 @dataclass(frozen=True)
 class Reading:
-    """A metric of one version, compared with the same metric of the version before it."""
+    """A metric of one version as a page shows it: its value and where it was measured, and
+    its change from an earlier version on the same dataset version and split."""
 
     metric: Metric
     label: str
     unit: str | None
     goal: str | None
-    previous: float | None
+    change: Change | None = None
+
+    @property
+    def place(self) -> str:
+        return place(self.metric)
+
+    @property
+    def previous(self) -> float | None:
+        return self.change.before.value if self.change else None
 
     @property
     def delta(self) -> float | None:
-        return None if self.previous is None else self.metric.value - self.previous
+        return self.change.delta if self.change else None
 
     @property
     def verdict(self) -> Verdict | None:
-        if self.previous is None or self.goal is None:
-            return None
-        if self.metric.value == self.previous:
-            return "same"
-        return "worse" if is_worse(self.goal, self.metric.value, self.previous) else "better"
+        return verdict(self.goal, self.change)
+
+    @property
+    def compared_elsewhere(self) -> bool:
+        """Whether the change was measured on another place than the value shown."""
+        return self.change is not None and self.change.metric is not self.metric
 
 
-def reading(metric: Metric, previous: Metric | None, known: Mapping[str, MetricInfo]) -> Reading:
+def shown(metric: Metric, change: Change | None, known: Mapping[str, MetricInfo]) -> Reading:
     info = known.get(metric.name)
     return Reading(
         metric=metric,
         label=(info.label if info and info.label else metric.name),
         unit=info.unit if info else None,
         goal=info.goal if info else None,
-        previous=previous.value if previous else None,
+        change=change,
     )
 
 
 def compare_metrics(
-    version: ModelVersion, previous: ModelVersion | None, known: Mapping[str, MetricInfo]
+    model: Model, version: ModelVersion, known: Mapping[str, MetricInfo]
 ) -> list[Reading]:
-    """Every metric of `version`, each against the same name, dataset, split and slice."""
-    before = {metric_key(m): m for m in previous.card.metrics} if previous else {}
-    return [reading(m, before.get(metric_key(m)), known) for m in version.card.metrics]
-
-
-def primary_metric(model: Model, version: ModelVersion) -> Metric | None:
-    name = model.card.primary_metric
-    return next(
-        (m for m in version.card.metrics if m.name == name and m.slice is None), None
-    )
+    """Every metric of `version`, each against the nearest earlier version reporting it on
+    the same dataset version, split and slice."""
+    return [
+        shown(m, earlier_reading(model, version, m), known) for m in version.card.metrics
+    ]
 
 
 def primary_reading(
     model: Model, version: ModelVersion, known: Mapping[str, MetricInfo]
 ) -> Reading | None:
-    """The primary metric, against the previous version on the same dataset and split.
-
-    A version may report it on several datasets; the first one the previous version also
-    reports is chosen, so the change shown compares like with like.
-    """
-    name = model.card.primary_metric
-    mine = [m for m in version.card.metrics if m.name == name and m.slice is None]
-    if not mine:
+    """The version's reading of the primary metric (queries.reading), with its change from
+    the previous comparable version (queries.reading_change)."""
+    found = reading(model, version)
+    if found is None:
         return None
-    previous = previous_version(model, version)
-    before = {metric_key(m): m for m in previous.card.metrics} if previous else {}
-    chosen = next((m for m in mine if metric_key(m) in before), mine[0])
-    return reading(chosen, before.get(metric_key(chosen)), known)
+    return shown(found, reading_change(model, version), known)
 
 
 @dataclass(frozen=True)
@@ -163,28 +172,3 @@ def aliases_of(model: Model, version: ModelVersion) -> list[str]:
 
 def model_of(catalog: Catalog, version: ModelVersion) -> Model:
     return catalog.models[version.model_id]
-
-
-def metric_series(model: Model) -> dict[str, list[tuple[ModelVersion, Metric]]]:
-    """Each metric name with one unsliced value per version that reports it, primary first.
-
-    Versions are often evaluated on different snapshots; each point uses the dataset and
-    split most versions share when the version reports it, else the version's first one.
-    """
-    names: dict[str, None] = {}
-    for version in model.versions:
-        names.update((m.name, None) for m in version.card.metrics if m.slice is None)
-    primary = model.card.primary_metric
-    series = {}
-    for name in sorted(names, key=lambda n: (n != primary, n)):
-        entries = [
-            (v, [m for m in v.card.metrics if m.name == name and m.slice is None])
-            for v in model.versions
-        ]
-        counts = Counter((m.dataset, m.split) for _, found in entries for m in found)
-        dominant = max(counts, key=lambda key: counts[key])  # first seen wins a tie
-        series[name] = [
-            (v, next((m for m in found if (m.dataset, m.split) == dominant), found[0]))
-            for v, found in entries if found
-        ]
-    return series
