@@ -52,6 +52,17 @@ from .lookup import (
 )
 from .problems import Problem
 from .recording import RecordRequest, UnreadableInput, record_version
+from .repo_init import DEFAULT_CATALOG as DEFAULT_CATALOG_FOLDER
+from .repo_init import (
+    DEFAULT_TITLE,
+    ON_GITHUB,
+    FilesExist,
+    InitRequest,
+    InitUsageError,
+    next_steps,
+    plan_repository,
+    write_repository,
+)
 from .reporters import REPORTERS, display_path, problem_line
 from .schema import write_schemas
 from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
@@ -775,6 +786,60 @@ def serve(
         raise PathError(str(error)) from None
     except OSError as error:
         raise PathError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}") from None
+
+
+# ---- a team's own registry repository ----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("folder", required=False, default=Path("."),
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--catalog", "catalog_folder", default=DEFAULT_CATALOG_FOLDER, show_default=True,
+              help="The catalog folder, relative to FOLDER.")
+@click.option("--title", default=DEFAULT_TITLE, show_default=True,
+              help="Title of the catalog site.")
+@click.option("--branch", default="main", show_default=True,
+              help="The branch the site is published from.")
+@click.option("--example", is_flag=True, help="Add an example model, version and dataset.")
+@click.option("--skip-existing", is_flag=True,
+              help="Keep files that exist and write the others [default: write nothing then].")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The example's dates [default: SOURCE_DATE_EPOCH, else the clock].")
+def init(
+    folder: Path, catalog_folder: str, title: str, branch: str, example: bool,
+    skip_existing: bool, today: dt.datetime | None,
+) -> None:
+    """Set up a registry repository in FOLDER (default: here): the catalog, the workflows
+    that validate pull requests and publish the site, pre-commit, .gitignore, the schemas.
+
+    Everything that installs modelcards pins this version. Existing files are never
+    overwritten: if any is there, nothing is written (exit 1) unless --skip-existing.
+    """
+    request = InitRequest(folder, catalog_folder, title, branch, example,
+                          today.date() if today else None)
+    try:
+        files = plan_repository(request)
+        written, kept = write_repository(folder, files, skip_existing=skip_existing)
+    except InitUsageError as error:
+        raise click.UsageError(str(error)) from None
+    except FilesExist as error:
+        click.echo("Error: these files exist already, so nothing was written:", err=True)
+        for path in error.paths:
+            click.echo(f"  {display_path(path)}", err=True)
+        click.echo("Move them aside, or keep them with --skip-existing.", err=True)
+        sys.exit(1)
+    except OSError as error:
+        raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
+    for file in written:
+        click.echo(f"wrote {display_path(folder / file.path)}: {file.purpose}")
+    for file in kept:
+        click.echo(f"kept {display_path(folder / file.path)} as it was: {file.if_kept}")
+    click.echo("\nNext steps (docs/setup.md of modelcards walks through them):")
+    for step in next_steps(request, display_path(folder)):
+        click.echo(f"  {step}")
+    click.echo("Then on GitHub:")
+    for step in ON_GITHUB:
+        click.echo(f"  {step}")
 
 
 def main() -> None:

