@@ -33,8 +33,20 @@ def test_workflows_pass_actionlint() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_validate_workflow_runs_validate_in_github_format_on_pull_requests() -> None:
+def test_validate_workflow_runs_the_action_on_every_pull_request() -> None:
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "validate.yml").read_text())
-    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key `on` as true
-    commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    assert any("modelcards validate" in c and "--format github" in c for c in commands)
+    # YAML 1.1 reads the key `on` as true. No path filter: a required check must always run.
+    assert workflow[True] == {"pull_request": None}
+    steps = workflow["jobs"]["validate"]["steps"]
+    assert steps[-1] == {"uses": "./", "with": {"catalog": "catalog", "mode": "validate"}}
+    action = (REPO / "action.yml").read_text()
+    assert '"$modelcards" validate "$CATALOG" --base "$BASE"' in action
+    assert "--format github" in action
+
+
+def test_pages_workflow_publishes_on_merge_and_daily() -> None:
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text())
+    assert workflow[True]["push"] == {"branches": ["main"]}
+    assert workflow[True]["schedule"] == [{"cron": "17 5 * * *"}]
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
