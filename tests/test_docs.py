@@ -44,9 +44,10 @@ def test_readme_opens_with_its_purpose_then_two_quick_start_commands() -> None:
     assert "model registry" in first
     quick_start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     commands = re.findall(r"```sh\n(.+?)\n```", quick_start, flags=re.DOTALL)
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
     assert commands == [
-        "pip install -e . && modelcards serve",
-        "pip install -e '.[test]' && python -m pytest",
+        venv + "pip install -e . && modelcards serve",
+        venv + "pip install -e '.[test]' && python -m pytest",
     ]
     workflow = README.split("## The pull-request workflow", 1)[1].split("\n## ", 1)[0]
     assert re.findall(r"^(\d)\. ", workflow, flags=re.MULTILINE) == ["1", "2", "3", "4", "5"]
@@ -54,7 +55,8 @@ def test_readme_opens_with_its_purpose_then_two_quick_start_commands() -> None:
 
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pip install -e '.[test]' && python -m pytest" in ci.splitlines()
+    command = "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[test]' && python -m pytest"
+    assert command in ci.splitlines()
 
 
 def test_readme_links_resolve() -> None:
