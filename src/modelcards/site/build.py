@@ -1,13 +1,14 @@
-"""Build the site: validate, render into a folder beside the output, then swap it in.
+"""Build the site: validate, render into a folder that is not being served, then switch it in.
 
 A failed build (an invalid catalog, a template error, a full disk) leaves the earlier site
-untouched: the new site is written into a temporary folder next to the output, which
-replaces it with two renames only once every page is in place.
+untouched, and so does a build killed at any point: the new site is made in another folder,
+which replaces the output folder in one atomic switch only once every page is in place
+(swap.py).
 
 Builds are incremental: each page has a fingerprint of everything it is made from
-(fingerprint.py); pages whose fingerprint matches the last build's (cache.py) are taken
-over from the site being replaced instead of rendered again (reuse.py). Pages are rendered
-by a pool of processes on larger sites (parallel.py).
+(fingerprint.py); pages whose fingerprint matches that of an earlier build (cache.py) are
+taken over instead of rendered again (reuse.py). Pages are rendered by a pool of processes
+on larger sites (parallel.py).
 """
 
 from __future__ import annotations
@@ -15,18 +16,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import posixpath
-import shutil
-import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from ..cardcache import CardCache
+from ..cardcache import CardCache, make_cache_folder
 from ..catalog import Catalog, read_catalog_files
 from ..validate import Findings, RecordedFindings, resolve_today, validate_catalog
+from . import reuse, swap
 from .cache import (
     Manifest,
     default_cache_folder,
@@ -34,13 +32,14 @@ from .cache import (
     load_manifest,
     save_manifest,
     site_identity,
+    standby_path,
 )
 from .context import SiteData, prepare
 from .errors import BuildFailed as BuildFailed
 from .fingerprint import BuildInputs, build_inputs, code_digest, fingerprints, read_inputs
 from .parallel import render_checked, render_pages
 from .render import DEFAULT_THEME, make_environment
-from .reuse import Reuse, link_file, move_back, move_folders, plan, scan
+from .reuse import EMPTY, Known
 from .structure import Page, site_pages
 
 MARKER = ".modelcards-site"
@@ -137,31 +136,21 @@ def render_site(catalog: Catalog, today: dt.date, theme: Path | None) -> dict[st
 
 
 def write_site(files: dict[str, bytes], output: Path) -> None:
-    """Write `files` into a new folder beside `output`, then swap it in."""
-    staging = _staging(output.resolve())
-    try:
-        for name, data in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        _swap(staging, output.resolve())
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _swap(staging: Path, output: Path) -> None:
-    if not output.exists():
-        staging.rename(output)
-        return
-    old = staging.with_name(staging.name.replace(".new-", ".old-", 1))
-    output.rename(old)
-    try:
-        staging.rename(output)
-    except OSError:
-        old.rename(output)  # put the earlier site back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    """Write `files` into a new folder beside `output`, then switch it in."""
+    output = output.resolve()
+    with swap.locked(output):
+        staging = swap.new_folder(output)
+        try:
+            for name, data in files.items():
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            old = swap.switch(staging, output)
+        except BaseException:
+            swap.remove(staging)
+            raise
+        if old is not None:
+            swap.remove(old)
 
 
 def build_site(config: SiteConfig) -> BuildReport:
@@ -171,6 +160,11 @@ def build_site(config: SiteConfig) -> BuildReport:
     the others are kept from the site being replaced. The result is the same bytes either way.
     """
     check_output(config)
+    with swap.locked(config.output.resolve()):  # builds into one folder take turns
+        return _build(config)
+
+
+def _build(config: SiteConfig) -> BuildReport:
     today = resolve_today(config.today)
     theme, code = config.theme_folder(), code_digest(DEFAULT_THEME)
     output, cache = config.output.resolve(), config.cache_folder()
@@ -196,34 +190,94 @@ def build_site(config: SiteConfig) -> BuildReport:
     pages = site_pages(result.catalog)
     prints = fingerprints(site, inputs)
     keys = {page.path: prints.page(page) for page in pages}
-    sizes, rendered = _render_and_swap(site, pages, keys, previous, output, config.jobs)
+    standby = _standby(cache, output, code) if config.use_cache else None
+    sizes, rendered, old = _render_and_switch(site, pages, keys, previous, standby, output,
+                                              config.jobs)
     if config.use_cache:
         manifest = Manifest(code, str(output), site_identity(output, MARKER), inputs.whole,
                             {path: (keys[path], sizes[path]) for path in keys},
                             RecordedFindings(result.scope, result.problems))
         save_manifest(cache, output, manifest)
+    _keep_or_remove(old, previous, standby, cache)
     return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
 
 
-def _render_and_swap(
-    site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
-    output: Path, jobs: int | None,
-) -> tuple[dict[str, int], int]:
-    """Make the new site aside, taking over what is unchanged, and swap it in."""
-    staging = _staging(output)
+@dataclass(frozen=True)
+class Standby:
+    """Where the site before the current one is kept, and what its manifest says it holds."""
+
+    folder: Path
+    known: Manifest | None  # None: there is none that can be trusted (or no folder at all)
+
+
+def _standby(cache: Path, output: Path, code: str) -> Standby | None:
+    """The standby of `output`; None when it cannot be kept (the cache folder is on another
+    file system than the output, so neither links nor renames reach it)."""
     try:
-        sizes, rendered, moves = _fill(site, pages, keys, previous, output, staging, jobs)
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        move_folders(output, staging, moves)
-        try:
-            _swap(staging, output)
-        except BaseException:
-            move_back(output, staging, moves)
-            raise
+        make_cache_folder(cache)
+        if os.stat(cache).st_dev != os.stat(output.parent).st_dev:
+            return None
+    except OSError:
+        return None
+    folder = standby_path(cache, output)
+    known = load_manifest(cache, folder, code, MARKER)
+    if known is None and os.path.lexists(folder):
+        swap.remove(folder)  # what it holds is not known: of no use
+    return Standby(folder, known)
+
+
+def _render_and_switch(
+    site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
+    standby: Standby | None, output: Path, jobs: int | None,
+) -> tuple[dict[str, int], int, Path | None]:
+    """Make the new site in a folder that is not served and switch it in: {path: size}, how
+    many files were rendered, and where the old site now is (None: there was none)."""
+    target = swap.new_folder(output)
+    try:
+        known = _claim(standby, target)
+        listing = reuse.scan(target) if known else EMPTY
+        steps = reuse.plan(listing, known, previous.pages if previous else {}, keys)
+        sizes, render = reuse.prepare(target, output, steps)
+        todo = set(render)
+        sizes.update(render_pages(site, [p for p in pages if p.path in todo], target, jobs))
+        (target / MARKER).unlink(missing_ok=True)  # made anew: its identity marks this build
+        (target / MARKER).write_bytes(MARKER_TEXT)
+        old = swap.switch(target, output)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        swap.remove(target)
         raise
-    return sizes, rendered
+    return sizes, len(todo), old
+
+
+def _claim(standby: Standby | None, target: Path) -> Known:
+    """Take the standby site as the folder to make the new site in (an empty `target` is
+    replaced by it); what it holds, or nothing when it cannot be used."""
+    if standby is None or standby.known is None:
+        return {}
+    try:
+        os.rename(standby.folder, target)
+    except OSError:
+        return {}
+    return standby.known.pages
+
+
+def _keep_or_remove(old: Path | None, previous: Manifest | None, standby: Standby | None,
+                    cache: Path) -> None:
+    """Keep the site just replaced as the standby, when its manifest says what it holds."""
+    if old is None:
+        return
+    if standby is None or previous is None:
+        swap.remove(old)
+        return
+    try:
+        os.rename(old, standby.folder)
+        kept = Manifest(previous.code, str(standby.folder),
+                        site_identity(standby.folder, MARKER), previous.inputs,
+                        previous.pages, previous.findings)
+    except OSError:
+        swap.remove(old)
+        return
+    save_manifest(cache, standby.folder, kept)
 
 
 def _inputs(catalog: Catalog, read: BuildInputs | None) -> BuildInputs | None:
@@ -249,48 +303,3 @@ def _current(previous: Manifest, inputs: BuildInputs, output: Path) -> bool:
     folder = str(output)  # plain strings: 30,000 Path objects cost more than the stat calls
     return all(file_size(os.path.join(folder, path)) == size
                for path, (_, size) in previous.pages.items())
-
-
-def _staging(output: Path) -> Path:
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
-    return staging
-
-
-def _folders(names: Iterable[str]) -> list[str]:
-    """Every folder the files need, each after its parent."""
-    found: set[str] = set()
-    for name in names:
-        folder = posixpath.dirname(name)
-        while folder and folder not in found:
-            found.add(folder)
-            folder = posixpath.dirname(folder)
-    return sorted(found, key=lambda f: (f.count("/"), f))
-
-
-def _fill(
-    site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
-    output: Path, staging: Path, jobs: int | None,
-) -> tuple[dict[str, int], int, list[str]]:
-    """Link the unchanged files that do not move with their folder, render the rest.
-
-    Returns {path: size}, how many files were rendered, and the folders to move from the old
-    site once the rest is in place (reuse.py).
-    """
-    unchanged: dict[str, int] = {}
-    if previous is not None:
-        for path, key in keys.items():
-            known = previous.pages.get(path)
-            if known is not None and known[0] == key:
-                unchanged[path] = known[1]
-    reuse = plan(scan(output), unchanged, keys) if unchanged else Reuse([], [], set(), [*keys])
-    for folder in _folders([*reuse.outside, *reuse.moves]):
-        os.mkdir(os.path.join(staging, folder))  # parents first: plain mkdir, no stat per level
-    sizes = {path: unchanged[path] for path in reuse.kept}
-    for path in reuse.links:
-        if not link_file(output, staging, path):
-            del sizes[path]
-    todo = [page for page in pages if page.path not in sizes]
-    sizes.update(render_pages(site, todo, staging, jobs))
-    return sizes, len(todo), reuse.moves

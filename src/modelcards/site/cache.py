@@ -9,10 +9,10 @@ truncated, from another modelcards, describing another folder) means no cache: t
 renders every page, as a cold build does. A kept file must also still have the size it
 was written with.
 
-The trade-off: an unchanged page is taken over from the previous site (reuse.py), so a
+The trade-off: an unchanged page is taken over from an earlier site (reuse.py), so a
 file edited by hand inside the output folder without changing its size would survive an
-incremental build. The output folder belongs to modelcards; `--no-cache`
-builds everything from scratch.
+incremental build (and, through a hard link, the standby site would see the edit too). The
+output folder belongs to modelcards; `--no-cache` builds everything from scratch.
 """
 
 from __future__ import annotations
@@ -50,6 +50,12 @@ def _identity(path: Path) -> list[int]:
     """What tells this folder (or file) apart from one made later at the same path."""
     found = os.stat(path, follow_symlinks=False)
     return [found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size]
+
+
+def standby_path(cache: Path, output: Path) -> Path:
+    """Where the site before the current one of `output` is kept, to be brought up to date
+    by the next build (reuse.py); it has a manifest of its own."""
+    return manifest_path(cache, output).with_suffix(".standby")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,10 @@ def render_checked(site: SiteData, page: Page) -> dict[str, bytes]:
 def _write(site: SiteData, pages: Sequence[Page], folder: Path) -> Iterator[tuple[str, int]]:
     for page in pages:
         for name, data in render_checked(site, page).items():
-            (folder / name).write_bytes(data)
+            # "x": a new file, never one written through (it could be a hard link that the
+            # site being served shares: reuse.py)
+            with open(folder / name, "xb") as stream:
+                stream.write(data)
             yield name, len(data)
 
 

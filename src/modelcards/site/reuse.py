@@ -1,27 +1,38 @@
-"""What an incremental build takes over from the site it replaces, and how.
+"""What an incremental build takes over from the sites it made before, and how.
 
-An unchanged page is not rendered again: its file moves from the old site into the new one.
-Whole folders move with one rename each when everything in them is unchanged (the folder
-of every model untouched by an edit), single files are hard-linked otherwise. Linking each
-of 30,000 files and then deleting the old site cost more than the rendering an edit needs;
-a few hundred renames cost nothing.
+The site being served is never touched by a build (swap.py switches a complete new one in).
+So the new site is made in another folder: the *standby*, the site before the one being
+served, kept in the cache folder and brought up to date; or, when there is none, a new folder.
 
-Nothing of the old site moves until every changed page has been rendered, so a failed
-render leaves it whole; the renames run just before the swap, and are undone if anything
-fails from there on. What is on disk is checked, not assumed: the old site is scanned, and a
-file whose size differs from the one recorded, a missing file, or an extra file or folder
-(left there by hand, or by an interrupted build) keeps its folder from moving as a whole.
+- a file whose fingerprint is the one the standby's copy was made with stays where it is;
+- a file whose fingerprint is the one the served copy was made with is hard-linked from the
+  site being served;
+- any other file is rendered, and whatever the new site does not have is removed.
+
+No file is ever written in place: a file to change is removed and made anew, so a file the
+two sites share through a hard link never changes under the site being served. After the
+switch the old site becomes the standby, so a rebuild touches only what changed in the last
+two builds: a few hundred renames and links for a one-card edit. (Moving unchanged folders
+out of the site being served cost nothing either, but a build killed meanwhile left that site
+with folders missing; linking every unchanged file and deleting the old site cost seconds.)
+
+What is on disk is checked, not assumed: the standby is scanned, and a file whose size
+differs from the one recorded, a missing file, or anything the record does not list (left
+there by hand, or by an interrupted build) is removed or made again. A linked file must
+still have the size recorded for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+Known = Mapping[str, tuple[str, int]]  # what a manifest records: path -> (fingerprint, size)
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,9 @@ class Listing:
 
     files: dict[str, int]
     folders: set[str]
+
+
+EMPTY = Listing({}, set())
 
 
 def scan(root: Path) -> Listing:
@@ -57,110 +71,92 @@ def scan(root: Path) -> Listing:
     return Listing(files, folders)
 
 
-def _folder(path: str) -> str:
-    """posixpath.dirname for the site's paths (relative, "/"-separated), a tenth of the cost."""
-    return path.rpartition("/")[0]
-
-
-class _Chains:
-    """The folders above each path, worked out once per folder (30,000 paths share a few
-    thousand folders)."""
-
-    def __init__(self) -> None:
-        self.memo: dict[str, tuple[str, ...]] = {"": ()}
-
-    def above(self, path: str) -> tuple[str, ...]:
-        folder = _folder(path)
-        found = self.memo.get(folder)
-        if found is None:
-            found = (folder, *self.above(folder))
-            self.memo[folder] = found
-        return found
-
-    def files_within(self, paths: Iterable[str]) -> Counter[str]:
-        """How many of `paths` each folder holds, at any depth (counted by folder: the
-        paths are many, the folders few)."""
-        direct = Counter(map(_folder, paths))
-        total = Counter[str]()
-        for folder, count in direct.items():
-            for holder in (folder, *self.above(folder)) if folder else ():
-                total[holder] += count
-        return total
+def folders_of(names: Iterable[str]) -> list[str]:
+    """Every folder the files need, each after its parent."""
+    found: set[str] = set()
+    for name in names:
+        folder = name.rpartition("/")[0]
+        while folder and folder not in found:
+            found.add(folder)
+            folder = folder.rpartition("/")[0]
+    return sorted(found, key=lambda f: (f.count("/"), f))
 
 
 @dataclass(frozen=True)
-class Reuse:
-    moves: list[str]  # folders that move as a whole, none inside another
-    links: list[str]  # files outside them that are linked one by one
-    kept: set[str]  # every file taken over, by either way
-    outside: list[str]  # the new site's files that are not inside a folder that moves
+class Plan:
+    keep: dict[str, int]  # files already in the target as the new site has them: path -> size
+    link: dict[str, int]  # files to link from the site being served: path -> recorded size
+    render: list[str]  # files to render
+    remove: list[str]  # files (or links, or anything but folders) to remove from the target
+    stale_folders: list[str]  # folders of the target the new site does not have
+    new_folders: list[str]  # folders to make, each after its parent
 
 
-def plan(old: Listing, unchanged: dict[str, int], new_files: Iterable[str]) -> Reuse:
-    """Which of the new site's files to take over from the old one, and how.
+def plan(target: Listing, target_known: Known, served_known: Known,
+         keys: Mapping[str, str]) -> Plan:
+    """How to turn the target folder into the new site whose files have fingerprints `keys`.
 
-    `unchanged` maps each new file whose inputs did not change to the size it was written
-    with; it is taken over only if the old site still has it at that size. A folder moves
-    whole when the old and the new site hold exactly the same files and folders in it and
-    every one of those files is taken over.
+    `target_known` is what the target's manifest records (empty for a new folder),
+    `served_known` what the manifest of the site being served records (empty when there is
+    none that can be trusted).
     """
-    kept = {path for path, size in unchanged.items() if old.files.get(path) == size}
-    new = list(new_files)
-    chains = _Chains()
-    new_count = chains.files_within(new)
-    kept_count = chains.files_within(path for path in new if path in kept)
-    old_count = chains.files_within(old.files)
-    new_folders = set(new_count)
-    old_subfolders, new_subfolders = Counter[str](), Counter[str]()
-    for folder in old.folders:
-        old_subfolders.update(chains.above(folder))
-    for folder in new_folders:
-        new_subfolders.update(chains.above(folder))
-
-    def whole(folder: str) -> bool:
-        # kept files are in both sites, so equal counts mean equal contents
-        return (folder in old.folders and kept_count[folder] == new_count[folder]
-                == old_count[folder] and old_subfolders[folder] == new_subfolders[folder])
-
-    moves: list[str] = []
-    moved: set[str] = set()
-    for folder in sorted(new_folders, key=lambda f: (f.count("/"), f)):
-        if moved.isdisjoint(chains.above(folder)) and whole(folder):
-            moves.append(folder)
-            moved.add(folder)
-    outside = [p for p in new if moved.isdisjoint(chains.above(p))]
-    return Reuse(moves, [p for p in outside if p in kept], kept, outside)
+    keep: dict[str, int] = {}
+    link: dict[str, int] = {}
+    render: list[str] = []
+    for path, key in keys.items():
+        there = target_known.get(path)
+        if there is not None and there[0] == key and target.files.get(path) == there[1]:
+            keep[path] = there[1]
+            continue
+        served = served_known.get(path)
+        if served is not None and served[0] == key:
+            link[path] = served[1]
+        else:
+            render.append(path)
+    needed = folders_of(keys)
+    wanted = set(needed)
+    stale = sorted((f for f in target.folders if f not in wanted),
+                   key=lambda f: (-f.count("/"), f))
+    return Plan(
+        keep=keep, link=link, render=render,
+        remove=sorted(path for path in target.files if path not in keep),
+        stale_folders=stale,
+        new_folders=[f for f in needed if f not in target.folders],
+    )
 
 
-def link_file(old: Path, staging: Path, name: str) -> bool:
-    """Hard-link (or, where links are not possible, copy) one file into the new site."""
-    source, target = old / name, staging / name
+def prepare(target: Path, served: Path, steps: Plan) -> tuple[dict[str, int], list[str]]:
+    """Carry out a plan but for the rendering: returns {path: size} of the files in place
+    and the paths left to render (those planned, and links that did not work out)."""
+    folder, source = str(target), str(served)
+    for path in steps.remove:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(folder, path))
+    for stale in steps.stale_folders:
+        shutil.rmtree(os.path.join(folder, stale), ignore_errors=True)
+    for new in steps.new_folders:
+        os.mkdir(os.path.join(folder, new))  # parents first: plain mkdir, no stat per level
+    sizes = dict(steps.keep)
+    render = list(steps.render)
+    for path, size in steps.link.items():
+        if link_file(os.path.join(source, path), os.path.join(folder, path), size):
+            sizes[path] = size
+        else:
+            render.append(path)
+    return sizes, render
+
+
+def link_file(source: str, target: str, size: int) -> bool:
+    """Hard-link (or, where links are not possible, copy) a file of the recorded size."""
     try:
         try:
             os.link(source, target)
         except OSError:
-            shutil.copyfile(source, target)
+            shutil.copyfile(source, target, follow_symlinks=False)
+        found = os.stat(target, follow_symlinks=False)
     except OSError:
         return False
-    return True
-
-
-def move_folders(old: Path, staging: Path, folders: list[str]) -> None:
-    """Move each folder from the old site into the new one; all of them or, on error, none."""
-    done: list[str] = []
-    try:
-        for folder in folders:
-            os.rename(old / folder, staging / folder)
-            done.append(folder)
-    except BaseException:
-        move_back(old, staging, done)
-        raise
-
-
-def move_back(old: Path, staging: Path, folders: list[str]) -> None:
-    """Undo move_folders, so a build that fails after it leaves the old site whole."""
-    for folder in reversed(folders):
-        try:
-            os.rename(staging / folder, old / folder)
-        except OSError:
-            continue  # best effort: the next build sees the gap in its scan and renders it
+    if stat.S_ISREG(found.st_mode) and found.st_size == size:
+        return True
+    os.unlink(target)
+    return False

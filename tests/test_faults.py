@@ -1,0 +1,160 @@
+"""Builds killed at every step, as a CI cancel or the OOM killer kills them (SIGKILL): the
+output folder is always the complete old site or the complete new one, never missing, and
+the next build removes whatever the killed one left behind.
+
+Each build runs in a forked process that counts its file-system changes (renames, links,
+removals, new folders, files opened for writing, the atomic exchange) and kills itself just
+before the Nth; it is run for every N until a build gets through."""
+
+from __future__ import annotations
+
+import builtins
+import io
+import json
+import os
+import shutil
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modelcards.site import build as site_build
+from modelcards.site import swap
+from modelcards.site.build import MARKER, SiteConfig, build_site
+from modelcards.site.cache import site_identity
+
+from .conftest import CatalogMaker
+from .test_incremental import EDITS, cold, snapshot
+from .test_site_fixtures import TODAY
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+
+_WRITE_MODES = set("wax+")
+
+
+def _counting(kill_at: int | None, count: list[int]) -> None:
+    """In the forked build: count each file-system change, and die before the `kill_at`th."""
+
+    def step() -> None:
+        count[0] += 1
+        if count[0] == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def wrap(owner: Any, name: str, changes: Callable[..., bool] = lambda *a, **k: True) -> None:
+        original = getattr(owner, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if changes(*args, **kwargs):
+                step()
+            return original(*args, **kwargs)
+
+        setattr(owner, name, counted)
+
+    for name in ("rename", "replace", "link", "unlink", "rmdir", "mkdir", "symlink"):
+        wrap(os, name)
+    wrap(os, "open", lambda path, flags, *a, **k: bool(flags & (os.O_WRONLY | os.O_RDWR)))
+    wrap(shutil, "copyfile")
+    wrap(swap, "exchange")
+    opened = builtins.open
+
+    def open_counted(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if _WRITE_MODES & set(mode):
+            step()
+        return opened(file, mode, *args, **kwargs)
+
+    builtins.open = io.open = open_counted  # type: ignore[assignment]
+
+
+def build_killed(config: SiteConfig, kill_at: int | None) -> int | None:
+    """Build in a forked process killed before its `kill_at`th change: None when it was
+    killed, else how many changes the whole build made."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 70
+        try:
+            os.close(reader)
+            count = [0]
+            _counting(kill_at, count)
+            report = build_site(config)
+            if report.files is not None:
+                os.write(writer, str(count[0]).encode())
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(writer)
+    _, status = os.waitpid(pid, 0)
+    with os.fdopen(reader, "rb") as stream:
+        said = stream.read()
+    if os.WIFSIGNALED(status):
+        assert os.WTERMSIG(status) == signal.SIGKILL
+        return None
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "the build failed"
+    return int(said)
+
+
+def restore(saved: Path, place: Path) -> None:
+    """Put a saved state back where it was: the same paths, and each manifest's record of
+    its site's identity made true again (a copy has other inode numbers)."""
+    shutil.rmtree(place)
+    shutil.copytree(saved, place, symlinks=True)
+    for manifest in (place / "cache").glob("site-*.json"):
+        data = json.loads(manifest.read_text())
+        site = Path(data["output"])
+        if site.is_dir():
+            data["identity"] = site_identity(site, MARKER)
+            manifest.write_text(json.dumps(data))
+
+
+def states(root: Path) -> Iterator[tuple[str, Callable[[], SiteConfig]]]:
+    """Starting points, each with the build to kill: the catalog edited since the site in
+    place was built."""
+    output, cache = root.parent / "site", root.parent / "cache"
+
+    def config(**options: Any) -> SiteConfig:
+        return SiteConfig(root, output, today=TODAY, cache=cache, **options)
+
+    edits = [EDITS["change a dataset"][0], EDITS["change a version"][0]]
+    yield "first build", config
+    build_site(config())
+    edits[0](root)
+    yield "no cache", lambda: config(use_cache=False)
+    yield "no standby yet", config
+    build_site(config())  # the site before becomes the standby
+    edits[1](root)
+    yield "with a standby", config
+
+
+def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site_whole(
+    make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The templates do not change here: compiled once, not for each of the 500 builds.
+    environment = site_build.make_site_environment(None)
+    monkeypatch.setattr(site_build, "make_site_environment", lambda theme: environment)
+    root = make_catalog()
+    place = root.parent
+    output = place / "site"
+    tested = 0
+    for name, config in states(root):
+        old = snapshot(output) if output.exists() else None
+        new = cold(root)
+        saved = tmp_path_factory.mktemp("saved") / "state"
+        shutil.copytree(place, saved, symlinks=True)
+        kill_at = 1
+        while build_killed(config(), kill_at) is None:
+            there = snapshot(output) if output.exists() else None
+            assert there in (old, new), f"{name}: killed at change {kill_at}: a partial site"
+            if old is not None:
+                assert there is not None, f"{name}: killed at change {kill_at}: no site"
+            build_site(config())  # the next build: the new site, and nothing left over
+            assert snapshot(output) == new, f"{name}: killed at change {kill_at}"
+            assert swap.leftovers(output) == []
+            restore(saved, place)
+            kill_at += 1
+            tested += 1
+        assert snapshot(output) == new and swap.leftovers(output) == []
+        assert kill_at > 5, f"{name}: the build made only {kill_at - 1} changes"
+    assert tested > 60
