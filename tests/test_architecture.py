@@ -9,7 +9,7 @@ CORE = [
     "modelcards.validate", "modelcards.catalog", "modelcards.queries", "modelcards.rules",
     "modelcards.schema",
 ]
-OUTER = ["click", "jinja2", "markdown", "nh3", "modelcards.cli", "modelcards.site"]
+OUTER = ["click", "jinja2", "nh3", "modelcards.cli", "modelcards.site"]
 
 
 def test_core_imports_neither_cli_nor_site() -> None:

@@ -328,12 +328,28 @@ CASES = [
         edit(M, "name: Fraud", "# yaml-language-server: $schema=../../../schema/model.schema.json\nname: Fraud"),
         fragment="$schema=../../../schema/model.schema.json names a file that does not exist",
     ),
+    Case(
+        "MC080",
+        M,
+        4,
+        edit(M, "task: ", "description: " + "x" * 50_001 + "\ntask: "),
+        fragment="is 50,001 characters long; a Markdown field holds at most 50,000",
+    ),
+    Case(
+        "MC081",
+        M,
+        4,
+        # 800 nested list markers: 1.6 KB that made Python-Markdown raise RecursionError
+        edit(M, "task: ", "description: '" + "- " * 800 + "x'\ntask: "),
+        fragment="description: Markdown text nests more than 32 levels deep",
+    ),
 ]
 
 
 def test_every_rule_has_a_case() -> None:
     # MC017 has its own test below; history codes (MC06x) are tested in test_history.py.
-    single_catalog_rules = {code for code in RULES if code < "MC060"}
+    single_catalog_rules = {code for code in RULES
+                            if code < "MC060" or "MC080" <= code <= "MC084"}
     assert sorted({case.code for case in CASES} | {"MC017"}) == sorted(single_catalog_rules)
 
 

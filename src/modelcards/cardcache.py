@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import __version__, cards
+from . import __version__, cardmarkdown, cards
 
 CardT = Any  # a card model instance; the caller names the kind
 KEY_SIZE = 32
@@ -77,8 +77,9 @@ def make_cache_folder(folder: Path) -> None:
 
 
 def _schema_identity() -> str:
-    """Changes whenever the card models (or the package) change, invalidating every entry."""
-    source = Path(cards.__file__).read_bytes()
+    """Changes whenever the card models, their Markdown limits (checked on parsing, not on
+    reading the cache) or the package change, invalidating every entry."""
+    source = Path(cards.__file__).read_bytes() + Path(cardmarkdown.__file__).read_bytes()
     return f"{__version__}:{hashlib.sha256(source).hexdigest()[:16]}"
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from .cardmarkdown import MAX_CHARACTERS, too_long
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 SEMVER_PATTERN = (
@@ -149,7 +152,19 @@ def _checked_scalar(value: Any) -> Any:
     return value
 
 
+def _checked_markdown(value: str) -> str:
+    reason = too_long(value)
+    if reason is not None:
+        raise PydanticCustomError("MC080", "Markdown text {reason}", {"reason": reason})
+    return value
+
+
 Text = Annotated[str, Field(min_length=1)]
+# How deep a Markdown field nests is checked when a card is parsed (parse.py): it takes
+# rendering the text, which pydantic would repeat for every card read from the cache.
+Markdown = Annotated[
+    str, AfterValidator(_checked_markdown), Field(json_schema_extra={"maxLength": MAX_CHARACTERS})
+]
 # YAML reads .nan and .inf as numbers; no metric, threshold or share is meaningfully either.
 Number = Annotated[float, Field(allow_inf_nan=False)]
 OneLine = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\n]*$")]
@@ -253,7 +268,7 @@ class CatalogSettings(Card):
 
     title: Text = "Model catalog"
     """Title of the catalog site."""
-    description: str | None = None
+    description: Markdown | None = None
     """Markdown shown on the home page."""
     base_url: str | None = Field(default=None, pattern=r"^https?://")
     """Public URL of the site; enables the sitemap and absolute feed links."""
@@ -289,7 +304,7 @@ class Considerations(Card):
     """Known limitations."""
     ethical: list[EthicalConsideration] = []
     """Ethical risks and their mitigations."""
-    caveats: str | None = None
+    caveats: Markdown | None = None
     """Markdown: anything else a user must know."""
 
 
@@ -310,7 +325,7 @@ class ModelCard(Card):
     """Display name."""
     summary: OneLine
     """One line (at most 200 characters) saying what the model does."""
-    description: str | None = None
+    description: Markdown | None = None
     """Markdown: the model in full."""
     owners: list[Owner] = Field(min_length=1)
     """Who is accountable; at least one."""
@@ -478,7 +493,7 @@ class VersionCard(Card):
     """Date the version was cut."""
     summary: OneLine
     """One line (at most 200 characters) saying what is new."""
-    description: str | None = None
+    description: Markdown | None = None
     """Markdown: the version in full."""
     artifacts: list[Artifact] = []
     """The files that make up the model."""
@@ -515,8 +530,8 @@ class DatasetVersion(Card):
     """SHA-256 of the data (or its manifest): 64 lowercase hex digits."""
     rows: int | None = Field(default=None, ge=0)
     """Number of rows or examples."""
-    description: str | None = None
-    """What changed in this version."""
+    description: Markdown | None = None
+    """Markdown: what changed in this version."""
 
 
 class DatasetCard(Card):
@@ -530,10 +545,24 @@ class DatasetCard(Card):
     """Who is accountable; at least one."""
     license: str | None = None
     """SPDX license identifier, or proprietary."""
-    description: str | None = None
+    description: Markdown | None = None
     """Markdown: the dataset in full."""
     versions: list[DatasetVersion] = Field(min_length=1)
     """The versions of the dataset; at least one."""
+
+
+def markdown_fields(card: Card) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Where a card holds Markdown, and the text: (location in the card, text)."""
+    if isinstance(card, (CatalogSettings, ModelCard, VersionCard, DatasetCard)) and (
+        card.description
+    ):
+        yield ("description",), card.description
+    if isinstance(card, ModelCard) and card.considerations and card.considerations.caveats:
+        yield ("considerations", "caveats"), card.considerations.caveats
+    if isinstance(card, DatasetCard):
+        for index, entry in enumerate(card.versions):
+            if entry.description:
+                yield ("versions", index, "description"), entry.description
 
 
 CARD_KINDS: dict[str, type[Card]] = {

@@ -77,6 +77,9 @@ RULES: dict[str, Rule] = {
         Rule("MC065", E, "published monitoring observation changed or removed"),
         Rule("MC066", E, "published dataset version deleted"),
         Rule("MC067", E, "recorded field of a published dataset version changed"),
+        # Text that would cost too much to render or would mislead (issue 18).
+        Rule("MC080", E, "Markdown text too long"),
+        Rule("MC081", E, "Markdown nested too deep"),
         # Warnings: the catalog is valid, but someone should look.
         Rule("MC050", W, "unknown metric name"),
         Rule("MC051", W, "review overdue"),

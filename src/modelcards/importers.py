@@ -40,8 +40,7 @@ MAPPED_KEYS = {
     "license", "license_name", "tags", "pipeline_tag", "library_name", "datasets",
     "base_model", "base_model_relation", "model-index", MODELCARDS_KEY,
 }
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"(#{1,6})[ \t]+")
 
 
 class ImportFailure(Exception):
@@ -108,16 +107,44 @@ def sections(body: str) -> tuple[str | None, str, dict[str, str]]:
     found: dict[str, list[str]] = {}
     current = intro
     fenced = False
-    for line in _COMMENT.sub("", body).split("\n"):
+    for line in strip_comments(body).split("\n"):
         fenced ^= line.lstrip().startswith("```")
-        heading = None if fenced else _HEADING.match(line)
-        if heading and heading.group(1) == "#" and title is None:
-            title = heading.group(2)
-        elif heading and len(heading.group(1)) >= 2:
-            current = found.setdefault(heading.group(2), [])
+        heading = None if fenced else _heading(line)
+        if heading and heading[0] == 1 and title is None:
+            title = heading[1]
+        elif heading and heading[0] >= 2:
+            current = found.setdefault(heading[1], [])
         elif PLACEHOLDER not in line:
             current.append(line)
     return title, "\n".join(intro).strip(), {k: "\n".join(v).strip() for k, v in found.items()}
+
+
+def strip_comments(text: str) -> str:
+    """The text without its HTML comments (`<!-- ... -->`), in one pass: an opening with no
+    closing after it is left as it is, as is everything after it."""
+    kept: list[str] = []
+    start = 0
+    while (opening := text.find("<!--", start)) >= 0:
+        closing = text.find("-->", opening + 4)
+        if closing < 0:
+            break  # no comment closes after this point: none of the later openings either
+        kept.append(text[start:opening])
+        start = closing + 3
+    kept.append(text[start:])
+    return "".join(kept)
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line (`## Title ##`), else None; linear in the line
+    (a backtracking pattern for the closing hashes took time quadratic in its length)."""
+    opening = _HEADING.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end():].rstrip()
+    unclosed = text.rstrip("#")
+    if not unclosed or unclosed[-1] in " \t":  # a closing sequence follows a space
+        text = unclosed.rstrip()
+    return len(opening.group(1)), text
 
 
 def bullet_items(text: str) -> list[str]:

@@ -6,11 +6,14 @@ import datetime as dt
 import difflib
 import types
 import typing
+from collections.abc import Iterator
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from .cardmarkdown import too_deep
+from .cards import Card, markdown_fields
 from .codes import problem
 from .problems import Problem
 from .source import Loc, SourceDocument
@@ -31,9 +34,22 @@ def parse_card(kind: type[CardT], document: SourceDocument) -> tuple[CardT | Non
             )
         ]
     try:
-        return kind.model_validate(document.data), []
+        card = kind.model_validate(document.data)
     except ValidationError as error:
         return None, [_to_problem(kind, document, detail) for detail in error.errors()]
+    return card, list(_markdown_problems(card, document))
+
+
+def _markdown_problems(card: BaseModel, document: SourceDocument) -> Iterator[Problem]:
+    """Markdown that would nest too deep to render: found here, where a card is parsed from
+    its file (a card read from the cache passed this check when it was put there)."""
+    if not isinstance(card, Card):
+        return
+    for loc, text in markdown_fields(card):
+        reason = too_deep(text)
+        if reason is not None:
+            yield problem("MC081", document.path, document.position(loc),
+                          f"{format_loc(loc)}: Markdown text {reason}")
 
 
 def parse_part(

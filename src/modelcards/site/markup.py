@@ -1,7 +1,8 @@
 """Markdown from cards, rendered and then sanitised: nothing a card says can run in a page.
 
-Card text is untrusted (anyone can open a pull request). It is rendered with `markdown`
-and cleaned with nh3 (the ammonia sanitiser) against an allow-list: no script, no event
+Card text is untrusted (anyone can open a pull request). It is rendered by cmark-gfm
+(cardmarkdown.py: GitHub-flavoured Markdown, within limits that validation enforces) and
+cleaned with nh3 (the ammonia sanitiser) against an allow-list: no script, no event
 handler, no style, and only http(s), mailto and relative links. Every other field reaches
 the page through Jinja2's autoescaping.
 """
@@ -9,11 +10,11 @@ the page through Jinja2's autoescaping.
 from __future__ import annotations
 
 import functools
-import threading
 
-import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+from ..cardmarkdown import MAX_CHARACTERS, MAX_NESTING, nesting, to_html
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
@@ -28,7 +29,6 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "ol": {"start"},
 }
-EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 _CLEANER = nh3.Cleaner(
     tags=ALLOWED_TAGS,
@@ -43,25 +43,16 @@ def sanitise(html: str) -> str:
     return _CLEANER.clean(html)
 
 
-class _Converter(threading.local):
-    """One Markdown converter per thread, reset between texts: building a converter
-    (extensions, processors, patterns) cost a third of rendering each text."""
-
-    def __init__(self) -> None:
-        self.markdown = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
-
-
-_CONVERTER = _Converter()
-
-
-def markdown_html(text: str) -> str:
-    """markdown.markdown(text) with our extensions, without building a converter each time."""
-    return _CONVERTER.markdown.reset().convert(text)
-
-
 @functools.lru_cache(maxsize=4096)
 def render_markdown(text: str | None) -> Markup:
-    """Safe HTML for a Markdown field (empty for None); the same text renders the same."""
+    """Safe HTML for a Markdown field (empty for None); the same text renders the same.
+
+    Text beyond the Markdown limits is shown as plain text: validation refuses it in every
+    Markdown field, so only a theme that renders some other field as Markdown gets here.
+    """
     if not text:
         return Markup("")
-    return Markup(sanitise(markdown_html(text)))
+    html = to_html(text) if len(text) <= MAX_CHARACTERS else None
+    if html is None or nesting(html) > MAX_NESTING:
+        return Markup("<p>") + escape(text) + Markup("</p>")
+    return Markup(sanitise(html))

@@ -36,6 +36,10 @@ def rebuild(config: SiteConfig, echo: Echo, changed: Iterable[str] = ()) -> bool
         echo(f"error: {error}")
         echo("the last good site is still being served")
         return False
+    except Exception as error:  # a bug, or a limit we missed: the server must keep serving
+        echo(f"error: the rebuild failed unexpectedly: {type(error).__name__}: {error}")
+        echo("the last good site is still being served")
+        return False
     if report.files is None:
         stream = io.StringIO()
         report_text(report.validation, stream, False)
