@@ -264,8 +264,8 @@ def record_version(catalog: Path, request: RecordRequest, *, dry_run: bool = Fal
         return Recorded(path, "", False, input_problems, [],
                         "the job's input files have errors, so nothing was written")
     notes: list[str] = []
+    code = _code(request, notes)  # a dirty tree is refused before gigabytes are hashed
     artifacts = [_artifact(item, notes) for item in request.artifacts]
-    code = _code(request, notes)
     yaml, carried = (
         previous_card(path, request.previous) if request.previous else (new_yaml(), None)
     )
@@ -287,7 +287,7 @@ def record_version(catalog: Path, request: RecordRequest, *, dry_run: bool = Fal
     return Recorded(path, text, True, remap(warnings), notes)
 
 
-_REFUSED = "the catalog would not validate with this card, so nothing was written"
+_REFUSED = "the catalog would not validate after this change, so nothing was written"
 
 
 # ---- inputs ---------------------------------------------------------------------------------
