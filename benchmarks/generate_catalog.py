@@ -579,8 +579,12 @@ def auc_at(plan: Plan, k: int) -> float:
     return round(min(plan.base_auc + 0.002 * k, 0.998), 4)
 
 
-def metrics(plan: Plan, k: int, ref: str, rng: random.Random) -> list[Flow]:
-    """auc with a confidence interval, a sliced auc, precision, recall, maybe latency."""
+def metrics(
+    plan: Plan, k: int, ref: str, rng: random.Random, previous: str | None = None
+) -> list[Flow]:
+    """auc with a confidence interval, a sliced auc, precision, recall, maybe latency; and auc
+    on the snapshot the previous version was evaluated on, when that differs, so that the
+    promotion gate has a reading to compare (MC045 otherwise)."""
     auc, width = auc_at(plan, k), rng.randint(2, 8) / 1000
     items = [
         Flow(
@@ -597,6 +601,8 @@ def metrics(plan: Plan, k: int, ref: str, rng: random.Random) -> list[Flow]:
             split="test",
             slice="new-customers",
         ),
+        *([Flow(name=PRIMARY, value=auc, dataset=previous, split="test")]
+          if previous is not None and previous != ref else []),
         Flow(name="precision", value=round(rng.uniform(0.6, 0.95), 3), dataset=ref, split="test"),
         Flow(name="recall", value=round(rng.uniform(0.55, 0.9), 3), dataset=ref, split="test"),
     ]
@@ -721,11 +727,12 @@ def card_body(
     """Everything in a version card after its description."""
     framework = plan.theme.framework
     data = [d.ref_at(plan.released[k]) for d in plan.datasets]
+    previous = plan.datasets[0].ref_at(plan.released[k - 1]) if k else None
     body: dict[str, object] = {
         "artifacts": artifacts(plan, plan.versions[k], rng),
         "framework": Flow(name=framework, version=Quoted(FRAMEWORKS[framework][0])),
         "training": training(plan, data, hardware, rng),
-        "metrics": metrics(plan, k, data[0], rng),
+        "metrics": metrics(plan, k, data[0], rng, previous),
         "lineage": lineage(plan, k),
         "lifecycle": events,
     }
