@@ -130,8 +130,9 @@ def test_refused_promotion_writes_nothing(runner: CliRunner, make_catalog: Catal
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "Error: the catalog would not validate after this change, so nothing was written",
-        "catalog/models/fraud/2.1.0.yaml:15:5: error MC040 policy requires an approver to reach "
-        "production: add `approved_by: [name]` to this event",
+        # The event is not in the file: what to pass on the command line, not a line number.
+        "fraud@2.1.0, the new production event: error MC040 policy requires an approver to "
+        "reach production: pass --approved-by NAME",
     ]
     assert snapshot(root) == before
 
@@ -144,8 +145,9 @@ def test_refused_deprecation_writes_nothing(runner: CliRunner, make_catalog: Cat
     ])
     assert result.exit_code == 1
     assert result.output.splitlines()[1] == (
-        "catalog/models/fraud/1.0.0.yaml:14:85: error MC034 replaced_by fraud@2.0.0 is itself "
-        "deprecated; point users at a version they can still move to"
+        "fraud@2.0.0, the new deprecated event: error MC034 fraud@1.0.0 is deprecated in favour "
+        "of fraud@2.0.0 (since 2026-01-20): deprecating fraud@2.0.0 without --replaced-by leaves "
+        "its users nowhere to go; pass --replaced-by VERSION, or retire fraud@1.0.0 first"
     )
     assert snapshot(root) == before
 
@@ -441,8 +443,8 @@ def test_deprecation_with_a_sunset_before_its_date_is_refused(
     assert lines[0] == (
         "Error: the catalog would not validate after this change, so nothing was written"
     )
-    assert [line.split(" ")[1:3] for line in lines[1:]] == [["error", "MC036"]]
-    assert lines[1].startswith("catalog/models/fraud/2.0.0.yaml:16:")
+    assert [line.split(": ")[1].split(" ")[:2] for line in lines[1:]] == [["error", "MC036"]]
+    assert lines[1].startswith("fraud@2.0.0, the new deprecated event: error MC036 sunset 2026-10-01")
     assert snapshot(root) == before
 
 

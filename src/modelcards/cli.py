@@ -436,6 +436,8 @@ def _editing() -> Iterator[None]:
         raise PathError(error.message) from None
     except EditError as error:
         click.echo(f"Error: {error.message}", err=True)
+        for found in error.about_new:
+            click.echo(found.line, err=True)
         _print_problems(error.problems)
         sys.exit(1)
     except OSError as error:

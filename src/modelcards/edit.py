@@ -45,13 +45,57 @@ class UsageError(Exception):
     """A malformed argument (exit 2)."""
 
 
+@dataclass(frozen=True)
+class NewEvent:
+    """A lifecycle event an edit appends: which version, which stage, on which lines of the
+    file's new text (problems found there are about the event, not about the file)."""
+
+    ref: str
+    stage: Stage
+    lines: range
+
+
+@dataclass(frozen=True)
+class EventProblem:
+    """A problem with an event the command was asked to append, said in the command's terms:
+    the event is not in the file, so a line number would point nowhere."""
+
+    event: NewEvent
+    problem: Problem
+
+    @property
+    def line(self) -> str:
+        p = self.problem
+        return (f"{self.event.ref}, the new {self.event.stage.value} event: "
+                f"{p.severity.value} {p.code} {for_the_command(p.message)}")
+
+
+# What a card's problem asks of the event, and what the command line asks instead.
+_OPTIONS = (
+    ("add `approved_by: [name]` to this event", "pass --approved-by NAME"),
+    ("add `override: <justification>` to this event", 'pass --override "<justification>"'),
+    ("without `replaced_by`", "without --replaced-by"),
+    ("name a replacement,", "pass --replaced-by VERSION,"),
+)
+
+
+def for_the_command(message: str) -> str:
+    for card, option in _OPTIONS:
+        message = message.replace(card, option)
+    return message
+
+
 class EditError(Exception):
     """An edit that was refused (exit 1); nothing was written."""
 
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+    def __init__(
+        self, message: str, problems: Sequence[Problem] = (),
+        about_new: Sequence[EventProblem] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.problems = list(problems)
+        self.about_new = list(about_new)  # problems of the events the command would append
 
 
 @dataclass(frozen=True)
@@ -61,6 +105,7 @@ class FileEdit:
     path: Path
     text: str
     description: str
+    event: NewEvent | None = None  # the lifecycle event it appends, if that is what it does
 
 
 # ---- round-trip YAML ----------------------------------------------------------------------
@@ -281,8 +326,24 @@ def event_date(given: dt.date | None) -> dt.date:
 
 
 def _event_edit(version: ModelVersion, event: dict[str, Any], description: str) -> FileEdit:
-    text = append_event(read_card_text(version.path), version.path, event)
-    return FileEdit(version.path, text, description)
+    old = read_card_text(version.path)
+    text = append_event(old, version.path, event)
+    lines = _inserted_lines(old, text)
+    return FileEdit(version.path, text, description,
+                    NewEvent(version.ref, Stage(event["stage"]), lines))
+
+
+def _inserted_lines(old: str, new: str) -> range:
+    """The lines (1-based) of `new` that are not in `old`: what an insertion added."""
+    before, after = old.splitlines(), new.splitlines()
+    same = 0
+    while same < min(len(before), len(after)) and before[same] == after[same]:
+        same += 1
+    tail = 0
+    while (tail < min(len(before), len(after)) - same
+           and before[-1 - tail] == after[-1 - tail]):
+        tail += 1
+    return range(same + 1, len(after) - tail + 1)
 
 
 # ---- the editing commands -------------------------------------------------------------------
@@ -465,10 +526,21 @@ def apply_edits(
         raise EditError(
             "the catalog already has errors; fix them first (nothing was written):", remaining
         )
+    about_new = [found for p in result.errors if (found := _about_new(edits, p)) is not None]
+    listed = {id(found.problem) for found in about_new}
     raise EditError(
         "the catalog would not validate after this change, so nothing was written",
-        result.errors,
+        [p for p in result.errors if id(p) not in listed], about_new,
     )
+
+
+def _about_new(edits: Sequence[FileEdit], problem: Problem) -> EventProblem | None:
+    """The problem as one with an appended event, when that is where it lies."""
+    for edit in edits:
+        event = edit.event
+        if event is not None and edit.path == problem.file and problem.line in event.lines:
+            return EventProblem(event, problem)
+    return None
 
 
 def _identity(p: Problem) -> tuple[Path, str, str]:

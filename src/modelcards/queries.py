@@ -122,31 +122,52 @@ def resolve_replacement(version: ModelVersion, replaced_by: str) -> str:
     return replaced_by if "@" in replaced_by else f"{version.model_id}@{replaced_by}"
 
 
-def current_replacement(version: ModelVersion) -> str | None:
-    """The reference users of a deprecated version are sent to (its deprecation in force)."""
-    events = version.card.lifecycle
-    if events[-1].stage is not Stage.DEPRECATED or events[-1].replaced_by is None:
+def deprecation_event(version: ModelVersion) -> tuple[int, LifecycleEvent] | None:
+    """The event by which a deprecated or retired version was deprecated, if it was."""
+    if version.stage not in (Stage.DEPRECATED, Stage.RETIRED):
         return None
-    return resolve_replacement(version, events[-1].replaced_by)
+    events = version.card.lifecycle
+    return next(
+        ((i, e) for i, e in reversed(list(enumerate(events))) if e.stage is Stage.DEPRECATED),
+        None,
+    )
+
+
+def current_replacement(version: ModelVersion) -> str | None:
+    """The reference users of a deprecated (or since retired) version are sent to: the
+    `replaced_by` of the deprecation in force."""
+    found = deprecation_event(version)
+    if found is None or found[1].replaced_by is None:
+        return None
+    return resolve_replacement(version, found[1].replaced_by)
 
 
 @dataclass(frozen=True)
 class ReplacementChain:
     """Where following replacements from a version leads."""
 
-    refs: tuple[str, ...]  # every replacement in turn, the first one named first
+    refs: tuple[str, ...]  # every replacement in turn, the one its deprecation names first
     end: ModelVersion | None  # where the chain stops; None when it loops or names nothing
-    loops: bool = False
 
     @property
     def first(self) -> str:
         return self.refs[0]
 
+    @property
+    def current(self) -> ModelVersion | None:
+        """The replacement users can move to now: the end of the chain, when it is neither
+        deprecated nor retired."""
+        end = self.end
+        return end if end is not None and end.stage not in GONE else None
+
+
+GONE = frozenset({Stage.DEPRECATED, Stage.RETIRED})
+
 
 def replacement_chain(catalog: Catalog, version: ModelVersion) -> ReplacementChain | None:
-    """Follow the replacements of a deprecated version while they are deprecated themselves:
-    a replacement deprecated later hands its users on to its own replacement. None when the
-    version is not deprecated with a replacement."""
+    """Follow the replacements of a deprecated (or retired) version while they have been
+    deprecated or retired in turn: a replacement deprecated later hands its users on to its
+    own. None when the version names no replacement."""
     first = current_replacement(version)
     if first is None:
         return None
@@ -154,7 +175,7 @@ def replacement_chain(catalog: Catalog, version: ModelVersion) -> ReplacementCha
     target = catalog.versions.get(first)
     while target is not None and (after := current_replacement(target)) is not None:
         if after in refs or after == version.ref:
-            return ReplacementChain(tuple(refs), None, loops=True)
+            return ReplacementChain(tuple(refs), None)
         refs.append(after)
         target = catalog.versions.get(after)
     return ReplacementChain(tuple(refs), target)

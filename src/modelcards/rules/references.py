@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
-from ..cards import Stage, is_semver
+from ..cards import LifecycleEvent, Stage, is_semver
 from ..catalog import Catalog, ModelVersion
 from ..problems import Problem
-from ..queries import current_replacement, resolve_replacement
+from ..queries import (
+    GONE,
+    maybe_before,
+    replacement_chain,
+    resolve_replacement,
+    stages_before,
+    surely_before,
+)
 from ..semver import version_key
 from .context import RuleContext
 
@@ -19,6 +27,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
         yield from _lineage_references(context, version)
         yield from _dataset_references(context, version)
         yield from _replacements(context, version)
+    yield from _strandings(context, _senders(catalog))
     yield from _aliases(context)
     yield from _reading_choices(context)
     yield from _cycles(context)
@@ -133,33 +142,14 @@ def _missing_dataset(catalog: Catalog, ref: str) -> str | None:
     return f"dataset {dataset_id!r} has no version {name!r}; its versions are: {versions}"
 
 
-def final_replacement(
-    catalog: Catalog, ref: str, start: str | None = None
-) -> tuple[list[str], ModelVersion | None]:
-    """Follow replacements from `ref` while they are deprecated: the chain and where it ends.
-
-    A replacement deprecated since is fine as long as its own replacement leads on to a
-    version users can still move to; the chain ends at the first version that is not
-    deprecated, at a deprecated one with nowhere to go, or where it would loop.
-    """
-    chain = [ref]
-    version = catalog.versions.get(ref)
-    while version is not None and (after := current_replacement(version)) is not None:
-        if after in chain or after == start:
-            return [*chain, after], None
-        chain.append(after)
-        version = catalog.versions.get(after)
-    return chain, version
-
-
 def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
     catalog = context.catalog
-    in_force = len(version.card.lifecycle) - 1
     for index, event in enumerate(version.card.lifecycle):
         if event.replaced_by is None:
             continue
         loc = ("lifecycle", index, "replaced_by")
         ref = resolve_replacement(version, event.replaced_by)
+        target = catalog.versions.get(ref)
         if ref not in catalog.version_refs:
             yield context.in_version(
                 "MC025", version, loc,
@@ -171,28 +161,113 @@ def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Probl
                 "MC034", version, loc,
                 "a version cannot be replaced by itself; name the version users should move to",
             )
-        elif index == in_force and event.stage is Stage.DEPRECATED:
-            message = _dead_end(catalog, version.ref, ref)
+        elif target is not None and event.stage is Stage.DEPRECATED:
+            message = _gone_already(catalog, target, event)
             if message:
                 yield context.in_version("MC034", version, loc, message)
 
 
-def _dead_end(catalog: Catalog, start: str, ref: str) -> str | None:
-    """Why following the replacement from `start` leads users nowhere, if it does."""
-    chain, end = final_replacement(catalog, ref, start)
-    path = " -> ".join([start, *chain])
-    if end is None and ref in catalog.versions:
-        return f"replacements loop ({path}); point users at a version they can still move to"
-    if end is not None and end.stage in (Stage.DEPRECATED, Stage.RETIRED):
-        via = f" (via {path})" if len(chain) > 1 else ""
-        return (
-            f"replaced_by {ref} leads to {end.ref}, which is {end.stage.value}{via}; point "
-            "users at a version they can still move to"
-            if len(chain) > 1 else
-            f"replaced_by {ref} is itself {end.stage.value}; point users at a version they "
-            "can still move to"
+def _gone_already(catalog: Catalog, target: ModelVersion, event: LifecycleEvent) -> str | None:
+    """Why `target` could not be moved to when `event` named it, if it could not: it was
+    deprecated or retired already (or, on the same date without times, may have been)."""
+    gone = stages_before(target, event) & GONE
+    if not gone:
+        return None
+    stage = Stage.RETIRED if Stage.RETIRED in gone else Stage.DEPRECATED
+    since = next(e for e in target.card.lifecycle if e.stage is stage and maybe_before(e, event))
+    chain = replacement_chain(catalog, target)
+    current = chain.current if chain else None
+    hint = f", such as {current.ref}, its own replacement" if current else ""
+    if surely_before(since, event):
+        when = (
+            f"was already {stage.value} (on {since.date}) when this deprecation was recorded "
+            f"on {event.date}"
         )
-    return None
+    else:
+        when = (
+            f"was {stage.value} on {since.date} too, and with no times to tell the two events "
+            "apart it may have been first (give both a `time`)"
+        )
+    return f"replaced_by {target.ref} {when}; point users at a version they can still move to{hint}"
+
+
+def _strandings(context: RuleContext, sent: Mapping[str, list[Sending]]) -> Iterator[Problem]:
+    """An event that deprecates without a replacement, or retires, a version other deprecated
+    versions still send their users to: it is the new event that leaves them nowhere to go,
+    not the older records, which were right when they were written."""
+    for ref, senders in sorted(sent.items()):
+        target = context.catalog.versions.get(ref)
+        if target is None:
+            continue
+        for index, event in enumerate(target.card.lifecycle):
+            if not _ends_the_road(target, index):
+                continue
+            for sender in senders:
+                if not sender.still_sending(event):
+                    continue
+                yield context.in_version(
+                    "MC034", target, ("lifecycle", index, "stage"),
+                    _stranding_message(sender, target, event),
+                )
+                break
+
+
+def _ends_the_road(version: ModelVersion, index: int) -> bool:
+    """Whether event `index` leaves the version deprecated or retired with no replacement."""
+    event = version.card.lifecycle[index]
+    if event.stage is Stage.DEPRECATED:
+        return event.replaced_by is None
+    if event.stage is not Stage.RETIRED:
+        return False
+    named = [e for e in version.card.lifecycle[:index] if e.stage is Stage.DEPRECATED]
+    return not named or named[-1].replaced_by is None
+
+
+def _stranding_message(sender: Sending, target: ModelVersion, event: LifecycleEvent) -> str:
+    lead = (
+        f"{sender.version.ref} is deprecated in favour of {target.ref} (since "
+        f"{sender.event.date}): "
+    )
+    if event.stage is Stage.DEPRECATED:
+        return (
+            f"{lead}deprecating {target.ref} without `replaced_by` leaves its users nowhere to "
+            f"go; name a replacement, or retire {sender.version.ref} first"
+        )
+    return (
+        f"{lead}retiring {target.ref}, which names no replacement of its own, leaves its users "
+        f"nowhere to go; deprecate it first naming a replacement, or retire "
+        f"{sender.version.ref} first"
+    )
+
+
+@dataclass(frozen=True)
+class Sending:
+    """A deprecation that sends its version's users to another version."""
+
+    version: ModelVersion
+    event: LifecycleEvent
+
+    def still_sending(self, other: LifecycleEvent) -> bool:
+        """Whether the deprecation may be in force at `other`'s moment (not surely after it,
+        and its version not surely retired before it)."""
+        if not maybe_before(self.event, other):
+            return False
+        return not any(
+            e.stage is Stage.RETIRED and surely_before(e, other)
+            for e in self.version.card.lifecycle
+        )
+
+
+def _senders(catalog: Catalog) -> dict[str, list[Sending]]:
+    """Replacement reference -> the deprecations that name it."""
+    found: dict[str, list[Sending]] = {}
+    for version in sorted(catalog.versions.values(), key=lambda v: v.ref):
+        for event in version.card.lifecycle:
+            if event.stage is Stage.DEPRECATED and event.replaced_by is not None:
+                ref = resolve_replacement(version, event.replaced_by)
+                if ref != version.ref:
+                    found.setdefault(ref, []).append(Sending(version, event))
+    return found
 
 
 def _aliases(context: RuleContext) -> Iterator[Problem]:

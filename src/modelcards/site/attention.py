@@ -77,7 +77,7 @@ def _unapproved(catalog: Catalog) -> tuple[Finding, ...]:
 def _deprecated_live(catalog: Catalog) -> tuple[Finding, ...]:
     findings = []
     for version in _ordered(catalog):
-        notice = deprecation(version)
+        notice = deprecation(catalog, version)
         if version.stage is not Stage.DEPRECATED or notice is None or notice.event is None:
             continue
         model = catalog.models.get(version.model_id)

@@ -15,7 +15,8 @@ What goes in:
   and deprecations are read across versions); version pages and exports also the lineage
   edges of those versions, whether each version they name exists, and the cards of every
   dataset the versions name; the model page also the cards of every version (and its model)
-  in the lineage graph it draws;
+  in the lineage graph it draws; the model and version pages also the cards of the versions
+  that replacements lead to (a banner names where the chain leads now);
 - a dataset page: its card and the cards of the versions trained or evaluated on it;
 - the pages that list the whole catalog (home, governance, feed, catalog.json, search
   index, sitemap): every card.
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..catalog import Catalog, CatalogFiles, ModelVersion
-from ..queries import resolve_replacement
+from ..queries import replacement_chain, resolve_replacement
 from ..source import decode_text, read_card_bytes
 from .context import SiteData, repository_root
 from .lineage import lineage_subgraph
@@ -143,9 +144,11 @@ class Fingerprints:
             yield from self._family(subject)
             if group == "model":
                 yield from self._lineage_graph(subject)
+                yield from self._replacements(subject)
         elif group == "version":
             yield from self._family(subject)
             yield from self._neighbours(subject)
+            yield from self._replacements(subject)
         elif group == "dataset":
             yield self.dataset(subject)
             for usage in self.site.usage.get(subject, []):
@@ -185,6 +188,16 @@ class Fingerprints:
         for dataset_id in sorted(datasets):
             yield dataset_id
             yield self.dataset(dataset_id)
+
+    def _replacements(self, model_id: str) -> Iterator[str]:
+        """The cards of every version the model's deprecated versions send their users to,
+        in turn: a banner names where the chain of replacements leads now."""
+        catalog = self.site.catalog
+        for version in self._versions(model_id):
+            chain = replacement_chain(catalog, version)
+            for ref in chain.refs if chain else ():
+                yield ref
+                yield self.version(ref)
 
     def _lineage_graph(self, model_id: str) -> Iterator[str]:
         nodes, edges = lineage_subgraph(self.site.catalog, model_id, 2, self.site.lineage)

@@ -103,7 +103,8 @@ def model(site: SiteData, page: Page) -> bytes:
         (v, primary_reading(found, v, site.metrics)) for v in reversed(found.versions)
     ]
     notices = [
-        (v, n) for v in found.versions if (n := deprecation(v)) and v.stage is Stage.DEPRECATED
+        (v, n) for v in found.versions
+        if (n := deprecation(catalog, v)) and v.stage is Stage.DEPRECATED
     ]
     return _html(
         site, page, "model.html", found.card.name,
@@ -142,7 +143,7 @@ def version(site: SiteData, page: Page) -> bytes:
         model=owner, version=found, card=found.card, previous=previous,
         readings=compare_metrics(owner, found, site.metrics),
         changes=card_changes(found.card, previous.card) if previous else [],
-        checks=reproducibility(catalog, found), notice=deprecation(found),
+        checks=reproducibility(catalog, found), notice=deprecation(catalog, found),
         parents=site.parents.get(found.ref, ()), children=site.children.get(found.ref, ()),
         aliases=aliases_of(owner, found), monitoring=_monitoring(site, found.card), drift=drift,
         metric_info=site.metrics, edit_url=site.edit_url(found.path),

@@ -15,13 +15,15 @@ from ..cards import LifecycleEvent, Metric, MetricInfo, Stage
 from ..catalog import Catalog, Model, ModelVersion
 from ..metrics import is_worse
 from ..queries import (
+    GONE,
     Change,
+    deprecation_event,
     earlier_reading,
     place,
     production,
     reading,
     reading_change,
-    resolve_replacement,
+    replacement_chain,
 )
 
 Verdict = Literal["better", "worse", "same"]
@@ -145,24 +147,35 @@ class Deprecation:
     """Why a version should no longer be used, and what to use instead."""
 
     event: LifecycleEvent | None
-    replacement: str | None  # a model version reference
+    replacement: str | None  # the version its deprecation names
     retired: LifecycleEvent | None
+    current: str | None = None  # where the replacements lead now: a version still in use
+    since: Stage | None = None  # the named replacement's stage, when it is gone since
 
     @property
     def sunset(self) -> dt.date | None:
         return self.event.sunset if self.event else None
 
 
-def deprecation(version: ModelVersion) -> Deprecation | None:
-    if version.stage not in (Stage.DEPRECATED, Stage.RETIRED):
-        return None
-    events = version.card.lifecycle
-    deprecated = next((e for e in reversed(events) if e.stage is Stage.DEPRECATED), None)
-    replaced_by = deprecated.replaced_by if deprecated else None
+def deprecation(catalog: Catalog, version: ModelVersion) -> Deprecation | None:
+    """The deprecation in force, and the replacement users are sent to now: the one its
+    event names, or, when that one was deprecated or retired since, the end of the chain of
+    replacements (queries.replacement_chain)."""
+    found = deprecation_event(version)
+    if found is None:
+        if version.stage is not Stage.RETIRED:
+            return None
+        return Deprecation(None, None, version.card.lifecycle[-1])
+    event = found[1]
+    chain = replacement_chain(catalog, version)
+    named = catalog.versions.get(chain.first) if chain else None
+    current = chain.current if chain else None
     return Deprecation(
-        event=deprecated,
-        replacement=resolve_replacement(version, replaced_by) if replaced_by else None,
-        retired=events[-1] if version.stage is Stage.RETIRED else None,
+        event=event,
+        replacement=chain.first if chain else None,
+        retired=version.card.lifecycle[-1] if version.stage is Stage.RETIRED else None,
+        current=current.ref if current else None,
+        since=named.stage if named is not None and named.stage in GONE else None,
     )
 
 
