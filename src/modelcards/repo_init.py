@@ -136,7 +136,10 @@ def plan_repository(request: InitRequest) -> list[RepoFile]:
         "branch": request.branch,
         "title": request.title,
         "today": today.isoformat(),
-        "example_sha256": hashlib.sha256(b"modelcards init --example\n").hexdigest(),
+        # Made-up digests of the example's files: well-formed, so its reproducibility is whole.
+        "example_sha256": hashlib.sha256(b"modelcards init --example: model").hexdigest(),
+        "example_data_sha256": hashlib.sha256(b"modelcards init --example: data").hexdigest(),
+        "example_image_sha256": hashlib.sha256(b"modelcards init --example: image").hexdigest(),
     }
     chosen = FILES + (EXAMPLE_FILES if request.example else ())
     files = []
