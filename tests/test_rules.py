@@ -151,6 +151,14 @@ CASES = [
         fragment="differ only in build metadata",
     ),
     Case(
+        "MC019",
+        V1,
+        12,
+        # shows as "by: ecila" in a page or a PR summary: a name that is not what it says
+        edit(V1, "by: alice}", 'by: "\\u202Eecila"}'),
+        fragment="lifecycle[0].by: contains U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    Case(
         "MC020",
         SMALL,
         5,

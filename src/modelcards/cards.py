@@ -18,12 +18,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from .cardmarkdown import MAX_CHARACTERS, too_long
+from .texts import VISIBLE, describe_character, first_invisible
 
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 SEMVER_PATTERN = (
@@ -160,6 +162,37 @@ def _checked_markdown(value: str) -> str:
 
 
 Text = Annotated[str, Field(min_length=1)]
+# Names, identifiers and URIs hold no control, bidirectional or zero-width character
+# (texts.py; MC019). Checked by pydantic's own regex engine, which knows Unicode categories;
+# the JSON Schema gets the same set within the Basic Multilingual Plane, written out for
+# editors' regex engines (Unicode 14).
+_VISIBLE_SCHEMA = (
+    "^[^\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u0600-\\u0605\\u061c\\u06dd\\u070f"
+    "\\u0890-\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064"
+    "\\u2066-\\u206f\\ue000-\\uf8ff\\ufeff\\ufff9-\\ufffb]*$"
+)
+def _checked_visible(value: str) -> str:
+    found = first_invisible(value)
+    if found is not None:
+        raise PydanticCustomError("MC019", "{reason}", {"reason": invisible_reason(found)})
+    return value
+
+
+def invisible_reason(character: str) -> str:
+    """Why a name, identifier or URI may not hold `character`."""
+    return (f"contains {describe_character(character)}, which is invisible or acts on the "
+            "text around it; names, identifiers and URIs may hold only visible characters")
+
+
+WebAddress = Annotated[str, Field(pattern=r"^https?://"), AfterValidator(_checked_visible)]
+Visible = Annotated[
+    str, StringConstraints(pattern=VISIBLE),
+    WithJsonSchema({"type": "string", "pattern": _VISIBLE_SCHEMA}),
+]
+Name = Annotated[
+    str, StringConstraints(min_length=1, pattern=VISIBLE),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": _VISIBLE_SCHEMA}),
+]
 # How deep a Markdown field nests is checked when a card is parsed (parse.py): it takes
 # rendering the text, which pydantic would repeat for every card read from the cache.
 Markdown = Annotated[
@@ -197,7 +230,10 @@ EventTime = Annotated[
     _matching(_TIME, "MC004", 'must be a time of day in UTC as "HH:MM", such as "14:30"'),
     Field(json_schema_extra={"pattern": TIME_PATTERN}),
 ]
-DatasetVersionName = Annotated[str, BeforeValidator(_date_as_text), Field(min_length=1)]
+DatasetVersionName = Annotated[
+    str, BeforeValidator(_date_as_text), StringConstraints(min_length=1, pattern=VISIBLE),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": _VISIBLE_SCHEMA}),
+]
 ScalarValue = Annotated[
     Any,
     AfterValidator(_checked_scalar),
@@ -216,16 +252,16 @@ class Card(BaseModel):
 
 
 class Owner(Card):
-    name: Text
+    name: Name
     """Team or person accountable for this card."""
-    contact: str | None = None
+    contact: Visible | None = None
     """Email address, chat channel or URL to reach the owner."""
 
 
 class Link(Card):
-    title: Text
+    title: Name
     """Text of the link."""
-    url: Text
+    url: Name
     """Where the link points (http or https)."""
 
 
@@ -237,16 +273,16 @@ class MetricInfo(Card):
 
     goal: Literal["maximize", "minimize"]
     """Which direction is better: maximize or minimize."""
-    label: str | None = None
+    label: Visible | None = None
     """Human-readable name shown on the site, e.g. ROC AUC."""
-    unit: str | None = None
+    unit: Visible | None = None
     """Unit shown after values, e.g. % or ms."""
     description: str | None = None
     """What the metric measures, in a sentence."""
 
 
 class Gate(Card):
-    metric: Text = "primary"
+    metric: Name = "primary"
     """Metric name to gate on, or `primary` for the model's primary_metric."""
     max_regression: Number = Field(ge=0)
     """Largest allowed worsening (absolute) against the version in production before."""
@@ -255,7 +291,7 @@ class Gate(Card):
 class Policy(Card):
     transitions: dict[StageName, list[StageName]] | None = None
     """Stage -> allowed next stages; may only narrow the default transition graph."""
-    require: dict[StageName, list[Text]] = {}
+    require: dict[StageName, list[Name]] = {}
     """Stage -> field paths a version must have once it has reached that stage."""
     review_interval_days: int | None = Field(default=None, gt=0)
     """A model in production whose last_reviewed is older than this is flagged."""
@@ -266,15 +302,15 @@ class Policy(Card):
 class CatalogSettings(Card):
     """catalog.yaml: settings and policy for the whole catalog."""
 
-    title: Text = "Model catalog"
+    title: Name = "Model catalog"
     """Title of the catalog site."""
     description: Markdown | None = None
     """Markdown shown on the home page."""
-    base_url: str | None = Field(default=None, pattern=r"^https?://")
+    base_url: WebAddress | None = None
     """Public URL of the site; enables the sitemap and absolute feed links."""
-    repository: str | None = Field(default=None, pattern=r"^https?://")
+    repository: WebAddress | None = None
     """URL of the git repository; enables "edit this card" links."""
-    metrics: dict[str, MetricInfo] = {}
+    metrics: dict[Name, MetricInfo] = {}
     """Metric name -> how to read it; extends and overrides the built-in metrics."""
     policy: Policy = Policy()
     """Rules every version must follow."""
@@ -293,7 +329,7 @@ class IntendedUse(Card):
 
 
 class EthicalConsideration(Card):
-    name: Text
+    name: Name
     """The risk or concern."""
     mitigation: str | None = None
     """What is done about it."""
@@ -312,16 +348,16 @@ class ReadingChoice(Card):
     """Which entry of a metric is a version's reading of it: the first one, in the card's
     order, without a slice, on this dataset and split."""
 
-    dataset: str | None = None
+    dataset: Visible | None = None
     """A dataset (tx: any of its versions) or one dataset version (tx@2025-Q4)."""
-    split: str | None = None
+    split: Visible | None = None
     """A split of the dataset, e.g. test."""
 
 
 class ModelCard(Card):
     """models/<model>/model.yaml: what stays true across a model's versions."""
 
-    name: Text
+    name: Name
     """Display name."""
     summary: OneLine
     """One line (at most 200 characters) saying what the model does."""
@@ -329,17 +365,17 @@ class ModelCard(Card):
     """Markdown: the model in full."""
     owners: list[Owner] = Field(min_length=1)
     """Who is accountable; at least one."""
-    task: Text
+    task: Name
     """What the model does, ideally a Hugging Face pipeline tag such as text-classification."""
-    tags: list[Text] = []
+    tags: list[Name] = []
     """Free keywords for filtering and search."""
-    license: str | None = None
+    license: Visible | None = None
     """SPDX license identifier, or proprietary."""
-    primary_metric: str | None = None
+    primary_metric: Visible | None = None
     """The metric used for charts, tables and gates; some version must report it."""
     reading: ReadingChoice | None = None
     """Which entry of a metric is a version's reading: by default its first one without a slice."""
-    aliases: dict[str, str] = {}
+    aliases: dict[Name, Visible] = {}
     """Alias -> version (quoted), e.g. champion: "2.1.0"; never a retired version."""
     intended_use: IntendedUse | None = None
     """What the model is and is not for."""
@@ -355,40 +391,40 @@ class ModelCard(Card):
 
 
 class Artifact(Card):
-    uri: Text
+    uri: Name
     """Where the artifact is stored."""
     sha256: Sha256 | None = None
     """SHA-256 of the artifact: 64 lowercase hex digits."""
-    format: str | None = None
+    format: Visible | None = None
     """File format, e.g. onnx, safetensors."""
     size_bytes: int | None = Field(default=None, ge=0)
     """Size of the artifact in bytes."""
 
 
 class Framework(Card):
-    name: Text
+    name: Name
     """Library the model is built with, e.g. xgboost, transformers."""
-    version: str | None = None
+    version: Visible | None = None
     """Version of that library (quoted)."""
 
 
 class CodeReference(Card):
-    repo: Text
+    repo: Name
     """URL of the training code repository."""
     commit: CommitHash | None = None
     """Commit the training ran from: 7 to 40 lowercase hex digits (quoted)."""
-    path: str | None = None
+    path: Visible | None = None
     """Folder or file inside the repository, for monorepos."""
 
 
 class Environment(Card):
-    python: str | None = None
+    python: Visible | None = None
     """Python version (quoted), e.g. "3.11.7"."""
-    container: str | None = None
+    container: Visible | None = None
     """Training image, ideally pinned by digest (image@sha256:...)."""
     hardware: str | None = None
     """What it trained on, e.g. 1x NVIDIA A100 80GB."""
-    packages: dict[str, str] = {}
+    packages: dict[Name, Visible] = {}
     """Package -> version (quoted) of the key dependencies."""
     packages_sha256: Sha256 | None = None
     """SHA-256 of every installed Python distribution, as sorted name==version lines."""
@@ -399,7 +435,7 @@ class Training(Card):
     """The code that trained this version."""
     data: list[DatasetReference] = []
     """Dataset versions trained on, as <dataset>@<version> references."""
-    hyperparameters: dict[str, ScalarValue] = {}
+    hyperparameters: dict[Name, ScalarValue] = {}
     """Name -> single value (text, number or true/false)."""
     environment: Environment | None = None
     """The software and hardware it trained in."""
@@ -408,26 +444,26 @@ class Training(Card):
 
 
 class Metric(Card):
-    name: Text
+    name: Name
     """Metric name, e.g. auc; its goal comes from catalog.yaml or the built-ins."""
     value: Number
     """The measured value."""
     dataset: DatasetReference | None = None
     """Dataset version evaluated on, as <dataset>@<version>."""
-    split: str | None = None
+    split: Visible | None = None
     """Split of the dataset, e.g. test."""
     ci: list[Number] | None = Field(default=None, min_length=2, max_length=2)
     """Confidence interval [lower, upper], with lower <= value <= upper."""
-    slice: str | None = None
+    slice: Visible | None = None
     """Subset the value is measured on, e.g. merchants-new; absent for the whole split."""
 
 
 class LineageEntry(Card):
     model: ModelReference | None = None
     """Parent version in this catalog, as <model>@<version>."""
-    external: str | None = None
+    external: Visible | None = None
     """Parent outside the catalog, e.g. a Hugging Face repo id."""
-    url: str | None = None
+    url: Visible | None = None
     """Link to the external parent."""
     relation: RelationName
     """How this version derives from the parent."""
@@ -450,15 +486,15 @@ class LifecycleEvent(Card):
     """When; never before the previous event or the release, never after today."""
     time: EventTime | None = None
     """Time of day in UTC ("14:30", quoted), to order events of different cards on one date."""
-    by: Text
+    by: Name
     """Who made the change."""
-    approved_by: list[Text] = []
+    approved_by: list[Name] = []
     """Who approved it."""
     traffic: Number | None = Field(default=None, ge=0, le=100)
     """Percent of production traffic (0 to 100), for canaries and A/B tests."""
     reason: str | None = None
     """Why; required on deprecated events."""
-    replaced_by: str | None = None
+    replaced_by: Visible | None = None
     """On deprecation: the version users should move to (3.0.0 or other@1.0.0)."""
     sunset: dt.date | None = None
     """On deprecation: the date the version stops being served."""
@@ -469,7 +505,7 @@ class LifecycleEvent(Card):
 class Observation(Card):
     date: dt.date
     """When it was observed."""
-    metric: Text
+    metric: Name
     """Metric name."""
     value: Number
     """Observed value."""
@@ -478,7 +514,7 @@ class Observation(Card):
 
 
 class Monitoring(Card):
-    dashboard: str | None = None
+    dashboard: Visible | None = None
     """URL of the live dashboard."""
     observations: list[Observation] = []
     """Observations in production; append-only."""
@@ -524,7 +560,7 @@ class DatasetVersion(Card):
     """Version name, free-form (a date, SemVer, a snapshot id); unique in the dataset."""
     date: dt.date | None = None
     """When this version was published."""
-    uri: str | None = None
+    uri: Visible | None = None
     """Where the data is stored."""
     sha256: Sha256 | None = None
     """SHA-256 of the data (or its manifest): 64 lowercase hex digits."""
@@ -537,13 +573,13 @@ class DatasetVersion(Card):
 class DatasetCard(Card):
     """datasets/<dataset>.yaml: a dataset and its versions."""
 
-    name: Text
+    name: Name
     """Display name."""
     summary: OneLine
     """One line (at most 200 characters) saying what the data is."""
     owners: list[Owner] = Field(min_length=1)
     """Who is accountable; at least one."""
-    license: str | None = None
+    license: Visible | None = None
     """SPDX license identifier, or proprietary."""
     description: Markdown | None = None
     """Markdown: the dataset in full."""

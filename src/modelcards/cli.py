@@ -67,6 +67,7 @@ from .reporters import REPORTERS, display_path, problem_line
 from .schema import write_schemas
 from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
 from .summary import render_summary, write_summary
+from .texts import lines_for_terminal, one_line
 from .validate import resolve_today, validate_catalog
 
 DEFAULT_CATALOG = Path("catalog")
@@ -279,8 +280,8 @@ def import_hf(
         raise click.UsageError(str(error)) from None
     except ImportFailure as error:
         raise click.ClickException(str(error)) from None
-    for warning in plan.warnings:
-        click.echo(f"warning: {warning}")
+    for warning in plan.warnings:  # they quote the README, which may hold escape sequences
+        click.echo(f"warning: {one_line(warning)}")
     if plan.errors:
         for p in plan.errors:
             click.echo(problem_line(p))
@@ -435,7 +436,7 @@ def _editing() -> Iterator[None]:
     except UnreadableInput as error:
         raise PathError(error.message) from None
     except EditError as error:
-        click.echo(f"Error: {error.message}", err=True)
+        click.echo(f"Error: {lines_for_terminal(error.message)}", err=True)
         for found in error.about_new:
             click.echo(found.line, err=True)
         _print_problems(error.problems)
@@ -686,7 +687,7 @@ def get(spec: str, catalog: Path, as_json: bool, field: str | None) -> None:
     try:
         record = as_record(result.catalog, resolve(result.catalog, spec))
     except NoMatch as error:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {lines_for_terminal(str(error))}", err=True)
         sys.exit(1)
     if field is not None:
         lines = field_lines(record, field)
@@ -783,7 +784,7 @@ def serve(
                         cache=cache, use_cache=not no_cache)
     try:
         check_output(config)
-        serve_site(config, port, click.echo)
+        serve_site(config, port, lambda text: click.echo(lines_for_terminal(text)))
     except UnsafeOutput as error:
         raise PathError(str(error)) from None
     except OSError as error:

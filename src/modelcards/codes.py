@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Problem, Severity
+from .texts import one_line
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ RULES: dict[str, Rule] = {
         Rule("MC016", E, "model folder without model.yaml"),
         Rule("MC017", E, "unreadable file"),
         Rule("MC018", E, "versions of equal precedence"),
+        Rule("MC019", E, "invisible character in a name, identifier or URI"),
         # References between cards.
         Rule("MC020", E, "model version reference does not resolve"),
         Rule("MC021", E, "dataset reference does not resolve"),
@@ -90,14 +92,15 @@ RULES: dict[str, Rule] = {
 }
 
 
-_CONTROL = {i: f"\\x{i:02x}" for i in range(32)} | {10: "\\n", 13: "\\r", 9: "\\t", 127: "\\x7f"}
 
 
 def problem(code: str, file: Path, position: tuple[int, int], message: str) -> Problem:
     """Make a problem with the severity its code carries.
 
-    Messages quote card text, and a problem is one line in every format: control characters
-    are shown escaped, so a card cannot split a report line or inject CI workflow commands.
+    Messages quote card text, and a problem is one line in every format: control,
+    bidirectional and zero-width characters are shown escaped (texts.one_line), so a card
+    can neither split a report line, inject CI workflow commands, send escape sequences to
+    a terminal, nor reorder the text of a message.
     """
     line, column = position
-    return Problem(file, line, column, code, RULES[code].severity, message.translate(_CONTROL))
+    return Problem(file, line, column, code, RULES[code].severity, one_line(message))

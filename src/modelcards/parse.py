@@ -13,10 +13,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from .cardmarkdown import too_deep
-from .cards import Card, markdown_fields
+from .cards import Card, invisible_reason, markdown_fields
 from .codes import problem
 from .problems import Problem
 from .source import Loc, SourceDocument
+from .texts import VISIBLE, first_invisible
 
 CardT = TypeVar("CardT", bound=BaseModel)
 
@@ -91,6 +92,12 @@ def _to_problem(
             f"missing required field {loc[-1]!r}"
             + (f" in {format_loc(loc[:-1])}" if len(loc) > 1 else ""),
         )
+    invisible = _invisible(detail)
+    if invisible is not None and loc and loc[-1] == "[key]":
+        return problem("MC019", document.path, at.position(loc[:-1], key=True),
+                       f"{format_loc(loc[:-2])}: the key {loc[-2]!r} {invisible}")
+    if invisible is not None:
+        return problem("MC019", document.path, at.position(loc), f"{field}: {invisible}")
     if loc and loc[-1] == "[key]":  # a mapping key of the wrong type, e.g. `~: 1` or `3: x`
         return problem(
             "MC004", document.path, at.position(loc[:-1], key=True),
@@ -112,6 +119,17 @@ class _Located:
 
     def raw_text(self, loc: Loc) -> str | None:
         return self.document.raw_text((*self.prefix, *loc))
+
+
+def _invisible(detail: ErrorDetails) -> str | None:
+    """Why a value was refused for an invisible character (cards.Visible), if it was."""
+    if detail["type"] != "string_pattern_mismatch":
+        return None
+    if detail.get("ctx", {}).get("pattern") != VISIBLE:
+        return None
+    value = detail.get("input")
+    found = first_invisible(value) if isinstance(value, str) else None
+    return invisible_reason(found) if found is not None else None
 
 
 def format_loc(loc: tuple[Any, ...]) -> str:

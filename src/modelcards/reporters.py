@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .problems import Problem
+from .texts import one_line
 from .validate import Findings
 
 
@@ -34,8 +35,10 @@ def _summary(result: Findings, strict: bool) -> str:
 
 
 def problem_line(p: Problem) -> str:
-    """`path:line:col: severity CODE message`, the form editors and CI logs link to."""
-    return f"{display_path(p.file)}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}"
+    """`path:line:col: severity CODE message`, the form editors and CI logs link to. (A
+    path from the working tree may hold any character: shown escaped, as messages are.)"""
+    where = one_line(display_path(p.file))
+    return f"{where}:{p.line}:{p.column}: {p.severity.value} {p.code} {p.message}"
 
 
 def report_text(result: Findings, stream: TextIO, strict: bool) -> None:
@@ -86,7 +89,7 @@ def report_github(result: Findings, stream: TextIO, strict: bool) -> None:
     for p in result.problems:
         level = "error" if p.is_error or strict else "warning"
         stream.write(
-            f"::{level} file={_escape_property(display_path(p.file))},line={p.line},"
+            f"::{level} file={_escape_property(one_line(display_path(p.file)))},line={p.line},"
             f"col={p.column},title={_escape_property(p.code)}::{_escape_data(p.message)}\n"
         )
     stream.write(_summary(result, strict) + "\n")

@@ -21,6 +21,7 @@ from .metrics import known_metrics, regression
 from .problems import Problem
 from .queries import earlier_reading, place, resolve_replacement
 from .reporters import display_path
+from .texts import shown
 from .validate import ValidationResult
 
 MAX_LISTED_PROBLEMS = 50
@@ -391,7 +392,9 @@ def render_summary(
         lines += list(_metric_changes(catalog, history))
         lines += list(_card_sections(catalog, history))
     lines += list(_problems(result))
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # Names refuse bidirectional and control characters; in free text (summaries, reasons)
+    # they are shown as escapes, so no card text reorders what a reviewer reads.
+    return shown("\n".join(lines).rstrip("\n") + "\n")
 
 
 def write_summary(path: Path, text: str) -> None:

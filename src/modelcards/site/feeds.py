@@ -18,6 +18,7 @@ from ..catalog import Catalog, ModelVersion
 from ..metrics import known_metrics
 from ..queries import reading
 from ..semver import version_key
+from ..texts import xml_text
 from . import paths
 from .views import ModelSummary
 
@@ -76,8 +77,11 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
-    element.text = text
+    """A child element; card text in it is made fit for XML 1.0 (texts.xml_text): a control
+    character in one reason would make the feed ill-formed for every subscriber."""
+    element = ET.SubElement(parent, tag, {name: xml_text(value)
+                                          for name, value in attributes.items()})
+    element.text = xml_text(text) if text is not None else None
     return element
 
 

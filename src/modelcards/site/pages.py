@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ..cards import Metric, Stage
 from ..export import BOM_FILE, HF_FILE, bom_json_text, render_cyclonedx_bom, render_hf_readme
 from ..queries import charted_metrics, metric_series, place, previous_version
+from ..texts import shown
 from . import charts, feeds, paths
 from .changes import card_changes, reproducibility
 from .context import Linker, SiteData, anchor
@@ -30,7 +31,10 @@ def _html(site: SiteData, page: Page, template: str, title: str, **context: Any)
         page=page, title=title, link=link, settings=settings, today=site.today,
         canonical=canonical, anchor=anchor, **context,
     )
-    return text.encode("utf-8")
+    # Control and bidirectional characters in card text (names refuse them) are shown as
+    # escapes: none of them may reorder or hide the text around it. The templates hold
+    # none, so the whole page is the card text's place.
+    return shown(text).encode("utf-8")
 
 
 def home(site: SiteData, page: Page) -> bytes:
