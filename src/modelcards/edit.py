@@ -33,6 +33,7 @@ from .catalog import Catalog, ModelVersion, load_catalog
 from .export.yamltext import scalar_text
 from .problems import Problem, Severity
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
+from .texts import capped
 from .validate import ValidationResult, resolve_today, validate_catalog
 
 # Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.
@@ -299,7 +300,7 @@ def find_version(
         )
     if model_id not in catalog.model_ids:
         raise EditError(f"there is no model {model_id!r} in {catalog.root}")
-    known = ", ".join(v.version for v in catalog.versions_of(model_id)) or "none yet"
+    known = capped(v.version for v in catalog.versions_of(model_id)) or "none yet"
     raise EditError(f"model {model_id!r} has no version {version}; its versions are: {known}")
 
 
@@ -413,7 +414,7 @@ def _production_companions(
         return [_event_edit(incumbent, event, moved)]
     if all(s is not None for s in shares) and abs(sum(s or 0 for s in shares) - rest) < 1e-9:
         return []
-    split = ", ".join(f"{v.version} ({v.card.lifecycle[-1].traffic or 0:g}%)" for v in live)
+    split = capped(f"{v.version} ({v.card.lifecycle[-1].traffic or 0:g}%)" for v in live)
     raise EditError(
         f"{target.model_id} already splits production traffic between {split}; with "
         f"{target.version} at {traffic:g}% the shares would not add up to 100. Change the "

@@ -28,6 +28,7 @@ from .source import (
     parse_source,
     read_regular_file,
 )
+from .texts import LIST_LIMIT, capped
 
 # The recorded facts of a dataset version.
 DATASET_FACTS = ("version", "date", "uri", "sha256", "rows")
@@ -145,7 +146,8 @@ def _record_note(catalog: Catalog, reference: str) -> str:
     users = _users(catalog, reference)
     if not users:
         return ""
-    names = users[0] if len(users) == 1 else ", ".join(users[:-1]) + " and " + users[-1]
+    names = (users[0] if len(users) == 1 else capped(users) if len(users) > LIST_LIMIT
+             else ", ".join(users[:-1]) + " and " + users[-1])
     verb = "was" if len(users) == 1 else "were"
     return f" ({names} {verb} trained or evaluated on it)"
 

@@ -21,6 +21,7 @@ from typing import Any
 from .cards import Stage, is_valid_id
 from .catalog import Catalog, Model, ModelVersion
 from .queries import production, traffic_share
+from .texts import capped
 
 FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
 
@@ -88,7 +89,7 @@ def resolve(catalog: Catalog, spec: str) -> Resolved:
 def _stages(model: Model) -> str:
     if not model.versions:
         return "; it has no versions yet"
-    listing = ", ".join(f"{v.version} ({v.stage.value})" for v in model.versions)
+    listing = capped(f"{v.version} ({v.stage.value})" for v in model.versions)
     return f"; its versions are: {listing}"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..cards import is_semver, is_valid_id
 from ..catalog import Catalog, ModelVersion
 from ..rules.references import missing_version_message
+from ..texts import capped
 from .cyclonedx import bom_json_text, render_cyclonedx_bom, source_date_epoch
 from .huggingface import render_hf_readme
 
@@ -40,7 +41,7 @@ def is_reference(reference: str) -> bool:
 def bad_reference_message(catalog: Catalog | None, reference: str) -> str:
     """Why `reference` is malformed, with the model's versions when the catalog knows it."""
     model_id = reference.partition("@")[0]
-    known = ", ".join(v.version for v in catalog.versions_of(model_id)) if catalog else ""
+    known = capped(v.version for v in catalog.versions_of(model_id)) if catalog else ""
     hint = f"; its versions are: {known}" if known else ", such as fraud-detector@2.1.0"
     return f"{reference!r} is not MODEL@VERSION{hint}"
 

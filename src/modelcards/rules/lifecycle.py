@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..cards import Stage
 from ..catalog import Model, ModelVersion
 from ..problems import Problem
+from ..texts import capped
 from .context import RuleContext
 
 
@@ -124,7 +125,7 @@ def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:
         return
     total = sum(share for share in shares if share is not None)
     if abs(total - 100) > 1e-9:
-        split = ", ".join(f"{v.version} ({v.card.lifecycle[-1].traffic:g}%)" for v in live)
+        split = capped(f"{v.version} ({v.card.lifecycle[-1].traffic:g}%)" for v in live)
         newest = live[-1]
         yield context.in_version(
             "MC035",

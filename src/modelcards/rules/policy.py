@@ -16,6 +16,7 @@ from ..metrics import regression
 from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
 from ..problems import Problem
 from ..queries import comparable, entering_events, incumbents, place, unsliced
+from ..texts import capped
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
 APPROVERS = "approved_by"
@@ -208,7 +209,7 @@ def _primary_metric(context: RuleContext, model: Model) -> Iterator[Problem]:
         yield context.at("MC050", model.path, ("primary_metric",), message)
     reported = {m.name for v in model.versions for m in v.card.metrics}
     if model.versions and primary not in reported:
-        names = ", ".join(sorted(reported)) or "none"
+        names = capped(sorted(reported)) or "none"
         yield context.at(
             "MC042",
             model.path,
@@ -275,7 +276,7 @@ def _gate(
 
 
 def _places(version: ModelVersion, name: str) -> str:
-    return ", ".join(place(m) for m in unsliced(version, name) if m.dataset is not None)
+    return capped(place(m) for m in unsliced(version, name) if m.dataset is not None)
 
 
 def _incomparable(name: str, new: ModelVersion, old: ModelVersion) -> str:

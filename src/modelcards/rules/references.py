@@ -18,6 +18,7 @@ from ..queries import (
     surely_before,
 )
 from ..semver import version_key
+from ..texts import capped
 from .context import RuleContext
 
 
@@ -69,16 +70,44 @@ def _close(name: str, candidates: list[str]) -> str:
     return f" (did you mean {match[0]!r}?)" if match else ""
 
 
+class _Known:
+    """The versions found for each model (parsed or not) and the "did you mean" of each
+    missing model, worked out once per catalog: a pull request can make thousands of
+    references miss, and scanning every version for each cost time quadratic in the catalog."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.versions: dict[str, list[str]] = {}
+        for ref in catalog.version_refs:
+            model_id, _, version = ref.partition("@")
+            self.versions.setdefault(model_id, []).append(version)
+        for versions in self.versions.values():
+            versions.sort(key=version_key)
+        self.model_ids = sorted(catalog.model_ids)
+        self.close: dict[str, str] = {}
+
+    def suggestion(self, model_id: str) -> str:
+        if model_id not in self.close:
+            self.close[model_id] = _close(model_id, self.model_ids)
+        return self.close[model_id]
+
+
+_KNOWN: list[_Known] = []  # the last catalog's, kept while it is the one being checked
+
+
+def _known(catalog: Catalog) -> _Known:
+    if not _KNOWN or _KNOWN[0].catalog is not catalog:
+        _KNOWN[:] = [_Known(catalog)]
+    return _KNOWN[0]
+
+
 def missing_version_message(catalog: Catalog, ref: str) -> str:
-    """Why a `model@version` reference misses, with the versions that do exist."""
+    """Why a `model@version` reference misses, with (some of) the versions that do exist."""
     model_id, _, version = ref.partition("@")
+    known = _known(catalog)
     if model_id not in catalog.model_ids:
-        return f"there is no model {model_id!r}{_close(model_id, sorted(catalog.model_ids))}"
-    known = sorted(
-        (r.partition("@")[2] for r in catalog.version_refs if r.partition("@")[0] == model_id),
-        key=version_key,
-    )
-    listing = ", ".join(known) if known else "none yet"
+        return f"there is no model {model_id!r}{known.suggestion(model_id)}"
+    listing = capped(known.versions.get(model_id, [])) or "none yet"
     return f"model {model_id!r} has no version {version}; its versions are: {listing}"
 
 
@@ -138,7 +167,7 @@ def _missing_dataset(catalog: Catalog, ref: str) -> str | None:
     dataset = catalog.datasets.get(dataset_id)
     if dataset is None or dataset.has_version(name):
         return None  # an unreadable dataset card is reported on its own
-    versions = ", ".join(v.version for v in dataset.card.versions)
+    versions = capped(v.version for v in dataset.card.versions)
     return f"dataset {dataset_id!r} has no version {name!r}; its versions are: {versions}"
 
 
@@ -350,6 +379,6 @@ def _cycles(context: RuleContext) -> Iterator[Problem]:
             first,
             ("lineage", index, "model"),
             "lineage loops: "
-            + " -> ".join(cycle)
+            + capped(cycle, separator=" -> ")
             + "; a version cannot descend from itself, so remove one of these links",
         )

@@ -18,6 +18,7 @@ from typing import Any
 import watchfiles
 
 from ..reporters import report_text
+from ..texts import capped
 from .build import BuildFailed, SiteConfig, UnsafeOutput, build_site
 from .render import DEFAULT_THEME
 
@@ -29,7 +30,7 @@ def rebuild(config: SiteConfig, echo: Echo, changed: Iterable[str] = ()) -> bool
     """Build once, saying what happened; True when a new site is in place."""
     names = sorted(set(changed))
     if names:
-        echo("changed: " + ", ".join(names))
+        echo("changed: " + capped(names))
     try:
         report = build_site(config)
     except (BuildFailed, UnsafeOutput, OSError) as error:
