@@ -72,7 +72,8 @@ def test_template_error_keeps_the_old_site(runner: CliRunner, make_catalog: Cata
     (theme / "version.html").write_text('{% extends "base.html" %}{% block main %}{{ no_such.thing }}{% endblock %}')
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 1
-    assert "rendering models/fraud/1.0.0/index.html failed: UndefinedError: 'no_such' is undefined" in result.output
+    assert ("rendering models/fraud/1.0.0/index.html failed: "
+            f"{Path.cwd()}/theme/version.html:1: UndefinedError: 'no_such' is undefined") in result.output
     assert snapshot(Path("site")) == before
     (theme / "version.html").write_text("{% block main %}")
     result = runner.invoke(cli, ["build"])

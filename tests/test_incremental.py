@@ -284,6 +284,7 @@ def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(parallel, "CHUNK", 4)
     with pytest.raises(BuildFailed, match=r"rendering models/fraud/\S+/index.html failed: "
+                                        r"\S+/theme/version.html:\d+: "
                                         r"UndefinedError: 'no_such_value' is undefined"):
         build(root, jobs=2)
     assert snapshot(root.parent / "site") == before

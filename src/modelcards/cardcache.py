@@ -24,9 +24,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import __version__, cardmarkdown, cards
+from .source import FileRefused, read_regular_file
 
 CardT = Any  # a card model instance; the caller names the kind
 KEY_SIZE = 32
+# Cache files larger than this are not read (a cold build): a few times what a catalog of
+# 100,000 cards needs, and a bound on what a file committed in the cache folder can cost.
+MAX_CACHE_BYTES = 512 * 1024 * 1024
 # The file is rewritten when more than one card in this many is new since it was written.
 REWRITE_SHARE = 100
 IGNORE_ALL = "# A local cache made by modelcards: never commit it.\n*\n"
@@ -42,10 +46,10 @@ def signing_key() -> bytes | None:
     path = _key_path()
     key: bytes | None
     try:
-        key = path.read_bytes()
+        key = read_regular_file(path, KEY_SIZE)
     except FileNotFoundError:
         key = _new_key(path)
-    except OSError:
+    except (FileRefused, OSError):
         return None
     return key if key is not None and len(key) == KEY_SIZE else None
 
@@ -69,11 +73,17 @@ def _signature(key: bytes, body: bytes) -> str:
 
 
 def make_cache_folder(folder: Path) -> None:
-    """Create a cache folder that git leaves alone (as pytest and mypy do with theirs)."""
+    """Create a cache folder that git leaves alone (as pytest and mypy do with theirs).
+
+    The .gitignore is created only where nothing is, not even a link: O_EXCL with O_CREAT
+    fails on a link, dangling or not, so a committed one cannot make us write elsewhere."""
     folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text(IGNORE_ALL, encoding="utf-8")
+    try:
+        handle = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(IGNORE_ALL)
 
 
 def _schema_identity() -> str:
@@ -107,7 +117,8 @@ class CardCache:
         if cache.key is None:
             return cache
         try:
-            header, _, body = path.read_bytes().partition(b"\n")
+            raw = read_regular_file(path, MAX_CACHE_BYTES, follow_symlinks=False)
+            header, _, body = raw.partition(b"\n")
             stored = json.loads(header)
             if not isinstance(stored, dict) or stored.get("identity") != cache.identity:
                 return cache
@@ -115,7 +126,7 @@ class CardCache:
             if not hmac.compare_digest(str(stored.get("signature")), expected):
                 return cache
             lines = body.decode("utf-8").split("\n") if body else []
-        except (OSError, ValueError):
+        except (FileRefused, OSError, ValueError, RecursionError):
             return cache
         entries = dict(line.partition(" ")[::2] for line in lines)
         cache.entries = {name: text for name, text in entries.items() if name and text}

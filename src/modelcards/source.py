@@ -363,7 +363,9 @@ def open_regular_file(
     return handle, found
 
 
-def read_regular_file(path: str | Path, limit: int, *, follow_symlinks: bool = True) -> bytes:
+def read_regular_file(
+    path: str | Path, limit: int, *, follow_symlinks: bool = True, inside: Path | None = None
+) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, checked before it is read.
 
     Every file modelcards reads goes through here: a card, catalog.yaml, the base's files,
@@ -371,8 +373,14 @@ def read_regular_file(path: str | Path, limit: int, *, follow_symlinks: bool = T
     would wait forever for a writer) and, with follow_symlinks=False, without following a
     link; `fstat` on the open file says what it is, so what was checked is what is read; and
     at most limit + 1 bytes are read, whatever its size claimed (a file that grows, a /proc
-    file that says it is empty). Raises FileRefused, or OSError when it cannot be opened.
+    file that says it is empty). With `inside`, the file (links resolved) must be inside that
+    folder. Raises FileRefused, or OSError when it cannot be opened.
     """
+    if inside is not None:
+        real = os.path.realpath(path)
+        if not Path(real).is_relative_to(os.path.realpath(inside)):
+            raise FileRefused(f"leads outside {inside} (it is a link to {real})")
+        path = real
     handle, found = open_regular_file(path, follow_symlinks=follow_symlinks)
     try:
         if found.st_size > limit:

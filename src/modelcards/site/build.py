@@ -26,6 +26,7 @@ from ..catalog import Catalog, read_catalog_files
 from ..validate import Findings, RecordedFindings, resolve_today, validate_catalog
 from . import reuse, swap
 from .cache import (
+    CACHE_FOLDER,
     Manifest,
     default_cache_folder,
     file_size,
@@ -33,12 +34,13 @@ from .cache import (
     save_manifest,
     site_identity,
     standby_path,
+    usable_cache_folder,
 )
 from .context import SiteData, prepare
 from .errors import BuildFailed as BuildFailed
 from .fingerprint import BuildInputs, build_inputs, code_digest, fingerprints, read_inputs
 from .parallel import render_checked, render_pages
-from .render import DEFAULT_THEME, make_environment
+from .render import DEFAULT_THEME, check_theme_folder, make_environment
 from .reuse import EMPTY, Known
 from .structure import Page, site_pages
 
@@ -88,30 +90,59 @@ class BuildReport:
 
 
 def check_output(config: SiteConfig) -> None:
-    """Refuse outputs whose replacement would destroy something that is not a site."""
-    output, catalog = config.output.resolve(), config.catalog.resolve()
+    """Refuse outputs whose replacement would destroy something that is not a site, and a
+    cache folder (--cache) a build must not write into."""
+    output = config.output.resolve()
     shown = str(config.output)
-    if output == Path(output.anchor):
-        raise UnsafeOutput(f"refusing to build into {shown}: it is the root of the file system")
-    if catalog.is_relative_to(output):
-        raise UnsafeOutput(
-            f"refusing to build into {shown}: it holds the catalog {config.catalog}, which a "
-            "build would replace; choose a separate folder such as site/"
-        )
-    if output.is_relative_to(catalog):
-        raise UnsafeOutput(
-            f"refusing to build into {shown}: it is inside the catalog folder, where every "
-            "file must be a card; choose a folder outside it such as site/"
-        )
+    _refuse_overlaps(output, f"build into {shown}", "site/", config,
+                     replaced=" which a build would replace")
     theme = config.theme_folder()
     if theme is not None and theme.resolve().is_relative_to(output):
         raise UnsafeOutput(f"refusing to build into {shown}: it holds the theme folder {theme}")
-    if output.exists() and not output.is_dir():
-        raise UnsafeOutput(f"cannot build into {shown}: it is a file, not a folder")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
         raise UnsafeOutput(
             f"refusing to replace {shown}: it is not empty and was not built by modelcards "
             f"(it has no {MARKER} file); remove it or choose another folder"
+        )
+    if config.cache is not None and config.use_cache:
+        _check_cache(config.cache, output, config)
+
+
+def _refuse_overlaps(
+    folder: Path, doing: str, example: str, config: SiteConfig, *, replaced: str = ""
+) -> None:
+    """What the output and the cache folder share: neither is the root, holds the catalog,
+    lies inside it, or is a file. `folder` is resolved."""
+    catalog = config.catalog.resolve()
+    if folder == Path(folder.anchor):
+        raise UnsafeOutput(f"refusing to {doing}: it is the root of the file system")
+    if catalog.is_relative_to(folder):
+        which = f",{replaced}" if replaced else ""
+        raise UnsafeOutput(
+            f"refusing to {doing}: it holds the catalog {config.catalog}{which}; choose a "
+            f"separate folder such as {example}"
+        )
+    if folder.is_relative_to(catalog):
+        raise UnsafeOutput(
+            f"refusing to {doing}: it is inside the catalog folder, where every file must be a "
+            f"card; choose a folder outside it such as {example}"
+        )
+    if folder.exists() and not folder.is_dir():
+        raise UnsafeOutput(f"cannot {doing}: it is a file, not a folder")
+
+
+def _check_cache(cache: Path, output: Path, config: SiteConfig) -> None:
+    """The output-path checks, for --cache; and it may not be in the site, which every build
+    replaces (and a pages job publishes)."""
+    doing = f"keep the cache in {cache}"
+    if cache.is_symlink():
+        raise UnsafeOutput(f"refusing to {doing}: it is a symbolic link; name the real folder")
+    folder = cache.resolve()
+    _refuse_overlaps(folder, doing, CACHE_FOLDER + "/", config)
+    if folder.is_relative_to(output):
+        raise UnsafeOutput(
+            f"refusing to {doing}: it is inside the site folder {config.output}, which every "
+            f"build replaces and publishes; choose a folder outside it such as {CACHE_FOLDER}/"
         )
 
 
@@ -167,15 +198,20 @@ def build_site(config: SiteConfig) -> BuildReport:
 def _build(config: SiteConfig) -> BuildReport:
     today = resolve_today(config.today)
     theme, code = config.theme_folder(), code_digest(DEFAULT_THEME)
+    try:
+        check_theme_folder(theme)  # before its files are digested
+    except TemplateError as error:
+        raise BuildFailed(f"theme: {error}") from None
     output, cache = config.output.resolve(), config.cache_folder()
-    previous = load_manifest(cache, output, code, MARKER) if config.use_cache else None
+    use_cache = config.use_cache and usable_cache_folder(cache)
+    previous = load_manifest(cache, output, code, MARKER) if use_cache else None
     files = read_catalog_files(config.catalog)
-    read = read_inputs(config.catalog, files, today, theme, code) if config.use_cache else None
+    read = read_inputs(config.catalog, files, today, theme, code) if use_cache else None
     if previous is not None and read is not None and _current(previous, read, output):
         # Nothing changed since the site in place was built from these very files: its
         # validation stands (the findings are remembered), and so does every page.
         return BuildReport(previous.findings, tuple(sorted([*previous.pages, MARKER])), 0)
-    cards = CardCache.open(cache / CARDS_FILE) if config.use_cache else None
+    cards = CardCache.open(cache / CARDS_FILE) if use_cache else None
     result = validate_catalog(config.catalog, today, cards, files)
     if cards is not None:
         _save_quietly(cards)
@@ -190,10 +226,10 @@ def _build(config: SiteConfig) -> BuildReport:
     pages = site_pages(result.catalog)
     prints = fingerprints(site, inputs)
     keys = {page.path: prints.page(page) for page in pages}
-    standby = _standby(cache, output, code) if config.use_cache else None
+    standby = _standby(cache, output, code) if use_cache else None
     sizes, rendered, old = _render_and_switch(site, pages, keys, previous, standby, output,
                                               config.jobs)
-    if config.use_cache:
+    if use_cache:
         manifest = Manifest(code, str(output), site_identity(output, MARKER), inputs.whole,
                             {path: (keys[path], sizes[path]) for path in keys},
                             RecordedFindings(result.scope, result.problems))

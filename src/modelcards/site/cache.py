@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cardcache import make_cache_folder
+from ..cardcache import MAX_CACHE_BYTES, make_cache_folder
 from ..problems import Problem, Severity
+from ..source import FileRefused, read_regular_file
 from ..validate import RecordedFindings, Scope
 
 CACHE_FOLDER = ".modelcards-cache"
@@ -38,6 +39,19 @@ FORMAT = "modelcards-site-cache-3"
 
 def default_cache_folder(catalog: Path) -> Path:
     return catalog.resolve().parent / CACHE_FOLDER
+
+
+def usable_cache_folder(folder: Path) -> bool:
+    """Whether the cache may be read and written: a real folder, or none yet. In place of the
+    default one, a pull request could commit a link that sends the build's writes anywhere
+    (or a file); the build then runs as with --no-cache."""
+    try:
+        found = os.lstat(folder)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISDIR(found.st_mode)
 
 
 def manifest_path(cache: Path, output: Path) -> Path:
@@ -127,9 +141,11 @@ def _pages(data: object) -> dict[str, tuple[str, int]] | None:
 def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest | None:
     """The manifest of `output`, or None when there is none that can be trusted."""
     try:
-        data = json.loads(manifest_path(cache, output).read_bytes())
+        raw = read_regular_file(manifest_path(cache, output), MAX_CACHE_BYTES,
+                                follow_symlinks=False)
+        data = json.loads(raw)
         identity = site_identity(output.resolve(), marker)
-    except (OSError, ValueError, RecursionError):
+    except (FileRefused, OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None

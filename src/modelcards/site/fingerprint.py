@@ -35,9 +35,10 @@ from pathlib import Path
 from .. import __version__
 from ..catalog import Catalog, CatalogFiles, ModelVersion
 from ..queries import replacement_chain, resolve_replacement
-from ..source import decode_text, read_card_bytes
+from ..source import FileRefused, decode_text, read_card_bytes, read_regular_file
 from .context import SiteData, repository_root
 from .lineage import lineage_subgraph
+from .render import MAX_THEME_FILE_BYTES
 from .structure import Page
 
 FORMAT = "modelcards-fingerprint-2"
@@ -57,11 +58,19 @@ def _digest(parts: Iterable[str]) -> str:
 
 
 def _files(folder: Path, pattern: str) -> Iterator[str]:
-    """Each file under `folder` matching `pattern`, as its name and the digest of its bytes."""
+    """Each file under `folder` matching `pattern`, as its name and the digest of its bytes,
+    read as the theme loader reads them; or why they cannot be read (a link out of the
+    folder, a FIFO): a page that needs such a file fails the build, the others do not."""
     for path in sorted(folder.rglob(pattern)):
-        if path.is_file():
-            yield path.relative_to(folder).as_posix()
-            yield hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        if path.is_dir():
+            continue
+        yield path.relative_to(folder).as_posix()
+        try:
+            data = read_regular_file(path, MAX_THEME_FILE_BYTES, inside=folder)
+        except (FileRefused, OSError) as error:
+            yield f"unreadable: {error}"
+            continue
+        yield hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def code_digest(default_theme: Path) -> str:

@@ -48,11 +48,28 @@ def split(pages: Sequence[Page], costs: Sequence[int], workers: int) -> list[lis
 
 
 def render_checked(site: SiteData, page: Page) -> dict[str, bytes]:
+    """A page's files; a template that fails (a theme's, whatever it raises) fails the build
+    with the template's name and line."""
     try:
         return render_page(site, page)
-    except TemplateError as error:
-        problem = f"{type(error).__name__}: {error}"
+    except Exception as error:
+        where = template_line(error)
+        if where is None and not isinstance(error, TemplateError):
+            raise  # not a template's doing: a bug of ours, with its traceback
+        problem = f"{where + ': ' if where else ''}{type(error).__name__}: {error}"
         raise BuildFailed(f"rendering {page.path} failed: {problem}") from None
+
+
+def template_line(error: BaseException) -> str | None:
+    """`file:line` of the template line an exception was raised from, if it was: Jinja2
+    rewrites a rendering traceback so that template lines are frames of their own."""
+    found = None
+    tb = error.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = f"{tb.tb_frame.f_code.co_filename}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
 
 
 def _write(site: SiteData, pages: Sequence[Page], folder: Path) -> Iterator[tuple[str, int]]:
