@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import select
+import socket
 import threading
 import time
+import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from modelcards.cli import cli
 from modelcards.site.build import SiteConfig
-from modelcards.site.serve import rebuild, start_server, watch_and_rebuild, watched_folders
+from modelcards.site.serve import (
+    RebuildGate,
+    make_server,
+    rebuild,
+    start_server,
+    watch_and_rebuild,
+    watched_folders,
+)
 
 from .conftest import CatalogMaker
 from .test_rules import V1, V2, edit
@@ -90,3 +104,156 @@ def test_serve_refuses_an_unsafe_output(make_catalog: CatalogMaker) -> None:
     result = CliRunner().invoke(cli, ["serve", str(root), "-o", str(root)])
     assert result.exit_code == 2
     assert "refusing to build into" in result.output
+
+
+# ---- under load and under attack (issue 18, item 13) -------------------------------------------
+
+
+SOLO = {
+    "models/solo/model.yaml": """\
+        name: Solo
+        summary: A model no other card mentions.
+        owners: [{name: Solo team}]
+        task: tabular-classification
+        """,
+    "models/solo/1.0.0.yaml": """\
+        version: "1.0.0"
+        released: 2026-02-01
+        summary: The only version.
+        lifecycle:
+          - {stage: development, date: 2026-02-01, by: dana}
+        """,
+}
+
+
+def _status(url: str, host: str | None = None) -> int:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+@pytest.mark.timeout(120)
+def test_pages_of_unchanged_models_never_answer_404_during_a_rebuild(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild moves unchanged model folders out of the served site just before the swap;
+    a request in that moment waits for the new site instead of answering 404. Every rename
+    of the rebuild is stretched, and the page asked for in each of them."""
+    config = _config(make_catalog(SOLO))
+    gate = RebuildGate()
+    assert rebuild(config, lambda _: None, gate=gate)
+    server = start_server(config.output, 0, gate)
+    url = f"http://127.0.0.1:{server.server_address[1]}/models/solo/index.html"
+    answers: list[int] = []
+    asking: list[threading.Thread] = []
+    renamed: list[str] = []
+
+    def stretched(real: Callable[..., None]) -> Callable[..., None]:
+        def rename(source: Any, target: Any, *args: Any, **kwargs: Any) -> None:
+            real(source, target, *args, **kwargs)
+            renamed.append(os.fspath(source))
+            asking.append(threading.Thread(target=lambda: answers.append(_status(url))))
+            asking[-1].start()
+            time.sleep(0.3)  # long enough for a request to be answered, were it not held
+
+        return rename
+
+    make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Retrained again."))
+    try:
+        assert _status(url) == 200
+        monkeypatch.setattr(os, "rename", stretched(os.rename))
+        monkeypatch.setattr(os, "replace", stretched(os.replace))
+        assert rebuild(config, lambda _: None, gate=gate)
+        monkeypatch.undo()
+        for thread in asking:
+            thread.join(timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any(name.endswith("/models/solo") for name in renamed)  # the folder did move
+    assert answers and set(answers) == {200}, answers
+
+
+def _raw(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.fixture
+def served(make_catalog: CatalogMaker) -> Iterator[int]:
+    config = _config(make_catalog())
+    assert rebuild(config, lambda _: None)
+    server = start_server(config.output, 0, RebuildGate())
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/%00", 400), ("/models/%00/index.html", 400), ("/%ED%A0%80", 400),
+     ("/../../../../etc/passwd", 404), ("/..%2f..%2f..%2fetc%2fpasswd", 404),
+     ("/" + "a" * 5000, 404), ("/models/fraud/index.html", 200)],
+)
+def test_malformed_paths_are_answered_without_a_traceback(
+    served: int, capfd: pytest.CaptureFixture[str], path: str, status: int
+) -> None:
+    answer = _raw(served, f"GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    assert answer.startswith(f"HTTP/1.0 {status} ".encode()), answer[:200]
+    assert b"root:" not in answer
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("127.0.0.1", 200), ("127.0.0.1:{port}", 200), ("localhost:{port}", 200),
+     ("LOCALHOST", 200), ("[::1]:{port}", 200), (None, 200),
+     ("evil.example", 421), ("evil.example:{port}", 421), ("127.0.0.1.evil.example", 421),
+     ("localhost.evil.example:{port}", 421), ("", 421)],
+)
+def test_only_requests_addressed_to_this_machine_are_answered(
+    served: int, host: str | None, status: int
+) -> None:
+    """A DNS-rebinding page reaches 127.0.0.1 under its own name, which is the Host it sends."""
+    header = "" if host is None else f"Host: {host.format(port=served)}\r\n"
+    answer = _raw(served, f"GET /index.html HTTP/1.0\r\n{header}\r\n".encode())
+    assert answer.startswith(f"HTTP/1.0 {status} ".encode()), answer[:200]
+    if status == 421:
+        assert b"Catalog" not in answer  # nothing of the site
+
+
+@pytest.mark.timeout(60)
+def test_two_hundred_clients_at_once_are_all_answered(make_catalog: CatalogMaker) -> None:
+    """All connect before the server accepts a single one: the listen backlog keeps them."""
+    config = _config(make_catalog())
+    assert rebuild(config, lambda _: None)
+    server = make_server(config.output, 0)
+    port = server.server_address[1]
+    clients = min(200, int(Path("/proc/sys/net/core/somaxconn").read_text()) - 1)
+    sockets = [socket.socket() for _ in range(clients)]
+    for client in sockets:
+        client.setblocking(False)
+        client.connect_ex(("127.0.0.1", port))
+    _, ready, _ = select.select([], sockets, [], 2.0)
+    connected = [s for s in ready if s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0]
+    assert len(connected) == clients
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for client in sockets:
+            client.setblocking(True)
+            client.settimeout(30)
+            client.sendall(b"GET /index.html HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        answers = [client.recv(12) for client in sockets]
+    finally:
+        for client in sockets:
+            client.close()
+        server.shutdown()
+        server.server_close()
+    assert answers == [b"HTTP/1.0 200"] * clients
