@@ -54,6 +54,7 @@ def _cache_files() -> list[Path]:
 
 
 @pytest.mark.timeout(120)
+@pytest.mark.usefixtures("memory_cap")
 @pytest.mark.parametrize("name", sorted(PLANTS))
 def test_whatever_is_committed_as_the_cache_a_build_is_a_cold_one(
     runner: CliRunner, make_catalog: CatalogMaker, name: str  # noqa: F811

@@ -483,6 +483,7 @@ def test_a_version_replaced_by_a_link_out_of_the_catalog_is_missing(
             ) in found
 
 
+@pytest.mark.usefixtures("memory_cap")
 def test_a_link_to_dev_zero_at_a_published_path_does_not_hang(catalog: Path) -> None:
     """Committed on the branch, a link to /dev/zero would be read without end."""
     (catalog / V1).unlink()

@@ -4,6 +4,7 @@ server's answers (MLflow 3.17, recorded from `mlflow server`; see test_import_ml
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,18 @@ def test_the_run_user_starts_the_lifecycle(tmp_path: Path) -> None:
     assert data["lifecycle"] == [
         {"stage": "development", "date": CREATED, "time": "10:31", "by": "ana"}]
     assert data["artifacts"] == [{"uri": "s3://m/1", "format": "mlflow"}]
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.usefixtures("memory_cap")
+def test_earlier_imports_are_found_without_reading_what_is_not_a_card(tmp_path: Path) -> None:
+    """A FIFO or a link to /dev/zero named like a card must not hang (or exhaust) the import
+    while it looks for the marker comments of earlier imports (issue 18, item 3)."""
+    from modelcards.mlflow_import import find_imported, version_marker
+
+    folder = tmp_path / "models" / "churn"
+    folder.mkdir(parents=True)
+    (folder / "1.0.0.yaml").write_text(version_marker("Churn", "3") + 'version: "1.0.0"\n')
+    os.mkfifo(folder / "2.0.0.yaml")
+    os.symlink("/dev/zero", folder / "3.0.0.yaml")
+    assert find_imported(tmp_path).versions == {("Churn", "3"): folder / "1.0.0.yaml"}

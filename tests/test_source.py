@@ -260,6 +260,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(10)
+@pytest.mark.usefixtures("memory_cap")
 def test_a_link_to_dev_zero_is_refused(tmp_path: Path) -> None:
     os.symlink("/dev/zero", tmp_path / "zero")
     with pytest.raises(FileRefused, match="is not a regular file but a character device"):

@@ -149,6 +149,7 @@ def test_a_theme_folder_that_is_a_link_is_refused(
 
 
 @pytest.mark.timeout(60)
+@pytest.mark.usefixtures("memory_cap")
 def test_a_fifo_in_the_theme_does_not_hang_a_build_that_does_not_need_it(
     make_catalog: CatalogMaker, tmp_path: Path
 ) -> None:

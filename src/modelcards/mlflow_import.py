@@ -67,6 +67,7 @@ from .mlflow_rest import ModelEntry, Registry
 from .mlflow_rest import ModelVersion as MlflowVersion
 from .problems import Problem
 from .schema import schema_hint
+from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
 from .validate import validate_catalog
 
 DEFAULT_BY = "mlflow"
@@ -124,12 +125,11 @@ class Imported:
 
 
 def _marker(path: Path) -> tuple[str, str | None] | None:
-    try:
-        with path.open(encoding="utf-8") as stream:
-            lines = [stream.readline() for _ in range(_MARKER_LINES)]
-    except (OSError, UnicodeDecodeError):
+    try:  # bounded: a FIFO or a link to /dev/zero named like a card must not hang the import
+        text = read_regular_file(path, MAX_FILE_BYTES).decode("utf-8")
+    except (FileRefused, OSError, UnicodeDecodeError):
         return None
-    for line in lines:
+    for line in text.split("\n", _MARKER_LINES)[:_MARKER_LINES]:
         match = _MARKER.match(line.rstrip("\r\n"))
         if match:
             return match.group(1), match.group(2)
