@@ -117,8 +117,8 @@ def test_canary_moves_the_incumbent_to_the_rest_of_the_traffic(
         "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90, "
         "reason: Traffic split with 2.1.0 at 10%}\n"
     )
-    lookup = runner.invoke(cli, ["get", "fraud", "--field", "traffic"])
-    assert lookup.output == "90\n10\n"
+    lookup = runner.invoke(cli, ["get", "fraud", "--field", "traffic", "--all"])
+    assert lookup.output == "2.0.0\t90\t90\n2.1.0\t10\t10\n"
 
 
 def test_refused_promotion_writes_nothing(runner: CliRunner, make_catalog: CatalogMaker) -> None:
@@ -144,7 +144,7 @@ def test_refused_deprecation_writes_nothing(runner: CliRunner, make_catalog: Cat
         "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift", "--date", "2026-11-20",
     ])
     assert result.exit_code == 1
-    assert result.output.splitlines()[1] == (
+    assert result.output.splitlines()[2] == (
         "fraud@2.0.0, the new deprecated event: error MC034 fraud@1.0.0 is deprecated in favour "
         "of fraud@2.0.0 (since 2026-01-20): deprecating fraud@2.0.0 without --replaced-by leaves "
         "its users nowhere to go; pass --replaced-by VERSION, or retire fraud@1.0.0 first"
@@ -159,14 +159,17 @@ def test_deprecate(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     result = runner.invoke(cli, [
         "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift on new merchants",
         "--replaced-by", "2.1.0", "--sunset", "2027-03-01", "--date", "2026-11-20",
+        "--approved-by", "carol",  # 2.0.0 is fraud's only production version
     ])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "wrote catalog/models/fraud/2.0.0.yaml: fraud@2.0.0: deprecated; use 2.1.0 instead\n"
+        "wrote catalog/models/fraud/2.0.0.yaml: fraud@2.0.0: deprecated; use 2.1.0 instead; "
+        "fraud has no version in production now: `modelcards get fraud` fails until one is "
+        "promoted\n"
     )
     assert (root / V2).read_text() == textwrap.dedent(BASE[V2]) % {"SHA_B": "b" * 64} + (
-        "  - {stage: deprecated, date: 2026-11-20, by: bob, reason: Drift on new merchants, "
-        "replaced_by: 2.1.0, sunset: 2027-03-01}\n"
+        "  - {stage: deprecated, date: 2026-11-20, by: bob, approved_by: [carol], reason: Drift "
+        "on new merchants, replaced_by: 2.1.0, sunset: 2027-03-01}\n"
     )
 
 
@@ -436,7 +439,7 @@ def test_deprecation_with_a_sunset_before_its_date_is_refused(
     before = snapshot(root)
     result = runner.invoke(cli, [
         "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift", "--replaced-by", "2.1.0",
-        "--date", "2026-11-20", "--sunset", "2026-10-01",
+        "--date", "2026-11-20", "--sunset", "2026-10-01", "--approved-by", "carol",
     ])
     assert result.exit_code == 1
     lines = result.output.splitlines()

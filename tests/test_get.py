@@ -58,7 +58,7 @@ def runner(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def get_json(runner: CliRunner, *args: str) -> object:
     result = runner.invoke(cli, ["get", *args, "--json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)  # warnings (a deprecated version) go to stderr
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,8 @@ def test_canary_returns_both_versions_with_their_traffic(
         "fraud@2.1.0  production  traffic 10%\n"
         f"  s3://m/fraud/2.1.0/model.onnx  sha256:{SHA_A}\n"
     )
-    assert runner.invoke(cli, ["get", "fraud", "--field", "version"]).output == "2.0.0\n2.1.0\n"
+    versions = runner.invoke(cli, ["get", "fraud", "--field", "version", "--all"])
+    assert versions.output == "2.0.0\t90\t2.0.0\n2.1.0\t10\t2.1.0\n"
 
 
 def test_fields_for_shell_scripts(runner: CliRunner, make_catalog: CatalogMaker) -> None:
@@ -173,3 +174,74 @@ def test_malformed_spec_is_a_usage_error_even_in_a_broken_catalog(
     make_catalog(edit(V2, "sha256: %(SHA_B)s", "sha256: nothex"))
     assert runner.invoke(cli, ["get", "fraud@"]).exit_code == 2
 
+
+
+# ---- answers that could hurt a deploy (issue 11, item 8) -----------------------------------
+
+
+RETIRED = {
+    **edit("models/fraud/1.0.0.yaml", "sunset: 2027-01-01}",
+           "sunset: 2027-01-01}\n  - {stage: retired, date: 2026-11-01, by: bob, reason: Sunset brought forward}"),
+}
+
+
+def test_a_retired_version_is_refused_unless_asked_for(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog(RETIRED)
+    result = runner.invoke(cli, ["get", "fraud@1.0.0", "--field", "uri"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: fraud@1.0.0 is retired (since 2026-11-01: Sunset brought forward) and may no "
+        "longer be deployed; its replacement is fraud@2.0.0. Pass --allow-retired to read its "
+        "record anyway\n"
+    )
+    assert runner.invoke(cli, ["get", "fraud@retired"]).exit_code == 1
+    allowed = runner.invoke(cli, ["get", "fraud@1.0.0", "--field", "uri", "--allow-retired"])
+    assert (allowed.exit_code, allowed.stdout) == (0, "s3://m/fraud/1.0.0/model.onnx\n")
+
+
+def test_a_deprecated_version_is_answered_with_a_warning(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["get", "fraud@1.0.0", "--field", "version"])
+    assert (result.exit_code, result.stdout) == (0, "1.0.0\n")
+    assert result.stderr == (
+        "warning: fraud@1.0.0 is deprecated (Superseded); use fraud@2.0.0 instead; sunset "
+        "2027-01-01\n"
+    )
+
+
+def test_a_field_of_several_versions_needs_all_and_names_each(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog({
+        "models/fraud/2.1.0.yaml": CANARY,
+        **edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n"
+               "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90}"),
+    })
+    result = runner.invoke(cli, ["get", "fraud", "--field", "uri"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: fraud@production is 2 versions: 2.0.0 (90% of traffic), 2.1.0 (10% of traffic). "
+        "Pass --all to print the uri of each as VERSION<TAB>TRAFFIC<TAB>VALUE lines, or name one "
+        "version (fraud@2.0.0)\n"
+    )
+    every = runner.invoke(cli, ["get", "fraud", "--field", "uri", "--all"])
+    assert every.exit_code == 0
+    assert every.stdout == (
+        "2.0.0\t90\ts3://m/fraud/2.0.0/model.onnx\n"
+        "2.1.0\t10\ts3://m/fraud/2.1.0/model.onnx\n"
+    )
+    one = runner.invoke(cli, ["get", "fraud@2.1.0", "--field", "uri"])
+    assert one.stdout == "s3://m/fraud/2.1.0/model.onnx\n"
+
+
+def test_no_model_lists_the_models(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["get", "ghost"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: there is no model 'ghost' in the catalog; its models are: fraud, small\n"

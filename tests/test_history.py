@@ -223,7 +223,7 @@ def test_appended_entries_pass(catalog: Path) -> None:
     )
     files[V2] = files[V2].replace(
         "approved_by: [carol]}\n", "approved_by: [carol]}\n"
-        "  - {stage: archived, date: 2026-05-01, by: bob}\n",
+        "  - {stage: archived, date: 2026-05-01, by: bob, approved_by: [carol]}\n",
     ).replace(
         "split: test}\n",
         "split: test}\n  - {name: auc, value: 0.905, dataset: tx@2025-Q4, split: test}\n",

@@ -77,7 +77,7 @@ def test_deprecating_a_replacement_without_one_of_its_own_is_the_error(
 ) -> None:
     # 1.0.0 sends its users to 2.0.0. Deprecating 2.0.0 with no replacement would strand them:
     # the new event is what is wrong, not 1.0.0's record, which was right when written.
-    files = with_events(V2, "{stage: deprecated, date: 2026-04-01, by: bob, reason: Old}") | edit(
+    files = with_events(V2, "{stage: deprecated, date: 2026-04-01, by: bob, approved_by: [carol], reason: Old}") | edit(
         M, 'aliases: {champion: "2.0.0"}\n', "")
     assert problems(make_catalog, files) == [(
         "MC034", "2.0.0.yaml", 16,
@@ -105,7 +105,7 @@ def test_a_replacement_retired_after_naming_its_own_keeps_the_chain(
 def test_replacements_that_would_loop_are_refused_where_the_loop_closes(
     make_catalog: CatalogMaker,
 ) -> None:
-    files = with_events(V2, "{stage: deprecated, date: 2026-04-01, by: bob, reason: Old, replaced_by: 1.0.0}") | edit(
+    files = with_events(V2, "{stage: deprecated, date: 2026-04-01, by: bob, approved_by: [carol], reason: Old, replaced_by: 1.0.0}") | edit(
         M, 'aliases: {champion: "2.0.0"}\n', "")
     assert [p[:3] for p in problems(make_catalog, files)] == [("MC034", "2.0.0.yaml", 16)]
 
@@ -121,7 +121,7 @@ def test_a_replaced_by_that_does_not_exist_is_called_so(
 ) -> None:
     make_catalog()
     result = runner.invoke(cli, ["deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Old",
-                                 "--replaced-by", "9.9.9"])
+                                 "--replaced-by", "9.9.9", "--approved-by", "carol"])
     assert result.exit_code == 1
     assert "loop" not in result.output
     assert result.output.splitlines()[1:] == [

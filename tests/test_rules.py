@@ -302,6 +302,20 @@ CASES = [
         fragment="again (metrics[0] has 0.91)",
     ),
     Case(
+        "MC047",
+        V2,
+        16,
+        edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-01, by: bob}"),
+        fragment="leaves fraud with no version in production",
+    ),
+    Case(
+        "MC048",
+        V2,
+        16,
+        edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n  - {stage: production, date: 2026-03-01, by: bob}"),
+        fragment="repeats the one before it",
+    ),
+    Case(
         "MC050",
         V2,
         11,
@@ -428,7 +442,7 @@ def test_replacements_must_not_loop(make_catalog: CatalogMaker) -> None:
     files = edit(
         V2,
         "approved_by: [carol]}",
-        "approved_by: [carol]}\n  - {stage: deprecated, date: 2026-04-01, by: bob, reason: Old, replaced_by: 1.0.0}",
+        "approved_by: [carol]}\n  - {stage: deprecated, date: 2026-04-01, by: bob, approved_by: [carol], reason: Old, replaced_by: 1.0.0}",
     ) | edit(M, 'aliases: {champion: "2.0.0"}\n', "")
     result = validate_catalog(make_catalog(files), TODAY)
     assert [(p.code, p.file.name, p.line, p.message) for p in result.problems] == [(

@@ -44,10 +44,13 @@ from .lookup import (
     FIELDS,
     BadSpec,
     NoMatch,
+    Refused,
     as_record,
+    check_usable,
     field_lines,
     parse_spec,
     resolve,
+    several,
     text_lines,
 )
 from .problems import Problem
@@ -515,10 +518,19 @@ def promote(
 ) -> None:
     """Append a STAGE event to MODEL@VERSION, keeping the file's comments and layout.
 
+    STAGE is one of development, staging, production, archived, retired (to deprecate a
+    version, use `modelcards deprecate`, which records why and what replaces it).
+
     A promotion to production archives the version(s) it replaces, or with --traffic below
-    100 moves the one version in production to the rest of the traffic. Nothing is written
+    100 moves the one version in production to the rest of the traffic. An event that changes
+    nothing (the stage and traffic the version already has) is refused. Nothing is written
     if the catalog would not validate afterwards (exit 1).
     """
+    if stage == Stage.DEPRECATED.value:
+        raise click.UsageError(
+            "a deprecation records why and what replaces the version: use `modelcards "
+            f"deprecate {target} --by WHO --reason WHY [--replaced-by VERSION]`"
+        )
     request = Promotion(
         target, Stage(stage), by, approved_by, traffic, reason, override,
         when.date() if when else None, time,
@@ -535,17 +547,21 @@ def promote(
               help="The version to move to (VERSION of the same model, or MODEL@VERSION).")
 @click.option("--sunset", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The date it will be retired.")
+@click.option("--approved-by", "approved_by", multiple=True,
+              help="Approver (repeatable); the policy may ask for one when this takes the "
+              "model's only production version out of production.")
 @_date_option
 @_time_option
 def deprecate(
     target: str, catalog: Path, by: str, reason: str, replaced_by: str | None,
-    sunset: dt.datetime | None, when: dt.datetime | None, time: str | None,
+    sunset: dt.datetime | None, approved_by: tuple[str, ...], when: dt.datetime | None,
+    time: str | None,
 ) -> None:
     """Append a deprecated event to MODEL@VERSION (nothing is written if it would not validate)."""
     _apply(catalog, lambda: deprecate_version(
         catalog, target, by, reason, replaced_by=replaced_by,
         sunset=sunset.date() if sunset else None, date=when.date() if when else None,
-        time=time,
+        time=time, approved_by=approved_by,
     ))
 
 
@@ -668,12 +684,22 @@ def record_command(
 @catalog_argument
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--field", type=click.Choice(FIELDS), default=None,
-              help="Print only this field, one line per version (per artifact for uri, sha256).")
-def get(spec: str, catalog: Path, as_json: bool, field: str | None) -> None:
+              help="Print only this field, one line per artifact for uri and sha256; with "
+              "several versions (a canary) it needs --all.")
+@click.option("--all", "every", is_flag=True,
+              help="With --field: print every version's, as VERSION<TAB>TRAFFIC<TAB>VALUE lines.")
+@click.option("--allow-retired", is_flag=True,
+              help="Answer for a retired version too (refused otherwise: it may not be deployed).")
+def get(
+    spec: str, catalog: Path, as_json: bool, field: str | None, every: bool, allow_retired: bool,
+) -> None:
     """Resolve what to deploy: version(s), stage, traffic, artifact uri and sha256.
 
-    A bare MODEL means its production version(s). Refuses (exit 1) to answer from a catalog
-    with errors. A malformed MODEL[@...] is a usage error (exit 2).
+    A bare MODEL means its production version(s), the one with the most traffic first.
+    Refuses (exit 1) to answer from a catalog with errors, for a retired version (unless
+    --allow-retired), and a --field of several versions (unless --all); a deprecated
+    version is answered with a warning on stderr. A malformed MODEL[@...] is a usage error
+    (exit 2).
     """
     try:
         parse_spec(spec)
@@ -685,12 +711,19 @@ def get(spec: str, catalog: Path, as_json: bool, field: str | None) -> None:
         click.echo("Error: the catalog has errors; fix them before deploying from it", err=True)
         sys.exit(1)
     try:
-        record = as_record(result.catalog, resolve(result.catalog, spec))
-    except NoMatch as error:
+        resolved = resolve(result.catalog, spec)
+        warnings = check_usable(result.catalog, resolved, allow_retired=allow_retired)
+    except (NoMatch, Refused) as error:
         click.echo(f"Error: {lines_for_terminal(str(error))}", err=True)
         sys.exit(1)
+    record = as_record(result.catalog, resolved)
+    if field is not None and not every and (refusal := several(record, spec, field)):
+        click.echo(f"Error: {lines_for_terminal(refusal)}", err=True)
+        sys.exit(1)
+    for warning in warnings:
+        click.echo(f"warning: {lines_for_terminal(warning)}", err=True)
     if field is not None:
-        lines = field_lines(record, field)
+        lines = field_lines(record, field, every=every)
     elif as_json:
         lines = [json.dumps(record, indent=2)]
     else:

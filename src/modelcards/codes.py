@@ -62,6 +62,7 @@ RULES: dict[str, Rule] = {
         Rule("MC035", E, "production traffic does not add up"),
         Rule("MC036", E, "sunset before the deprecation"),
         Rule("MC037", E, "lifecycle event dated after today"),
+        Rule("MC048", E, "production event that changes nothing"),
         # Policy and metrics.
         Rule("MC040", E, "field required by policy is missing"),
         Rule("MC041", E, "promotion regresses a gated metric"),
@@ -70,6 +71,7 @@ RULES: dict[str, Rule] = {
         Rule("MC044", E, "confidence interval does not contain the value"),
         Rule("MC045", E, "promotion gate cannot compare"),
         Rule("MC046", E, "metric reported twice for one dataset, split and slice"),
+        Rule("MC047", E, "last production version taken out without approval"),
         # History: validate --base REF, a published version is a record.
         Rule("MC060", E, "version on the base was deleted"),
         Rule("MC061", E, "model folder renamed"),

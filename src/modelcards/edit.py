@@ -32,6 +32,7 @@ from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
 from .export.yamltext import scalar_text
 from .problems import Problem, Severity
+from .queries import production, traffic_share
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
 from .validate import ValidationResult, resolve_today, validate_catalog
@@ -367,6 +368,7 @@ def promote(root: Path, request: Promotion) -> list[FileEdit]:
     """Append a stage event; a production promotion also moves the versions it replaces."""
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(request.target), problems)
+    _check_it_changes(catalog, version, request)
     when = event_date(request.date)
     event = make_event(
         request.stage, when, request.by, approved_by=request.approved_by,
@@ -374,10 +376,40 @@ def promote(root: Path, request: Promotion) -> list[FileEdit]:
         time=request.time,
     )
     share = f" at {request.traffic:g}% of traffic" if request.traffic is not None else ""
-    edits = [_event_edit(version, event, f"{version.ref}: {request.stage.value}{share}")]
+    described = f"{version.ref}: {request.stage.value}{share}"
+    if request.stage is not Stage.PRODUCTION:
+        described += _what_follows(catalog, version)
+    edits = [_event_edit(version, event, described)]
     if request.stage is Stage.PRODUCTION:
         edits += _production_companions(catalog, version, request, when)
     return edits
+
+
+def _check_it_changes(catalog: Catalog, version: ModelVersion, request: Promotion) -> None:
+    """Refuse an event that would record the stage and traffic the version already has."""
+    if version.stage is not request.stage:
+        return
+    model = catalog.models.get(version.model_id)
+    already = f"{version.ref} is already in {version.stage.value}"
+    if request.stage is Stage.PRODUCTION:
+        share = traffic_share(model, version) if model else None
+        wanted = 100.0 if request.traffic is None else request.traffic
+        if share is None or share != wanted:
+            return  # a change of traffic: a canary grows, or a rollout completes
+        already += f" ({share:g}% of traffic)"
+    raise EditError(
+        f"{already}: an event that changes nothing is not recorded, since the lifecycle is a "
+        "log that never shrinks (nothing was written)"
+    )
+
+
+def _what_follows(catalog: Catalog, version: ModelVersion) -> str:
+    """What taking `version` out of production leaves deploy jobs, when it leaves nothing."""
+    model = catalog.models.get(version.model_id)
+    if model is None or [v.ref for v in production(model)] != [version.ref]:
+        return ""
+    return (f"; {model.id} has no version in production now: `modelcards get {model.id}` "
+            "fails until one is promoted")
 
 
 def _production_companions(
@@ -425,15 +457,17 @@ def _production_companions(
 def deprecate(
     root: Path, target: str, by: str, reason: str, *, replaced_by: str | None = None,
     sunset: dt.date | None = None, date: dt.date | None = None, time: str | None = None,
+    approved_by: Sequence[str] = (),
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(target), problems)
     event = make_event(
         Stage.DEPRECATED, event_date(date), by, reason=reason, replaced_by=replaced_by,
-        sunset=sunset, time=time,
+        sunset=sunset, time=time, approved_by=approved_by,
     )
     moved = f"; use {replaced_by} instead" if replaced_by else ""
-    return [_event_edit(version, event, f"{version.ref}: deprecated{moved}")]
+    described = f"{version.ref}: deprecated{moved}{_what_follows(catalog, version)}"
+    return [_event_edit(version, event, described)]
 
 
 def retire(

@@ -185,7 +185,13 @@ def previous_card(path: Path, previous: str) -> tuple[YAML, CommentedMap]:
     with the YAML layout that reproduces it."""
     source = path.parent / f"{previous}.yaml"
     if not source.is_file():
-        raise EditError(f"--from {previous}: {source} does not exist")
+        known = sorted(
+            (p.stem for p in path.parent.glob("*.yaml") if is_semver(p.stem)), key=version_key
+        )
+        raise EditError(
+            f"--from {previous}: {path.parent.name} has no version {previous}; its versions "
+            f"are: {', '.join(known) or 'none yet'}"
+        )
     yaml, old = load_roundtrip(read_card_text(source), source)
     if not isinstance(old, CommentedMap):
         raise EditError(f"{source} is not a mapping of fields; fix it first")

@@ -20,7 +20,7 @@ from typing import Any
 
 from .cards import Stage, is_valid_id
 from .catalog import Catalog, Model, ModelVersion
-from .queries import production, traffic_share
+from .queries import deprecation_event, production, replacement_chain, traffic_share
 from .texts import capped
 
 FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
@@ -59,7 +59,8 @@ def resolve(catalog: Catalog, spec: str) -> Resolved:
     model = catalog.models.get(model_id)
     if model is None:
         close = difflib.get_close_matches(model_id, sorted(catalog.models), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = (f"; did you mean {close[0]!r}?" if close else
+                f"; its models are: {capped(sorted(catalog.models)) or 'none yet'}")
         raise NoMatch(f"there is no model {model_id!r} in the catalog{hint}")
     selector = Stage.PRODUCTION.value if given is None else given
     exact = model.version(selector)
@@ -84,6 +85,37 @@ def resolve(catalog: Catalog, spec: str) -> Resolved:
         f"{', '.join(v.version for v in model.versions) or 'none'}; aliases: "
         f"{', '.join(sorted(model.card.aliases)) or 'none'}"
     )
+
+
+class Refused(Exception):
+    """An answer that could hurt a deploy, given only when asked for (exit 1)."""
+
+
+def check_usable(catalog: Catalog, resolved: Resolved, *, allow_retired: bool) -> list[str]:
+    """Refuse retired versions unless `allow_retired`; warnings for deprecated ones."""
+    warnings = []
+    for version in resolved.versions:
+        notice = deprecation_event(version)
+        chain = replacement_chain(catalog, version)
+        current = chain.current if chain else None
+        instead = current.ref if current else None
+        if version.stage is Stage.RETIRED and not allow_retired:
+            retired = version.card.lifecycle[-1]
+            why = f": {retired.reason}" if retired.reason else ""
+            moved = f"; its replacement is {instead}" if instead else ""
+            raise Refused(
+                f"{version.ref} is retired (since {retired.date}{why}) and may no longer be "
+                f"deployed{moved}. Pass --allow-retired to read its record anyway"
+            )
+        if version.stage is Stage.DEPRECATED and notice is not None:
+            event = notice[1]
+            parts = [f"{version.ref} is deprecated ({event.reason})"]
+            if instead:
+                parts.append(f"use {instead} instead")
+            if event.sunset:
+                parts.append(f"sunset {event.sunset}")
+            warnings.append("; ".join(parts))
+    return warnings
 
 
 def _stages(model: Model) -> str:
@@ -121,16 +153,39 @@ def _number(value: float | None) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def field_lines(record: dict[str, Any], name: str) -> list[str]:
-    """One line per version (per artifact for uri and sha256), for shell scripts."""
+def field_lines(record: dict[str, Any], name: str, *, every: bool = False) -> list[str]:
+    """One line per version (per artifact for uri and sha256), for shell scripts. `every`:
+    each line starts with the version and its traffic share, tab-separated, so several
+    versions (a canary) cannot be confused."""
     lines: list[str] = []
     for version in record["versions"]:
         if name in ("uri", "sha256"):
-            lines += [str(a.get(name) or "") for a in version["artifacts"]]
+            values = [str(a.get(name) or "") for a in version["artifacts"]]
         else:
             value = version[name]
-            lines.append("" if value is None else str(value))
+            values = ["" if value is None else str(value)]
+        if every:
+            share = "" if version["traffic"] is None else str(version["traffic"])
+            values = [f"{version['version']}\t{share}\t{value}" for value in values]
+        lines += values
     return lines
+
+
+def several(record: dict[str, Any], spec: str, name: str) -> str | None:
+    """Why one field cannot answer for several versions, when the record has several."""
+    versions = record["versions"]
+    if len(versions) < 2:
+        return None
+    listed = ", ".join(
+        f"{v['version']} ({v['traffic']}% of traffic)" if v["traffic"] is not None
+        else v["version"]
+        for v in versions
+    )
+    return (
+        f"{record['model']}@{record['selector']} is {len(versions)} versions: {listed}. Pass "
+        f"--all to print the {name} of each as VERSION<TAB>TRAFFIC<TAB>VALUE lines, or name "
+        f"one version ({versions[0]['ref']})"
+    )
 
 
 def text_lines(record: dict[str, Any]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Lifecycle events: order, transitions, deprecations, production traffic (MC030 to MC037)."""
+"""Lifecycle events: order, transitions, deprecations, production traffic (MC030 to MC037,
+MC048)."""
 
 from __future__ import annotations
 
@@ -80,7 +81,15 @@ def _transitions(context: RuleContext, version: ModelVersion) -> Iterator[Proble
     for index in range(1, len(events)):
         before, after = events[index - 1].stage, events[index].stage
         allowed = context.transitions[before]
-        if after not in allowed:
+        if after is before is Stage.PRODUCTION and (
+            events[index].traffic == events[index - 1].traffic
+        ):
+            yield context.in_version(
+                "MC048", version, ("lifecycle", index),
+                "this production event repeats the one before it (same stage, same traffic); "
+                "the lifecycle records changes: remove it",
+            )
+        elif after not in allowed:
             yield context.in_version(
                 "MC032",
                 version,

@@ -1,4 +1,5 @@
-"""catalog.yaml policy and metrics: required fields, gates, primary metric (MC040-MC046, MC050)."""
+"""catalog.yaml policy and metrics: required fields, gates, primary metric, production left
+empty (MC040-MC047, MC050)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ..catalog import Model, ModelVersion
 from ..metrics import regression
 from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
 from ..problems import Problem
-from ..queries import comparable, entering_events, incumbents, place, unsliced
+from ..queries import comparable, entering_events, incumbents, place, stage_on, unsliced
 from ..texts import capped
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
@@ -32,6 +33,7 @@ def check(context: RuleContext) -> Iterator[Problem]:
     for model in context.catalog.models.values():
         yield from _primary_metric(context, model)
         yield from _gates(context, model)
+        yield from _left_empty(context, model)
 
 
 # ---- catalog.yaml itself ----------------------------------------------------------------
@@ -137,6 +139,35 @@ def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Pr
                     f"(catalog.yaml policy.require); {where.lstrip('.') or 'it'} is missing "
                     "or empty",
                 )
+
+
+def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
+    """Taking the last version out of production is a production change: it needs what the
+    policy asks of one (an approver). A hand-over within one day (one version archived, the
+    next promoted) leaves production empty at no moment that matters."""
+    if APPROVERS not in context.catalog.settings.policy.require.get(Stage.PRODUCTION, []):
+        return
+    if len(model.versions) < sum(
+        ref.partition("@")[0] == model.id for ref in context.catalog.version_refs
+    ):
+        return  # a version that does not parse may be in production: its own errors first
+    for version in model.versions:
+        events = version.card.lifecycle
+        for index in range(1, len(events)):
+            event = events[index]
+            if events[index - 1].stage is not Stage.PRODUCTION or event.stage is Stage.PRODUCTION:
+                continue
+            if event.approved_by or any(
+                stage_on(other, event.date) is Stage.PRODUCTION for other in model.versions
+            ):
+                continue
+            yield context.in_version(
+                "MC047", version, ("lifecycle", index),
+                f"this takes {version.ref} out of production and leaves {model.id} with no "
+                f"version in production (deploy jobs asking for {model.id}@production get "
+                "nothing); the policy requires an approver for production changes: add "
+                "`approved_by: [name]` to this event",
+            )
 
 
 # ---- metrics --------------------------------------------------------------------------------
