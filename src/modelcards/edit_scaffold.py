@@ -32,6 +32,7 @@ from .edit import (
 )
 from .schema import schema_hint
 from .semver import version_key
+from .texts import capped
 from .validate import resolve_today
 
 TODO = "TODO"
@@ -190,7 +191,7 @@ def previous_card(path: Path, previous: str) -> tuple[YAML, CommentedMap]:
         )
         raise EditError(
             f"--from {previous}: {path.parent.name} has no version {previous}; its versions "
-            f"are: {', '.join(known) or 'none yet'}"
+            f"are: {capped(known) or 'none yet'}"
         )
     yaml, old = load_roundtrip(read_card_text(source), source)
     if not isinstance(old, CommentedMap):
