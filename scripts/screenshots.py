@@ -2,10 +2,11 @@
 
     python scripts/screenshots.py [--chromium /usr/bin/chromium]
 
-Builds the example catalog's site into a temporary folder, opens the home page, a model page
-and a version page in headless chromium (Playwright) and saves PNGs of the top of each page,
-in light mode, at a laptop-sized window. Dates are fixed, so reruns differ only when the
-catalog or the theme changed.
+Builds the example catalog's site into a temporary folder, opens one page of each kind in
+headless chromium (Playwright) and saves PNGs of the top of each page, in light mode, at a
+laptop-sized window (1280 px wide: `<kind>.png`) and at a phone's width (390 px:
+`<kind>-390.png`). Dates are fixed, so reruns differ only when the catalog or the theme
+changed.
 """
 
 from __future__ import annotations
@@ -26,11 +27,17 @@ ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+# One page of each kind: the file name's stem and the page's path in the site.
 SHOTS = {
-    "home.png": "index.html",
-    "model.png": "models/fraud-detector/index.html",
-    "version.png": "models/fraud-detector/2.0.0/index.html",
+    "home": "index.html",
+    "model": "models/fraud-detector/index.html",
+    "version": "models/fraud-detector/2.0.0/index.html",
+    "dataset": "datasets/card-transactions/index.html",
+    "governance": "governance/index.html",
+    "not-found": "404.html",
 }
+# Window sizes: a laptop (the plain file name) and a phone (the width after the stem).
+WINDOWS = {"": (1280, 1000), "-390": (390, 844)}
 
 
 def main() -> None:
@@ -47,11 +54,15 @@ def main() -> None:
         site = Path(folder) / "site"
         write_site(render_site(result.catalog, TODAY, None), site)
         browser = playwright.chromium.launch(executable_path=args.chromium, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000}, color_scheme="light")
-        for name, path in SHOTS.items():
-            page.goto((site / path).as_uri())
-            page.screenshot(path=str(args.out / name))
-            print(f"wrote {args.out / name}")
+        for suffix, (width, height) in WINDOWS.items():
+            page = browser.new_page(viewport={"width": width, "height": height},
+                                    color_scheme="light")
+            for stem, path in SHOTS.items():
+                target = args.out / f"{stem}{suffix}.png"
+                page.goto((site / path).as_uri())
+                page.screenshot(path=str(target))
+                print(f"wrote {target}")
+            page.close()
         browser.close()
 
 

@@ -176,6 +176,8 @@ def crawl(site: str, watched: Watched) -> dict[str, set[str]]:
         )
         for target in targets:
             address, fragment = urldefrag(target)
+            if address.startswith("mailto:"):
+                continue  # an owner's email address
             if not address.startswith(site):
                 assert address.startswith(("https://", "http://")) and not address.startswith(
                     "http://127.0.0.1"), f"{url} links outside the site: {target}"

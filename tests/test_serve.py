@@ -263,3 +263,23 @@ def test_two_hundred_clients_at_once_are_all_answered(make_catalog: CatalogMaker
         server.shutdown()
         server.server_close()
     assert answers == [b"HTTP/1.0 200"] * clients
+
+def test_a_missing_page_is_answered_with_the_sites_404_page(make_catalog: CatalogMaker) -> None:
+    config = _config(make_catalog())
+    assert rebuild(config, lambda _: None)
+    server = start_server(config.output, 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        for method in ("GET", "HEAD"):
+            request = urllib.request.Request(base + "models/fraud/9.9.9/", method=method)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=5)
+            assert refused.value.code == 404
+            body = refused.value.read()
+            page = (config.output / "404.html").read_bytes()
+            assert body == (page if method == "GET" else b"")
+            assert refused.value.headers["Content-Length"] == str(len(page))
+            assert refused.value.headers["Content-Type"] == "text/html; charset=utf-8"
+    finally:
+        server.shutdown()
+        server.server_close()

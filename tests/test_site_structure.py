@@ -7,7 +7,8 @@ import textwrap
 from urllib.parse import unquote, urlsplit
 
 from modelcards.catalog import load_catalog
-from modelcards.site.paths import relative, version_path
+from modelcards.site.paths import FOLDERS, relative, version_path
+from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.structure import site_pages
 
 from .conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
@@ -92,5 +93,16 @@ def test_fragment_links_name_existing_ids(make_catalog: CatalogMaker) -> None:
 def test_not_found_page_links_absolutely_under_the_base_url(make_catalog: CatalogMaker) -> None:
     catalog = textwrap.dedent(BASE["catalog.yaml"]) + "base_url: https://acme.example/models/\n"
     page = site_files(make_catalog({"catalog.yaml": catalog}))["404.html"]
-    assert "https://acme.example/models/assets/style.css" in links(page)
     assert "https://acme.example/models/index.html" in links(page)
+    assert not [href for href in links(page) if href.endswith((".css", ".js"))]
+    style = (DEFAULT_THEME / "assets/style.css").read_text()
+    assert f"<style>{style}</style>" in page.decode()  # inlined: it loads from every host
+    assert 'data-base="https://acme.example/models/"' in page.decode()
+
+
+def test_every_page_lives_at_the_root_or_in_a_known_folder() -> None:
+    """The 404 page finds the site root by these folders (paths.FOLDERS, templates/404.html)."""
+    catalog, _ = load_catalog(EXAMPLE_CATALOG)
+    outside = {p.path for p in site_pages(catalog)
+               if "/" in p.path and p.path.split("/")[0] not in FOLDERS}
+    assert outside == set()

@@ -27,3 +27,8 @@ def version_key(version: str) -> VersionKey:
         (0, int(part), "") if part.isdigit() else (1, 0, part) for part in prerelease.split(".")
     )
     return int(major), int(minor), int(patch), 0, parts
+
+
+def is_prerelease(version: str) -> bool:
+    """Whether `version` is a pre-release (1.0.0-rc.1), which SemVer ranks below its release."""
+    return version_key(version)[3] == 0

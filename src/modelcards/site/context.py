@@ -38,6 +38,7 @@ class SiteData:
     children: Mapping[str, tuple[LineageEdge, ...]]
     lineage: LineageIndex
     usage: Mapping[str, list[Usage]]  # dataset id -> the versions trained or evaluated on it
+    traffic: Mapping[str, float]  # version reference -> its share, where production is split
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
@@ -66,18 +67,20 @@ def prepare(
 ) -> SiteData:
     """`problems`: the catalog's validation against `today`, when the caller has it."""
     known = known_metrics(catalog.settings)
+    summaries = {m: summarise(catalog.models[m], known) for m in sorted(catalog.models)}
     return SiteData(
         catalog=catalog,
         today=today,
         env=env,
         metrics=known,
-        summaries={m: summarise(catalog.models[m], known) for m in sorted(catalog.models)},
+        summaries=summaries,
         attention=attention(catalog, today, problems),
         repo_root=repository_root(catalog.root),
         parents=_grouped(catalog.lineage, lambda edge: edge.child),
         children=_grouped((e for e in catalog.lineage if not e.external), lambda e: e.parent),
         lineage=index_lineage(catalog.lineage),
         usage=usage_by_dataset(catalog),
+        traffic={ref: share for s in summaries.values() for ref, share in s.traffic.items()},
     )
 
 
@@ -121,6 +124,10 @@ class Linker:
 
     def external(self, url: str | None) -> str | None:
         return paths.safe_href(url)
+
+    def contact(self, text: str | None) -> str | None:
+        """An owner's contact as a link: mailto: for an email address, else an http(s) URL."""
+        return paths.mail_href(text) or paths.safe_href(text)
 
 
 def anchor(name: str) -> str:

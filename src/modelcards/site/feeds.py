@@ -20,6 +20,7 @@ from ..queries import reading
 from ..semver import version_key
 from ..texts import xml_text
 from . import paths
+from .charts import traffic_text
 from .views import ModelSummary
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -51,12 +52,20 @@ def _events(catalog: Catalog) -> list[tuple[ModelVersion, int, LifecycleEvent]]:
     return found[::-1]
 
 
-def _event_summary(version: ModelVersion, event: LifecycleEvent) -> str:
-    parts = [f"{version.ref} moved to {event.stage.value} on {event.date} by {event.by}."]
+def _event_summary(version: ModelVersion, index: int) -> str:
+    event = version.card.lifecycle[index]
+    before = version.card.lifecycle[index - 1] if index else None
+    if before is not None and before.stage is event.stage and event.traffic is not None:
+        # A step of a staged rollout: the stage stays, the share changes.
+        was = traffic_text(before.traffic) if before.traffic is not None else "an unstated share"
+        parts = [f"{version.ref} went from {was} to {traffic_text(event.traffic)} of "
+                 f"{event.stage.value} traffic on {event.date} by {event.by}."]
+    else:
+        parts = [f"{version.ref} moved to {event.stage.value} on {event.date} by {event.by}."]
     if event.approved_by:
         parts.append("Approved by " + ", ".join(event.approved_by) + ".")
-    if event.traffic is not None:
-        parts.append(f"Traffic {event.traffic:g}%.")
+    if event.traffic is not None and (before is None or before.stage is not event.stage):
+        parts.append(f"Traffic {traffic_text(event.traffic)}.")
     if event.reason:
         parts.append(f"Reason: {event.reason}")
     if event.replaced_by:
@@ -99,14 +108,15 @@ def atom_feed(catalog: Catalog, today: dt.date) -> bytes:
     _sub(feed, "generator", "modelcards")
     for version, index, event in events[:FEED_LIMIT]:
         entry = _sub(feed, "entry")
-        _sub(entry, "title", f"{version.ref}: {event.stage.value}")
+        share = f" at {traffic_text(event.traffic)} of traffic" if event.traffic is not None else ""
+        _sub(entry, "title", f"{version.ref}: {event.stage.value}{share}")
         _sub(entry, "id", _stable_id(version.ref, "lifecycle", str(index)))
         _sub(entry, "updated", _timestamp(event.date))
         _sub(entry, "link", rel="alternate", href=_link(base, paths.version_path(version.ref)))
         author = _sub(entry, "author")
         _sub(author, "name", event.by)
         _sub(entry, "category", term=event.stage.value)
-        _sub(entry, "summary", _event_summary(version, event), type="text")
+        _sub(entry, "summary", _event_summary(version, index), type="text")
     return _xml(feed)
 
 

@@ -17,7 +17,9 @@ What goes in:
   dataset the versions name; the model page also the cards of every version (and its model)
   in the lineage graph it draws; the model and version pages also the cards of the versions
   that replacements lead to (a banner names where the chain leads now);
-- a dataset page: its card and the cards of the versions trained or evaluated on it;
+- a dataset page: its card and the cards of the versions trained or evaluated on it, and
+  for those in production every card of their model (shares of traffic are split between
+  versions);
 - the pages that list the whole catalog (home, governance, feed, catalog.json, search
   index, sitemap): every card.
 Cards are identified by their path and their text, so any edit, even a comment, counts.
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..cards import Stage
 from ..catalog import Catalog, CatalogFiles, ModelVersion
 from ..queries import replacement_chain, resolve_replacement
 from ..source import FileRefused, decode_text, read_card_bytes, read_regular_file
@@ -160,9 +163,14 @@ class Fingerprints:
             yield from self._replacements(subject)
         elif group == "dataset":
             yield self.dataset(subject)
-            for usage in self.site.usage.get(subject, []):
+            usages = self.site.usage.get(subject, [])
+            for usage in usages:
                 yield usage.version.ref
                 yield self.card(usage.version.path)
+            # A production version's share of traffic is read from its model's other versions.
+            for model_id in sorted({u.version.model_id for u in usages
+                                    if u.version.stage is Stage.PRODUCTION}):
+                yield from self._family(model_id)
 
     def _family(self, model_id: str) -> Iterator[str]:
         yield model_id

@@ -13,6 +13,7 @@ from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
 from .changes import card_changes, reproducibility
+from .charts import traffic_text
 from .context import Linker, SiteData, anchor
 from .lineage import lineage_graph_svg
 from .render import asset_source
@@ -29,7 +30,7 @@ def _html(site: SiteData, page: Page, template: str, title: str, **context: Any)
     canonical = paths.absolute(settings.base_url, page.path) if settings.base_url else None
     text = site.env.get_template(template).render(
         page=page, title=title, link=link, settings=settings, today=site.today,
-        canonical=canonical, anchor=anchor, **context,
+        canonical=canonical, anchor=anchor, traffic=site.traffic, **context,
     )
     # Control and bidirectional characters in card text (names refuse them) are shown as
     # escapes: none of them may reorder or hide the text around it. The templates hold
@@ -117,7 +118,7 @@ def model(site: SiteData, page: Page) -> bytes:
         timeline=figure(charts.lifecycle_timeline_svg(spans, today=site.today)),
         lineage=figure(lineage_graph_svg(catalog, found.id, depth=2, href=version_link,
                                          index=site.lineage)),
-        deprecations=notices, edit_url=site.edit_url(found.path),
+        deprecations=notices, metric_info=site.metrics, edit_url=site.edit_url(found.path),
     )
 
 
@@ -145,6 +146,7 @@ def version(site: SiteData, page: Page) -> bytes:
     return _html(
         site, page, "version.html", f"{owner.card.name} {found.version}",
         model=owner, version=found, card=found.card, previous=previous,
+        summary=site.summaries[owner.id],
         readings=compare_metrics(owner, found, site.metrics),
         changes=card_changes(found.card, previous.card) if previous else [],
         checks=reproducibility(catalog, found), notice=deprecation(catalog, found),
@@ -179,14 +181,19 @@ def governance(site: SiteData, page: Page) -> bytes:
 
 
 def not_found(site: SiteData, page: Page) -> bytes:
-    return _html(site, page, "404.html", "Page not found")
+    # Served at any address: its style sheet is inlined, since no relative link reaches it.
+    style = Markup(asset_source(site.env, paths.STYLE))  # the theme's own file, not card text
+    return _html(site, page, "404.html", "Page not found", inline_style=style,
+                 site_folders=paths.FOLDERS)
 
 
 def badge(site: SiteData, page: Page) -> bytes:
     summary = site.summaries[page.subject]
     state = summary.status.value if summary.status else "no versions"
     shown = summary.production or ((summary.latest,) if summary.latest else ())
-    status = " ".join([state, ", ".join(v.version for v in shown)]).strip()
+    named = [v.version + (f" {traffic_text(summary.traffic[v.ref])}" if v.ref in summary.traffic
+                          else "") for v in shown]
+    status = " ".join([state, ", ".join(named)]).strip()
     return charts.status_badge_svg(page.subject, status, state).encode("utf-8")
 
 

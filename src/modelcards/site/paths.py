@@ -7,6 +7,7 @@ browser opening files does not look for it in a folder.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit
 
 HOME = "index.html"
@@ -18,6 +19,9 @@ SITEMAP = "sitemap.xml"
 STYLE = "assets/style.css"
 SCRIPT = "assets/site.js"
 SEARCH_INDEX = "assets/search-index.js"
+# The folders at the site's root. The 404 page, served at any depth, finds the site root by
+# them: every page but the root's own files lives in one of these (a test holds them true).
+FOLDERS = ("api", "assets", "badges", "datasets", "governance", "models")
 
 
 def model_path(model_id: str) -> str:
@@ -73,3 +77,14 @@ def safe_href(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return url
+
+
+# One address, no spaces, quotes or angle brackets: what a mail client takes after mailto:.
+_EMAIL = re.compile(r"[^@\s<>\"'`\\(),;:]+@[^@\s<>\"'`\\(),;:]+\.[A-Za-z]{2,}")
+
+
+def mail_href(text: str | None) -> str | None:
+    """A mailto: link for an owner's contact that is one email address, else None."""
+    if not text or _EMAIL.fullmatch(text) is None:
+        return None
+    return "mailto:" + quote(text, safe="@.+-_")

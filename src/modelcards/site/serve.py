@@ -23,6 +23,7 @@ import watchfiles
 from ..reporters import report_text
 from ..texts import capped
 from .build import BuildFailed, SiteConfig, UnsafeOutput, build_site
+from .paths import NOT_FOUND
 from .render import DEFAULT_THEME
 
 Echo = Callable[[str], None]
@@ -126,7 +127,8 @@ class _NotYet(Exception):
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """Static files, never cached (each rebuild must show), and no request log.
+    """Static files, never cached (each rebuild must show), and no request log; a missing
+    file is answered with the site's own 404.html (status 404), as static hosts do.
 
     Only requests addressed to this machine by name are answered: a page on another site
     that makes the browser resolve its own name to 127.0.0.1 (DNS rebinding) sends its own
@@ -167,7 +169,22 @@ class _Handler(SimpleHTTPRequestHandler):
             not gate.settled_since(stamp)
         ):
             raise _NotYet
-        super().send_error(code, message, explain)
+        page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
+        if page is None:
+            super().send_error(code, message, explain)
+            return
+        self.send_response(code, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(page)
+
+    def _not_found_page(self) -> bytes | None:
+        try:
+            return (Path(self.directory) / NOT_FOUND).read_bytes()
+        except OSError:
+            return None
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")

@@ -24,7 +24,9 @@ from ..queries import (
     reading,
     reading_change,
     replacement_chain,
+    traffic_share,
 )
+from ..semver import is_prerelease
 
 Verdict = Literal["better", "worse", "same"]
 
@@ -117,15 +119,36 @@ class ModelSummary:
     status: Stage | None
     primary: Reading | None
     primary_version: ModelVersion | None
+    traffic: Mapping[str, float]  # version reference -> share, when production is split
 
     @property
     def stages(self) -> list[str]:
         return sorted({v.stage.value for v in self.model.versions})
 
+    @property
+    def latest_release(self) -> ModelVersion | None:
+        """The newest version that is not a pre-release."""
+        return next((v for v in reversed(self.model.versions) if not is_prerelease(v.version)),
+                    None)
+
+    @property
+    def prerelease(self) -> ModelVersion | None:
+        """The newest version when it is a pre-release (newer than the latest release)."""
+        return self.latest if self.latest and is_prerelease(self.latest.version) else None
+
 
 def status(model: Model) -> Stage | None:
     stages = {v.stage for v in model.versions}
     return next((stage for stage in STATUS_ORDER if stage in stages), None)
+
+
+def split_traffic(model: Model, live: tuple[ModelVersion, ...]) -> dict[str, float]:
+    """Each production version's share of traffic, when production is split between versions
+    (or its one version states less than all of it); empty when one version takes it all."""
+    shares = {v.ref: traffic_share(model, v) for v in live}
+    if len(live) < 2 and all(share is None or share >= 100 for share in shares.values()):
+        return {}
+    return {ref: share for ref, share in shares.items() if share is not None}
 
 
 def summarise(model: Model, known: Mapping[str, MetricInfo]) -> ModelSummary:
@@ -139,6 +162,7 @@ def summarise(model: Model, known: Mapping[str, MetricInfo]) -> ModelSummary:
         status=status(model),
         primary=primary_reading(model, shown, known) if shown else None,
         primary_version=shown,
+        traffic=split_traffic(model, live),
     )
 
 

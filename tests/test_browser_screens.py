@@ -1,0 +1,136 @@
+"""The example site on a laptop and on a phone: nothing scrolls the page sideways, labels stay
+legible, and the 404 page works wherever a host serves it (Playwright driving chromium, as in
+test_browser.py, whose fixtures these tests share)."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from modelcards.site.serve import start_server
+
+from .test_browser import SUB_PATH, Watched, browser, served_root, watched  # noqa: F401 (fixtures)
+
+WIDTHS = (1280, 390)
+# Scrolled sideways: the document is wider than the window (a table or figure inside a frame
+# that scrolls on its own does not count; that frame is narrower than the window).
+SIDEWAYS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+
+
+def html_pages(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_page_scrolls_sideways(browser: Any, served_root: tuple[Path, str],  # noqa: F811
+                                  width: int) -> None:
+    folder, url = served_root
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    wide = []
+    for path in html_pages(folder):
+        page.goto(url + path)
+        if page.evaluate(SIDEWAYS):
+            wide.append((path, page.evaluate("document.documentElement.scrollWidth")))
+    context.close()
+    assert wide == []
+
+
+def test_traffic_labels_are_painted_in_a_colour_that_shows(
+    served_root: tuple[Path, str], watched: Watched,  # noqa: F811
+) -> None:
+    page = watched.page
+    page.goto(served_root[1] + "models/fraud-detector/index.html")
+    labels = page.eval_on_selector_all("text.mc-traffic", """els => els.map(e => ({
+        text: e.textContent, outside: e.classList.contains('mc-outside'),
+        fill: getComputedStyle(e).fill,
+        page: getComputedStyle(document.body).backgroundColor}))""")
+    outside = [label for label in labels if label["outside"]]
+    assert sorted(label["text"] for label in outside) == ["10%", "90%"]  # short bars so far
+    assert all(label["fill"] != label["page"] for label in outside)
+    assert {label["text"] for label in labels} >= {"10%", "90%"}
+
+
+class _PagesHandler(SimpleHTTPRequestHandler):
+    """A host like GitHub Pages: the site under a sub-path, its 404.html for a missing file."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / SUB_PATH / "404.html"
+        if code != 404:
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def pages_host(served_root: tuple[Path, str]) -> Iterator[str]:  # noqa: F811
+    folder, _ = served_root
+    root = folder.parents[len(Path(SUB_PATH).parts) - 1]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler,
+                                                                     directory=str(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served_by_modelcards(served_root: tuple[Path, str]) -> Iterator[str]:  # noqa: F811
+    server = start_server(served_root[0], 0)  # `modelcards serve`'s own server
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _lands_home(page: Any, expected: str) -> None:
+    """The page is the styled 404 page, and its first link leads to the home page."""
+    assert page.inner_text("h1") == "Page not found"
+    header = page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomStyle")
+    assert header == "solid"  # the style sheet applies
+    page.wait_for_function(
+        "want => document.querySelector('main a').href === want", arg=expected)
+    page.click("main a")
+    page.wait_for_url(expected)
+    assert page.locator("#models").count() == 1
+
+
+@pytest.mark.parametrize("missing", ["models/fraud-detector/9.9.9/index.html",
+                                     "no/such/folder/", "nothing.html"])
+def test_404_page_of_serve_leads_home_from_any_depth(
+    served_by_modelcards: str, watched: Watched, missing: str,  # noqa: F811
+) -> None:
+    response = watched.page.goto(served_by_modelcards + missing)
+    assert response is not None and response.status == 404
+    _lands_home(watched.page, served_by_modelcards + "index.html")
+    assert watched.errors == [] or all("404" in error for error in watched.errors)
+
+
+@pytest.mark.parametrize("missing", ["models/fraud-detector/9.9.9/", "a/b/c/d.html", "x"])
+def test_404_page_under_a_sub_path_leads_to_that_sites_home(
+    pages_host: str, watched: Watched, missing: str,  # noqa: F811
+) -> None:
+    response = watched.page.goto(f"{pages_host}{SUB_PATH}/{missing}")
+    assert response is not None and response.status == 404
+    _lands_home(watched.page, f"{pages_host}{SUB_PATH}/index.html")
+
+
+def test_404_page_opened_from_disk(served_root: tuple[Path, str], watched: Watched) -> None:  # noqa: F811
+    folder, _ = served_root
+    watched.page.goto((folder / "404.html").as_uri())
+    _lands_home(watched.page, (folder / "index.html").as_uri())
+    assert watched.errors == []
