@@ -499,3 +499,46 @@ def test_inputs_read_from_the_files_equal_those_of_the_loaded_catalog(
     assert read == build_inputs(catalog, TODAY, None, code)
     (root / "models/fraud/notes.txt").write_text("stray\n")
     assert read_inputs(root, read_catalog_files(root), TODAY, None, code) is None
+
+
+SIBLING = """\
+    version: "2.1.0"
+    released: 2026-03-01
+    summary: Trained on another dataset.
+    artifacts:
+      - {uri: s3://m/fraud/2.1.0/model.onnx, sha256: %s}
+    training:
+      code: {repo: https://git.example/fraud, commit: "6b4c3d2e"}
+      data: [other@2026-Q1]
+    metrics:
+      - {name: auc, value: 0.92, dataset: other@2026-Q1, split: test}
+    lifecycle:
+      - {stage: staging, date: 2026-03-01, by: alice}
+    """ % ("c" * 64)
+OTHER = """\
+    name: Other transactions
+    summary: Another source.
+    owners: [{name: Data team}]
+    versions:
+      - {version: 2026-Q1, date: 2026-02-01}
+    """
+
+
+def test_a_share_of_traffic_follows_the_other_versions_of_its_model(
+    make_catalog: CatalogMaker,
+) -> None:
+    """fraud@2.1.0 joins production at 0%: fraud@2.0.0, unchanged, now shows 100% on the page
+    of the dataset it was trained on, which 2.1.0 does not name."""
+    promoted = "approved_by: [carol]}"
+    root = make_catalog({V3: SIBLING, "datasets/other.yaml": OTHER,
+                         **edit(V2, promoted, "approved_by: [carol], traffic: 100}")})
+    build(root)
+    page = root.parent / "site/datasets/tx/index.html"
+    assert b"(100%)" not in page.read_bytes()
+    write(V3, SIBLING.replace(
+        "by: alice}\n",
+        "by: alice}\n      - {stage: production, date: 2026-03-05, by: bob, "
+        "approved_by: [carol], traffic: 0, override: A dark launch takes no traffic}\n"))(root)
+    build(root)
+    assert snapshot(root.parent / "site") == cold(root)
+    assert b"(100%)" in page.read_bytes()
