@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from modelcards.site.markup import render_markdown
 from modelcards.site.paths import safe_href
 
@@ -11,12 +13,18 @@ from .test_site_fixtures import INJECTION, elements, site_files
 OUR_SCRIPTS = {"assets/site.js", "assets/search-index.js"}
 
 
+def _ours(path: str, tag: str, attrs: dict[str, str]) -> bool:
+    """Our scripts, and the 404 page's inline style sheet and script (templates/404.html:
+    served at any depth, it cannot link them; the test below shows no card text is in them)."""
+    if tag == "script" and any(attrs.get("src", "").endswith(ours) for ours in OUR_SCRIPTS):
+        return True
+    return path == "404.html" and (tag == "style" or "data-folders" in attrs)
+
+
 def _unsafe(path: str, data: bytes) -> list[str]:
     found = []
     for tag, attrs in elements(data):
-        if tag in ("script", "iframe", "object", "embed", "style") and not (
-            tag == "script" and any(attrs.get("src", "").endswith(ours) for ours in OUR_SCRIPTS)
-        ):
+        if tag in ("script", "iframe", "object", "embed", "style") and not _ours(path, tag, attrs):
             found.append(f"{path}: <{tag} {attrs}>")
         for name, value in attrs.items():
             squeezed = "".join(value.split()).lower()
@@ -35,6 +43,10 @@ def test_injection_in_every_field_reaches_no_page(make_catalog: CatalogMaker) ->
     assert "models/evil/1.0.0/index.html" in pages and "datasets/evil/index.html" in pages
     problems = [found for path, data in pages.items() for found in _unsafe(path, data)]
     assert problems == []
+    # The 404 page's style sheet and script are the theme's alone, whatever the cards say.
+    inline = re.compile(rb"<style>.*?</style>|<script data-base[^>]*>.*?</script>", re.S)
+    plain = site_files(make_catalog())["404.html"]
+    assert inline.findall(pages["404.html"]) == inline.findall(plain) != []
     version = pages["models/evil/1.0.0/index.html"].decode()
     # The attempts are still there, as visible text, so a reviewer can see them.
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in version
