@@ -34,7 +34,15 @@ from .forking import ChildFailed, available_cpus, fork_possible, run_forked
 from .parse import CardT, parse_card
 from .problems import Problem
 from .semver import version_key
-from .source import Loc, SourceDocument, decode_text, parse_bytes, read_card_bytes, read_source
+from .source import (
+    Loc,
+    Locator,
+    SourceDocument,
+    decode_text,
+    parse_bytes,
+    read_card_bytes,
+    read_source,
+)
 
 CATALOG_FILE = "catalog.yaml"
 MODEL_FILE = "model.yaml"
@@ -107,6 +115,7 @@ class Catalog:
     # Cards as pydantic's model_dump_json writes them, where the card cache had the text at
     # hand: catalog.json holds every card in that form, and need not write them again.
     card_json: Mapping[Path, str] = field(default_factory=dict, repr=False)
+    _recent_locator: list[Locator] = field(default_factory=list, repr=False, compare=False)
 
     def versions_of(self, model_id: str) -> list[ModelVersion]:
         found = [v for v in self.versions.values() if v.model_id == model_id]
@@ -119,8 +128,22 @@ class Catalog:
         return [edge for edge in self.lineage if edge.parent == ref and not edge.external]
 
     def position(self, path: Path, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Where `loc` is in the file at `path`. Questions about one file in a row share one
+        composition of it (the last file's locator is kept); for many files at once, see
+        `locator`."""
+        recent = self._recent_locator
+        locator = next((found for found in recent if found.document.path == path), None)
+        if locator is None:
+            locator = self.locator(path)
+            if locator is None:
+                return 1, 1
+            recent[:] = [locator]
+        return locator.position(loc, key=key)
+
+    def locator(self, path: Path) -> Locator | None:
+        """Where things are in the file at `path` (None for a file that did not parse)."""
         source = self.sources.get(path)
-        return source.position(loc, key=key) if source else (1, 1)
+        return source.locator() if source else None
 
 
 class UnsafeCatalogPath(ValueError):

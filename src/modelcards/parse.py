@@ -16,7 +16,7 @@ from .cardmarkdown import too_deep
 from .cards import Card, invisible_reason, markdown_fields
 from .codes import problem
 from .problems import Problem
-from .source import Loc, SourceDocument
+from .source import Loc, Locator, SourceDocument
 from .texts import VISIBLE, first_invisible
 
 CardT = TypeVar("CardT", bound=BaseModel)
@@ -37,7 +37,8 @@ def parse_card(kind: type[CardT], document: SourceDocument) -> tuple[CardT | Non
     try:
         card = kind.model_validate(document.data)
     except ValidationError as error:
-        return None, [_to_problem(kind, document, detail) for detail in error.errors()]
+        at = document.locator()  # one composition for all the errors of the file
+        return None, [_to_problem(kind, at, detail) for detail in error.errors()]
     return card, list(_markdown_problems(card, document))
 
 
@@ -46,10 +47,11 @@ def _markdown_problems(card: BaseModel, document: SourceDocument) -> Iterator[Pr
     its file (a card read from the cache passed this check when it was put there)."""
     if not isinstance(card, Card):
         return
+    at = document.locator()  # composes the file only if there is a problem to place
     for loc, text in markdown_fields(card):
         reason = too_deep(text)
         if reason is not None:
-            yield problem("MC081", document.path, document.position(loc),
+            yield problem("MC081", document.path, at.position(loc),
                           f"{format_loc(loc)}: Markdown text {reason}")
 
 
@@ -61,7 +63,8 @@ def parse_part(
     try:
         return kind.model_validate(data), []
     except ValidationError as error:
-        return None, [_to_problem(kind, document, detail, prefix) for detail in error.errors()]
+        at = document.locator()
+        return None, [_to_problem(kind, at, detail, prefix) for detail in error.errors()]
 
 
 def _kind_name(kind: type[BaseModel]) -> str:
@@ -69,10 +72,11 @@ def _kind_name(kind: type[BaseModel]) -> str:
 
 
 def _to_problem(
-    kind: type[BaseModel], document: SourceDocument, detail: ErrorDetails, prefix: Loc = ()
+    kind: type[BaseModel], locator: Locator, detail: ErrorDetails, prefix: Loc = ()
 ) -> Problem:
     loc = tuple(detail["loc"])
-    at = _Located(document, tuple(prefix))
+    document = locator.document
+    at = _Located(locator, tuple(prefix))
     kind_of_error = detail["type"]
     field = format_loc(loc)
     if kind_of_error == "extra_forbidden":
@@ -111,14 +115,14 @@ def _to_problem(
 class _Located:
     """Positions inside the part of a document found at `prefix`."""
 
-    def __init__(self, document: SourceDocument, prefix: tuple[str | int, ...]) -> None:
-        self.document, self.prefix = document, prefix
+    def __init__(self, locator: Locator, prefix: tuple[str | int, ...]) -> None:
+        self.locator, self.prefix = locator, prefix
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
-        return self.document.position((*self.prefix, *loc), key=key)
+        return self.locator.position((*self.prefix, *loc), key=key)
 
     def raw_text(self, loc: Loc) -> str | None:
-        return self.document.raw_text((*self.prefix, *loc))
+        return self.locator.raw_text((*self.prefix, *loc))
 
 
 def _invisible(detail: ErrorDetails) -> str | None:

@@ -3,7 +3,7 @@
 PyYAML's C parser composes the node tree (each node carries its line and column);
 we then build plain Python values from it ourselves, in one pass that also refuses
 duplicate keys, object-constructing tags, runaway nesting and alias expansion.
-The node tree is kept so that any later problem can be located lazily.
+Positions of problems are found later, by composing the file again (see SourceDocument).
 """
 
 from __future__ import annotations
@@ -86,22 +86,49 @@ def _at(node: Node) -> tuple[int, int]:
 class SourceDocument:
     """A parsed YAML file: its data, and its text to say where each part came from.
 
-    The node tree is composed again only when a position is asked for: keeping ten thousand
-    node trees alive costs more memory and garbage-collector time than parsing itself.
+    Node trees are not kept: ten thousand of them cost more memory and garbage-collector time
+    than parsing itself. When positions are wanted the file is composed again, once for all
+    the questions asked of one `Locator` (a validation asks them in one batch per file).
     """
 
     path: Path
     data: Any
     text: str = field(repr=False)
 
-    @cached_property
+    @property
     def root(self) -> Node | None:
+        """The file's node tree, composed anew on each access: keep it while it is needed."""
         loader = _Loader(self.text)
         try:
             node: Node | None = loader.get_single_node()
             return node
         finally:
             loader.dispose()
+
+    def locator(self) -> Locator:
+        """Where things are in this file, for as many questions as there are."""
+        return Locator(self)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at `loc` (or of its key, with `key=True`); one question
+        (for several, ask a `locator()`)."""
+        return self.locator().position(loc, key=key)
+
+    def raw_text(self, loc: Loc) -> str | None:
+        """The scalar at `loc` exactly as written in the file, if there is one."""
+        return self.locator().raw_text(loc)
+
+
+class Locator:
+    """Positions in one document, from its node tree: composed at the first question, and
+    dropped with the locator."""
+
+    def __init__(self, document: SourceDocument) -> None:
+        self.document = document
+
+    @cached_property
+    def root(self) -> Node | None:
+        return self.document.root
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `loc` (or of its key, with `key=True`).

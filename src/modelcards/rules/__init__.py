@@ -7,7 +7,7 @@ import datetime as dt
 from ..catalog import Catalog
 from ..problems import Problem
 from . import governance, hints, lifecycle, policy, references
-from .context import RuleContext
+from .context import RuleContext, place
 
 FAMILIES = (references, lifecycle, policy, governance, hints)
 
@@ -15,4 +15,4 @@ FAMILIES = (references, lifecycle, policy, governance, hints)
 def check_catalog(catalog: Catalog, today: dt.date) -> list[Problem]:
     """Run every rule family over a resolved catalog; report everything, not the first."""
     context = RuleContext.build(catalog, today)
-    return [found for family in FAMILIES for found in family.check(context)]
+    return place([found for family in FAMILIES for found in family.check(context)], catalog)

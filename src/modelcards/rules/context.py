@@ -27,6 +27,36 @@ DEFAULT_TRANSITIONS: dict[Stage, frozenset[Stage]] = {
 
 
 @dataclass(frozen=True)
+class Unplaced(Problem):
+    """A rule's problem whose line and column (0 until then) are found by `place`."""
+
+    loc: tuple[str | int, ...] = ()
+    key: bool = False
+
+
+def place(problems: list[Problem], catalog: Catalog) -> list[Problem]:
+    """The problems, each unplaced one with its line and column found.
+
+    Each file is composed once for all of its problems, and its tree dropped before the next:
+    composing it for each problem, or keeping the trees of thousands of files, costs more than
+    parsing the whole catalog did.
+    """
+    by_file: dict[Path, list[tuple[int, Unplaced]]] = {}
+    for index, found in enumerate(problems):
+        if isinstance(found, Unplaced):
+            by_file.setdefault(found.file, []).append((index, found))
+    placed = list(problems)
+    for path, unplaced in by_file.items():
+        locator = catalog.locator(path)
+        for index, found in unplaced:
+            line, column = locator.position(found.loc, key=found.key) if locator else (1, 1)
+            placed[index] = Problem(
+                found.file, line, column, found.code, found.severity, found.message
+            )
+    return placed
+
+
+@dataclass(frozen=True)
 class RuleContext:
     catalog: Catalog
     today: dt.date
@@ -44,8 +74,15 @@ class RuleContext:
         return cls(catalog, today, known_metrics(catalog.settings), transitions)
 
     def at(self, code: str, path: Path, loc: Loc, message: str, *, key: bool = False) -> Problem:
-        """A problem located at `loc` inside the file at `path`."""
-        return problem(code, path, self.catalog.position(path, loc, key=key), message)
+        """A problem located at `loc` inside the file at `path`.
+
+        Its line and column are found once every rule has run (`place`), with one composition
+        of each file for all of its problems: they are 0 until then.
+        """
+        found = problem(code, path, (0, 0), message)
+        return Unplaced(
+            found.file, 0, 0, found.code, found.severity, found.message, tuple(loc), key
+        )
 
     def in_version(self, code: str, version: ModelVersion, loc: Loc, message: str) -> Problem:
         return self.at(code, version.path, loc, message)
