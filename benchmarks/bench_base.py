@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import ensure_catalog, interleaved
@@ -51,6 +52,44 @@ def change_cards(root: Path, count: int) -> list[Path]:
     return edited
 
 
+@dataclass(frozen=True)
+class BaseTimes:
+    plain: float  # validate, median seconds
+    based: float  # validate --base main, median seconds
+    changed: int  # cards changed in the working tree
+
+
+def measure(source: Path, changed: int, repeat: int) -> BaseTimes:
+    """Commit the catalog at `source` in a scratch repository, change `changed` version cards,
+    and time validate and validate --base main, interleaved."""
+    with tempfile.TemporaryDirectory(prefix="bench-base-") as scratch:
+        repo = Path(scratch)
+        root = repo / "catalog"
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns(".complete"))
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", ".")
+        git(repo, "commit", "-q", "-m", "catalog")
+        edited = change_cards(root, changed)
+        result, history = validate_against_base(root, "main", TODAY)
+        assert len(history.changed) == len(edited), (len(history.changed), len(edited))
+        assert not result.errors, result.errors[:3]
+        times = interleaved(
+            {
+                "validate": lambda: validate_catalog(root, TODAY),
+                "validate --base": lambda: validate_against_base(root, "main", TODAY),
+            },
+            repeat,
+        )
+    return BaseTimes(times["validate"], times["validate --base"], len(edited))
+
+
+def report(times: BaseTimes, repeat: int) -> None:
+    print(f"validate:        {times.plain:.3f} s (median of {repeat}; {times.changed} cards "
+          "changed)")
+    print(f"validate --base: {times.based:.3f} s")
+    print(f"ratio validate --base / validate: {times.based / times.plain:.2f}x (target <= 1.5x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=1000)
@@ -60,31 +99,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     source = ensure_catalog(args.models, args.versions, args.datasets)
-    with tempfile.TemporaryDirectory(prefix="bench-base-") as scratch:
-        repo = Path(scratch)
-        root = repo / "catalog"
-        shutil.copytree(source, root, ignore=shutil.ignore_patterns(".complete"))
-        git(repo, "init", "-q", "-b", "main")
-        git(repo, "add", ".")
-        git(repo, "commit", "-q", "-m", "catalog")
-        edited = change_cards(root, args.changed)
-        result, history = validate_against_base(root, "main", TODAY)
-        assert len(history.changed) == len(edited), (len(history.changed), len(edited))
-        assert not result.errors, result.errors[:3]
-        times = interleaved(
-            {
-                "validate": lambda: validate_catalog(root, TODAY),
-                "validate --base": lambda: validate_against_base(root, "main", TODAY),
-            },
-            args.repeat,
-        )
-    plain, based = times["validate"], times["validate --base"]
+    times = measure(source, args.changed, args.repeat)
     files = sum(1 for _ in source.rglob("*.yaml"))
-    print(f"catalog: {args.models} models x {args.versions} versions, {files} files; "
-          f"{len(edited)} cards changed")
-    print(f"validate:        {plain:.3f} s (median of {args.repeat})")
-    print(f"validate --base: {based:.3f} s")
-    print(f"ratio: {based / plain:.2f}x (target <= 1.5x)")
+    print(f"catalog: {args.models} models x {args.versions} versions, {files} files")
+    report(times, args.repeat)
 
 
 if __name__ == "__main__":

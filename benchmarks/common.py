@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import resource
 import statistics
@@ -20,15 +21,21 @@ from generate_catalog import generate  # noqa: E402
 OUT = HERE / "out"
 
 
-def ensure_catalog(models: int, versions: int, datasets: int, seed: int = 0) -> Path:
-    """The generated catalog of this size, made once and reused by later runs."""
-    folder = OUT / f"catalog-{models}x{versions}x{datasets}-s{seed}"
+def ensure_catalog(
+    models: int, versions: int, datasets: int, seed: int = 0, *, warnings: bool = False
+) -> Path:
+    """The generated catalog of this size, made once and reused by later runs (until the
+    generator changes); with `warnings`, every version card carries one (--warnings)."""
+    kind = "-warnings" if warnings else ""
+    folder = OUT / f"catalog-{models}x{versions}x{datasets}-s{seed}{kind}"
     done = folder / ".complete"
-    if not done.exists():
+    generator = hashlib.sha256((HERE / "generate_catalog.py").read_bytes()).hexdigest()
+    if not done.exists() or done.read_text().strip() != generator:
         generate(
-            folder, models=models, versions=versions, datasets=datasets, seed=seed, overwrite=True
+            folder, models=models, versions=versions, datasets=datasets, seed=seed, overwrite=True,
+            warnings=warnings,
         )
-        done.write_text("generated\n")
+        done.write_text(generator + "\n")
     return folder
 
 
@@ -43,12 +50,13 @@ class Step:
 @dataclass(frozen=True)
 class Timing:
     wall: float  # seconds
-    cpu: float  # user + system seconds of the child processes the action ran (and theirs)
+    cpu: float  # user + system seconds, of this process and of the processes the action ran
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _cpu() -> float:
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                          resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _timed(step: Step) -> Timing:
@@ -58,9 +66,9 @@ def _timed(step: Step) -> Timing:
     if hasattr(os, "sync"):
         os.sync()
     gc.collect()
-    cpu, start = _children_cpu(), time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     step.run()
-    return Timing(time.perf_counter() - start, _children_cpu() - cpu)
+    return Timing(time.perf_counter() - start, _cpu() - cpu)
 
 
 def _step(action: Callable[[], object] | Step) -> Step:

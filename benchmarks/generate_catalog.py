@@ -29,6 +29,7 @@ import re
 import shutil
 import sys
 import time
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +42,8 @@ MAX_SPACING_DAYS = 90.0
 CARD_MIN_BYTES = 2048
 CARD_MAX_BYTES = 3072
 PRIMARY = "auc"
+# What --warnings adds to every version card: a metric catalog.yaml does not declare.
+UNDECLARED_METRIC = {"name": "f1_macro", "value": 0.8}
 DATASET_SNAPSHOTS = (
     ("2023-Q4", date(2024, 1, 2)),
     ("2024-Q4", date(2025, 1, 2)),
@@ -796,8 +799,11 @@ def summary(plan: Plan, k: int, rng: random.Random) -> str:
     return f"Retrained on {ref}; {rng.choice(SUMMARIES)}."
 
 
-def version_card(plan: Plan, k: int, events: list[Flow], rng: random.Random) -> str:
-    """The text of models/<model>/<version>.yaml, between 2 and 3 KB."""
+def version_card(
+    plan: Plan, k: int, events: list[Flow], rng: random.Random, warning: bool = False
+) -> str:
+    """The text of models/<model>/<version>.yaml, between 2 and 3 KB. With `warning`, it also
+    reports a metric that catalog.yaml does not declare (the card is otherwise the same)."""
     head = render(
         {
             "version": Quoted(plan.versions[k]),
@@ -807,8 +813,13 @@ def version_card(plan: Plan, k: int, events: list[Flow], rng: random.Random) -> 
     )
     gpu = plan.theme.framework == "torch"
     hardware = rng.choice(GPU_HARDWARE if gpu else CPU_HARDWARE)
-    tail = render(card_body(plan, k, hardware, events, rng))
+    body = card_body(plan, k, hardware, events, rng)
+    tail = render(body)
     budget = rng.randint(2400, 2950) - len(head) - len(tail)
+    if warning:
+        metrics = typing.cast(list[Flow], body["metrics"])
+        metrics.append(Flow(UNDECLARED_METRIC, dataset=metrics[0]["dataset"], split="test"))
+        tail = render(body)
     text = head + render({"description": description(plan, k, hardware, budget, rng)}) + tail
     size = len(text.encode("utf-8"))
     if not CARD_MIN_BYTES <= size <= CARD_MAX_BYTES:
@@ -872,7 +883,7 @@ def prepare(out_dir: Path, overwrite: bool) -> None:
 
 
 def write_models(
-    out_dir: Path, models: int, versions: int, data: list[Dataset], seed: int
+    out_dir: Path, models: int, versions: int, data: list[Dataset], seed: int, warnings: bool
 ) -> tuple[int, int]:
     """Write every model folder; return (files, bytes)."""
     width, files, total = max(4, len(str(models))), 0, 0
@@ -883,13 +894,15 @@ def write_models(
         folder.mkdir()
         total += write(folder / "model.yaml", model_card(plan, rng))
         for k, events in enumerate(lifecycles(plan, rng)):
-            total += write(folder / f"{plan.versions[k]}.yaml", version_card(plan, k, events, rng))
+            text = version_card(plan, k, events, rng, warnings)
+            total += write(folder / f"{plan.versions[k]}.yaml", text)
         files += 1 + versions
     return files, total
 
 
 def write_catalog(
-    out_dir: Path, models: int, versions: int, datasets: int, seed: int, overwrite: bool = False
+    out_dir: Path, models: int, versions: int, datasets: int, seed: int, overwrite: bool = False,
+    warnings: bool = False,
 ) -> tuple[int, int]:
     """Generate the catalog and return (files written, bytes written)."""
     if min(models, versions, datasets) < 1:
@@ -902,7 +915,7 @@ def write_catalog(
         dataset, text = make_dataset(index, width, seed)
         data.append(dataset)
         total += write(out_dir / "datasets" / f"{dataset.id}.yaml", text)
-    files, size = write_models(out_dir, models, versions, data, seed)
+    files, size = write_models(out_dir, models, versions, data, seed, warnings)
     return 1 + datasets + files, total + size
 
 
@@ -914,9 +927,10 @@ def generate(
     seed: int = 0,
     *,
     overwrite: bool = False,
+    warnings: bool = False,
 ) -> None:
     """Write a synthetic catalog into ``out_dir`` (see the module docstring)."""
-    write_catalog(out_dir, models, versions, datasets, seed, overwrite)
+    write_catalog(out_dir, models, versions, datasets, seed, overwrite, warnings)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -928,6 +942,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--datasets", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="replace a catalog already in OUT_DIR")
+    parser.add_argument(
+        "--warnings", action="store_true",
+        help=f"every version card also reports {UNDECLARED_METRIC['name']}, a metric catalog.yaml "
+        "does not declare: one warning (MC050) per version card",
+    )
     return parser.parse_args(argv)
 
 
@@ -937,7 +956,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         files, size = write_catalog(
-            args.out_dir, args.models, args.versions, args.datasets, args.seed, args.force
+            args.out_dir, args.models, args.versions, args.datasets, args.seed, args.force,
+            args.warnings,
         )
     except (FileExistsError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
