@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,6 +32,7 @@ from .cards import (
 from .codes import problem
 from .forking import ChildFailed, available_cpus, fork_possible, run_forked
 from .parse import CardT, parse_card
+from .positions import positions
 from .problems import Problem
 from .semver import version_key
 from .source import (
@@ -129,21 +130,24 @@ class Catalog:
 
     def position(self, path: Path, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Where `loc` is in the file at `path`. Questions about one file in a row share one
-        composition of it (the last file's locator is kept); for many files at once, see
-        `locator`."""
+        composition of it (the last file's locator is kept); for many places at once, ask
+        `positions`."""
         recent = self._recent_locator
         locator = next((found for found in recent if found.document.path == path), None)
         if locator is None:
-            locator = self.locator(path)
-            if locator is None:
+            source = self.sources.get(path)
+            if source is None:
                 return 1, 1
-            recent[:] = [locator]
+            recent[:] = [locator := source.locator()]
         return locator.position(loc, key=key)
 
-    def locator(self, path: Path) -> Locator | None:
-        """Where things are in the file at `path` (None for a file that did not parse)."""
+    def positions(
+        self, path: Path, requests: Sequence[tuple[Loc, bool]]
+    ) -> list[tuple[int, int]]:
+        """Where each (location, whether its key is meant) is in the file at `path`, found
+        together in one pass over the file (positions.py)."""
         source = self.sources.get(path)
-        return source.locator() if source else None
+        return positions(source, requests) if source else [(1, 1)] * len(requests)
 
 
 class UnsafeCatalogPath(ValueError):

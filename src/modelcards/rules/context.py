@@ -37,9 +37,9 @@ class Unplaced(Problem):
 def place(problems: list[Problem], catalog: Catalog) -> list[Problem]:
     """The problems, each unplaced one with its line and column found.
 
-    Each file is composed once for all of its problems, and its tree dropped before the next:
-    composing it for each problem, or keeping the trees of thousands of files, costs more than
-    parsing the whole catalog did.
+    The problems of one file are placed together, in one pass over its parser events that stops
+    at the last of them (positions.py): composing the file for each problem, or keeping the
+    node trees of thousands of files, costs more than parsing the whole catalog did.
     """
     by_file: dict[Path, list[tuple[int, Unplaced]]] = {}
     for index, found in enumerate(problems):
@@ -47,9 +47,8 @@ def place(problems: list[Problem], catalog: Catalog) -> list[Problem]:
             by_file.setdefault(found.file, []).append((index, found))
     placed = list(problems)
     for path, unplaced in by_file.items():
-        locator = catalog.locator(path)
-        for index, found in unplaced:
-            line, column = locator.position(found.loc, key=found.key) if locator else (1, 1)
+        where = catalog.positions(path, [(found.loc, found.key) for _, found in unplaced])
+        for (index, found), (line, column) in zip(unplaced, where, strict=True):
             placed[index] = Problem(
                 found.file, line, column, found.code, found.severity, found.message
             )

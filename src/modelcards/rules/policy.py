@@ -206,12 +206,20 @@ def _repeated_metrics(context: RuleContext, version: ModelVersion) -> Iterator[P
 def _unknown_metric(context: RuleContext, name: str) -> str | None:
     if name in context.metrics:
         return None
-    close = difflib.get_close_matches(name, list(context.metrics), n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? If not, " if close else ""
+    close = _closest(name, tuple(context.metrics))
+    hint = f"did you mean {close!r}? If not, " if close else ""
     return (
         f"metric {name!r} is not known, so charts and gates cannot tell if higher is better; "
         f"{hint}declare it under `metrics:` in catalog.yaml with its goal"
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _closest(name: str, known: tuple[str, ...]) -> str | None:
+    """The known metric name closest to `name`, if one is close: worked out once per name, as
+    a catalog repeats an undeclared name in version after version."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _metric_names(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
