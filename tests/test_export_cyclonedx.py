@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import uuid
@@ -20,6 +21,7 @@ from modelcards.export.cyclonedx import SERIAL_NAMESPACE
 from modelcards.validate import validate_catalog
 
 from .conftest import EXAMPLE_CATALOG, CatalogMaker
+from .test_rules import SMALL, edit
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 
@@ -32,8 +34,23 @@ def example(monkeypatch: pytest.MonkeyPatch) -> Catalog:
     return result.catalog
 
 
+def every_component(bom: dict[str, Any]) -> list[dict[str, Any]]:
+    """The BOM's subject (metadata.component) and its components."""
+    return [bom["metadata"]["component"], *bom["components"]]
+
+
 def components(bom: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {c["bom-ref"]: c for c in bom["components"] if c["type"] == kind}
+    return {c["bom-ref"]: c for c in every_component(bom) if c["type"] == kind}
+
+
+def check_dependency_graph(bom: dict[str, Any]) -> None:
+    """An entry per component, the subject's first, each once, naming only components."""
+    refs = [c["bom-ref"] for c in every_component(bom)]
+    assert len(refs) == len(set(refs))
+    entries = [d["ref"] for d in bom["dependencies"]]
+    assert entries == refs
+    for dependency in bom["dependencies"]:
+        assert set(dependency.get("dependsOn", [])) <= set(refs)
 
 
 def expected_metric(m: Any) -> dict[str, Any]:
@@ -94,8 +111,10 @@ def test_every_example_version_exports_a_valid_bom(example: Catalog) -> None:
         assert VALIDATOR.validate_str(bom_json_text(bom)) is None, version.ref
         models = components(bom, "machine-learning-model")
         assert list(models) == [f"model:{version.ref}"]
+        assert bom["metadata"]["component"]["bom-ref"] == f"model:{version.ref}"
         check_model_component(example, version, models[f"model:{version.ref}"])
         check_data_components(example, bom, used_datasets(version))
+        check_dependency_graph(bom)
         parameters = models[f"model:{version.ref}"]["modelCard"]["modelParameters"]
         refs = {d["ref"] for d in parameters.get("datasets", [])}
         assert refs == {f"dataset:{r}" for r in used_datasets(version)}
@@ -109,10 +128,13 @@ def test_whole_catalog_bom(example: Catalog) -> None:
     for ref, version in example.versions.items():
         check_model_component(example, version, models[f"model:{ref}"])
     check_data_components(example, bom, set().union(*map(used_datasets, example.versions.values())))
-    all_refs = {c["bom-ref"] for c in bom["components"]}
-    for dependency in bom["dependencies"]:
-        assert dependency["ref"] in all_refs
-        assert set(dependency.get("dependsOn", [])) <= all_refs
+    check_dependency_graph(bom)
+    subject = bom["metadata"]["component"]
+    assert (subject["type"], subject["bom-ref"], subject["name"]) == (
+        "application", "catalog", "Kestrel Labs model catalog")
+    assert bom["dependencies"][0] == {"ref": "catalog", "dependsOn": sorted(
+        (f"model:{ref}" for ref in example.versions),
+        key=lambda r: [m["bom-ref"] for m in bom["components"]].index(r))}
     edge = next(d for d in bom["dependencies"] if d["ref"] == "model:callcenter-asr@2.0.1")
     assert edge["dependsOn"] == ["dataset:support-calls@2026-03", "model:callcenter-asr@2.0.0"]
 
@@ -148,7 +170,7 @@ def test_spdx_license_becomes_an_id(make_catalog: CatalogMaker, monkeypatch: pyt
     catalog = validate_catalog(root).catalog
     bom = render_cyclonedx_bom(catalog, [catalog.versions["small@0.1.0"]])
     assert VALIDATOR.validate_str(bom_json_text(bom)) is None
-    assert bom["components"][0]["licenses"] == [{"license": {"id": "Apache-2.0"}}]
+    assert bom["metadata"]["component"]["licenses"] == [{"license": {"id": "Apache-2.0"}}]
 
 
 def test_serial_number_is_derived_from_content(example: Catalog) -> None:
@@ -158,7 +180,6 @@ def test_serial_number_is_derived_from_content(example: Catalog) -> None:
     assert bom["serialNumber"] == f"urn:uuid:{uuid.uuid5(SERIAL_NAMESPACE, canonical)}"
     other = render_cyclonedx_bom(example, [example.versions["fraud-detector@2.2.0"]])
     assert other["serialNumber"] != bom["serialNumber"]
-    assert "timestamp" not in bom["metadata"]
 
 
 # ---- through the CLI ----------------------------------------------------------------------
@@ -174,14 +195,23 @@ def test_cli_output_is_byte_identical(runner: CliRunner) -> None:
     assert export(runner, "fraud-detector@2.1.0") == export(runner, "fraud-detector@2.1.0")
 
 
-def test_source_date_epoch_sets_the_timestamp(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_timestamp_comes_from_today_or_source_date_epoch(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--today (midnight UTC), else SOURCE_DATE_EPOCH, else the clock's date: a build is the
+    same all day, and a reproducible build is the same on every day."""
     plain = json.loads(export(runner, "fraud-detector@2.1.0"))
-    # The date export validates against too: after the catalog's last event.
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")
+    plain = json.loads(export(runner, "fraud-detector@2.1.0"))
+    assert plain["metadata"]["timestamp"] == dt.datetime.now(dt.timezone.utc).strftime(
+        "%Y-%m-%dT00:00:00Z")
+    # Dates after the catalog's last event: export validates against the same today.
+    dated = json.loads(export(runner, "fraud-detector@2.1.0", "--today", "2026-11-28"))
+    assert dated["metadata"]["timestamp"] == "2026-11-28T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795654800")
     stamped = json.loads(export(runner, "fraud-detector@2.1.0"))
-    assert "timestamp" not in plain["metadata"]
-    assert stamped["metadata"]["timestamp"] == "2026-11-26T00:00:00Z"
-    assert stamped["serialNumber"] != plain["serialNumber"]
+    assert stamped["metadata"]["timestamp"] == "2026-11-26T01:00:00Z"
+    assert json.loads(export(runner, "fraud-detector@2.1.0", "--today", "2026-11-28")) == dated
+    assert stamped["serialNumber"] != dated["serialNumber"]
     assert VALIDATOR.validate_str(json.dumps(stamped)) is None
 
 
@@ -221,3 +251,67 @@ def test_cli_refuses_to_write_a_bom_into_the_catalog(runner: CliRunner, tmp_path
         "where every file is a card; choose a path outside it\n"
     ))
     assert not (catalog / "models" / "bom.json").exists()
+
+
+# ---- the model-card fields the cards can fill ----------------------------------------------
+
+
+def test_model_card_fields_the_cards_fill(example: Catalog) -> None:
+    """approach, inputs and outputs from the task; architecture; the data's classification;
+    a model-card reference to the version's README on the published site."""
+    bom = render_cyclonedx_bom(example, [example.versions["callcenter-asr@2.0.1"]])
+    model = bom["metadata"]["component"]
+    parameters = model["modelCard"]["modelParameters"]
+    assert {k: v for k, v in parameters.items() if k != "datasets"} == {
+        "task": "automatic-speech-recognition",
+        "approach": {"type": "supervised"},
+        "architectureFamily": "transformer encoder-decoder",
+        "modelArchitecture": "Whisper small (int8)",
+        "inputs": [{"format": "audio"}],
+        "outputs": [{"format": "text"}],
+    }
+    assert [r for r in model["externalReferences"] if r["type"] == "model-card"] == [{
+        "type": "model-card",
+        "url": "https://models.kestrel.example/models/callcenter-asr/2.0.1/README.md",
+        "comment": "the version's model card (Hugging Face README)",
+    }]
+    data = components(bom, "data")["dataset:support-calls@2026-03"]["data"][0]
+    assert data["classification"] == "confidential, personal data (voice recordings)"
+    # A task without a clear learning approach, and a version without an architecture, say
+    # nothing of either.
+    other = render_cyclonedx_bom(example, [example.versions["merchant-embedder@1.1.0"]])
+    parameters = other["metadata"]["component"]["modelCard"]["modelParameters"]
+    assert "approach" not in parameters and "modelArchitecture" not in parameters
+
+
+EXTERNAL = edit(SMALL, "lineage:", """training:
+  external_data: [{id: HuggingFaceH4/ultrachat_200k}]
+metrics:
+  - {name: acc_norm, value: 62.03, split: test, external_dataset: {id: ai2_arc, name: ARC, config: ARC-Challenge, args: {num_few_shot: 25}}}
+  - {name: auc, value: 0.9, dataset: tx@2025-Q4, split: test}
+lineage:""")
+
+
+def test_external_datasets_are_data_components(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    catalog = validate_catalog(make_catalog(EXTERNAL)).catalog
+    bom = render_cyclonedx_bom(catalog, [catalog.versions["small@0.1.0"]])
+    assert VALIDATOR.validate_str(bom_json_text(bom)) is None
+    check_dependency_graph(bom)
+    assert [c["bom-ref"] for c in bom["components"]] == [
+        "dataset:tx@2025-Q4",
+        "external-dataset:HuggingFaceH4/ultrachat_200k",
+        'external-dataset:ai2_arc:ARC-Challenge {"num_few_shot":25}',
+    ]
+    arc = bom["components"][2]
+    assert (arc["name"], arc["data"][0]["name"], arc["data"][0]["description"]) == (
+        "ai2_arc", "ARC", "configuration ARC-Challenge")
+    model = bom["metadata"]["component"]
+    assert [d["ref"] for d in model["modelCard"]["modelParameters"]["datasets"]] == [
+        c["bom-ref"] for c in bom["components"]]
+    assert bom["dependencies"][0] == {
+        "ref": "model:small@0.1.0", "dependsOn": ["external-dataset:HuggingFaceH4/ultrachat_200k"]}
+    assert model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"][0]["slice"] == (
+        'dataset=ai2_arc:ARC-Challenge {"num_few_shot":25}; split=test')

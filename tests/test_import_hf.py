@@ -137,13 +137,10 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
                                  "--owner", "Voice AI", "--today", "2026-11-26"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "warning: datasets: 'mozilla-foundation/common_voice_11_0' is not a dataset version of "
-        "this catalog; add a card under datasets/ and list it in training.data",
-        "warning: model-index: dataset 'mozilla-foundation/common_voice_11_0' is not a dataset "
-        "version of this catalog; its metrics were kept without a dataset",
-        "warning: model-index: metric {'type': 'cer', 'value': 'n/a'} has no numeric value; "
+        "warning: README.md:24: model-index metric 'cer': its value 'n/a' is not a number; "
         "not imported",
-        "warning: base_model_relation is not set; recorded the lineage as fine-tuned",
+        "warning: base_model_relation is not set; recorded the lineage as fine-tuned (the Hub's "
+        "default)",
         "warning: front matter 'language' has no place in the cards; not imported",
         "warning: front matter 'widget' has no place in the cards; not imported",
         "wrote catalog/models/whisper-de/model.yaml",
@@ -155,7 +152,27 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
         name: Whisper small German
         summary: Whisper small fine-tuned on German speech.
         description: |
+          Whisper small fine-tuned on German speech.
+
+          ## Model Details
+
+          ### Model Description
+
           A **German** speech recognition model.
+
+          ## Uses
+
+          ### Direct Use
+
+          - Transcribing German audio
+
+          ### Out-of-Scope Use
+
+          - Real-time captioning
+
+          ## Bias, Risks, and Limitations
+
+          - Weaker on dialects
         owners:
           - {name: Voice AI}
         task: automatic-speech-recognition
@@ -175,9 +192,24 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
         framework: {name: transformers}
         training:
           data: [tx@2025-Q4]
+          external_data:
+            - {id: mozilla-foundation/common_voice_11_0}
         metrics:
-          - {name: wer, value: 12.5, split: test, slice: de}
-          - {name: wer, value: 9.8, dataset: tx@2025-Q4, split: test, ci: [9.4, 10.2]}
+          - name: wer
+            value: 12.5
+            split: test
+            external_dataset: {id: mozilla-foundation/common_voice_11_0, name: Common Voice 11, config: de}
+            hub:
+              name: Test WER
+              task: {type: automatic-speech-recognition, name: Speech Recognition}
+          - name: wer
+            value: 9.8
+            dataset: tx@2025-Q4
+            split: test
+            ci: [9.4, 10.2]
+            hub:
+              value: 9.8 ± 0.4
+              task: {type: automatic-speech-recognition}
         lineage:
           - {external: openai/whisper-small, url: 'https://huggingface.co/openai/whisper-small', relation: fine-tuned}
         lifecycle:
@@ -377,7 +409,7 @@ def test_fields_of_the_wrong_shape_are_reported(
 def test_results_of_the_wrong_shape_are_reported(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    make_catalog()
+    root = make_catalog()
     Path("README.md").write_text(textwrap.dedent("""\
         ---
         pipeline_tag: text-classification
@@ -393,17 +425,17 @@ def test_results_of_the_wrong_shape_are_reported(
         """), encoding="utf-8")
     result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x", "--owner", "t"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:5] == [
+    assert result.output.splitlines()[:3] == [
         "warning: model-index[0].results should be a list of mappings (task, dataset, metrics), "
         "not {'metrics': 1}; not imported",
-        "warning: model-index: dataset should be a mapping (type, revision, split), not 'squad'; "
+        "warning: model-index: dataset should be a mapping (type, name, config, split), not 'squad'; "
         "its metrics were kept without a dataset",
-        "warning: model-index: a result names no dataset; its metrics were kept without a dataset",
         "warning: model-index: metrics should be a list of mappings (type, value), not [0.5]; "
         "not imported",
-        "warning: model-index: dataset 'd' is not a dataset version of this catalog; its metrics "
-        "were kept without a dataset",
     ]
+    # A dataset outside the catalog is kept as external data, not reported as lost.
+    version = (root / "models" / "x" / "1.0.0.yaml").read_text(encoding="utf-8")
+    assert "  - name: f1\n    value: 0.5\n    external_dataset: {id: d}\n" in version
 
 
 def test_unreadable_readme_exits_2(runner: CliRunner, make_catalog: CatalogMaker) -> None:

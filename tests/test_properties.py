@@ -118,3 +118,15 @@ def test_mutated_cards_validate_or_report(card: tuple[str, str]) -> None:
 @given(st.dictionaries(st.sampled_from(FIELDS), values, max_size=8), st.sampled_from(CARD_NAMES))
 def test_random_structures_validate_or_report(data: dict[str, object], name: str) -> None:
     validate_with({name: yaml.safe_dump(data, allow_unicode=True)})
+
+
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_any_text_written_as_a_card_reads_back_the_same(first: str, second: str) -> None:
+    """dump_yaml writes imported README text (leading spaces, blank-line runs, tabs, CRs, line
+    separators) so that the card loader reads back exactly the same text."""
+    from modelcards.export.yamltext import dump_yaml
+
+    data = {"description": first + "\n" + second, "items": [second, first + "\n"]}
+    document, failure = parse_source(Path("model.yaml"), dump_yaml(data))
+    assert failure is None
+    assert document is not None and document.data == data

@@ -7,6 +7,7 @@ is an error that tells the user to quote it) and unknown fields are rejected.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from enum import Enum
@@ -18,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     StringConstraints,
     WithJsonSchema,
     model_validator,
@@ -408,6 +410,13 @@ class Framework(Card):
     """Version of that library (quoted)."""
 
 
+class Architecture(Card):
+    family: Visible | None = None
+    """Architecture family, e.g. transformer, gradient-boosted trees, convolutional network."""
+    name: Visible | None = None
+    """The specific architecture, e.g. Whisper small, XGBoost, ResNet-50."""
+
+
 class CodeReference(Card):
     repo: Name
     """URL of the training code repository."""
@@ -430,17 +439,85 @@ class Environment(Card):
     """SHA-256 of every installed Python distribution, as sorted name==version lines."""
 
 
+class ExternalDataset(Card):
+    """A dataset outside the catalog, such as one on the Hugging Face Hub."""
+
+    id: Name
+    """Its public id, e.g. the Hub's mozilla-foundation/common_voice_11_0."""
+    name: Visible | None = None
+    """Display name, e.g. Common Voice 11.0."""
+    config: Visible | None = None
+    """Configuration (subset) of the dataset, e.g. fi."""
+    revision: Visible | None = None
+    """Revision of the data: a commit, tag or version."""
+    args: JsonValue | None = None
+    """Arguments the data was loaded with, as written (the Hub's dataset args)."""
+
+    @property
+    def reference(self) -> str:
+        """The data as one text, `id[:config][@revision]` and any args, to compare readings by.
+
+        A catalog reference always has `@` and never `/` or `:`, so the two rarely look alike,
+        and when they do (`glue@1` here and there) they name the same data.
+        """
+        text = self.id + (f":{self.config}" if self.config else "")
+        text += f"@{self.revision}" if self.revision else ""
+        if self.args is not None:
+            text += " " + json.dumps(self.args, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":"))
+        return text
+
+
 class Training(Card):
     code: CodeReference | None = None
     """The code that trained this version."""
     data: list[DatasetReference] = []
     """Dataset versions trained on, as <dataset>@<version> references."""
+    external_data: list[ExternalDataset] = []
+    """Datasets outside the catalog trained on, such as Hugging Face Hub datasets."""
     hyperparameters: dict[Name, ScalarValue] = {}
     """Name -> single value (text, number or true/false)."""
     environment: Environment | None = None
     """The software and hardware it trained in."""
     seed: int | None = None
     """Random seed, for reproducibility."""
+
+
+class HubTask(Card):
+    type: Name
+    """The Hub's task id, e.g. automatic-speech-recognition."""
+    name: str | None = None
+    """Its display name, e.g. Speech Recognition."""
+
+
+class HubSource(Card):
+    name: str | None = None
+    """Who reported the result, e.g. Open LLM Leaderboard."""
+    url: Visible | None = None
+    """Where the result is published."""
+
+
+class HubReading(Card):
+    """What a Hugging Face model-index says of a reading beyond name, value and data."""
+
+    type: Visible | None = None
+    """The metric type, where the metric's `name` is not it (precision for precision_macro)."""
+    name: str | None = None
+    """The display name, e.g. Test WER."""
+    value: str | None = None
+    """The value as written when it is text, e.g. 73.8% or 12.5 ± 0.3."""
+    args: JsonValue | None = None
+    """Arguments of the metric, as written."""
+    config: str | None = None
+    """Configuration of the metric, as written."""
+    verified: bool | None = None
+    """Whether the Hub verified the result."""
+    verify_token: str | None = None
+    """The Hub's signature of a verified result."""
+    task: HubTask | None = None
+    """The task of the result, where it is not the model's task."""
+    source: HubSource | None = None
+    """Where the result comes from."""
 
 
 class Metric(Card):
@@ -456,6 +533,28 @@ class Metric(Card):
     """Confidence interval [lower, upper], with lower <= value <= upper."""
     slice: Visible | None = None
     """Subset the value is measured on, e.g. merchants-new; absent for the whole split."""
+    external_dataset: ExternalDataset | None = None
+    """Dataset outside the catalog evaluated on (instead of `dataset`), e.g. a Hub dataset."""
+    hub: HubReading | None = None
+    """How a Hugging Face model-index states this reading, kept for the export."""
+
+    @model_validator(mode="after")
+    def _one_dataset(self) -> Metric:
+        if self.dataset is not None and self.external_dataset is not None:
+            raise PydanticCustomError(
+                "MC004",
+                "a metric names at most one of `dataset` (a dataset version in this catalog) "
+                "or `external_dataset` (data outside it)",
+            )
+        return self
+
+    @property
+    def evaluated_on(self) -> str | None:
+        """The data of this reading as one text: the catalog reference or the external one.
+        Readings compare when name, this, split and slice are equal."""
+        if self.external_dataset is not None:
+            return self.external_dataset.reference
+        return self.dataset
 
 
 class LineageEntry(Card):
@@ -535,6 +634,8 @@ class VersionCard(Card):
     """The files that make up the model."""
     framework: Framework | None = None
     """The library it is built with."""
+    architecture: Architecture | None = None
+    """What kind of model it is: its architecture family and architecture."""
     training: Training | None = None
     """How it was trained: code, data, hyperparameters, environment, seed."""
     metrics: list[Metric] = []
@@ -581,6 +682,8 @@ class DatasetCard(Card):
     """Who is accountable; at least one."""
     license: Visible | None = None
     """SPDX license identifier, or proprietary."""
+    classification: Visible | None = None
+    """How sensitive the data is, e.g. public, internal, confidential, personal data."""
     description: Markdown | None = None
     """Markdown: the dataset in full."""
     versions: list[DatasetVersion] = Field(min_length=1)

@@ -29,6 +29,7 @@ from .export import (
     bad_reference_message,
     check_output,
     export_text,
+    export_warnings,
     is_reference,
 )
 from .history import GitError, validate_against_base
@@ -201,9 +202,12 @@ def _write_text(text: str, output: Path | None) -> None:
               "takes no MODEL@VERSION.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write [default: standard output].")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Today, for validating the catalog and as the BOM's metadata.timestamp "
+              "(midnight UTC) [default: SOURCE_DATE_EPOCH, else the clock].")
 def export(
     target: str | None, catalog: Path | None, export_format: str, all_versions: bool,
-    output: Path | None,
+    output: Path | None, today: dt.datetime | None,
 ) -> None:
     """Export MODEL@VERSION of CATALOG (default ./catalog) for the Hub or supply-chain tools."""
     if all_versions:
@@ -226,17 +230,21 @@ def export(
             check_output(output, root)
         except UnsafeOutput as error:
             raise PathError(str(error)) from None
-    result = validate_catalog(root)
+    day = today.date() if today else None
+    result = validate_catalog(root, resolve_today(day))
     if result.errors:
         raise click.ClickException(
             f"{root} is invalid ({len(result.errors)} errors); run: modelcards validate {root}"
         )
     try:
-        text = export_text(result.catalog, target, export_format)
+        text = export_text(result.catalog, target, export_format, day)
+        left_out = export_warnings(result.catalog, target, export_format)
     except UnknownVersion as error:
         raise click.ClickException(str(error)) from None
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    for warning in left_out:
+        click.echo(f"warning: {warning}", err=True)
     _write_text(text, output)
 
 

@@ -10,6 +10,7 @@ written unless the new cards validate together with the rest of the catalog.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import shutil
@@ -19,28 +20,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .cards import Relation, is_semver, is_valid_id
+from .cards import ExternalDataset, Relation, is_semver, is_valid_id
 from .catalog import MODEL_FILE, Catalog, load_catalog
 from .edit import is_inside
-from .export.huggingface import HUB_LICENSES, HUB_RELATIONS, MODELCARDS_KEY, hub_license
+from .export.huggingface import (
+    HUB_LICENSES,
+    HUB_RELATIONS,
+    LICENSE_LINK_TITLE,
+    MODELCARDS_KEY,
+    hub_license,
+    hub_value,
+    task_title,
+)
 from .export.yamltext import dump_yaml
 from .problems import Problem
+from .readme_markdown import (
+    PLACEHOLDER,
+    Block,
+    Readme,
+    ReadmeError,
+    Section,
+    blocks,
+    first_paragraph,
+    is_template_text,
+    plain_text,
+    prose_items,
+    read_readme,
+    section_markdown,
+    sections,
+    subtree,
+    tidy_markdown,
+    without_comments,
+)
 from .schema import schema_hint
-from .source import parse_source
 from .validate import validate_catalog
 
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_BY = "modelcards-import"
 UNASSIGNED_OWNER = "unassigned"
-PLACEHOLDER = "[More Information Needed]"
 
 RELATIONS_FROM_HUB = {hub: ours.value for ours, hub in HUB_RELATIONS.items()}
 # Hub metadata keys this importer maps; any other key is reported.
 MAPPED_KEYS = {
-    "license", "license_name", "tags", "pipeline_tag", "library_name", "datasets",
-    "base_model", "base_model_relation", "model-index", MODELCARDS_KEY,
+    "license", "license_name", "license_link", "tags", "pipeline_tag", "library_name",
+    "datasets", "base_model", "base_model_relation", "model-index", "model_name", MODELCARDS_KEY,
 }
-_HEADING = re.compile(r"(#{1,6})[ \t]+")
 
 
 class ImportFailure(Exception):
@@ -73,88 +97,6 @@ class ImportRequest:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-# ---- reading the README ---------------------------------------------------------------------
-
-
-def split_front_matter(readme: Path, text: str) -> tuple[dict[str, Any], str]:
-    """The README's metadata (parsed safely) and its Markdown body."""
-    text = text.removeprefix("\ufeff")
-    lines = text.split("\n")
-    if lines[0].rstrip() != "---":
-        raise ImportFailure(
-            f"{readme} has no YAML front matter (--- ... ---); nothing to import"
-        )
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
-    if end is None:
-        raise ImportFailure(f"{readme}:1: the front matter opened by '---' is never closed")
-    document, failure = parse_source(readme, "\n".join(lines[1:end]) + "\n")
-    if failure is not None:
-        # The front matter starts on the README's second line.
-        raise ImportFailure(f"{readme}:{failure.line + 1}:{failure.column}: {failure.message}")
-    assert document is not None
-    data = document.data
-    if data is None or data == {}:
-        raise ImportFailure(f"{readme}:1: the front matter is empty; nothing to import")
-    if not isinstance(data, dict):
-        raise ImportFailure(f"{readme}:2: the front matter must be a mapping of fields")
-    return data, "\n".join(lines[end + 1:])
-
-
-def sections(body: str) -> tuple[str | None, str, dict[str, str]]:
-    """(title, text before the first section, {section heading: its text}) of a Markdown body."""
-    title: str | None = None
-    intro: list[str] = []
-    found: dict[str, list[str]] = {}
-    current = intro
-    fenced = False
-    for line in strip_comments(body).split("\n"):
-        fenced ^= line.lstrip().startswith("```")
-        heading = None if fenced else _heading(line)
-        if heading and heading[0] == 1 and title is None:
-            title = heading[1]
-        elif heading and heading[0] >= 2:
-            current = found.setdefault(heading[1], [])
-        elif PLACEHOLDER not in line:
-            current.append(line)
-    return title, "\n".join(intro).strip(), {k: "\n".join(v).strip() for k, v in found.items()}
-
-
-def strip_comments(text: str) -> str:
-    """The text without its HTML comments (`<!-- ... -->`), in one pass: an opening with no
-    closing after it is left as it is, as is everything after it."""
-    kept: list[str] = []
-    start = 0
-    while (opening := text.find("<!--", start)) >= 0:
-        closing = text.find("-->", opening + 4)
-        if closing < 0:
-            break  # no comment closes after this point: none of the later openings either
-        kept.append(text[start:opening])
-        start = closing + 3
-    kept.append(text[start:])
-    return "".join(kept)
-
-
-def _heading(line: str) -> tuple[int, str] | None:
-    """(level, text) of an ATX heading line (`## Title ##`), else None; linear in the line
-    (a backtracking pattern for the closing hashes took time quadratic in its length)."""
-    opening = _HEADING.match(line)
-    if opening is None:
-        return None
-    text = line[opening.end():].rstrip()
-    unclosed = text.rstrip("#")
-    if not unclosed or unclosed[-1] in " \t":  # a closing sequence follows a space
-        text = unclosed.rstrip()
-    return len(opening.group(1)), text
-
-
-def bullet_items(text: str) -> list[str]:
-    return [line[2:].strip() for line in text.split("\n") if line.startswith(("- ", "* "))]
-
-
-def first_paragraph(text: str) -> str:
-    return " ".join(text.strip().split("\n\n")[0].split()) if text.strip() else ""
-
-
 # ---- mapping Hub metadata -------------------------------------------------------------------
 
 
@@ -165,10 +107,39 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _license(meta: dict[str, Any]) -> str | None:
+    """The card's license: a Hub id, `license_name` for `other`, and a list of licenses as one
+    SPDX-style expression (`apache-2.0 AND bsd-3-clause`), which the export splits again."""
     value = meta.get("license")
     if value == "other" and isinstance(meta.get("license_name"), str):
         return str(meta["license_name"])
-    return str(value) if value is not None else None
+    names = [str(item) for item in _as_list(value)]
+    return " AND ".join(names) if names else None
+
+
+def _license_links(meta: dict[str, Any], warnings: list[str]) -> list[dict[str, str]]:
+    link = meta.get("license_link")
+    if not isinstance(link, str) or not link.strip():
+        return []
+    if "://" not in link:
+        warnings.append(f"license_link {link!r} is a path in the Hub repository; kept as is")
+    return [{"title": LICENSE_LINK_TITLE, "url": link}]
+
+
+_QUANTIZED_TAGS = {"gguf", "gptq", "awq", "exl2", "quantized", "bitsandbytes", "4-bit", "8-bit"}
+
+
+def _guessed_relation(meta: dict[str, Any], parents: list[str]) -> tuple[str, str]:
+    """What the Hub would infer when base_model_relation is not set: (relation, why)."""
+    tags = {str(tag).lower() for tag in _as_list(meta.get("tags"))}
+    if len(parents) > 1:
+        return Relation.MERGED.value, f"{len(parents)} parents make a merge"
+    if tags & {"merge", "mergekit"}:
+        return Relation.MERGED.value, "the tags say merge"
+    if tags & _QUANTIZED_TAGS:
+        return Relation.QUANTIZED.value, "the tags name a quantized format"
+    if str(meta.get("library_name", "")).lower() == "peft":
+        return Relation.ADAPTER.value, "the library is peft"
+    return Relation.FINE_TUNED.value, "the Hub's default"
 
 
 def _lineage(meta: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:
@@ -176,26 +147,23 @@ def _lineage(meta: dict[str, Any], warnings: list[str]) -> list[dict[str, Any]]:
     relation = RELATIONS_FROM_HUB.get(str(relation_name)) if relation_name else None
     parents = [str(p) for p in _as_list(meta.get("base_model"))]
     if parents and relation is None:
-        relation = Relation.FINE_TUNED.value
+        relation, why = _guessed_relation(meta, parents)
         detail = f"{relation_name!r} has no equivalent" if relation_name else "is not set"
-        warnings.append(f"base_model_relation {detail}; recorded the lineage as fine-tuned")
+        warnings.append(f"base_model_relation {detail}; recorded the lineage as {relation} ({why})")
     return [
         {"external": parent, "url": f"https://huggingface.co/{parent}", "relation": relation}
         for parent in parents
     ]
 
 
-def _training_data(meta: dict[str, Any], catalog: Catalog, warnings: list[str]) -> list[str]:
-    found = []
-    for reference in (str(d) for d in _as_list(meta.get("datasets"))):
-        if _dataset_resolves(catalog, reference):
-            found.append(reference)
-        else:
-            warnings.append(
-                f"datasets: {reference!r} is not a dataset version of this catalog; add a card "
-                "under datasets/ and list it in training.data"
-            )
-    return found
+def _training(meta: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """`datasets`: versions of this catalog's datasets by reference, the others as external."""
+    references = [str(d) for d in _as_list(meta.get("datasets"))]
+    return {
+        "data": [ref for ref in references if _dataset_resolves(catalog, ref)],
+        "external_data": [{"id": ref} for ref in references
+                          if not _dataset_resolves(catalog, ref)],
+    }
 
 
 def _dataset_resolves(catalog: Catalog, reference: str) -> bool:
@@ -204,87 +172,213 @@ def _dataset_resolves(catalog: Catalog, reference: str) -> bool:
     return bool(at) and dataset is not None and dataset.has_version(version)
 
 
-def _metric_value(value: Any) -> tuple[float, list[float] | None] | None:
-    """A number, or the Hub's "20.0 ± 1.2" text (read as a value and its interval)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value), None
-    match = re.fullmatch(r"\s*(-?[\d.]+)\s*±\s*([\d.]+)\s*", str(value))
-    if match is None:
+def _model_task(meta: dict[str, Any]) -> str | None:
+    """pipeline_tag, else the task of the first model-index result."""
+    if meta.get("pipeline_tag"):
+        return str(meta["pipeline_tag"])
+    for entry in _as_list(meta.get("model-index")):
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for result in results if isinstance(results, list) else []:
+            task = result.get("task") if isinstance(result, dict) else None
+            if isinstance(task, dict) and isinstance(task.get("type"), str):
+                return str(task["type"])
+    return None
+
+
+# ---- model-index results --------------------------------------------------------------------
+
+
+def _plain_json(value: Any) -> Any:
+    """YAML values as JSON values: dates as ISO text, keys as text."""
+    if isinstance(value, dict):
+        return {str(k): _plain_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_json(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _without_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and v != {}}
+
+
+def _external_dataset(dataset: dict[str, Any]) -> dict[str, Any]:
+    return _without_none({
+        "id": _text(dataset.get("type")),
+        "name": _text(dataset.get("name")),
+        "config": _text(dataset.get("config")),
+        "revision": _text(dataset.get("revision")),
+        "args": _plain_json(dataset.get("args")),
+    })
+
+
+def _hub_task(task: Any, model_task: str) -> dict[str, Any] | None:
+    """The result's task, unless it is what the export writes for the model's task."""
+    if not isinstance(task, dict) or not task.get("type"):
         return None
-    center, spread = float(match.group(1)), float(match.group(2))
-    # Rounded so that 9.8 ± 0.4 reads [9.4, 10.2], not [9.4, 10.200000000000001].
-    return center, [round(center - spread, 12), round(center + spread, 12)]
+    found = _without_none({"type": str(task["type"]), "name": _text(task.get("name"))})
+    return None if found == {"type": model_task, "name": task_title(model_task)} else found
 
 
-def _metrics(meta: dict[str, Any], catalog: Catalog, warnings: list[str]) -> list[dict[str, Any]]:
+def _hub_reading(
+    result: dict[str, Any], metric: dict[str, Any], text: str | None, model_task: str
+) -> dict[str, Any]:
+    source = result.get("source")
+    return _without_none({
+        "name": _text(metric.get("name")),
+        "value": text,
+        "args": _plain_json(metric.get("args")),
+        "config": _text(metric.get("config")),
+        "verified": metric.get("verified") if isinstance(metric.get("verified"), bool) else None,
+        "verify_token": _text(metric.get("verifyToken")),
+        "task": _hub_task(result.get("task"), model_task),
+        "source": _without_none({"name": _text(source.get("name")),
+                                 "url": _text(source.get("url"))})
+        if isinstance(source, dict) else None,
+    })
+
+
+@dataclass(frozen=True)
+class HubContext:
+    """What mapping one model-index metric needs besides the metric itself."""
+
+    readme: Readme
+    catalog: Catalog
+    model_task: str
+    warnings: list[str]
+
+
+def _yaml_shown(value: Any) -> str:
+    """A value as the README writes it: .nan rather than Python's nan."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    return _shown(value)
+
+
+def _metric_from_hub(
+    context: HubContext, loc: tuple[str | int, ...], result: dict[str, Any], metric: dict[str, Any]
+) -> dict[str, Any] | None:
+    """One model-index metric as a card metric, or None (reported) when it has no number."""
+    parsed = hub_value(metric.get("value"))
+    if parsed is None or not metric.get("type"):
+        line = context.readme.line_of((*loc, "value" if metric.get("type") else "type"))
+        if metric.get("type"):
+            what = f"its value {_yaml_shown(metric.get('value'))} is not a number"
+        else:
+            what = "it has no type"
+        context.warnings.append(
+            f"{context.readme.path}:{line}: model-index metric {metric.get('type')!r}: {what}; "
+            "not imported"
+        )
+        return None
+    found = result.get("dataset")
+    dataset: dict[str, Any] = found if isinstance(found, dict) else {}
+    item: dict[str, Any] = {"name": str(metric["type"]), "value": parsed.value}
+    reference = f"{dataset.get('type')}@{dataset.get('revision')}"
+    in_catalog = _dataset_resolves(context.catalog, reference)
+    if in_catalog:
+        item["dataset"] = reference
+    if dataset.get("split") is not None:
+        item["split"] = str(dataset["split"])
+    if parsed.ci is not None:
+        item["ci"] = parsed.ci
+    if in_catalog and dataset.get("config") is not None:
+        item["slice"] = str(dataset["config"])  # a slice of a catalog dataset is the Hub's config
+    elif not in_catalog and dataset.get("type") is not None:
+        item["external_dataset"] = _external_dataset(dataset)
+    hub = _hub_reading(result, metric, parsed.text, context.model_task)
+    if hub:
+        item["hub"] = hub
+    return item
+
+
+def _result_metrics(
+    context: HubContext, loc: tuple[str | int, ...], result: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    dataset = result.get("dataset")
+    if dataset is None:
+        context.warnings.append("model-index: a result names no dataset; its metrics were kept "
+                                "without a dataset")
+    elif not isinstance(dataset, dict):
+        context.warnings.append(f"model-index: dataset should be a mapping (type, name, config, "
+                                f"split), not {_shown(dataset)}; its metrics were kept without a "
+                                "dataset")
+    metrics = result.get("metrics", [])
+    if not _mappings(metrics):
+        context.warnings.append(f"model-index: metrics should be a list of mappings (type, "
+                                f"value), not {_shown(metrics)}; not imported")
+        return
+    for index, metric in enumerate(metrics):
+        item = _metric_from_hub(context, (*loc, "metrics", index), result, metric)
+        if item is not None:
+            yield item
+
+
+def _metrics(context: HubContext, meta: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for index, entry in enumerate(_as_list(meta.get("model-index"))):
         results = entry.get("results")
         if results is None:
             continue
         if not _mappings(results):
-            warnings.append(
+            context.warnings.append(
                 f"model-index[{index}].results should be a list of mappings (task, dataset, "
                 f"metrics), not {_shown(results)}; not imported"
             )
             continue
-        for result in results:
-            found += _result_metrics(result, catalog, warnings)
-    return found
+        for position, result in enumerate(results):
+            found += _result_metrics(context, ("model-index", index, "results", position), result)
+    return _distinct_readings(found, context.warnings)
 
 
-def _result_metrics(
-    result: dict[str, Any], catalog: Catalog, warnings: list[str]
-) -> Iterator[dict[str, Any]]:
-    dataset = result.get("dataset") or {}
-    if not isinstance(dataset, dict):
-        warnings.append(f"model-index: dataset should be a mapping (type, revision, split), "
-                        f"not {_shown(dataset)}; its metrics were kept without a dataset")
-        dataset = {}
-    reference = f"{dataset.get('type')}@{dataset.get('revision')}"
-    resolves = _dataset_resolves(catalog, reference)
-    if not resolves:
-        warnings.append(f"model-index: {_unresolved(dataset)}; its metrics were kept without a "
-                        "dataset")
-    metrics = result.get("metrics", [])
-    if not _mappings(metrics):
-        warnings.append(f"model-index: metrics should be a list of mappings (type, value), "
-                        f"not {_shown(metrics)}; not imported")
-        return
-    for metric in metrics:
-        parsed = _metric_value(metric.get("value"))
-        if parsed is None or not metric.get("type"):
-            warnings.append(f"model-index: metric {metric!r} has no numeric value; not imported")
-            continue
-        value, interval = parsed
-        item: dict[str, Any] = {"name": str(metric["type"]), "value": value}
-        if resolves:
-            item["dataset"] = reference
-        if dataset.get("split") is not None:
-            item["split"] = str(dataset["split"])
-        if interval is not None:
-            item["ci"] = interval
-        if dataset.get("config") is not None:
-            item["slice"] = str(dataset["config"])
-        yield item
+def _reading_key(item: dict[str, Any]) -> tuple[Any, ...]:
+    external = item.get("external_dataset")
+    where = ExternalDataset.model_validate(external).reference if external else item.get("dataset")
+    return item["name"], where, item.get("split"), item.get("slice")
 
 
-def _unresolved(dataset: dict[str, Any]) -> str:
-    """Why a result's dataset is not one of the catalog, naming only what the README gives."""
-    if dataset.get("type") is None:
-        return "a result names no dataset"
-    revision = dataset.get("revision")
-    named = f"dataset {dataset['type']!r}" + (
-        f" (revision {revision!r})" if revision is not None else ""
-    )
-    return f"{named} is not a dataset version of this catalog"
+def _label_name(label: str) -> str:
+    """A metric name from a display name: "Precision Macro" -> precision_macro."""
+    return "_".join(re.findall(r"[a-z0-9@.]+", label.lower()))
+
+
+def _distinct_readings(found: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
+    """One reading per name, data, split and slice: several readings of one metric type on the
+    same data (Precision Macro, Precision Micro) are named after their display names, keeping
+    the type for the export; a true repeat is reported and left out."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for item in found:
+        groups.setdefault(_reading_key(item), []).append(item)
+    for items in groups.values():
+        labels = [str((item.get("hub") or {}).get("name") or "") for item in items]
+        if len(items) > 1 and all(labels) and len(set(map(_label_name, labels))) == len(items):
+            for item, label in zip(items, labels, strict=True):
+                item["hub"] = {"type": item["name"], **item["hub"]}
+                item["name"] = _label_name(label)
+    kept: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for item in found:
+        key = _reading_key(item)
+        if key in kept:
+            split = f" ({key[2]})" if key[2] else ""
+            warnings.append(f"model-index: a second {item['name']!r} reading on "
+                            f"{key[1] or 'no dataset'}{split}; not imported (a version reports "
+                            "one reading per metric, dataset, split and slice)")
+        else:
+            kept[key] = item
+    return list(kept.values())
 
 
 # ---- the shape of the Hub metadata ----------------------------------------------------------
 
 # A field of another shape is reported and left out, rather than half-read or crashed on.
-TEXT_FIELDS = ("license", "license_name", "pipeline_tag", "library_name", "base_model_relation")
-LIST_FIELDS = ("tags", "datasets", "base_model")
+TEXT_FIELDS = ("license_name", "license_link", "pipeline_tag", "library_name",
+               "base_model_relation")
+LIST_FIELDS = ("license", "tags", "datasets", "base_model")
 
 
 def _mappings(value: Any) -> TypeGuard[list[dict[str, Any]]]:
@@ -328,30 +422,214 @@ def well_shaped(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     return kept
 
 
-def _intended_use(parts: dict[str, str]) -> dict[str, Any]:
-    found = {
-        "uses": bullet_items(parts.get("Direct Use", "")),
-        "users": bullet_items(parts.get("Intended Users", "")),
-        "out_of_scope": bullet_items(parts.get("Out-of-Scope Use", "")),
+# ---- the body: name, summary, description and the sections a card has fields for ------------
+
+# Headings that name a part of a card, never the model (a card titled "Model Details" has no title).
+_NOT_TITLES = {
+    "model details", "model description", "model summary", "model card", "model id",
+    "table of contents", "contents", "description", "overview", "introduction", "how to use",
+    "usage", "how to get started with the model", "citation", "license", "model card contact",
+    "model card authors", "framework versions", "glossary", "more information", "model",
+    "environmental impact", "technical specifications", "model sources", "prompt template",
+    "model architecture and objective", "compute infrastructure", "hardware", "software",
+    "acknowledgements", "contact", "quantized models", "hyperparameters", "yaml config",
+}
+
+
+def normalized_heading(title: str) -> str:
+    """A heading compared by its words: "1. Bias, Risks, and Limitations [optional]" ->
+    "bias risks and limitations"."""
+    text = re.sub(r"\[optional\]|\(optional\)", "", plain_text(title).lower())
+    text = re.sub(r"^[\d.)\s]+", "", text)
+    return " ".join(re.sub(r"[^\w&]+", " ", text).split())
+
+
+def section_kind(title: str) -> str | None:
+    """Which card field a section of this title fills, if any."""
+    words = normalized_heading(title)
+    if not words:
+        return None
+    if "out of scope" in words or "misuse" in words:
+        return "out_of_scope"
+    if "intended users" in words or words in ("users", "primary users"):
+        return "users"
+    if re.search(r"\b(intended|direct|downstream) uses?\b", words) or words in (
+        "uses", "use cases", "intended use cases", "intended uses"
+    ):
+        return "uses"
+    if "limitation" in words:
+        return "limitations"
+    if "recommendation" in words or "caveat" in words:
+        return "caveats"
+    if re.search(r"\b(bias|biases|risks?|ethic\w*|fairness|harms?)\b", words):
+        return "ethical"
+    if re.search(r"\b(training|pretraining|pre training|fine tuning|finetuning)\b", words) or (
+        words in ("dataset", "datasets", "dataset details", "data", "preprocessing")
+    ):
+        return "training"
+    if re.search(r"\b(evaluation|results|performance|benchmarks?|leaderboard)\b", words) or (
+        "testing data" in words
+    ):
+        return "evaluation"
+    return None
+
+
+def card_title(found: list[Section]) -> Section | None:
+    """The README's first level-1 heading when it names the model ("Model Card for X" names X)."""
+    first = next((s for s in found if s.level == 1), None)
+    if first is None:
+        return None
+    name = title_text(first)
+    words = normalized_heading(name)
+    if not words or words in _NOT_TITLES or section_kind(name) is not None:
+        return None
+    return first
+
+
+def title_text(section: Section) -> str:
+    return re.sub(r"^model card (?:for|of)\s+", "", section.title, flags=re.IGNORECASE).strip()
+
+
+# A paragraph that opens with a bold or all-caps label ("**Out-of-scope Uses** Use in ...",
+# "LIMITATIONS:") belongs to the part the label names.
+_BOLD_LEAD = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,60}?)(?:\*\*|__)\s*:?\s*(.*)$", re.DOTALL)
+_LABEL_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ,&/-]{2,60}):\s*$")
+
+
+def _labelled(block: Block) -> tuple[str | None, str]:
+    """(the kind a block's lead label names, the block's text after the label)."""
+    text = "\n".join(block.lines)
+    for pattern in (_BOLD_LEAD, _LABEL_LINE):
+        match = pattern.match(text)
+        if match and section_kind(match.group(1)):
+            rest = match.group(2) if pattern is _BOLD_LEAD else ""
+            return section_kind(match.group(1)), rest
+    return None, text
+
+
+def _parts_by_kind(found: list[Section]) -> dict[str, list[str]]:
+    """The Markdown lines of each kind of part, sections and labelled paragraphs alike; a
+    section without a kind of its own belongs to the kind of the section it is nested in."""
+    parts: dict[str, list[str]] = {}
+    kinds: list[tuple[int, str | None]] = []
+    for section in found:
+        while kinds and kinds[-1][0] >= section.level:
+            kinds.pop()
+        own = section_kind(section.title)
+        kind = own if own is not None else (kinds[-1][1] if kinds else None)
+        kinds.append((section.level, kind))
+        current = kind
+        for block in blocks(section.lines):
+            label, text = _labelled(block)
+            if label is not None:
+                current = label if not text.strip() else current
+                parts.setdefault(label, []).extend([text, ""])
+            elif current is not None:
+                parts.setdefault(current, []).extend([*block.lines, ""])
+    return parts
+
+
+def _version_sections(found: list[Section]) -> list[Section]:
+    """The sections on training and evaluation, each with the sections nested in it."""
+    chosen: list[int] = []
+    for index, section in enumerate(found):
+        if index not in chosen and section_kind(section.title) in ("training", "evaluation"):
+            chosen += range(index, index + len(subtree(found, index)))
+    return [found[i] for i in chosen]
+
+
+@dataclass
+class BodyFields:
+    """What a README's body gives the cards."""
+
+    title: str | None
+    summary: str | None
+    description: str
+    parts: dict[str, list[str]]
+    version_description: str | None
+
+
+def read_body(body: str) -> BodyFields:
+    intro, found = sections(body)
+    title = card_title(found)
+    lines = [*intro, ""]
+    for section in found:
+        lines += [*section.lines, ""]
+    kept = [line for line in without_comments(body).split("\n") if PLACEHOLDER not in line]
+    if title is not None:
+        heading = "#" * title.level + " " + title.heading
+        kept = _without_first(kept, lambda line: line.strip().rstrip("#").strip() == heading)
+    parts = {kind: prose_items(text) for kind, text in _parts_by_kind(found).items()}
+    caveats = _parts_by_kind(found).get("caveats")
+    if caveats:
+        parts["caveats_markdown"] = [tidy_markdown("\n".join(
+            line for line in caveats if not is_template_text(line)))]
+    version_parts = _version_sections(found)
+    return BodyFields(
+        title=title_text(title) if title is not None else None,
+        summary=first_paragraph(lines),
+        description=tidy_markdown("\n".join(kept)),
+        parts=parts,
+        version_description=section_markdown(version_parts) if version_parts else None,
+    )
+
+
+def _without_first(lines: list[str], matches: Any) -> list[str]:
+    index = next((i for i, line in enumerate(lines) if matches(line)), None)
+    return lines if index is None else lines[:index] + lines[index + 1:]
+
+
+def _summary(text: str | None, fallback: str, warnings: list[str]) -> str:
+    """At most 200 characters: cut after a sentence when one ends in time, else after a word."""
+    summary = text or fallback
+    if len(summary) <= 200:
+        return summary
+    warnings.append("the summary was cut to 200 characters; review it in model.yaml")
+    head = summary[:200]
+    sentence = max(head.rfind(". "), head.rfind("! "), head.rfind("? "))
+    if sentence >= 80:
+        return head[:sentence + 1]
+    return head[:197].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
+def _model_name(body: BodyFields, meta: dict[str, Any], model_id: str) -> str:
+    """The body's title, else the front matter's model name, else the model id."""
+    if body.title:
+        return body.title
+    candidates = [meta.get("model_name")]
+    candidates += [entry.get("name") for entry in _as_list(meta.get("model-index"))
+                   if isinstance(entry, dict)]
+    for candidate in candidates:
+        if isinstance(candidate, str) and plain_text(candidate):
+            return plain_text(candidate)
+    return model_id
+
+
+def _considerations(body: BodyFields) -> dict[str, Any]:
+    parts = body.parts
+    caveats = parts.get("caveats_markdown", [""])[0]
+    return {
+        "limitations": parts.get("limitations", []),
+        "ethical": [{"name": item} for item in parts.get("ethical", [])],
+        "caveats": caveats + "\n" if caveats else None,
     }
-    return {k: v for k, v in found.items() if v}
 
 
-def _summary(text: str, fallback: str, warnings: list[str]) -> str:
-    summary = first_paragraph(text) or fallback
-    if len(summary) > 200:
-        warnings.append("the summary was cut to 200 characters; review it in model.yaml")
-        summary = summary[:197].rstrip() + "..."
-    return summary
+def _intended_use(body: BodyFields) -> dict[str, Any]:
+    return {
+        "uses": body.parts.get("uses", []),
+        "users": body.parts.get("users", []),
+        "out_of_scope": body.parts.get("out_of_scope", []),
+    }
 
 
 def hub_cards(
-    meta: dict[str, Any], body: str, catalog: Catalog, request: ImportRequest, warnings: list[str]
+    readme: Readme, meta: dict[str, Any], catalog: Catalog, request: ImportRequest,
+    warnings: list[str],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Model and version cards mapped from a README that modelcards did not write."""
-    title, intro, parts = sections(body)
-    description = parts.get("Model Description") or intro
-    task = meta.get("pipeline_tag")
+    body = read_body(readme.body)
+    task = _model_task(meta)
     if not task:
         warnings.append("pipeline_tag is not set; the task is 'other': set it in model.yaml")
     owner = request.owner or UNASSIGNED_OWNER
@@ -359,27 +637,28 @@ def hub_cards(
         warnings.append(
             f"no --owner given; the owner is {UNASSIGNED_OWNER!r}: set it in model.yaml"
         )
-    name = title or request.model_id
-    limitations = bullet_items(parts.get("Bias, Risks, and Limitations", ""))
+    name = _model_name(body, meta, request.model_id)
     model: dict[str, Any] = {
         "name": name,
-        "summary": _summary(intro, f"{name}, imported from Hugging Face.", warnings),
-        "description": description + "\n" if description else None,
+        "summary": _summary(body.summary, f"{name}, imported from Hugging Face.", warnings),
+        "description": body.description + "\n" if body.description else None,
         "owners": [{"name": owner}],
-        "task": str(task or "other"),
+        "task": task or "other",
         "tags": [str(t) for t in _as_list(meta.get("tags"))],
         "license": _license(meta),
-        "intended_use": _intended_use(parts),
-        "considerations": {"limitations": limitations},
+        "intended_use": _intended_use(body),
+        "considerations": _considerations(body),
+        "links": _license_links(meta, warnings),
     }
-    training = {"data": _training_data(meta, catalog, warnings)}
+    context = HubContext(readme, catalog, task or "other", warnings)
     version: dict[str, Any] = {
         "version": request.version or DEFAULT_VERSION,
         "released": request.today,
         "summary": "Imported from a Hugging Face model card.",
+        "description": body.version_description + "\n" if body.version_description else None,
         "framework": {"name": str(meta["library_name"])} if meta.get("library_name") else None,
-        "training": training,
-        "metrics": _metrics(meta, catalog, warnings),
+        "training": _training(meta, catalog),
+        "metrics": _metrics(context, meta),
         "lineage": _lineage(meta, warnings),
         "lifecycle": [{"stage": "development", "date": request.today, "by": request.by}],
     }
@@ -472,20 +751,27 @@ def _check_inside(root: Path, paths: Iterable[Path]) -> None:
 def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     """Everything an import would do, without writing anything."""
     check_arguments(request)
-    meta, body = split_front_matter(request.readme, text)
+    try:
+        readme = read_readme(request.readme, text)
+    except ReadmeError as error:
+        raise ImportFailure(str(error)) from None
     catalog, _ = load_catalog(request.catalog)
     plan = ImportPlan(request.catalog)
+    meta = readme.meta
     if MODELCARDS_KEY in meta:
         model, version = embedded_cards(meta, request, plan.warnings)
     else:
         meta = well_shaped(meta, plan.warnings)
-        model, version = hub_cards(meta, body, catalog, request, plan.warnings)
+        model, version = hub_cards(readme, meta, catalog, request, plan.warnings)
         plan.warnings += [
             f"front matter {key!r} has no place in the cards; not imported"
             for key in meta if key not in MAPPED_KEYS
         ]
-        if meta.get("license") not in (None, "other") and str(meta["license"]) not in HUB_LICENSES:
-            plan.warnings.append(f"license {meta['license']!r} is not a Hub license id; kept as is")
+        plan.warnings += [
+            f"license {name!r} is not a Hub license id; kept as is"
+            for name in map(str, _as_list(meta.get("license")))
+            if name != "other" and name not in HUB_LICENSES
+        ]
     folder = request.catalog / "models" / request.model_id
     version_name = _version_name(request, version)
     version_path = folder / f"{version_name}.yaml"

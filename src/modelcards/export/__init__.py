@@ -6,18 +6,18 @@ the CLI and the site decide where the text goes.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ..cards import is_semver, is_valid_id
 from ..catalog import Catalog, ModelVersion
 from ..rules.references import missing_version_message
 from ..texts import capped
-from .cyclonedx import bom_json_text, render_cyclonedx_bom, source_date_epoch
-from .huggingface import render_hf_readme
+from .cyclonedx import bom_json_text, bom_timestamp, render_cyclonedx_bom, source_date_epoch
+from .files import BOM_FILE, HF_FILE
+from .huggingface import hf_export_warnings, render_hf_readme
 
 FORMATS = ("hf", "cyclonedx")
-HF_FILE = "README.md"
-BOM_FILE = "bom.json"
 
 
 class UnknownVersion(LookupError):
@@ -74,9 +74,12 @@ __all__ = [
     "UnsafeOutput",
     "bad_reference_message",
     "bom_json_text",
+    "bom_timestamp",
     "check_output",
     "export_text",
+    "export_warnings",
     "find_version",
+    "hf_export_warnings",
     "is_reference",
     "render_cyclonedx_bom",
     "render_hf_readme",
@@ -84,8 +87,11 @@ __all__ = [
 ]
 
 
-def export_text(catalog: Catalog, target: str | None, export_format: str) -> str:
-    """The text of one export; `target` None means every version (CycloneDX only)."""
+def export_text(
+    catalog: Catalog, target: str | None, export_format: str, today: dt.date | None = None
+) -> str:
+    """The text of one export; `target` None means every version (CycloneDX only); `today`
+    dates the BOM (default: SOURCE_DATE_EPOCH, else the clock's date)."""
     if export_format == "hf":
         if target is None:
             raise ValueError("--all works with --format cyclonedx only: a Hugging Face card "
@@ -95,4 +101,12 @@ def export_text(catalog: Catalog, target: str | None, export_format: str) -> str
         versions = list(catalog.versions.values())
     else:
         versions = [find_version(catalog, target)]
-    return bom_json_text(render_cyclonedx_bom(catalog, versions))
+    return bom_json_text(render_cyclonedx_bom(catalog, versions, timestamp=bom_timestamp(today)))
+
+
+def export_warnings(catalog: Catalog, target: str | None, export_format: str) -> list[str]:
+    """What the export cannot carry, a sentence each (the Hub's model-index has no place for
+    a metric without a dataset); a CycloneDX BOM carries every metric."""
+    if export_format == "hf" and target is not None:
+        return hf_export_warnings(catalog, find_version(catalog, target))
+    return []

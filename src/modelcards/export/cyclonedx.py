@@ -1,10 +1,12 @@
 """Model versions as a CycloneDX 1.6 ML-BOM (JSON), written with the standard library.
 
-One `machine-learning-model` component per version, one `data` component per dataset
-version it was trained or evaluated on, and a dependency from each model to its training
-data and to its parents inside the catalog. The output is deterministic: keys sorted,
-components in catalog order, the serial number a UUID derived from the content, and a
-timestamp only when SOURCE_DATE_EPOCH gives one.
+One `machine-learning-model` component per version (the BOM's subject, metadata.component,
+when there is one version; the catalog is the subject of a BOM of several), one `data`
+component per dataset version it was trained or evaluated on, in the catalog or outside it,
+and a dependency graph with an entry per component: each model depends on its training data
+and its parents inside the BOM. The output is deterministic: keys sorted, components in
+catalog order, the serial number a UUID derived from the content, and the timestamp the day's
+midnight (UTC) of --today, else SOURCE_DATE_EPOCH, else the clock's date.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urljoin
 
 from .. import __version__
-from ..cards import Artifact, DatasetVersion, LineageEntry, Metric, Owner
+from ..cards import Artifact, DatasetVersion, ExternalDataset, LineageEntry, Metric, Owner
 from ..catalog import Catalog, Dataset, ModelVersion
 from ..semver import version_key
+from .files import HF_FILE, version_export_path
 from .jsontext import dumps_indented
 
 SPEC_VERSION = "1.6"
@@ -50,7 +54,6 @@ SPDX_IDS |= {
 }
 
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
-_UNSET: Any = object()
 
 
 def model_ref(reference: str) -> str:
@@ -59,6 +62,57 @@ def model_ref(reference: str) -> str:
 
 def data_ref(reference: str) -> str:
     return f"dataset:{reference}"
+
+
+def external_data_ref(external: ExternalDataset) -> str:
+    return f"external-dataset:{external.reference}"
+
+
+CATALOG_REF = "catalog"
+
+# What a model of each task takes and gives (CycloneDX modelParameters inputs and outputs),
+# and how such models learn, where the task says so; other tasks leave them out.
+_SUPERVISED = "supervised"
+TASK_PARAMETERS: dict[str, tuple[str | None, str, str]] = {
+    task: (approach, given, gives)
+    for task, approach, given, gives in (
+        ("tabular-classification", _SUPERVISED, "tabular", "class label"),
+        ("tabular-regression", _SUPERVISED, "tabular", "number"),
+        ("time-series-forecasting", _SUPERVISED, "time series", "time series"),
+        ("text-classification", _SUPERVISED, "text", "class label"),
+        ("token-classification", _SUPERVISED, "text", "token labels"),
+        ("zero-shot-classification", None, "text", "class label"),
+        ("question-answering", _SUPERVISED, "text", "text"),
+        ("translation", _SUPERVISED, "text", "text"),
+        ("summarization", _SUPERVISED, "text", "text"),
+        ("text-generation", None, "text", "text"),
+        ("text2text-generation", None, "text", "text"),
+        ("fill-mask", "self-supervised", "text", "text"),
+        ("feature-extraction", None, "text", "embedding vector"),
+        ("sentence-similarity", None, "text", "similarity score"),
+        ("automatic-speech-recognition", _SUPERVISED, "audio", "text"),
+        ("audio-classification", _SUPERVISED, "audio", "class label"),
+        ("text-to-speech", _SUPERVISED, "text", "audio"),
+        ("image-classification", _SUPERVISED, "image", "class label"),
+        ("object-detection", _SUPERVISED, "image", "bounding boxes"),
+        ("image-segmentation", _SUPERVISED, "image", "segmentation mask"),
+        ("image-to-text", _SUPERVISED, "image", "text"),
+        ("text-to-image", None, "text", "image"),
+        ("reinforcement-learning", "reinforcement-learning", "observation", "action"),
+        ("robotics", "reinforcement-learning", "observation", "action"),
+    )
+}
+
+
+def bom_timestamp(today: dt.date | None = None) -> dt.datetime:
+    """When the BOM was made: `today` at midnight UTC, else SOURCE_DATE_EPOCH, else the
+    clock's date at midnight UTC, so that the same catalog gives the same BOM all day."""
+    if today is None:
+        exact = source_date_epoch()
+        if exact is not None:
+            return exact
+        today = dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime(today.year, today.month, today.day, tzinfo=dt.timezone.utc)
 
 
 def source_date_epoch() -> dt.datetime | None:
@@ -114,7 +168,7 @@ def _artifact_reference(artifact: Artifact) -> dict[str, Any]:
 def slice_text(metric: Metric) -> str | None:
     """CycloneDX metrics name no dataset or split, so the slice names all three."""
     parts = [
-        f"dataset={metric.dataset}" if metric.dataset else "",
+        f"dataset={metric.evaluated_on}" if metric.evaluated_on else "",
         f"split={metric.split}" if metric.split else "",
         f"slice={metric.slice}" if metric.slice else "",
     ]
@@ -150,10 +204,24 @@ def _ancestor(entry: LineageEntry) -> dict[str, Any]:
     return ancestor
 
 
-def _evaluated_on(version: ModelVersion) -> list[str]:
+def _catalog_data(version: ModelVersion) -> list[str]:
+    """The catalog dataset versions a version was trained or evaluated on, each once."""
     training = list(version.card.training.data) if version.card.training else []
     evaluated = [m.dataset for m in version.card.metrics if m.dataset]
     return list(dict.fromkeys(training + evaluated))
+
+
+def _external_data(version: ModelVersion) -> list[ExternalDataset]:
+    """The datasets outside the catalog it was trained or evaluated on, each once."""
+    training = list(version.card.training.external_data) if version.card.training else []
+    evaluated = [m.external_dataset for m in version.card.metrics if m.external_dataset]
+    return list({external.reference: external for external in training + evaluated}.values())
+
+
+def _data_refs(version: ModelVersion) -> list[str]:
+    return [data_ref(ref) for ref in _catalog_data(version)] + [
+        external_data_ref(external) for external in _external_data(version)
+    ]
 
 
 def _risk(name: str, mitigation: str | None) -> dict[str, str]:
@@ -178,11 +246,29 @@ def _considerations(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
     return found
 
 
+def _model_parameters(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
+    """task, approach, architecture, datasets, inputs and outputs, as far as the cards say."""
+    task = catalog.models[version.model_id].card.task
+    parameters: dict[str, Any] = {"task": task}
+    approach, given, gives = TASK_PARAMETERS.get(task, (None, None, None))
+    if approach is not None:
+        parameters["approach"] = {"type": approach}
+    architecture = version.card.architecture
+    if architecture is not None and architecture.family:
+        parameters["architectureFamily"] = architecture.family
+    if architecture is not None and architecture.name:
+        parameters["modelArchitecture"] = architecture.name
+    refs = _data_refs(version)
+    if refs:
+        parameters["datasets"] = [{"ref": ref} for ref in refs]
+    if given is not None and gives is not None:
+        parameters["inputs"] = [{"format": given}]
+        parameters["outputs"] = [{"format": gives}]
+    return parameters
+
+
 def _model_card(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
-    parameters: dict[str, Any] = {"task": catalog.models[version.model_id].card.task}
-    datasets = _evaluated_on(version)
-    if datasets:
-        parameters["datasets"] = [{"ref": data_ref(ref)} for ref in datasets]
+    parameters = _model_parameters(catalog, version)
     card: dict[str, Any] = {"bom-ref": f"model-card:{version.ref}", "modelParameters": parameters}
     if version.card.metrics:
         card["quantitativeAnalysis"] = {
@@ -238,6 +324,11 @@ def _external_references(catalog: Catalog, version: ModelVersion) -> list[dict[s
     if card.monitoring is not None and card.monitoring.dashboard:
         dashboard = card.monitoring.dashboard
         found.append({"type": "other", "url": dashboard, "comment": "monitoring dashboard"})
+    base_url = catalog.settings.base_url
+    if base_url:
+        readme = urljoin(base_url, version_export_path(version.ref, HF_FILE))
+        found.append({"type": "model-card", "url": readme,
+                      "comment": "the version's model card (Hugging Face README)"})
     return found
 
 
@@ -280,6 +371,8 @@ def data_component(dataset: Dataset, entry: DatasetVersion) -> dict[str, Any]:
     data: dict[str, Any] = {"type": "dataset", "name": dataset.card.name}
     if entry.uri:
         data["contents"] = {"url": entry.uri}
+    if dataset.card.classification:
+        data["classification"] = dataset.card.classification
     owners = [{"organization": {"name": o.name}} for o in dataset.card.owners]
     data["governance"] = {"owners": owners}
     component: dict[str, Any] = {
@@ -306,51 +399,102 @@ def data_component(dataset: Dataset, entry: DatasetVersion) -> dict[str, Any]:
     return component
 
 
-def _data_components(catalog: Catalog, references: Iterable[str]) -> list[dict[str, Any]]:
-    wanted = set(references)
+def external_data_component(external: ExternalDataset) -> dict[str, Any]:
+    """A dataset outside the catalog: what the cards say of it (its id, config, revision)."""
+    data: dict[str, Any] = {"type": "dataset", "name": external.name or external.id}
+    if external.config:
+        data["description"] = f"configuration {external.config}"
+    component: dict[str, Any] = {
+        "type": "data",
+        "bom-ref": external_data_ref(external),
+        "name": external.id,
+        "data": [data],
+        "properties": [_property("external", True)],
+    }
+    if external.revision:
+        component["version"] = external.revision
+    return component
+
+
+def _data_components(catalog: Catalog, versions: Sequence[ModelVersion]) -> list[dict[str, Any]]:
+    """The catalog's dataset versions the versions use (by dataset id and card order), then the
+    external datasets (in the order the versions name them)."""
+    wanted = {ref for version in versions for ref in _catalog_data(version)}
     components = []
     for dataset_id in sorted(catalog.datasets):
         dataset = catalog.datasets[dataset_id]
         for entry in dataset.card.versions:
             if f"{dataset_id}@{entry.version}" in wanted:
                 components.append(data_component(dataset, entry))
-    return components
+    external = {e.reference: e for version in versions for e in _external_data(version)}
+    return components + [external_data_component(e) for e in external.values()]
 
 
-def _dependencies(versions: Sequence[ModelVersion], refs: set[str]) -> list[dict[str, Any]]:
-    found = []
+def _training_refs(version: ModelVersion) -> list[str]:
+    training = version.card.training
+    if training is None:
+        return []
+    return [data_ref(ref) for ref in training.data] + [
+        external_data_ref(external) for external in training.external_data
+    ]
+
+
+def _dependencies(
+    versions: Sequence[ModelVersion], components: Sequence[dict[str, Any]], subject: str
+) -> list[dict[str, Any]]:
+    """One entry per component, the BOM's subject first: a model depends on its training data
+    and its parents in the BOM; a catalog on its models; data on nothing."""
+    refs = {c["bom-ref"] for c in components} | {subject}
+    needs: dict[str, list[str]] = {}
     for version in versions:
-        training = list(version.card.training.data) if version.card.training else []
-        needs = [data_ref(r) for r in training if data_ref(r) in refs]
-        needs += [model_ref(e.model) for e in version.card.lineage
+        found = [ref for ref in _training_refs(version) if ref in refs]
+        found += [model_ref(e.model) for e in version.card.lineage
                   if e.model and model_ref(e.model) in refs]
-        dependency: dict[str, Any] = {"ref": model_ref(version.ref)}
-        if needs:
-            dependency["dependsOn"] = list(dict.fromkeys(needs))
-        found.append(dependency)
-    return found
+        needs[model_ref(version.ref)] = list(dict.fromkeys(found))
+    if subject == CATALOG_REF:
+        needs[CATALOG_REF] = [model_ref(v.ref) for v in versions]
+    found_entries = []
+    for ref in [subject, *(c["bom-ref"] for c in components if c["bom-ref"] != subject)]:
+        entry: dict[str, Any] = {"ref": ref}
+        if needs.get(ref):
+            entry["dependsOn"] = needs[ref]
+        found_entries.append(entry)
+    return found_entries
 
 
 def catalog_order(versions: Iterable[ModelVersion]) -> list[ModelVersion]:
     return sorted(versions, key=lambda v: (v.model_id, version_key(v.version)))
 
 
-def render_cyclonedx_bom(
-    catalog: Catalog, versions: Sequence[ModelVersion], *, timestamp: dt.datetime | None = _UNSET
-) -> dict[str, Any]:
-    """A CycloneDX 1.6 BOM of these versions and the dataset versions they use.
+def catalog_component(catalog: Catalog) -> dict[str, Any]:
+    """The subject of a BOM of several versions: the catalog they belong to."""
+    component: dict[str, Any] = {"type": "application", "bom-ref": CATALOG_REF,
+                                 "name": catalog.settings.title,
+                                 "description": "A model catalog: every version in this BOM."}
+    if catalog.settings.base_url:
+        component["externalReferences"] = [{"type": "website", "url": catalog.settings.base_url}]
+    return component
 
-    `timestamp` defaults to SOURCE_DATE_EPOCH (none when it is unset): same input, same BOM.
+
+def render_cyclonedx_bom(
+    catalog: Catalog, versions: Sequence[ModelVersion], *, timestamp: dt.datetime | None = None
+) -> dict[str, Any]:
+    """A CycloneDX 1.6 BOM of these versions and the datasets they use.
+
+    The BOM's subject (`metadata.component`) is the version itself when there is one, else the
+    catalog; `timestamp` defaults to bom_timestamp(): same input and day, same BOM.
     """
     ordered = catalog_order(versions)
-    components = [model_component(catalog, v) for v in ordered]
-    components += _data_components(catalog, (r for v in ordered for r in _evaluated_on(v)))
-    refs = {c["bom-ref"] for c in components}
+    models = [model_component(catalog, v) for v in ordered]
+    subject = models.pop(0) if len(models) == 1 else catalog_component(catalog)
+    components = models + _data_components(catalog, ordered)
     tool = {"type": "application", "name": "modelcards", "version": __version__}
-    metadata: dict[str, Any] = {"tools": {"components": [tool]}}
-    when = source_date_epoch() if timestamp is _UNSET else timestamp
-    if when is not None:
-        metadata["timestamp"] = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = timestamp if timestamp is not None else bom_timestamp()
+    metadata: dict[str, Any] = {
+        "timestamp": when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tools": {"components": [tool]},
+        "component": subject,
+    }
     bom: dict[str, Any] = {
         "$schema": SCHEMA_URL,
         "bomFormat": "CycloneDX",
@@ -358,7 +502,7 @@ def render_cyclonedx_bom(
         "version": 1,
         "metadata": metadata,
         "components": components,
-        "dependencies": _dependencies(ordered, refs),
+        "dependencies": _dependencies(ordered, components, subject["bom-ref"]),
     }
     bom["serialNumber"] = serial_number(bom)
     return bom

@@ -9,10 +9,14 @@ lifecycle, monitoring, lineage inside the catalog), so nothing is lost for a hum
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from ..cards import LineageEntry, Metric, ModelCard, Relation
+from ..cards import ExternalDataset, LineageEntry, Metric, ModelCard, Relation, Training
 from ..catalog import Catalog, ModelVersion
 from ..metrics import crosses, known_metrics
 from ..texts import shown
@@ -46,17 +50,26 @@ deepfloyd-if-license llama2 llama3 llama3.1 llama3.2 llama3.3 llama4 gemma unkno
 HUB_LICENSES = frozenset(_HUB_LICENSE_IDS.split())
 
 MISSING = "[More Information Needed]"
+# The model card's link that carries the Hub's license_link.
+LICENSE_LINK_TITLE = "License"
 
 
 # ---- front matter ---------------------------------------------------------------------------
 
 
-def hub_license(license_id: str | None) -> dict[str, str]:
+def hub_license(license_id: str | None) -> dict[str, Any]:
+    """license (and license_name) for a card's license; `a AND b` of Hub ids is a list."""
     if license_id is None:
         return {}
-    if license_id.lower() in HUB_LICENSES:
-        return {"license": license_id.lower()}
+    parts = [part.strip().lower() for part in license_id.split(" AND ")]
+    if all(part in HUB_LICENSES for part in parts):
+        return {"license": parts[0] if len(parts) == 1 else parts}
     return {"license": "other", "license_name": license_id}
+
+
+def hub_license_link(model: ModelCard) -> dict[str, str]:
+    link = next((link for link in model.links if link.title == LICENSE_LINK_TITLE), None)
+    return {"license_link": link.url} if link else {}
 
 
 def external_parents(version: ModelVersion) -> list[LineageEntry]:
@@ -88,44 +101,142 @@ def _dataset_parts(catalog: Catalog, reference: str) -> tuple[str, str, str]:
     return dataset_id, dataset_version, dataset.card.name if dataset else dataset_id
 
 
-def _result_key(metric: Metric) -> tuple[str, str | None, str | None]:
-    assert metric.dataset is not None
-    return metric.dataset, metric.slice, metric.split
+def _hub_dataset(catalog: Catalog, metric: Metric) -> dict[str, Any]:
+    """A result's dataset: a catalog dataset version (its slice as the config) or external data."""
+    found: dict[str, Any]
+    if metric.external_dataset is not None:
+        external = metric.external_dataset
+        found = {"type": external.id, "name": external.name or external.id}
+        if external.config is not None:
+            found["config"] = external.config
+    else:
+        assert metric.dataset is not None
+        dataset_id, dataset_version, name = _dataset_parts(catalog, metric.dataset)
+        found = {"type": dataset_id, "name": name}
+        if metric.slice is not None:
+            found["config"] = metric.slice
+    if metric.split is not None:
+        found["split"] = metric.split
+    revision = metric.external_dataset.revision if metric.external_dataset else dataset_version
+    if revision is not None:
+        found["revision"] = revision
+    if metric.external_dataset is not None and metric.external_dataset.args is not None:
+        found["args"] = metric.external_dataset.args
+    return found
+
+
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_SPREAD = re.compile(rf"\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*")
+_PERCENT = re.compile(rf"\s*({_NUMBER})\s*%\s*")
+_PLAIN = re.compile(rf"\s*({_NUMBER})\s*")
+
+
+@dataclass(frozen=True)
+class HubValue:
+    """A model-index value read as a number: its interval, and its text when it was text."""
+
+    value: float
+    ci: list[float] | None = None
+    text: str | None = None
+
+
+def hub_value(value: Any) -> HubValue | None:
+    """A number, or text that states one: "0.85", "73.8%", "20.0 ± 1.2", "-147.07 +/- 80.80"
+    (a spread is read as the interval [value - spread, value + spread]); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return HubValue(float(value)) if math.isfinite(value) else None
+    if not isinstance(value, str):
+        return None
+    spread = _SPREAD.fullmatch(value)
+    if spread:
+        center, width = float(spread.group(1)), float(spread.group(2))
+        # Rounded so that 9.8 ± 0.4 reads [9.4, 10.2], not [9.4, 10.200000000000001].
+        interval = [round(center - width, 12), round(center + width, 12)]
+        return HubValue(center, interval, value) if math.isfinite(center + width) else None
+    number = _PERCENT.fullmatch(value) or _PLAIN.fullmatch(value)
+    if number is None or not math.isfinite(float(number.group(1))):
+        return None
+    return HubValue(float(number.group(1)), None, value)
+
+
+def _hub_value(metric: Metric) -> Any:
+    """The value as the Hub had it ("73.8%"), when that text still says this value."""
+    text = metric.hub.value if metric.hub else None
+    if text is not None:
+        parsed = hub_value(text)
+        if parsed is not None and (parsed.value, parsed.ci) == (metric.value, metric.ci):
+            return text
+    return metric.value
+
+
+def _hub_metric(catalog: Catalog, metric: Metric) -> dict[str, Any]:
+    hub = metric.hub
+    entry: dict[str, Any] = {"type": hub.type if hub and hub.type else metric.name,
+                             "value": _hub_value(metric)}
+    info = known_metrics(catalog.settings).get(metric.name)
+    if hub is not None and hub.name is not None:
+        entry["name"] = hub.name
+    elif metric.external_dataset is None and info and info.label:
+        entry["name"] = info.label  # readings of external data keep the Hub's names only
+    if hub is not None:
+        extras = {"args": hub.args, "config": hub.config, "verified": hub.verified,
+                  "verifyToken": hub.verify_token}
+        entry.update({key: value for key, value in extras.items() if value is not None})
+    return entry
+
+
+def _hub_task(catalog: Catalog, version: ModelVersion, metric: Metric) -> dict[str, Any]:
+    if metric.hub is not None and metric.hub.task is not None:
+        return card_data(metric.hub.task)
+    task = catalog.models[version.model_id].card.task
+    return {"type": task, "name": task_title(task)}
+
+
+def hub_results(catalog: Catalog, version: ModelVersion) -> tuple[list[dict[str, Any]], list[str]]:
+    """model-index results, one per task, dataset and source in the card's order, and what
+    could not go there, said in a sentence each.
+
+    A metric without a dataset has no place in model-index (the Hub requires one): it is in the
+    body's results table, and reported. A slice of external data has no place either.
+    """
+    groups: dict[str, dict[str, Any]] = {}
+    left_out: list[str] = []
+    for metric in version.card.metrics:
+        if metric.dataset is None and metric.external_dataset is None:
+            left_out.append(
+                f"{version.ref}: metric {metric.name!r} ({metric.value!r}) names no dataset, which "
+                "model-index requires; it is in the README's results table only"
+            )
+            continue
+        if metric.external_dataset is not None and metric.slice is not None:
+            left_out.append(
+                f"{version.ref}: metric {metric.name!r} on {metric.evaluated_on}: its slice "
+                f"{metric.slice!r} has no place in model-index; it is in the results table"
+            )
+        result: dict[str, Any] = {"task": _hub_task(catalog, version, metric),
+                                  "dataset": _hub_dataset(catalog, metric)}
+        if metric.hub is not None and metric.hub.source is not None:
+            result["source"] = card_data(metric.hub.source)
+        key = json.dumps(result, sort_keys=True, default=str)
+        groups.setdefault(key, {**result, "metrics": []})["metrics"].append(
+            _hub_metric(catalog, metric)
+        )
+    results = [{"task": g["task"], "dataset": g["dataset"], "metrics": g["metrics"],
+                **({"source": g["source"]} if "source" in g else {})} for g in groups.values()]
+    return results, left_out
 
 
 def model_index(catalog: Catalog, version: ModelVersion) -> list[dict[str, Any]]:
-    """model-index results, one per (dataset version, slice, split), in the card's order.
-
-    A slice is a subset of the evaluation data, as a dataset `config` is on the Hub.
-    Metrics without a dataset have no place in model-index (the Hub requires one); they
-    appear in the body's results table.
-    """
-    task = catalog.models[version.model_id].card.task
-    labels = known_metrics(catalog.settings)
-    groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
-    for metric in version.card.metrics:
-        if metric.dataset is None:
-            continue
-        entry: dict[str, Any] = {"type": metric.name, "value": metric.value}
-        info = labels.get(metric.name)
-        if info and info.label:
-            entry["name"] = info.label
-        groups.setdefault(_result_key(metric), []).append(entry)
-    results = []
-    for (reference, slice_name, split), metrics in groups.items():
-        dataset_id, dataset_version, name = _dataset_parts(catalog, reference)
-        dataset: dict[str, Any] = {"type": dataset_id, "name": name}
-        if slice_name is not None:
-            dataset["config"] = slice_name
-        if split is not None:
-            dataset["split"] = split
-        dataset["revision"] = dataset_version
-        results.append({
-            "task": {"type": task, "name": task_title(task)},
-            "dataset": dataset,
-            "metrics": metrics,
-        })
+    """model-index: the version's readings grouped into the Hub's results (see hub_results)."""
+    results, _ = hub_results(catalog, version)
     return [{"name": version.model_id, "results": results}] if results else []
+
+
+def hf_export_warnings(catalog: Catalog, version: ModelVersion) -> list[str]:
+    """What the README of `version` cannot carry in the Hub's metadata, a sentence each."""
+    return hub_results(catalog, version)[1]
 
 
 def embedded_cards(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
@@ -147,18 +258,26 @@ def front_matter(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
     return data
 
 
+def training_datasets(training: Training | None) -> list[str]:
+    """The Hub's `datasets`: catalog references as written, then the external datasets' ids."""
+    if training is None:
+        return []
+    return [*training.data, *(external.id for external in training.external_data)]
+
+
 def hub_metadata(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
     """The front matter's fields that the Hub reads."""
     model = catalog.models[version.model_id].card
     card = version.card
-    data: dict[str, Any] = {**hub_license(model.license)}
+    data: dict[str, Any] = {**hub_license(model.license), **hub_license_link(model)}
     if model.tags:
         data["tags"] = list(model.tags)
     data["pipeline_tag"] = model.task
     if card.framework is not None:
         data["library_name"] = card.framework.name
-    if card.training is not None and card.training.data:
-        data["datasets"] = list(card.training.data)
+    datasets = training_datasets(card.training)
+    if datasets:
+        data["datasets"] = datasets
     data.update(hub_base_model(version))
     index = model_index(catalog, version)
     if index:
@@ -325,14 +444,20 @@ def _dataset_line(catalog: Catalog, reference: str) -> str:
     return f"- **{name}** (`{reference}`){detail}"
 
 
+def _external_line(external: ExternalDataset) -> str:
+    name = external.name or external.id
+    return f"- **{name}** (`{external.reference}`, outside the catalog)"
+
+
 def _training(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
     training = version.card.training
     yield "## Training Details"
     yield ""
     yield "### Training Data"
     yield ""
-    data = list(training.data) if training else []
-    yield from [_dataset_line(catalog, ref) for ref in data] or [MISSING]
+    data = [_dataset_line(catalog, ref) for ref in training.data] if training else []
+    data += [_external_line(external) for external in training.external_data] if training else []
+    yield from data or [MISSING]
     yield ""
     yield "### Training Procedure"
     yield ""
@@ -359,6 +484,16 @@ def _metric_label(catalog: Catalog, name: str) -> str:
     return f"{info.label} (`{name}`{unit}, {better} is better)"
 
 
+def _evaluation_data(catalog: Catalog, metrics: list[Metric]) -> list[str]:
+    lines = []
+    for metric in metrics:
+        if metric.dataset is not None:
+            lines.append(_dataset_line(catalog, metric.dataset))
+        elif metric.external_dataset is not None:
+            lines.append(_external_line(metric.external_dataset))
+    return list(dict.fromkeys(lines))
+
+
 def _evaluation(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
     metrics = version.card.metrics
     yield "## Evaluation"
@@ -367,8 +502,7 @@ def _evaluation(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
     yield ""
     yield "#### Testing Data"
     yield ""
-    datasets = list(dict.fromkeys(m.dataset for m in metrics if m.dataset))
-    yield from [_dataset_line(catalog, ref) for ref in datasets] or [MISSING]
+    yield from _evaluation_data(catalog, metrics) or [MISSING]
     yield ""
     yield "#### Factors"
     yield ""
@@ -388,8 +522,9 @@ def _evaluation(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
     yield ""
     if metrics:
         rows = [
-            [f"`{m.name}`", f"`{m.dataset}`" if m.dataset else "", m.split or "", m.slice or "",
-             number(m.value), f"[{number(m.ci[0])}, {number(m.ci[1])}]" if m.ci else ""]
+            [f"`{m.name}`", f"`{m.evaluated_on}`" if m.evaluated_on else "", m.split or "",
+             m.slice or "", number(m.value),
+             f"[{number(m.ci[0])}, {number(m.ci[1])}]" if m.ci else ""]
             for m in metrics
         ]
         head = ["Metric", "Dataset", "Split", "Slice", "Value", "Confidence interval"]

@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 import io
 import math
+import re
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -52,10 +53,21 @@ def _is_multiline(value: Any) -> bool:
     return isinstance(value, str) and "\n" in value
 
 
+def _holds_nel(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x85" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nel(k) or _holds_nel(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nel(v) for v in value)
+    return False
+
+
 def _pyyaml_flow(value: Any) -> str:
-    text = yaml.safe_dump(
-        value, default_flow_style=True, allow_unicode=True, sort_keys=False, width=_WIDE
-    )
+    # PyYAML writes a NEL (\x85) raw inside quotes, where it reads back as a line break: text
+    # holding one is written with escapes instead.
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=not _holds_nel(value),
+                          sort_keys=False, width=_WIDE)
     return text.removesuffix("\n...\n").strip()
 
 
@@ -179,11 +191,47 @@ def _flat(value: Any, *, lists: bool = False) -> bool:
     )
 
 
+# Characters a literal block cannot carry as they are (YAML would read them as other line breaks
+# or refuse them); text holding any is written quoted instead.
+_NOT_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                          "\U00010000-\U0010ffff]")
+
+
+def _double_quoted(value: str) -> str:
+    """PyYAML's double-quoted scalar, which escapes every character YAML could misread."""
+    text = yaml.safe_dump(value, default_style='"', allow_unicode=True, width=_WIDE)
+    return text.removesuffix("\n...\n").strip()
+
+
+# Text a literal block may not carry as written (tabs and blank-looking lines can be read as
+# indentation): such a block is read back before it is used.
+_LITERAL_RISK = re.compile(r"\t|^[ ]*$", re.MULTILINE)
+
+
+def _reads_back(literal: list[str], value: str) -> bool:
+    if value.strip("\n") and not _LITERAL_RISK.search(value.strip("\n")):
+        return True
+    text = "k: " + "\n".join(literal) + "\n"
+    try:
+        loaded = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return False
+    return isinstance(loaded, dict) and loaded.get("k") == value
+
+
 def _literal(value: str, indent: str) -> list[str]:
-    chomp = "" if value.endswith("\n") else "-"
-    body = value.removesuffix("\n") if chomp == "" else value
-    lines = [f"{indent}  {line}" if line.strip() else "" for line in body.split("\n")]
-    return [f"|{chomp}", *lines]
+    """A literal block (`|`) that reads back as exactly `value`: an indentation indicator when
+    the text starts with a space, `+` to keep more than one final line break."""
+    if value.endswith("\n\n"):
+        chomp, body = "+", value[:-1]
+    elif value.endswith("\n"):
+        chomp, body = "", value[:-1]
+    else:
+        chomp, body = "-", value
+    first = next((line for line in body.split("\n") if line.strip(" ")), "")
+    hint = "2" if first[:1] == " " else ""
+    lines = [f"{indent}  {line}" if line else "" for line in body.split("\n")]
+    return [f"|{hint}{chomp}", *lines]
 
 
 def entry_lines(key: str, value: Any, indent: str) -> list[str]:
@@ -201,7 +249,10 @@ def _mapping_lines(data: Mapping[str, Any], indent: str) -> list[str]:
 def _entry_lines(head: str, value: Any, indent: str) -> list[str]:
     """`head` is `key:` or `-`; the value follows on the same line or on indented lines."""
     if _is_multiline(value):
-        first, *rest = _literal(value, indent)
+        literal = None if _NOT_LITERAL.search(value) else _literal(value, indent)
+        if literal is None or not _reads_back(literal, value):
+            return [f"{head} {_double_quoted(value)}"]
+        first, *rest = literal
         return [f"{head} {first}", *rest]
     if _is_scalar(value):
         return [f"{head} {scalar_text(value)}"]

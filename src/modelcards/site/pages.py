@@ -8,7 +8,14 @@ from typing import Any
 from markupsafe import Markup
 
 from ..cards import Metric, Stage
-from ..export import BOM_FILE, HF_FILE, bom_json_text, render_cyclonedx_bom, render_hf_readme
+from ..export import (
+    BOM_FILE,
+    HF_FILE,
+    bom_json_text,
+    bom_timestamp,
+    render_cyclonedx_bom,
+    render_hf_readme,
+)
 from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
@@ -163,7 +170,8 @@ def hf_readme(site: SiteData, page: Page) -> bytes:
 
 
 def cyclonedx_bom(site: SiteData, page: Page) -> bytes:
-    bom = render_cyclonedx_bom(site.catalog, [site.catalog.versions[page.subject]])
+    bom = render_cyclonedx_bom(site.catalog, [site.catalog.versions[page.subject]],
+                               timestamp=bom_timestamp(site.today))
     return bom_json_text(bom).encode("utf-8")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit
 
+from ..export.files import version_export_path as version_export_path
+
 HOME = "index.html"
 GOVERNANCE = "governance/index.html"
 NOT_FOUND = "404.html"
@@ -34,10 +36,6 @@ def version_path(ref: str) -> str:
     return f"models/{model_id}/{version}/index.html"
 
 
-def version_export_path(ref: str, name: str) -> str:
-    """A file next to a version's page: its exports README.md (Hub card) and bom.json."""
-    model_id, _, version = ref.partition("@")
-    return f"models/{model_id}/{version}/{name}"
 
 
 def dataset_path(dataset_id: str) -> str:
