@@ -196,21 +196,23 @@ def unsliced(version: ModelVersion, name: str) -> list[Metric]:
 
 
 def place(metric: Metric) -> str:
-    """Where a reading was measured, as people read it: "tx@2025-Q4 (test)"."""
+    """Where a reading was measured, as people read it: "tx@2025-Q4 (test)", or for data
+    outside the catalog its reference, "ai2_arc:ARC-Challenge (test)"."""
     split = f"({metric.split})" if metric.split else None
-    return " ".join(part for part in (metric.dataset, split) if part) or "no named dataset"
+    return " ".join(part for part in (metric.evaluated_on, split) if part) or "no named dataset"
 
 
 def comparable(new: ModelVersion, old: ModelVersion, name: str) -> list[tuple[Metric, Metric]]:
-    """Pairs of readings of metric `name` that may be compared: the same dataset version and
+    """Pairs of readings of metric `name` that may be compared: the same data (a dataset
+    version of the catalog, or the same external dataset, config, revision and args) and
     split, no slice. A reading that names no dataset is comparable with nothing."""
     before: dict[tuple[str | None, str | None], Metric] = {
-        (m.dataset, m.split): m for m in unsliced(old, name) if m.dataset is not None
+        (m.evaluated_on, m.split): m for m in unsliced(old, name) if m.evaluated_on is not None
     }
     return [
-        (m, before[(m.dataset, m.split)])
+        (m, before[(m.evaluated_on, m.split)])
         for m in unsliced(new, name)
-        if (m.dataset, m.split) in before
+        if (m.evaluated_on, m.split) in before
     ]
 
 

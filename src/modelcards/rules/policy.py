@@ -315,7 +315,7 @@ def _gate(
 
 
 def _places(version: ModelVersion, name: str) -> str:
-    return capped(place(m) for m in unsliced(version, name) if m.dataset is not None)
+    return capped(place(m) for m in unsliced(version, name) if m.evaluated_on is not None)
 
 
 def _incomparable(name: str, new: ModelVersion, old: ModelVersion) -> str:
