@@ -11,11 +11,14 @@ always in the summary of a failure) and asserts the promises of docs/interop.md:
   field, through huggingface_hub's eval_results (a result whose value is no reading, such as
   .nan or NA, is skipped by design and reported with its README line instead);
 - at least 90% of the words of the README's body are kept in the cards;
-- no name or summary starts with markup or is a template heading.
+- no name or summary starts with markup or is a template heading;
+- the CycloneDX BOM of every imported version validates strictly against CycloneDX 1.6, and its
+  dependency graph has an entry for every component.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -29,6 +32,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
 from huggingface_hub import EvalResult, ModelCard
 
 from modelcards.cli import cli
@@ -113,6 +118,7 @@ class Outcome:
     words: Counter[str] = field(default_factory=Counter)
     kept: Counter[str] = field(default_factory=Counter)
     name_and_summary: tuple[str, str] = ("", "")
+    bom: str = ""
 
     @property
     def readings(self) -> list[EvalResult]:
@@ -166,6 +172,10 @@ def run_one(readme: Path, root: Path, runner: CliRunner) -> Outcome:
     outcome.crashed += _crash(exported)
     if exported.exit_code == 0:
         outcome.exported = eval_results(out.read_text(encoding="utf-8"))
+    bom = runner.invoke(cli, ["export", f"{model_id}@1.0.0", str(root), "--format", "cyclonedx",
+                              "--today", TODAY])
+    outcome.crashed += _crash(bom)
+    outcome.bom = bom.stdout if bom.exit_code == 0 else ""
     return outcome
 
 
@@ -264,3 +274,16 @@ def test_names_and_summaries_are_text_not_markup(outcomes: list[Outcome]) -> Non
     bad = [(o.name, o.name_and_summary) for o in outcomes
            if not all(is_text(v) for v in o.name_and_summary)]
     assert bad == [], report(outcomes)
+
+
+def test_every_imported_version_exports_a_valid_bom_with_a_complete_graph(
+    outcomes: list[Outcome],
+) -> None:
+    validator = JsonStrictValidator(SchemaVersion.V1_6)
+    for outcome in outcomes:
+        assert outcome.bom, outcome.name
+        assert validator.validate_str(outcome.bom) is None, outcome.name
+        bom = json.loads(outcome.bom)
+        refs = [bom["metadata"]["component"]["bom-ref"], *(c["bom-ref"] for c in bom["components"])]
+        assert [d["ref"] for d in bom["dependencies"]] == refs, outcome.name
+        assert len(set(refs)) == len(refs), outcome.name

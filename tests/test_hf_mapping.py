@@ -1,0 +1,431 @@
+"""How a Hub README maps to cards and back: each rule of docs/interop.md on a small README
+(the corpus test, test_hf_corpus.py, measures the same rules on real cards)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from huggingface_hub import ModelCard
+
+from modelcards.cli import cli
+from modelcards.readme_markdown import first_paragraph, plain_text, read_readme, sections
+from modelcards.site.markup import render_markdown
+
+from .conftest import CatalogMaker
+
+TODAY = "2026-11-26"
+
+
+def import_readme(runner: CliRunner, text: str, model: str = "m") -> Result:
+    Path("README.md").write_bytes(text.encode("utf-8"))
+    return runner.invoke(cli, ["import", "hf", "README.md", "--model", model, "--owner", "Team",
+                               "--today", TODAY])
+
+
+def cards(root: Path, model: str = "m") -> tuple[dict[str, Any], dict[str, Any]]:
+    folder = root / "models" / model
+    return (yaml.safe_load((folder / "model.yaml").read_text(encoding="utf-8")),
+            yaml.safe_load((folder / "1.0.0.yaml").read_text(encoding="utf-8")))
+
+
+def exported(runner: CliRunner, model: str = "m") -> tuple[Result, ModelCard]:
+    result = runner.invoke(cli, ["export", f"{model}@1.0.0", "--format", "hf", "--today", TODAY])
+    return result, ModelCard(result.stdout)
+
+
+# ---- reading the README ---------------------------------------------------------------------
+
+
+def test_front_matter_after_blank_lines_and_with_crlf_is_read(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """As huggingface_hub reads it: blank lines may come before `---`, lines may end in CRLF."""
+    root = make_catalog()
+    text = "\r\n\r\n---\r\nlicense: mit\r\npipeline_tag: fill-mask\r\n---\r\n# Tiny BERT\r\n\r\n" \
+           "A small BERT.\r\n"
+    result = import_readme(runner, text)
+    assert result.exit_code == 0, result.output
+    model, _ = cards(root)
+    assert (model["name"], model["summary"], model["license"], model["task"]) == (
+        "Tiny BERT", "A small BERT.", "mit", "fill-mask")
+    assert "\r" not in (root / "models" / "m" / "model.yaml").read_text(encoding="utf-8")
+
+
+def test_a_yaml_error_names_the_readme_line(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    make_catalog()
+    result = import_readme(runner, "\n\n---\nlicense: mit\ntags: [a, b\n---\n# X\n")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: README.md:6:")  # the line after the open list
+
+
+def test_values_that_are_no_number_are_reported_with_their_line_and_skipped(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    result = import_readme(runner, textwrap.dedent("""\
+
+        ---
+        model-index:
+        - name: m
+          results:
+          - task: {type: summarization}
+            dataset: {type: samsum, name: SAMSum, split: test}
+            metrics:
+            - {type: rouge1, value: 30.9}
+            - {type: loss, value: .nan}
+            - {type: gen_len, value: NA}
+            - {type: score, value: .inf}
+        ---
+        # M
+        """))
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if "not a number" in line] == [
+        "warning: README.md:10: model-index metric 'loss': its value .nan is not a number; "
+        "not imported",
+        "warning: README.md:11: model-index metric 'gen_len': its value 'NA' is not a number; "
+        "not imported",
+        "warning: README.md:12: model-index metric 'score': its value .inf is not a number; "
+        "not imported",
+    ]
+    _, version = cards(root)
+    assert [m["name"] for m in version["metrics"]] == ["rouge1"]
+
+
+# ---- model-index: every result survives import -> export ------------------------------------
+
+RESULTS = textwrap.dedent("""\
+    ---
+    license: apache-2.0
+    pipeline_tag: text-classification
+    model-index:
+    - name: my-model
+      results:
+      - task: {type: text-classification, name: Text Classification}
+        dataset: {name: emotion, type: emotion, config: default, split: test, revision: abc123}
+        metrics:
+        - {type: accuracy, value: 0.9285, name: Accuracy, verified: true, verifyToken: eyJ0}
+        - {type: precision, value: 0.888, name: Precision Macro}
+        - {type: precision, value: 0.9285, name: Precision Micro}
+      - task: {type: natural-language-inference, name: Natural Language Inference}
+        dataset: {name: GLUE MRPC, type: glue, args: mrpc}
+        metrics:
+        - {type: f1, value: 0.90, args: {average: binary}, config: mrpc}
+      - task: {type: text-generation}
+        dataset:
+          name: AI2 Reasoning Challenge (25-Shot)
+          type: ai2_arc
+          config: ARC-Challenge
+          split: test
+          args: {num_few_shot: 25}
+        metrics:
+        - {type: acc_norm, value: 73.8%, name: normalized accuracy}
+        - {type: mean_reward, value: -147.07 +/- 80.80}
+        - {type: pass@1, value: "0.85"}
+        source: {name: Open LLM Leaderboard, url: 'https://huggingface.co/spaces/x'}
+    ---
+    # My model
+
+    Classifies emotions.
+    """)
+
+
+def eval_rows(card: ModelCard) -> list[tuple[Any, ...]]:
+    return [tuple(vars(r).values()) for r in card.data.eval_results or []]
+
+
+def test_every_result_survives_import_and_export_as_huggingface_hub_reads_it(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    make_catalog()
+    result = import_readme(runner, RESULTS)
+    assert result.exit_code == 0, result.output
+    export, card = exported(runner)
+    assert export.exit_code == 0 and export.stderr == ""
+    assert eval_rows(card) == eval_rows(ModelCard(RESULTS))
+    assert len(eval_rows(card)) == 7
+
+
+def test_results_become_metrics_on_external_datasets(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    assert import_readme(runner, RESULTS).exit_code == 0
+    _, version = cards(root)
+    metrics = version["metrics"]
+    # Three precision readings of one dataset would collapse: they are named after the Hub's
+    # names, and keep the Hub's type for the export.
+    assert [(m["name"], m.get("hub", {}).get("type")) for m in metrics] == [
+        ("accuracy", None), ("precision_macro", "precision"), ("precision_micro", "precision"),
+        ("f1", None), ("acc_norm", None), ("mean_reward", None), ("pass@1", None),
+    ]
+    assert metrics[0] == {
+        "name": "accuracy", "value": 0.9285, "split": "test",
+        "external_dataset": {"id": "emotion", "name": "emotion", "config": "default",
+                             "revision": "abc123"},
+        "hub": {"name": "Accuracy", "verified": True, "verify_token": "eyJ0"},
+    }
+    assert metrics[3]["external_dataset"] == {"id": "glue", "name": "GLUE MRPC", "args": "mrpc"}
+    assert metrics[3]["hub"] == {
+        "args": {"average": "binary"}, "config": "mrpc",
+        "task": {"type": "natural-language-inference", "name": "Natural Language Inference"},
+    }
+    # Text values are read as numbers, and kept as written for the export.
+    assert [(m["value"], m.get("ci"), m["hub"].get("value")) for m in metrics[4:]] == [
+        (73.8, None, "73.8%"), (-147.07, [-227.87, -66.27], "-147.07 +/- 80.80"),
+        (0.85, None, "0.85"),
+    ]
+    assert metrics[4]["hub"]["source"] == {"name": "Open LLM Leaderboard",
+                                           "url": "https://huggingface.co/spaces/x"}
+
+
+def test_a_text_value_edited_since_the_import_is_exported_as_the_number(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    assert import_readme(runner, RESULTS).exit_code == 0
+    path = root / "models" / "m" / "1.0.0.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 73.8\n", "value: 74.1\n"),
+                    encoding="utf-8")
+    _, card = exported(runner)
+    values = {r.metric_type: r.metric_value for r in card.data.eval_results or []}
+    assert values["acc_norm"] == 74.1
+
+
+def test_a_metric_the_hub_cannot_hold_is_reported_by_the_export(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """A metric without a dataset has no place in model-index: the export says so on stderr."""
+    root = make_catalog()
+    text = RESULTS.replace("    dataset: {name: emotion, type: emotion, config: default, "
+                           "split: test, revision: abc123}\n", "")
+    result = import_readme(runner, text)
+    assert result.exit_code == 0, result.output
+    assert "warning: model-index: a result names no dataset; its metrics were kept without a " \
+           "dataset" in result.output
+    export, card = exported(runner)
+    assert export.exit_code == 0
+    assert export.stderr.splitlines() == [
+        f"warning: m@1.0.0: metric {name!r} ({value!r}) names no dataset, which model-index "
+        "requires; it is in the README's results table only"
+        for name, value in [("accuracy", 0.9285), ("precision_macro", 0.888),
+                            ("precision_micro", 0.9285)]
+    ]
+    assert len(card.data.eval_results or []) == 4
+    assert "| `precision_macro` |  |  |  | 0.888 |  |" in export.stdout
+    assert (root / "models" / "m" / "1.0.0.yaml").exists()
+
+
+# ---- metadata ---------------------------------------------------------------------------------
+
+LICENSED = textwrap.dedent("""\
+    ---
+    license: other
+    license_name: yi-license
+    license_link: https://huggingface.co/01-ai/Yi-34B/blob/main/LICENSE
+    base_model:
+    - teknium/OpenHermes-2.5-Mistral-7B
+    - Intel/neural-chat-7b-v3-3
+    datasets: [HuggingFaceH4/ultrachat_200k, tx@2025-Q4]
+    ---
+    # Merged
+    A merge of two models.
+    """)
+
+
+def test_license_link_parents_and_datasets_survive(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    result = import_readme(runner, LICENSED)
+    assert result.exit_code == 0, result.output
+    assert ("warning: base_model_relation is not set; recorded the lineage as merged (2 parents "
+            "make a merge)") in result.output
+    model, version = cards(root)
+    assert (model["license"], model["links"]) == (
+        "yi-license",
+        [{"title": "License", "url": "https://huggingface.co/01-ai/Yi-34B/blob/main/LICENSE"}])
+    assert version["training"] == {"data": ["tx@2025-Q4"],
+                                   "external_data": [{"id": "HuggingFaceH4/ultrachat_200k"}]}
+    assert [e["relation"] for e in version["lineage"]] == ["merged", "merged"]
+    _, card = exported(runner)
+    assert (card.data.license, card.data.license_name, card.data.license_link) == (
+        "other", "yi-license", "https://huggingface.co/01-ai/Yi-34B/blob/main/LICENSE")
+    assert card.data.base_model == ["teknium/OpenHermes-2.5-Mistral-7B",
+                                    "Intel/neural-chat-7b-v3-3"]
+    assert card.data.base_model_relation == "merge"
+    assert card.data.datasets == ["tx@2025-Q4", "HuggingFaceH4/ultrachat_200k"]
+
+
+def test_a_list_of_licenses_survives(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    assert import_readme(runner, "---\nlicense: [apache-2.0, bsd-3-clause]\n---\n# X\n").exit_code == 0
+    assert cards(root)[0]["license"] == "apache-2.0 AND bsd-3-clause"
+    assert exported(runner)[1].data.license == ["apache-2.0", "bsd-3-clause"]
+
+
+# ---- the body ---------------------------------------------------------------------------------
+
+BODY = textwrap.dedent("""\
+    ---
+    license: llama2
+    ---
+    <p align="center"><img src="https://x.org/logo.png" width="400"></p>
+    <p align="center"><a href="https://x.org">[Homepage]</a> | <a href="https://d.x">[Discord]</a></p>
+
+    [![badge](https://img.shields.io/x.svg)](https://x.org)
+
+    # **Model Card for Llama 2 Chat**
+    Llama 2 is a collection of [pretrained](https://x.org) and fine-tuned **generative** text models.
+
+    ## Intended Use
+    **Intended Use Cases** Llama 2 is intended for commercial and research use in English.
+
+    **Out-of-scope Uses** Use in languages other than English.
+
+    ## Bias, Risks, and Limitations
+
+    <!-- This section is meant to convey both technical and sociotechnical limitations. -->
+
+    - The model may produce inaccurate or biased answers.
+    - Testing covered English only.
+
+    ### Recommendations
+
+    Users (both direct and downstream) should be made aware of the risks, biases and limitations of the model. More information needed for further recommendations.
+
+    Run your own safety tests first.
+
+    ## Ethical Considerations
+
+    The training data was not audited for personal data.
+
+    ## Training Data
+
+    Two trillion tokens of public data.
+
+    ### Training hyperparameters
+    - learning_rate: 3e-4
+
+    ## Citation
+
+    [More Information Needed]
+    """)
+
+
+def test_the_body_fills_the_card(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    result = import_readme(runner, BODY)
+    assert result.exit_code == 0, result.output
+    model, version = cards(root)
+    assert model["name"] == "Llama 2 Chat"
+    assert model["summary"] == ("Llama 2 is a collection of pretrained and fine-tuned generative "
+                                "text models.")
+    assert model["intended_use"] == {
+        "uses": ["Llama 2 is intended for commercial and research use in English."],
+        "out_of_scope": ["Use in languages other than English."],
+    }
+    assert model["considerations"] == {
+        "limitations": ["The model may produce inaccurate or biased answers.",
+                        "Testing covered English only."],
+        "ethical": [{"name": "The training data was not audited for personal data."}],
+        "caveats": "Run your own safety tests first.\n",
+    }
+    assert version["description"] == (
+        "## Training Data\n\nTwo trillion tokens of public data.\n\n"
+        "### Training hyperparameters\n\n- learning_rate: 3e-4\n"
+    )
+    # The whole body is the description: without the title (it is the name), the HTML comment
+    # and the placeholder.
+    description = model["description"]
+    assert description.startswith('<p align="center"><img src="https://x.org/logo.png"')
+    assert "# **Model Card for Llama 2 Chat**" not in description
+    assert "<!--" not in description and "[More Information Needed]" not in description
+    assert "## Ethical Considerations\n\nThe training data was not audited" in description
+
+
+def test_an_imported_description_is_safe_and_readable_on_the_site(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    text = BODY + textwrap.dedent("""\
+
+        <script>alert(1)</script>
+        <img src=x onerror="alert(2)">
+        <a href="javascript:alert(3)">click</a>
+        <div align="center">Built <b>with</b> care.</div>
+        """)
+    assert import_readme(runner, text).exit_code == 0
+    html = str(render_markdown(cards(root)[0]["description"]))
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    assert "<img" not in html and "<div" not in html  # images and layout go; their text stays
+    assert "Built <b>with</b> care." in html
+    assert "<h2>Bias, Risks, and Limitations</h2>" in html
+    assert "<li>The model may produce inaccurate or biased answers.</li>" in html
+    assert '<a href="https://x.org" rel="noopener">pretrained</a>' in html
+
+
+@pytest.mark.parametrize(("body", "name", "summary"), [
+    ("# Model Card for Model ID\n\n<!-- Provide a quick summary. -->\n\n# Table of Contents\n\n"
+     "1. [Model Details](#model-details)\n\n# Model Details\n\n[More Information Needed]\n",
+     "org/whisper-is", "org/whisper-is, imported from Hugging Face."),
+    ("# Model Details\n- **Model Description:**\nTranslates English to Chinese.\n",
+     "org/whisper-is", "Model Description: Translates English to Chinese."),
+    ("<div align=\"center\">\n\n# TinyLlama-1.1B\n</div>\n\nhttps://github.com/x/TinyLlama\n\n"
+     "The TinyLlama project pretrains a 1.1B Llama model.\n",
+     "TinyLlama-1.1B", "The TinyLlama project pretrains a 1.1B Llama model."),
+    ("  # PPO Agent Playing LunarLander-v2\n\n  This is a trained PPO agent.\n",
+     "PPO Agent Playing LunarLander-v2", "This is a trained PPO agent."),
+    ("# `StableLM Zephyr 3B`\n\n## Model Description\n\n`StableLM Zephyr 3B` is a 3B model.\n",
+     "StableLM Zephyr 3B", "StableLM Zephyr 3B is a 3B model."),
+])
+def test_name_and_summary_are_text_never_markup_or_a_template_heading(
+    runner: CliRunner, make_catalog: CatalogMaker, body: str, name: str, summary: str
+) -> None:
+    root = make_catalog()
+    front = "---\nmodel-index:\n- name: org/whisper-is\n  results: []\n---\n"
+    result = import_readme(runner, front + body)
+    assert result.exit_code == 0, result.output
+    model, _ = cards(root)
+    assert (model["name"], model["summary"]) == (name, summary)
+
+
+def test_a_long_first_paragraph_is_cut_at_a_sentence(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    sentence = "This model transcribes support calls in German and French for quality review. "
+    result = import_readme(runner, "---\nlicense: mit\n---\n# X\n\n" + sentence * 4 + "\n")
+    assert "warning: the summary was cut to 200 characters; review it in model.yaml" in result.output
+    assert cards(root)[0]["summary"] == (sentence * 2).strip()
+
+
+# ---- the Markdown reader ------------------------------------------------------------------------
+
+
+def test_plain_text_drops_markup_but_keeps_words() -> None:
+    assert plain_text(
+        "**Bold** and *it* `code` [link](https://x.org) ![img](i.png) <b>tag</b> &amp; snake_case"
+    ) == "Bold and it code link tag & snake_case"
+
+
+def test_sections_ignore_headings_in_code_and_comments() -> None:
+    intro, found = sections("Intro\n```\n# not a heading\n```\n<!-- # nor this -->\n## Uses\nText\n")
+    assert intro == ["Intro", "```", "# not a heading", "```", ""]
+    assert [(s.level, s.title, s.lines) for s in found] == [(2, "Uses", ["Text", ""])]
+
+
+def test_first_paragraph_skips_links_widgets_and_placeholders() -> None:
+    lines = ["[Home](h) | [Discord](d)", "", "<details><summary>Click to expand</summary>",
+             "", "[More Information Needed]", "", "Real text here."]
+    assert first_paragraph(lines) == "Real text here."
+
+
+def test_read_readme_gives_the_readme_line_of_each_value() -> None:
+    readme = read_readme(Path("README.md"), "\n\n---\na: 1\nb:\n  - c\n---\nbody\n")
+    assert readme.meta == {"a": 1, "b": ["c"]}
+    assert (readme.line_of(("a",)), readme.line_of(("b", 0)), readme.body) == (4, 6, "body\n")
