@@ -429,3 +429,45 @@ def test_read_readme_gives_the_readme_line_of_each_value() -> None:
     readme = read_readme(Path("README.md"), "\n\n---\na: 1\nb:\n  - c\n---\nbody\n")
     assert readme.meta == {"a": 1, "b": ["c"]}
     assert (readme.line_of(("a",)), readme.line_of(("b", 0)), readme.body) == (4, 6, "body\n")
+
+
+# ---- untrusted READMEs: bounded time, bounded fields ------------------------------------------
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("body", [
+    "[" * 200_000, "![" * 100_000, "<a href=x>" * 50_000, "<http:" * 50_000, "**a " * 50_000,
+    "<details><summary>" * 30_000, "- [" * 60_000, "\n" * 200_000 + "text",
+])
+def test_pathological_markdown_is_read_in_linear_time(
+    runner: CliRunner, make_catalog: CatalogMaker, body: str
+) -> None:
+    """Text a README can hold that would make backtracking patterns rescan it: read in one
+    pass (each case took minutes with the patterns it replaced). The global test timeout is
+    the only clock here: no timing is asserted."""
+    make_catalog()
+    result = import_readme(runner, "---\nlicense: mit\n---\n# Title\n\n" + body + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
+@pytest.mark.timeout(120)
+def test_a_front_matter_after_many_blank_lines_is_found_in_linear_time() -> None:
+    readme = read_readme(Path("README.md"), "\n" * 300_000 + "---\na: 1\n" + "\n" * 300_000 +
+                         "---\nbody\n")
+    assert (readme.meta, readme.first_line, readme.body) == ({"a": 1}, 300_002, "body\n")
+
+
+def test_a_body_longer_than_a_markdown_field_is_cut_after_a_paragraph(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    paragraph = "A sentence about the model that is long enough to count. " * 10
+    result = import_readme(runner, "---\nlicense: mit\n---\n# Big\n\n" +
+                           "\n\n".join([paragraph] * 200) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "warning: description: the README's text is 114,199 characters, more than a Markdown " \
+           "field holds (50,000); kept the first 49,739: link to the full card" in result.output
+    description = cards(root)[0]["description"]
+    assert description.endswith(
+        paragraph.strip() + "\n\n*(The README continues; the rest did not fit in this field.)*\n")

@@ -13,7 +13,8 @@ from markupsafe import Markup
 
 from modelcards.cardmarkdown import MAX_CHARACTERS, MAX_NESTING, nesting, to_html, too_deep
 from modelcards.cli import cli
-from modelcards.importers import sections, strip_comments
+from modelcards.readme_markdown import sections
+from modelcards.readme_markdown import without_comments as strip_comments
 from modelcards.site.build import SiteConfig
 from modelcards.site.markup import render_markdown
 from modelcards.site.serve import rebuild
@@ -147,14 +148,15 @@ def test_the_import_comment_stripper_is_linear_and_exact() -> None:
     assert strip_comments("a <!-- x --> b <!-- y\n --> c <!-- open") == "a  b  c <!-- open"
     assert strip_comments("<!--" * 200_000) == "<!--" * 200_000
     assert strip_comments("<!-- -->" * 100_000 + "end") == "end"
-    title, intro, found = sections("# T\n<!-- hidden -->\n## Uses\n" + "<!--" * 100_000)
-    assert (title, intro) == ("T", "") and found["Uses"].startswith("<!--")
+    intro, found = sections("# T\n<!-- hidden -->\n## Uses\n" + "<!--" * 100_000)
+    assert [(s.level, s.heading) for s in found] == [(1, "T"), (2, "Uses")]
+    assert intro == [] and found[1].lines[0].startswith("<!--")
 
 
 @pytest.mark.timeout(120)
 def test_headings_of_any_length_are_read_in_linear_time() -> None:
-    title, _, found = sections("# C#\n## Sec ##\n# " + " #" * 200_000 + "x\n")
-    assert title == "C#" and "Sec" in found
+    _, found = sections("# C#\n## Sec ##\n# " + " #" * 200_000 + "x\n")
+    assert [s.heading for s in found[:2]] == ["C#", "Sec"]
 
 
 def test_serve_survives_any_exception_a_rebuild_raises(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from .cardmarkdown import MAX_CHARACTERS, MAX_NESTING, too_deep, too_long
 from .cards import ExternalDataset, Relation, is_semver, is_valid_id
 from .catalog import MODEL_FILE, Catalog, load_catalog
 from .edit import is_inside
@@ -605,13 +606,13 @@ def _model_name(body: BodyFields, meta: dict[str, Any], model_id: str) -> str:
     return model_id
 
 
-def _considerations(body: BodyFields) -> dict[str, Any]:
+def _considerations(body: BodyFields, warnings: list[str]) -> dict[str, Any]:
     parts = body.parts
     caveats = parts.get("caveats_markdown", [""])[0]
     return {
         "limitations": parts.get("limitations", []),
         "ethical": [{"name": item} for item in parts.get("ethical", [])],
-        "caveats": caveats + "\n" if caveats else None,
+        "caveats": fitting_markdown(caveats + "\n" if caveats else None, "caveats", warnings),
     }
 
 
@@ -641,13 +642,14 @@ def hub_cards(
     model: dict[str, Any] = {
         "name": name,
         "summary": _summary(body.summary, f"{name}, imported from Hugging Face.", warnings),
-        "description": body.description + "\n" if body.description else None,
+        "description": fitting_markdown(
+            body.description + "\n" if body.description else None, "description", warnings),
         "owners": [{"name": owner}],
         "task": task or "other",
         "tags": [str(t) for t in _as_list(meta.get("tags"))],
         "license": _license(meta),
         "intended_use": _intended_use(body),
-        "considerations": _considerations(body),
+        "considerations": _considerations(body, warnings),
         "links": _license_links(meta, warnings),
     }
     context = HubContext(readme, catalog, task or "other", warnings)
@@ -655,7 +657,9 @@ def hub_cards(
         "version": request.version or DEFAULT_VERSION,
         "released": request.today,
         "summary": "Imported from a Hugging Face model card.",
-        "description": body.version_description + "\n" if body.version_description else None,
+        "description": fitting_markdown(
+            body.version_description + "\n" if body.version_description else None,
+            "version description", warnings),
         "framework": {"name": str(meta["library_name"])} if meta.get("library_name") else None,
         "training": _training(meta, catalog),
         "metrics": _metrics(context, meta),
@@ -663,6 +667,30 @@ def hub_cards(
         "lifecycle": [{"stage": "development", "date": request.today, "by": request.by}],
     }
     return _pruned(model), _pruned(version)
+
+
+_CUT_NOTE = "\n\n*(The README continues; the rest did not fit in this field.)*"
+
+
+def fitting_markdown(text: str | None, where: str, warnings: list[str]) -> str | None:
+    """Markdown from the README within what a card's Markdown field holds (MC080, MC081):
+    a longer text is cut after a paragraph, a text that nests too deep is left out; each
+    is reported."""
+    if not text:
+        return None
+    if too_long(text) is not None:
+        room = MAX_CHARACTERS - len(_CUT_NOTE) - 1
+        cut = text.rfind("\n\n", 0, room)
+        kept = text[:cut if cut > 0 else room].rstrip() + _CUT_NOTE + "\n"
+        warnings.append(f"{where}: the README's text is {len(text):,} characters, more than a "
+                        f"Markdown field holds ({MAX_CHARACTERS:,}); kept the first "
+                        f"{len(kept):,}: link to the full card")
+        text = kept
+    if too_deep(text) is not None:
+        warnings.append(f"{where}: the README's text nests more than {MAX_NESTING} levels deep "
+                        "once rendered, which the site does not show; not imported")
+        return None
+    return text
 
 
 def _pruned(data: dict[str, Any]) -> dict[str, Any]:

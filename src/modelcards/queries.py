@@ -189,6 +189,9 @@ def previous_version(model: Model, version: ModelVersion) -> ModelVersion | None
 
 # ---- readings of metrics -------------------------------------------------------------------
 
+# A reading's "dataset version" below is its data, Metric.evaluated_on: a dataset version of
+# the catalog, or an external dataset (id, config, revision and args).
+
 
 def unsliced(version: ModelVersion, name: str) -> list[Metric]:
     """The version's entries of metric `name` measured on a whole dataset split (no slice)."""
@@ -261,15 +264,15 @@ def _earlier(model: Model, version: ModelVersion) -> list[ModelVersion]:
 
 
 def _same_place(first: Metric, second: Metric) -> bool:
-    return (first.name, first.dataset, first.split, first.slice) == (
-        second.name, second.dataset, second.split, second.slice)
+    return (first.name, first.evaluated_on, first.split, first.slice) == (
+        second.name, second.evaluated_on, second.split, second.slice)
 
 
 def earlier_reading(model: Model, version: ModelVersion, metric: Metric) -> Change | None:
     """`metric` of `version` against the nearest earlier version (SemVer order) that reports
     the same metric on the same dataset version, split and slice. None when no earlier
     version does, or the entry names no dataset (comparable with nothing)."""
-    if metric.dataset is None:
+    if metric.evaluated_on is None:
         return None
     for before in _earlier(model, version):
         found = next((m for m in before.card.metrics if _same_place(m, metric)), None)
@@ -295,7 +298,7 @@ def reading_change(model: Model, version: ModelVersion, name: str | None = None)
     return None
 
 
-Place = tuple[str | None, str | None]  # dataset version, split
+Place = tuple[str | None, str | None]  # data (Metric.evaluated_on), split
 
 
 def metric_series(model: Model, name: str) -> dict[Place, list[tuple[ModelVersion, Metric]]]:
@@ -306,7 +309,7 @@ def metric_series(model: Model, name: str) -> dict[Place, list[tuple[ModelVersio
     series: dict[Place, list[tuple[ModelVersion, Metric]]] = {}
     for version in model.versions:
         for metric in unsliced(version, name):
-            points = series.setdefault((metric.dataset, metric.split), [])
+            points = series.setdefault((metric.evaluated_on, metric.split), [])
             if not points or points[-1][0] is not version:
                 points.append((version, metric))
     return series

@@ -17,12 +17,10 @@ from typing import Any
 
 from .source import Loc, SourceDocument, parse_source
 
-# huggingface_hub's own pattern (repocard.REGEX_YAML_BLOCK): leading blank lines are allowed.
-FRONT_MATTER = re.compile(r"^(\s*---[\r\n]+)([\S\s]*?)([\r\n]+---(\r\n|\n|$))")
+_OPENING = re.compile(r"\s*---\n")
 _EMPTY_FRONT_MATTER = re.compile(r"\s*---[ \t]*\n---[ \t]*(\n|$)")
 PLACEHOLDER = "[More Information Needed]"
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+_HEADING = re.compile(r" {0,3}(#{1,6})(?=[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+")
 _HTML_START = re.compile(r"^\s*</?[a-zA-Z!]")
@@ -60,15 +58,16 @@ class Readme:
 def read_readme(path: Path, text: str) -> Readme:
     """The README's front matter (parsed safely) and body, as huggingface_hub would split them."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    match = FRONT_MATTER.match(text)
-    if match is None:
+    found = front_matter_span(text)
+    if found is None:
         if _EMPTY_FRONT_MATTER.match(text):
             raise ReadmeError(f"{path}:1: the front matter is empty; nothing to import")
         if text.lstrip().startswith("---"):
             raise ReadmeError(f"{path}:1: the front matter opened by '---' is never closed")
         raise ReadmeError(f"{path} has no YAML front matter (--- ... ---); nothing to import")
-    first_line = match.group(1).count("\n") + 1
-    document, failure = parse_source(path, match.group(2) + "\n")
+    start, end, body = found
+    first_line = text.count("\n", 0, start) + 1
+    document, failure = parse_source(path, text[start:end] + "\n")
     if failure is not None:
         raise ReadmeError(
             f"{path}:{failure.line + first_line - 1}:{failure.column}: {failure.message}"
@@ -79,7 +78,35 @@ def read_readme(path: Path, text: str) -> Readme:
         raise ReadmeError(f"{path}:{first_line - 1}: the front matter is empty; nothing to import")
     if not isinstance(data, dict):
         raise ReadmeError(f"{path}:{first_line}: the front matter must be a mapping of fields")
-    return Readme(path, data, text[match.end():], document, first_line)
+    return Readme(path, data, text[body:], document, first_line)
+
+
+def front_matter_span(text: str) -> tuple[int, int, int] | None:
+    """(start, end) of the YAML and where the body starts, as huggingface_hub's pattern
+    (repocard.REGEX_YAML_BLOCK) finds them in text with \\n line endings: blank lines may come
+    first, and the YAML ends at the first later line `---`. Found in one pass: the pattern
+    itself backtracks, and takes time quadratic in a long run of line breaks."""
+    opening = _OPENING.match(text)
+    if opening is None:
+        return None
+    start = opening.end()  # past the opening's line breaks, all of them
+    while start < len(text) and text[start] == "\n":
+        start += 1
+    search = start
+    while (found := text.find("\n---", search)) >= 0:
+        after = found + 4
+        if after == len(text) or text[after] == "\n":
+            end = found
+            while end > start and text[end - 1] == "\n":
+                end -= 1  # the closing line's breaks are the pattern's, not the YAML's
+            return start, end, min(after + 1, len(text))
+        search = found + 1
+    # Failing that, the pattern gives back line breaks of the opening: with two or more, a
+    # `---` line right after them closes an empty front matter.
+    closes = text.startswith("---", start) and (start + 3 == len(text) or text[start + 3] == "\n")
+    if closes and start - opening.end() >= 1:
+        return start, start, min(start + 4, len(text))
+    return None
 
 
 # ---- blocks and sections ---------------------------------------------------------------------
@@ -107,7 +134,31 @@ class Section:
 
 
 def without_comments(markdown: str) -> str:
-    return _COMMENT.sub("", markdown)
+    """The text without its HTML comments (`<!-- ... -->`), in one pass: an opening with no
+    closing after it is left as it is, as is everything after it."""
+    kept: list[str] = []
+    start = 0
+    while (opening := markdown.find("<!--", start)) >= 0:
+        closing = markdown.find("-->", opening + 4)
+        if closing < 0:
+            break  # no comment closes after this point: none of the later openings either
+        kept.append(markdown[start:opening])
+        start = closing + 3
+    kept.append(markdown[start:])
+    return "".join(kept)
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line (`## Title ##`, indented up to three spaces),
+    else None; linear in the line (a pattern for the closing hashes would backtrack)."""
+    opening = _HEADING.match(line)
+    if opening is None:
+        return None
+    text = line[opening.end():].strip()
+    unclosed = text.rstrip("#")
+    if not unclosed or unclosed[-1] in " \t":  # a closing sequence follows a space
+        text = unclosed.rstrip()
+    return len(opening.group(1)), text
 
 
 def _kind_of(line: str) -> str:
@@ -176,9 +227,9 @@ def sections(body: str) -> tuple[list[str], list[Section]]:
             fence = opening.group(1)
             target.append(line)
             continue
-        heading = _HEADING.match(line)
-        if heading:
-            found.append(Section(len(heading.group(1)), heading.group(2) or ""))
+        parsed = heading(line)
+        if parsed is not None:
+            found.append(Section(*parsed))
         else:
             target.append(line)
     return intro, found
@@ -209,13 +260,15 @@ def tidy_markdown(text: str) -> str:
 
 # ---- plain text -------------------------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+# Each pattern runs in time linear in the text: a bracket class excludes its own opening
+# character, and emphasis spans are bounded, so no unclosed run makes a pattern rescan.
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^\n*_]{1,300}?)(?<=\S)\1(?![\w*])")
 _CODE = re.compile(r"`+([^`]*)`+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|~])")
 _LEADING = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|(?:[-*+]|\d{1,9}[.)])\s+)+")
@@ -276,8 +329,8 @@ def prose_items(lines: Iterable[str]) -> list[str]:
     return found
 
 
-_ANCHOR = re.compile(r"<a\b[^>]*>.*?</a>|\[[^\]]*\]\([^)]*\)", re.DOTALL | re.IGNORECASE)
-_WIDGET = re.compile(r"<(summary|button)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_ANCHOR = re.compile(r"<a\b[^<>]*>[^<]{0,500}</a>|\[[^\[\]]*\]\([^()]*\)", re.IGNORECASE)
+_WIDGET = re.compile(r"<(summary|button)\b[^<>]*>[^<]{0,500}</\1>", re.IGNORECASE)
 
 
 def is_link_row(markdown: str) -> bool:

@@ -158,7 +158,7 @@ def _metric_changes(catalog: Catalog, history: History) -> Iterator[str]:
         change = earlier_reading(model, version, metric) if model else None
         info = meanings.get(metric.name)
         goal = info.goal if info else None
-        where = place(metric) if metric.dataset or metric.split else ""
+        where = place(metric) if metric.evaluated_on or metric.split else ""
         if metric.slice:
             where += f", slice {metric.slice}"
         rows.append([

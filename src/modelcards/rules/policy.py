@@ -190,7 +190,7 @@ def _repeated_metrics(context: RuleContext, version: ModelVersion) -> Iterator[P
     a chart or the gate shows would be arbitrary."""
     seen: dict[tuple[str, str | None, str | None, str | None], int] = {}
     for index, metric in enumerate(version.card.metrics):
-        key = (metric.name, metric.dataset, metric.split, metric.slice)
+        key = (metric.name, metric.evaluated_on, metric.split, metric.slice)
         first = seen.setdefault(key, index)
         if first == index:
             continue

@@ -84,7 +84,7 @@ def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
 
 
 def _where(metric: Metric) -> str:
-    return place(metric) if metric.dataset or metric.split else ""
+    return place(metric) if metric.evaluated_on or metric.split else ""
 
 
 def figure(svg: str) -> Markup:
