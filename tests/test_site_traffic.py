@@ -82,7 +82,7 @@ def test_a_model_with_no_version_in_use_says_so_first(make_catalog: CatalogMaker
     root = make_catalog({
         **edit(V1, sunset, sunset + "  - {stage: retired, date: 2026-02-10, by: bob}\n"),
         **edit(V2, promoted, promoted + "  - {stage: deprecated, date: 2026-03-01, by: bob, "
-                                        "reason: Product closed}\n"),
+                                        "reason: Product closed, approved_by: [carol]}\n"),
     })
     files = site_files(root)
     head = text(files["models/fraud/index.html"].split(b'<dl class="facts">')[0])
