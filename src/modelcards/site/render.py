@@ -119,7 +119,22 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
     """Jinja2's sandbox for theme templates (no `__globals__` and friends, no mutation of the
     data the pages share), and attributes only of the values templates are meant to see."""
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # (type, attribute, callable) -> verdict: every check but a class's own module
+        # depends on the type alone, and a page reads the same few attributes thousands of times.
+        self._verdicts: dict[tuple[type, str, bool], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, (type, types.ModuleType)):
+            return self._judge(obj, attr, value)
+        key = (type(obj), attr, callable(value))
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._judge(obj, attr, value)
+        return verdict
+
+    def _judge(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, types.ModuleType):
             return False
         module = str(getattr(obj if isinstance(obj, type) else type(obj), "__module__", ""))
