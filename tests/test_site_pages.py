@@ -102,14 +102,14 @@ def test_dataset_page_lists_versions_and_their_users(make_catalog: CatalogMaker)
 def test_governance_page_reuses_the_rules(make_catalog: CatalogMaker) -> None:
     overdue = edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")
     shown = text(site_files(make_catalog(overdue))["governance/index.html"])
-    assert "What needs attention as of 2026-11-26: 3 findings." in shown
+    assert "What needs attention as of 2026-11-26: 2 models or versions." in shown
     assert (
         "fraud : fraud is in production and was last reviewed 2025-01-01; the policy asks for "
         "a review every 365 days"
     ) in shown
     assert (
-        "fraud@1.0.0 : deprecated on 2026-01-20; reason: Superseded; replaced by fraud@2.0.0; "
-        "sunset 2027-01-01"
+        "fraud@1.0.0 : Deprecated on 2026-01-20: Superseded. Use fraud@2.0.0 instead. "
+        "Sunset 2027-01-01."
     ) in shown
     assert "fraud@1.0.0 : sunset on 2027-01-01, in 36 days; currently deprecated" in shown
 

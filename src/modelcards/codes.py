@@ -89,6 +89,9 @@ RULES: dict[str, Rule] = {
         Rule("MC051", W, "review overdue"),
         Rule("MC052", W, "sunset date passed"),
         Rule("MC053", W, "production artifact without sha256"),
+        # Placeholders a scaffold marks `# TODO`.
+        Rule("MC054", E, "placeholder not filled in"),
+        Rule("MC055", W, "placeholder mark left on a filled-in value"),
         Rule("MC057", W, "editor schema hint names a missing file"),
     )
 }

@@ -2,7 +2,8 @@
 
 A scaffold holds what can be known (from the options, or carried over from the previous
 version) and leaves what must be new empty and marked `# TODO`, so that `modelcards validate`
-points at each field still to fill in. Scaffolds are written even though they do not validate
+points at each field still to fill in (MC054, and MC055 for a mark left on a filled-in value:
+rules/placeholders.py). Scaffolds are written even though they do not validate
 yet: that is their purpose. They never overwrite an existing card.
 """
 
@@ -170,6 +171,10 @@ def _blank_version(root: Path, path: Path, request: NewVersion, today: dt.date) 
         f"released: {today.isoformat()}\n",
         f"summary:  # {TODO}: one line: what this version is\n",
         f"artifacts: []  # {TODO}: [{{uri: ..., sha256: <64 hex digits>}}]\n",
+        "training:\n",
+        f"  code: {{repo: null, commit: null}}  # {TODO}: the training code and the commit it "
+        "ran from\n",
+        f"  data: []  # {TODO}: the dataset versions it was trained on, as <dataset>@<version>\n",
         f"metrics: []  # {TODO}: [{{name: auc, value: 0.9, dataset: <dataset>@<version>}}]\n",
         "lifecycle:\n",
         f"  - {{stage: development, date: {today.isoformat()}, by: {_by(request)}}}{who}\n",

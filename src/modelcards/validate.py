@@ -12,6 +12,7 @@ from .cardcache import CardCache
 from .catalog import Catalog, CatalogFiles, load_catalog
 from .problems import Problem, Severity, sort_problems
 from .rules import check_catalog
+from .rules.placeholders import without_repeats
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,4 @@ def validate_catalog(
     """
     catalog, problems = load_catalog(root, cache, files)
     problems += check_catalog(catalog, resolve_today(today))
-    return ValidationResult(catalog, sort_problems(problems))
+    return ValidationResult(catalog, sort_problems(without_repeats(problems)))

@@ -6,10 +6,10 @@ import datetime as dt
 
 from ..catalog import Catalog
 from ..problems import Problem
-from . import governance, hints, lifecycle, policy, references
+from . import governance, hints, lifecycle, placeholders, policy, references
 from .context import RuleContext, place
 
-FAMILIES = (references, lifecycle, policy, governance, hints)
+FAMILIES = (references, lifecycle, policy, governance, hints, placeholders)
 
 
 def check_catalog(catalog: Catalog, today: dt.date) -> list[Problem]:

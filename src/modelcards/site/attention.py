@@ -36,6 +36,18 @@ class Section:
     title: str
     explanation: str
     findings: tuple[Finding, ...]
+    needs_attention: bool = True  # False: a record for auditors, not something to act on
+
+
+def attention_count(sections: Sequence[Section]) -> int:
+    """How many models and versions need attention: each once, whatever its findings."""
+    return len({f.subject for s in sections if s.needs_attention for f in s.findings})
+
+
+def sentence(text: str) -> str:
+    """Card text as one sentence: trimmed, ending with one full stop."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def _subjects(catalog: Catalog) -> dict[Path, tuple[str, str]]:
@@ -75,6 +87,7 @@ def _unapproved(catalog: Catalog) -> tuple[Finding, ...]:
 
 
 def _deprecated_live(catalog: Catalog) -> tuple[Finding, ...]:
+    """Deprecated, not retired: out of production, but still callable."""
     findings = []
     for version in _ordered(catalog):
         notice = deprecation(catalog, version)
@@ -83,18 +96,36 @@ def _deprecated_live(catalog: Catalog) -> tuple[Finding, ...]:
         model = catalog.models.get(version.model_id)
         named = model.card.aliases.items() if model else []
         aliases = sorted(alias for alias, name in named if name == version.version)
-        parts = [
-            f"deprecated on {notice.event.date}",
-            f"reason: {notice.event.reason or 'none given'}",
-        ]
-        if notice.replacement:
-            parts.append(f"replaced by {notice.replacement}")
-        parts.append(f"sunset {notice.sunset}" if notice.sunset else "no sunset date")
+        reason = notice.event.reason or "no reason given"
+        parts = [f"Deprecated on {notice.event.date}: {sentence(reason)}"]
+        if notice.current:
+            parts.append(f"Use {notice.current} instead.")
+        elif notice.replacement:
+            parts.append(f"Its replacement {notice.replacement} is no longer in use either.")
+        parts.append(f"Sunset {notice.sunset}." if notice.sunset else "No sunset date.")
         if aliases:
-            parts.append("still named by alias " + ", ".join(aliases))
+            word = "alias" if len(aliases) == 1 else "aliases"
+            parts.append(f"Still named by {word} {', '.join(aliases)}.")
         page = paths.version_path(version.ref)
-        findings.append(Finding(version.ref, page, "; ".join(parts), notice.sunset))
+        findings.append(Finding(version.ref, page, " ".join(parts), notice.sunset))
     return tuple(findings)
+
+
+def _overrides(catalog: Catalog) -> tuple[Finding, ...]:
+    """Every promotion to production that went ahead with a gate override, newest first."""
+    findings = []
+    for version in _ordered(catalog):
+        for _, event in entering_events(version.card, Stage.PRODUCTION):
+            if not event.override:
+                continue
+            approved = f", approved by {', '.join(event.approved_by)}" if event.approved_by else ""
+            findings.append(Finding(
+                version.ref, paths.version_path(version.ref),
+                f"Promoted to production on {event.date} by {event.by}{approved}: "
+                f"{sentence(event.override)}",
+                event.date,
+            ))
+    return tuple(sorted(findings, key=lambda f: (f.when, f.subject), reverse=True))
 
 
 def _sunsets_coming(catalog: Catalog, today: dt.date) -> tuple[Finding, ...]:
@@ -135,9 +166,8 @@ def attention(
         Section("unhashed", "Production versions without artifact hashes",
                 "Deploy jobs cannot check that the file they ship is the one that was reviewed.",
                 _from_rules(catalog, problems, "MC053")),
-        Section("deprecated", "Deprecated versions still taking traffic",
-                "Deprecated but not yet retired: consumers may still call them until they are "
-                "retired.",
+        Section("deprecated", "Deprecated, not yet retired",
+                "Out of production, but consumers may still call them until they are retired.",
                 _deprecated_live(catalog)),
         Section("sunset-passed", "Sunsets passed",
                 "The sunset date has passed but the version is not retired.",
@@ -145,4 +175,8 @@ def attention(
         Section("sunset-coming", "Sunsets coming",
                 "Versions that will reach their sunset date, soonest first.",
                 _sunsets_coming(catalog, today)),
+        Section("overrides", "Promotions that overrode a gate",
+                "Every promotion to production that went ahead with an override of the "
+                "promotion gates, newest first: what an auditor checks.",
+                _overrides(catalog), needs_attention=False),
     )

@@ -19,6 +19,7 @@ from ..export import (
 from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
+from .attention import attention_count
 from .changes import card_changes, reproducibility
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
@@ -184,7 +185,7 @@ def dataset(site: SiteData, page: Page) -> bytes:
 
 
 def governance(site: SiteData, page: Page) -> bytes:
-    total = sum(len(section.findings) for section in site.attention)
+    total = attention_count(site.attention)
     return _html(site, page, "governance.html", "Governance", sections=site.attention, total=total)
 
 
