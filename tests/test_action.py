@@ -71,7 +71,19 @@ def test_the_action_validates_a_pull_request_and_builds_the_site(
                                    "--by", "ana"])
     assert new.exit_code == 0
     card = repo / "catalog/models/ticket-router/1.1.0.yaml"
-    card.write_text(card.read_text().replace("summary:", "summary: Retrained.  #", 1))
+    # Filled in as a person would: a scaffold's placeholders are errors until then (MC054).
+    filled = card.read_text().replace(
+        "summary:  # TODO: one line: what changed since 1.0.0", "summary: Retrained."
+    ).replace(
+        "artifacts: []  # TODO: this version's files, with their sha256",
+        f"artifacts: [{{uri: s3://example/ticket-router/1.1.0/model.safetensors, sha256: "
+        f"{'a' * 64}}}]",
+    ).replace("commit: null}  # TODO: the commit it was trained from", 'commit: "4f2c1e9"}').replace(
+        "metrics: []  # TODO: measure this version",
+        "metrics: [{name: f1, value: 0.88, dataset: support-tickets@2026-Q1, split: test}]",
+    ).replace("  # TODO: check the relation", "")
+    assert "TODO" not in filled
+    card.write_text(filled)
     subprocess.run([*git, "add", "-A"], check=True, env=env)
     subprocess.run([*git, "commit", "-q", "-m", "1.1.0"], check=True, env=env)
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(origin)], check=True, env=env)
