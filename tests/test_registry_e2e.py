@@ -71,6 +71,35 @@ def registry(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     yield Registry(repo, venv, env)
 
 
+MODEL_CARD, FIRST = "catalog/models/fraud/model.yaml", "catalog/models/fraud/1.0.0.yaml"
+HASH = "a" * 64
+FILLED_FIRST = [
+    (MODEL_CARD, "primary_metric: null  # TODO: the metric used for charts and promotion gates",
+     "primary_metric: auc"),
+    (MODEL_CARD, "uses: []  # TODO: what it is for", "uses: [Ranking card payments for review]"),
+    (MODEL_CARD, "out_of_scope: []  # TODO: what it must not be used for",
+     "out_of_scope: [Credit decisions]"),
+    (FIRST, "summary:  # TODO: one line: what this version is",
+     "summary: First model, trained on 2026-Q3 payments."),
+    (FIRST, "artifacts: []  # TODO: [{uri: ..., sha256: <64 hex digits>}]",
+     f"artifacts: [{{uri: s3://acme/fraud/1.0.0/model.onnx, sha256: {HASH}}}]"),
+    (FIRST, "code: {repo: null, commit: null}  # TODO: the training code and the commit it ran from",
+     'code: {repo: https://git.example/fraud, commit: "4f2c1e9"}'),
+    (FIRST, "data: []  # TODO: the dataset versions it was trained on, as <dataset>@<version>",
+     "data: []"),
+    (FIRST, "metrics: []  # TODO: [{name: auc, value: 0.9, dataset: <dataset>@<version>}]",
+     "metrics: [{name: auc, value: 0.91}]"),
+]
+FILLED_NEXT = [
+    ("summary:  # TODO: one line: what changed since 1.0.0", "summary: Retrained on 2026-Q4."),
+    ("artifacts: []  # TODO: this version's files, with their sha256",
+     f"artifacts: [{{uri: s3://acme/fraud/1.1.0/model.onnx, sha256: {HASH}}}]"),
+    ("commit: null}  # TODO: the commit it was trained from", 'commit: "5a3b2c1"}'),
+    ("metrics: []  # TODO: measure this version", "metrics: [{name: auc, value: 0.92}]"),
+    ("  # TODO: check the relation", ""),
+]
+
+
 def test_from_the_wheel_to_a_reviewed_change_and_a_site(registry: Registry) -> None:
     r = registry
     version = r.modelcards("--version").stdout
@@ -88,15 +117,18 @@ def test_from_the_wheel_to_a_reviewed_change_and_a_site(registry: Registry) -> N
     unfinished = r.modelcards("validate", check=False)
     assert unfinished.returncode == 1
     assert "catalog/models/fraud/1.0.0.yaml:4:9: error MC004 summary" in unfinished.stdout
-    r.fill("catalog/models/fraud/1.0.0.yaml", "summary:  # TODO: one line: what this version is",
-           "summary: First model, trained on 2026-Q3 payments.")
+    # Each placeholder is an error until filled in, as a person fills them in (MC054).
+    assert "catalog/models/fraud/model.yaml:8:1: error MC054 primary_metric" in unfinished.stdout
+    for card, old, new in FILLED_FIRST:
+        r.fill(card, old, new)
     assert "(0 errors, 0 warnings" in r.modelcards("validate").stdout
     r.git("add", "-A")
     r.git("commit", "-q", "-m", "A model registry")
 
     r.git("switch", "-q", "-c", "fraud-1.1")
     r.modelcards("new", "version", "fraud", "1.1.0", "--from", "1.0.0", "--by", "ana")
-    r.fill("catalog/models/fraud/1.1.0.yaml", "summary:", "summary: Retrained on 2026-Q4.  #")
+    for old, new in FILLED_NEXT:
+        r.fill("catalog/models/fraud/1.1.0.yaml", old, new)
     r.git("add", "-A")
     r.git("commit", "-q", "-m", "fraud 1.1.0")
     checked = r.modelcards("validate", "--base", "main", "--summary", "summary.md")
