@@ -316,6 +316,20 @@ CASES = [
         fragment="repeats the one before it",
     ),
     Case(
+        "MC054",
+        SMALL,
+        4,
+        edit(SMALL, "summary: Distilled from fraud 2.0.0.\n", "summary: Distilled from fraud 2.0.0.\nartifacts: []  # TODO: the files\n"),
+        fragment="artifacts is still to be filled in (TODO: the files)",
+    ),
+    Case(
+        "MC055",
+        SMALL,
+        5,
+        edit(SMALL, "relation: distilled}", "relation: distilled}  # TODO: check the relation"),
+        fragment="mark is left on lineage[0]",
+    ),
+    Case(
         "MC050",
         V2,
         11,
