@@ -6,27 +6,30 @@ layout. Cards derived from another (`new version --from`) go through a ruamel.ya
 trip, which keeps the comments of what is carried over. Nothing is ever re-dumped with
 PyYAML. An edit is checked before anything is written: the edited files are validated with
 the rest of the catalog in a temporary copy, and if the result has errors nothing is written
-and the errors are returned.
+and the errors are returned. An edit of several files (a promotion that archives the version
+it replaces) writes all of them or, when a write fails, none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, SequenceNode
 
 from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
@@ -37,6 +40,7 @@ from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
 from .validate import ValidationResult, resolve_today, validate_catalog
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 6, 4), (4, 4, 0))
 EVENT_KEYS = ("stage", "date", "time", "by", "approved_by", "traffic", "reason", "replaced_by",
@@ -216,7 +220,8 @@ def append_event(text: str, path: Path, event: dict[str, Any]) -> str:
 
     Every byte already in the file stays as it is: the event is rendered by ruamel.yaml and
     inserted after the last event, at its indentation (or before the closing bracket of a
-    lifecycle written as a flow list, `lifecycle: [...]`).
+    lifecycle written as a flow list, `lifecycle: [...]`). The result is read back: if its
+    lifecycle is not exactly the old one followed by the new event, the edit is refused.
     """
     document, failure = parse_source(path, text)
     if document is None or failure is not None or not isinstance(document.root, MappingNode):
@@ -224,39 +229,119 @@ def append_event(text: str, path: Path, event: dict[str, Any]) -> str:
     events = next((v for k, v in document.root.value if k.value == "lifecycle"), None)
     if not isinstance(events, SequenceNode) or not events.value:
         raise EditError(f"{path}: has no lifecycle list to append to; fix the card first")
+    last = _last_item(text)
     if events.flow_style:
-        closing: int = events.end_mark.index - 1  # the "]"
-        return text[:closing] + ", " + _render_item(event, False) + text[closing:]
-    last = events.value[-1]
-    block = isinstance(last, MappingNode) and not last.flow_style
-    rendered = _render_item(event, block)
-    start: int = last.start_mark.index
-    line_start = text.rfind("\n", 0, start) + 1
-    dash = text.rfind("-", line_start, start)
+        edited = text[:last.closing] + ", " + _render_item(event, False) + text[last.closing:]
+    else:
+        edited = _append_block(text, path, event, last)
+    _check_appended(path, document.data, edited, event)
+    return edited
+
+
+@dataclass(frozen=True)
+class _Item:
+    """Where the last lifecycle event is in the text, as written (an alias included)."""
+
+    start: int  # index of its first character
+    column: int
+    block: bool  # a block mapping (one key per line), not a flow mapping or an alias
+    end: int  # index just past its last scalar, alias or flow collection
+    closing: int  # index of the lifecycle's closing "]", when it is a flow list
+
+
+def _last_item(text: str) -> _Item:
+    """The last item of the top-level `lifecycle` list, found from the parser's events.
+
+    Not from the node tree: there an alias is the node it names, with that node's position,
+    so an event ending in `*name` seemed to end where the anchor was, mid-log.
+    """
+    stream = iter(yaml.parse(text, Loader=_LOADER))
+    for found in stream:
+        if isinstance(found, yaml.MappingStartEvent):  # the card itself
+            break
+    for key in stream:
+        if isinstance(key, yaml.MappingEndEvent):
+            break
+        value = next(stream)
+        if (isinstance(key, yaml.ScalarEvent) and key.value == "lifecycle"
+                and isinstance(value, yaml.SequenceStartEvent)):
+            return _last_of(stream, bool(value.flow_style))
+        _end_of(stream, value)  # skip the value
+    raise EditError("the card's lifecycle list could not be found again")  # it parsed above
+
+
+def _last_of(stream: Iterator[yaml.Event], flow: bool) -> _Item:
+    item: _Item | None = None
+    for first in stream:
+        if isinstance(first, yaml.SequenceEndEvent):
+            break
+        block = isinstance(first, yaml.MappingStartEvent) and not first.flow_style
+        start = _mark(first.start_mark)
+        item = _Item(start.index, start.column, block, _end_of(stream, first), -1)
+    if item is None or first is None:
+        raise EditError("the card's lifecycle list is empty")
+    return replace(item, closing=_mark(first.start_mark).index) if flow else item
+
+
+def _end_of(stream: Iterator[yaml.Event], first: yaml.Event) -> int:
+    """Consume the node that starts with `first`; the index just past its last scalar,
+    alias or flow collection (a block collection's own end is where the next token is)."""
+    if not isinstance(first, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        return _mark(first.end_mark).index
+    end = _mark(first.end_mark).index
+    for found in stream:
+        if isinstance(found, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            return _mark(found.end_mark).index if first.flow_style else end
+        end = _end_of(stream, found)
+    return end
+
+
+@dataclass(frozen=True)
+class _Mark:
+    index: int
+    column: int
+
+
+def _mark(mark: Any) -> _Mark:
+    """A parser event's position (the parsers always set one)."""
+    assert mark is not None
+    return _Mark(int(mark.index), int(mark.column))
+
+
+def _append_block(text: str, path: Path, event: dict[str, Any], last: _Item) -> str:
+    rendered = _render_item(event, last.block)
+    line_start = text.rfind("\n", 0, last.start) + 1
+    dash = text.rfind("-", line_start, last.start)
     if dash < 0:  # the item starts on the line after its dash
         raise EditError(f"{path}: the lifecycle layout is unusual; append the event by hand")
-    content: int = last.start_mark.column
-    lead = " " * (dash - line_start) + "-" + " " * (content - (dash - line_start) - 1)
+    lead = " " * (dash - line_start) + "-" + " " * (last.column - (dash - line_start) - 1)
     lines = rendered.splitlines()
     eol = newline_of(text)
-    item = lead + lines[0] + eol + "".join(" " * content + line + eol for line in lines[1:])
-    at: int = _end_of_line(text, _last_leaf(last).end_mark.index)
+    item = lead + lines[0] + eol + "".join(" " * last.column + line + eol for line in lines[1:])
+    at = _end_of_line(text, last.end)
     before = text[:at] if text[:at].endswith("\n") or not at else text[:at] + eol
     return before + item + text[at:]
+
+
+def _check_appended(path: Path, before: Any, edited: str, event: dict[str, Any]) -> None:
+    """Refuse an edit that would not append exactly this event at the end of the log."""
+    document, failure = parse_source(path, edited)
+    after = document.data if document is not None and failure is None else None
+    old = before.get("lifecycle") if isinstance(before, dict) else None
+    new = after.get("lifecycle") if isinstance(after, dict) else None
+    same_rest = isinstance(before, dict) and isinstance(after, dict) and (
+        {k: v for k, v in after.items() if k != "lifecycle"}
+        == {k: v for k, v in before.items() if k != "lifecycle"})
+    if not (same_rest and isinstance(old, list) and isinstance(new, list)
+            and new == [*old, event]):
+        raise EditError(f"{path}: the lifecycle layout is unusual (the event would not land at "
+                        "the end of the log); append the event by hand")
 
 
 def newline_of(text: str) -> str:
     """The file's own line ending (that of its first line): an edit keeps the convention."""
     first = text.find("\n")
     return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
-
-
-def _last_leaf(node: Node) -> Node:
-    """The node whose end is the end of an item: a flow collection or the last scalar."""
-    while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
-        last = node.value[-1]
-        node = last[1] if isinstance(node, MappingNode) else last
-    return node
 
 
 def _end_of_line(text: str, index: int) -> int:
@@ -526,7 +611,9 @@ def check_edits(
     return ValidationResult(result.catalog, problems)
 
 
-def write_atomically(path: Path, text: str) -> None:
+def _staged(path: Path, text: str) -> Path:
+    """`text` in a new file beside `path`, with its mode, ready to be renamed over it. (A
+    hidden name: a file left by a killed process is not taken for a card.)"""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -534,10 +621,60 @@ def write_atomically(path: Path, text: str) -> None:
             stream.write(text)
         if path.exists():
             shutil.copymode(path, temporary)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return Path(temporary)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` whole, or leave it as it was."""
+    temporary = _staged(path, text)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_all_or_nothing(files: Sequence[tuple[Path, str]]) -> None:
+    """Replace several files, all of them or, when any write fails, none.
+
+    Every new text is written to a file beside its target first, and each old file is kept
+    under a second name (a hard link); only then are the new files renamed over the old,
+    and a failure on the way renames the old ones back. (A promotion that archives the
+    version it replaces edits two cards: the catalog is invalid with one of them alone.)
+    """
+    staged: list[Path] = []
+    kept: list[tuple[Path, Path | None]] = []  # (target, its old file, None: it had none)
+    replaced: list[tuple[Path, Path | None]] = []
+    try:
+        for path, text in files:
+            staged.append(_staged(path, text))
+            kept.append((path, _kept_aside(path)))
+        for (path, old), new in zip(kept, staged, strict=True):
+            os.replace(new, path)
+            replaced.append((path, old))
+    except BaseException:
+        for path, old in reversed(replaced):
+            with contextlib.suppress(OSError):
+                os.replace(old, path) if old is not None else path.unlink()
+        raise
+    finally:
+        for leftover in [*staged, *(old for _, old in kept if old is not None)]:
+            leftover.unlink(missing_ok=True)
+
+
+def _kept_aside(path: Path) -> Path | None:
+    """A second name for the file at `path` (None when there is none), to put it back."""
+    if not path.exists():
+        return None
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{id(path):x}.old")
+    try:
+        os.link(path, aside)
+    except OSError:  # a file system without hard links: a copy
+        shutil.copy2(path, aside)
+    return aside
 
 
 def apply_edits(
@@ -584,7 +721,6 @@ def _identity(p: Problem) -> tuple[Path, str, str]:
 
 
 def write_edits(root: Path, edits: Sequence[FileEdit]) -> None:
-    """Write each edit whole, and only inside the catalog folder."""
+    """Write every edit, or none of them, and only inside the catalog folder."""
     check_inside(root, [edit.path for edit in edits])
-    for edit in edits:
-        write_atomically(edit.path, edit.text)
+    write_all_or_nothing([(edit.path, edit.text) for edit in edits])
