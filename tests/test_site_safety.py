@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from modelcards.site.markup import render_markdown
-from modelcards.site.paths import safe_href
+from modelcards.urls import web_url
 
 from .conftest import CatalogMaker
 from .test_site_fixtures import INJECTION, elements, site_files
@@ -79,12 +79,12 @@ def test_markdown_drops_scripts_handlers_and_script_urls() -> None:
     assert "javascript" not in link.lower() and "href" not in link
 
 
-def test_only_web_addresses_become_links() -> None:
-    assert safe_href("https://example.org/a?b=c") == "https://example.org/a?b=c"
-    assert safe_href("HTTP://EXAMPLE.ORG") == "HTTP://EXAMPLE.ORG"
+def test_only_web_addresses_become_links() -> None:  # urls.web_url, for every output
+    assert web_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
+    assert web_url("HTTP://EXAMPLE.ORG") == "HTTP://EXAMPLE.ORG"
     for url in (
         "javascript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
         "s3://bucket/model.onnx", "data:text/html,x", "//evil.example/x", "https://", None, "",
         'https://example.org/"onmouseover="alert(1)',
     ):
-        assert safe_href(url) is None, url
+        assert web_url(url) is None, url

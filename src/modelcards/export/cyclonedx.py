@@ -24,6 +24,7 @@ from .. import __version__
 from ..cards import Artifact, DatasetVersion, ExternalDataset, LineageEntry, Metric, Owner
 from ..catalog import Catalog, Dataset, ModelVersion
 from ..semver import version_key
+from ..urls import recorded_uri
 from .files import HF_FILE, version_export_path
 from .jsontext import dumps_indented
 
@@ -154,8 +155,11 @@ def _hashes(sha256: str | None) -> list[dict[str, str]]:
     return [{"alg": "SHA-256", "content": sha256}] if sha256 else []
 
 
-def _artifact_reference(artifact: Artifact) -> dict[str, Any]:
-    reference: dict[str, Any] = {"type": "distribution", "url": artifact.uri}
+def _artifact_reference(artifact: Artifact) -> dict[str, Any] | None:
+    url = recorded_uri(artifact.uri)
+    if url is None:
+        return None
+    reference: dict[str, Any] = {"type": "distribution", "url": url}
     facts = [f"format {artifact.format}" if artifact.format else "",
              f"{artifact.size_bytes} bytes" if artifact.size_bytes is not None else ""]
     if any(facts):
@@ -197,9 +201,10 @@ def _ancestor(entry: LineageEntry) -> dict[str, Any]:
     assert entry.external is not None
     ancestor: dict[str, Any] = {"type": "machine-learning-model", "name": entry.external,
                                 "properties": [relation]}
-    if entry.url:
-        ancestor["externalReferences"] = [{"type": "website", "url": entry.url}]
-        if entry.url.startswith("https://huggingface.co/"):
+    url = recorded_uri(entry.url)
+    if url is not None:
+        ancestor["externalReferences"] = [{"type": "website", "url": url}]
+        if url.startswith("https://huggingface.co/"):
             ancestor["purl"] = f"pkg:huggingface/{entry.external}"
     return ancestor
 
@@ -307,29 +312,45 @@ def _properties(catalog: Catalog, version: ModelVersion) -> list[dict[str, str]]
                 if value:
                     found.append(_property(f"environment:{field}", value))
             found += [_property(f"package:{k}", v) for k, v in environment.packages.items()]
-    return found
+    return found + _unrecorded(catalog, version)
 
 
 def _external_references(catalog: Catalog, version: ModelVersion) -> list[dict[str, Any]]:
+    """Every URI of the version a BOM can hold as a URL (urls.recorded_uri); the others are
+    properties (_unrecorded), as text."""
     card = version.card
-    found = [_artifact_reference(a) for a in card.artifacts]
+    found = [ref for ref in map(_artifact_reference, card.artifacts) if ref is not None]
     code = card.training.code if card.training else None
-    if code is not None:
-        reference = {"type": "vcs", "url": code.repo}
+    if code is not None and (repo := recorded_uri(code.repo)) is not None:
+        reference = {"type": "vcs", "url": repo}
         if code.commit:
             reference["comment"] = f"commit {code.commit}"
         found.append(reference)
     for link in catalog.models[version.model_id].card.links:
-        found.append({"type": "documentation", "url": link.url, "comment": link.title})
-    if card.monitoring is not None and card.monitoring.dashboard:
-        dashboard = card.monitoring.dashboard
-        found.append({"type": "other", "url": dashboard, "comment": "monitoring dashboard"})
-    base_url = catalog.settings.base_url
+        if (url := recorded_uri(link.url)) is not None:
+            found.append({"type": "documentation", "url": url, "comment": link.title})
+    dashboard = card.monitoring.dashboard if card.monitoring is not None else None
+    if (url := recorded_uri(dashboard)) is not None:
+        found.append({"type": "other", "url": url, "comment": "monitoring dashboard"})
+    base_url = recorded_uri(catalog.settings.base_url)
     if base_url:
         readme = urljoin(base_url, version_export_path(version.ref, HF_FILE))
         found.append({"type": "model-card", "url": readme,
                       "comment": "the version's model card (Hugging Face README)"})
     return found
+
+
+def _unrecorded(catalog: Catalog, version: ModelVersion) -> list[dict[str, str]]:
+    """The version's URIs that a BOM cannot hold as URLs, kept as text."""
+    card = version.card
+    code = card.training.code if card.training else None
+    named = [*((f"artifact {a.uri}", a.uri) for a in card.artifacts),
+             *(((f"code {code.repo}", code.repo),) if code is not None else ()),
+             *((f"link {link.title}: {link.url}", link.url)
+               for link in catalog.models[version.model_id].card.links),
+             *(((f"dashboard {card.monitoring.dashboard}", card.monitoring.dashboard),)
+               if card.monitoring is not None and card.monitoring.dashboard else ())]
+    return [_property("uri", text) for text, uri in named if recorded_uri(uri) is None]
 
 
 def model_component(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
@@ -360,7 +381,8 @@ def model_component(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
         pedigree["ancestors"] = [_ancestor(entry) for entry in card.lineage]
     code = card.training.code if card.training else None
     if code is not None and code.commit:
-        pedigree["commits"] = [{"uid": code.commit, "url": code.repo}]
+        commit = {"uid": code.commit, "url": recorded_uri(code.repo)}
+        pedigree["commits"] = [{k: v for k, v in commit.items() if v is not None}]
     if pedigree:
         component["pedigree"] = pedigree
     return component
@@ -369,8 +391,9 @@ def model_component(catalog: Catalog, version: ModelVersion) -> dict[str, Any]:
 def data_component(dataset: Dataset, entry: DatasetVersion) -> dict[str, Any]:
     reference = f"{dataset.id}@{entry.version}"
     data: dict[str, Any] = {"type": "dataset", "name": dataset.card.name}
-    if entry.uri:
-        data["contents"] = {"url": entry.uri}
+    url = recorded_uri(entry.uri)
+    if url is not None:
+        data["contents"] = {"url": url}
     if dataset.card.classification:
         data["classification"] = dataset.card.classification
     owners = [{"organization": {"name": o.name}} for o in dataset.card.owners]
@@ -387,8 +410,8 @@ def data_component(dataset: Dataset, entry: DatasetVersion) -> dict[str, Any]:
         component["hashes"] = _hashes(entry.sha256)
     if dataset.card.license:
         component["licenses"] = licenses(dataset.card.license)
-    if entry.uri:
-        component["externalReferences"] = [{"type": "distribution", "url": entry.uri}]
+    if url is not None:
+        component["externalReferences"] = [{"type": "distribution", "url": url}]
     properties = []
     if entry.rows is not None:
         properties.append(_property("rows", entry.rows))
@@ -471,8 +494,8 @@ def catalog_component(catalog: Catalog) -> dict[str, Any]:
     component: dict[str, Any] = {"type": "application", "bom-ref": CATALOG_REF,
                                  "name": catalog.settings.title,
                                  "description": "A model catalog: every version in this BOM."}
-    if catalog.settings.base_url:
-        component["externalReferences"] = [{"type": "website", "url": catalog.settings.base_url}]
+    if (url := recorded_uri(catalog.settings.base_url)) is not None:
+        component["externalReferences"] = [{"type": "website", "url": url}]
     return component
 
 

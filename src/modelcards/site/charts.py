@@ -25,6 +25,7 @@ from ..cards import MetricInfo, Stage, VersionCard
 from ..catalog import ModelVersion
 from ..metrics import crosses
 from ..semver import version_key
+from ..urls import link_target
 
 # ---- shared SVG primitives (also used by lineage.py) -----------------------------------------
 
@@ -49,27 +50,10 @@ def value_text(value: float, unit: str | None = None) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
-
-
-def safe_href(url: str | None) -> str | None:
-    """The link itself when it is relative or http(s); None for any other scheme.
-
-    Browsers ignore whitespace and control characters inside a scheme ("java\\tscript:"), so
-    they are removed before looking at it.
-    """
-    if not url:
-        return None
-    squeezed = re.sub(r"[\x00-\x20\x7f]", "", url).lower()
-    match = _SCHEME.match(squeezed)
-    if match and match.group(1) not in ("http", "https"):
-        return None
-    return url
-
-
 def linked(content: str, href: str | None) -> str:
-    """`content` wrapped in a link when there is a safe target."""
-    target = safe_href(href)
+    """`content` wrapped in a link when there is a target a page may link to (a page of the
+    site, or a web address: urls.link_target)."""
+    target = link_target(href)
     return f'<a href="{esc(target)}">{content}</a>' if target else content
 
 

@@ -18,6 +18,7 @@ from ..cards import MetricInfo
 from ..catalog import Catalog, LineageEdge
 from ..metrics import known_metrics
 from ..problems import Problem
+from ..urls import web_url
 from . import paths
 from .attention import Section, attention
 from .changes import Usage, usage_by_dataset
@@ -42,7 +43,7 @@ class SiteData:
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
-        repository = paths.safe_href(self.catalog.settings.repository)
+        repository = web_url(self.catalog.settings.repository)
         if repository is None:
             return None
         try:
@@ -123,11 +124,11 @@ class Linker:
         return self.dataset(dataset_id) + "#" + anchor(name)
 
     def external(self, url: str | None) -> str | None:
-        return paths.safe_href(url)
+        return web_url(url)
 
     def contact(self, text: str | None) -> str | None:
         """An owner's contact as a link: mailto: for an email address, else an http(s) URL."""
-        return paths.mail_href(text) or paths.safe_href(text)
+        return paths.mail_href(text) or web_url(text)
 
 
 def anchor(name: str) -> str:

@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..catalog import Catalog, LineageEdge
-from .charts import css_token, esc, figure, linked, message_figure, num, safe_href
+from ..urls import web_url
+from .charts import css_token, esc, figure, linked, message_figure, num
 
 MAX_NODES = 40
 NO_LINEAGE = "No lineage recorded"
@@ -202,8 +203,8 @@ def _node_classes(catalog: Catalog, node: LineageNode, focus_model: str) -> str:
 
 
 def _node_href(node: LineageNode, href: Callable[[str], str | None]) -> str | None:
-    if node.external and safe_href(node.url):
-        return node.url
+    if node.external:
+        return web_url(node.url)  # a protocol-relative //host or \\host is no link
     return href(node.ref)
 
 

@@ -3,8 +3,10 @@
 Card text is untrusted (anyone can open a pull request). It is rendered by cmark-gfm
 (cardmarkdown.py: GitHub-flavoured Markdown, within limits that validation enforces) and
 cleaned with nh3 (the ammonia sanitiser) against an allow-list: no script, no event
-handler, no style, and only http(s), mailto and relative links. Every other field reaches
-the page through Jinja2's autoescaping.
+handler, no style, and links only to web addresses or relative paths into the site
+(urls.link_target, the policy of every output: a `mailto:`, `javascript:`, protocol-
+relative or root-relative link stays as its text). Every other field reaches the page
+through Jinja2's autoescaping.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from ..cardmarkdown import MAX_CHARACTERS, MAX_NESTING, nesting, to_html
+from ..urls import link_target
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
@@ -30,10 +33,15 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 
+def _web_links_only(element: str, attribute: str, value: str) -> str | None:
+    return link_target(value) if attribute == "href" else value
+
+
 _CLEANER = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
-    url_schemes={"http", "https", "mailto"},
+    attribute_filter=_web_links_only,
+    url_schemes={"http", "https"},
     link_rel="noopener",
     strip_comments=True,
 )

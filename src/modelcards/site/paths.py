@@ -8,7 +8,7 @@ browser opening files does not look for it in a folder.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from ..export.files import version_export_path as version_export_path
 
@@ -58,23 +58,6 @@ def relative(page: str, target: str) -> str:
 
 def absolute(base_url: str, target: str) -> str:
     return base_url.rstrip("/") + "/" + quote(target)
-
-
-def safe_href(url: str | None) -> str | None:
-    """`url` when it is an http(s) address that is safe in an href, else None.
-
-    Card URLs (links, repositories, dashboards, artifact URIs) may hold anything, such as
-    `javascript:` or `s3://`; only web addresses become links, the rest is shown as text.
-    """
-    if not url or any(ch.isspace() or ord(ch) < 32 or ch in "<>\"'`\\" for ch in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
 
 
 # One address, no spaces, quotes or angle brackets: what a mail client takes after mailto:.
