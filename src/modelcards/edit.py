@@ -28,8 +28,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
-from yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
@@ -170,6 +174,21 @@ def load_roundtrip(text: str, path: Path) -> tuple[YAML, Any]:
     return chosen  # no layout reproduces it exactly: the first keeps comments and order
 
 
+def as_text(value: Any) -> Any:
+    """A string quoted as PyYAML quotes it where YAML 1.1 (what validate reads) needs quotes,
+    so that it reads back as the text given: `yes`, `on`, `1:30`, `0755`, `2026-01-01` are not
+    text when plain, and ruamel.yaml, which follows YAML 1.2, would write them plain. Anything
+    else (and a string whose style is chosen already) is returned as it is."""
+    if not isinstance(value, str) or isinstance(value, ScalarString):
+        return value
+    text = scalar_text(value)
+    if text == value:
+        return value
+    return DoubleQuotedScalarString(value) if text.startswith('"') else (
+        SingleQuotedScalarString(value)
+    )
+
+
 def flow_map(pairs: dict[str, Any]) -> CommentedMap:
     result = CommentedMap()
     for key, value in pairs.items():
@@ -207,10 +226,11 @@ def make_event(
     values: dict[str, Any] = {
         # Quoted: unquoted, a YAML 1.1 reader takes 14:30 for a number.
         "stage": stage.value, "date": date,
-        "time": None if time is None else DoubleQuotedScalarString(time), "by": by,
-        "approved_by": list(approved_by) or None,
+        "time": None if time is None else DoubleQuotedScalarString(time), "by": as_text(by),
+        "approved_by": [as_text(name) for name in approved_by] or None,
         "traffic": None if traffic is None else _number(traffic),
-        "reason": reason, "replaced_by": replaced_by, "sunset": sunset, "override": override,
+        "reason": as_text(reason), "replaced_by": as_text(replaced_by), "sunset": sunset,
+        "override": as_text(override),
     }
     return {key: values[key] for key in EVENT_KEYS if values[key] is not None}
 

@@ -31,6 +31,7 @@ from .edit import (
     make_event,
     read_card_text,
 )
+from .export.yamltext import scalar_text
 from .schema import schema_hint
 from .semver import version_key
 from .texts import capped
@@ -50,14 +51,11 @@ def _quoted(text: str) -> str:
 
 
 def _scalar(text: str) -> str:
-    """A one-line value, quoted when YAML would otherwise misread it."""
-    plain = text and text == text.strip() and not any(c in text for c in ":#{}[],&*!|>'\"%@`")
-    if plain and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "~"):
-        try:
-            float(text)
-        except ValueError:
-            return text
-    return _quoted(text)
+    """A one-line value for a flow mapping, quoted unless it reads back as this very text
+    (YAML 1.1, as validate reads it: `yes`, `1:30`, `0x1F`, `2026-01-01` are not text)."""
+    if any(c in text for c in ":#{}[],&*!|>'\"%@`") or scalar_text(text) != text:
+        return _quoted(text)
+    return text
 
 
 @dataclass(frozen=True)

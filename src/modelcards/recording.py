@@ -48,6 +48,7 @@ from .edit import (
     FileEdit,
     UsageError,
     apply_edits,
+    as_text,
     check_edits,
     dump,
     event_date,
@@ -63,7 +64,6 @@ from .edit_scaffold import (
     lineage_from,
     previous_card,
 )
-from .export.yamltext import scalar_text
 from .problems import Problem
 from .record_inputs import MetricOrigin, read_hyperparameters, read_metrics
 from .schema import schema_hint
@@ -381,24 +381,16 @@ class _Parts:
     code: capture.CodeState | None  # None when the commit was given by hand
 
 
-def _text(value: Any) -> Any:
-    """A value record writes, quoted where YAML 1.1 (which validate reads) would take it for
-    something else: `yes`, `1:30`, `0755`, `2026-01-01`, `null` stay text."""
-    if isinstance(value, str) and scalar_text(value) != value:
-        return DoubleQuotedScalarString(value)
-    return value
-
-
 def _flow(pairs: Mapping[str, Any]) -> CommentedMap:
     return flow_map(
-        {_text(key): _text(value) for key, value in pairs.items() if value is not None}
+        {as_text(key): as_text(value) for key, value in pairs.items() if value is not None}
     )
 
 
 def _block(pairs: Mapping[str, Any]) -> CommentedMap:
     block = CommentedMap()
     for key, value in pairs.items():
-        block[_text(key)] = _text(value)
+        block[as_text(key)] = as_text(value)
     return block
 
 
@@ -419,11 +411,11 @@ def _card(request: RecordRequest, parts: _Parts, notes: list[str]) -> CommentedM
     card = CommentedMap()
     card["version"] = DoubleQuotedScalarString(request.version)
     card["released"] = released
-    card["summary"] = _text(request.summary)
+    card["summary"] = as_text(request.summary)
     description = _description(request.description, parts.code)
     if description:
         card["description"] = (
-            LiteralScalarString(description) if "\n" in description else _text(description)
+            LiteralScalarString(description) if "\n" in description else as_text(description)
         )
     if parts.artifacts:
         card["artifacts"] = CommentedSeq([_flow(a) for a in parts.artifacts])
@@ -519,7 +511,7 @@ def _carried_framework(old: Mapping[str, Any], notes: list[str]) -> Any:
     elif framework.get("version") != installed:
         quoted = framework.get("version")  # keep the card's quoting style
         framework["version"] = type(quoted)(installed) if isinstance(quoted, ScalarString) else (
-            _text(installed)
+            as_text(installed)
         )
     return framework
 
@@ -536,7 +528,7 @@ def _training(
     )
     _put(training, "code", _flow(reference), _TRAINING_ORDER)
     if request.data:
-        _put(training, "data", flow_seq([_text(ref) for ref in request.data]), _TRAINING_ORDER)
+        _put(training, "data", flow_seq([as_text(ref) for ref in request.data]), _TRAINING_ORDER)
     if parts.hyperparameters:
         _put(training, "hyperparameters", _block(parts.hyperparameters), _TRAINING_ORDER)
     elif parts.hyperparameters is not None:
@@ -557,13 +549,13 @@ def _environment(
     """Where the job runs, captured: Python, container, packages. Only the hardware and the
     names of the key packages carry over (their versions are those installed now)."""
     environment = CommentedMap()
-    environment["python"] = _text(capture.python_version())
+    environment["python"] = as_text(capture.python_version())
     image = _container(request, notes)
     if image is not None:
-        environment["container"] = _text(image)
+        environment["container"] = as_text(image)
     hardware = request.hardware if request.hardware is not None else old.get("hardware")
     if hardware:
-        environment["hardware"] = _text(hardware)
+        environment["hardware"] = as_text(hardware)
     packages = _packages(request.packages, old.get("packages"), notes)
     if packages:
         environment["packages"] = _flow(packages)
