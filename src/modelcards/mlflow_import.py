@@ -29,7 +29,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from .cards import Stage
+from .cards import LifecycleEvent, Stage
 from .catalog import MODEL_FILE, Catalog, ModelVersion, load_catalog
 from .edit import (
     EVENT_KEYS,
@@ -181,6 +181,22 @@ def _pruned(data: dict[str, Any]) -> dict[str, Any]:
 
 # ---- planning -------------------------------------------------------------------------------
 
+# The reason of the stage events an import writes: it names MLflow's stage at that import.
+_STAGE_REASON = "MLflow stage {stage}; dated by the version's last update"
+_STAGE_IN_REASON = re.compile(r"^MLflow stage (\S+); dated by the version's last update$")
+
+
+def _stage_at_last_import(events: Sequence[LifecycleEvent]) -> str:
+    """MLflow's stage when the card was last imported into: named by the last stage event an
+    import wrote, else `None` (a version imported at MLflow's None has only its development
+    event)."""
+    for event in reversed(events):
+        found = _STAGE_IN_REASON.match(event.reason or "")
+        if found:
+            return found.group(1)
+    return "None"
+
+
 
 @dataclass
 class _VersionPlan:
@@ -315,7 +331,7 @@ class Planner:
                       "imported")
         updated = version.last_updated_timestamp or version.creation_timestamp
         when, at = to_date(updated), to_time(updated)
-        reason = f"MLflow stage {version.current_stage}; dated by the version's last update"
+        reason = _STAGE_REASON.format(stage=version.current_stage)
         if plan.existing is None:
             run = self.registry.runs.get(version.run_id) if version.run_id else None
             who = version.user_id or (run.info.user_id if run else "") or self.options.by
@@ -327,10 +343,17 @@ class Planner:
                                                  time=at))
             return
         events = plan.existing.card.lifecycle
+        if version.current_stage == _stage_at_last_import(events):
+            return  # an edit in MLflow moved its date, not its stage; what happened here stays
         current = events[-1].stage
+        if current in (Stage.DEPRECATED, Stage.RETIRED):
+            # Stages MLflow does not have: the version's lifecycle is kept here from then on.
+            self.note(plan.existing.ref, f"{current.value} here, so MLflow's later stage "
+                      f"{version.current_stage} ({when.isoformat()}) is not imported")
+            return
         if stage is Stage.DEVELOPMENT and current in (Stage.PRODUCTION, Stage.ARCHIVED):
             stage = Stage.ARCHIVED  # out of a stage in MLflow: no longer served
-            reason = "MLflow stage None; dated by the version's last update"
+            reason = _STAGE_REASON.format(stage="None")
         if stage is None or stage is current:
             return
         if any(e.stage is stage and e.date >= when for e in events):

@@ -11,11 +11,13 @@ import datetime as dt
 import json
 import math
 import re
+import unicodedata
 import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .capture import public_url
 from .cards import Stage, is_semver, is_valid_id
 from .mlflow_rest import DatasetInput, LoggedModel, Metric, ModelVersion, Param, Run, Tag
 
@@ -37,6 +39,8 @@ SEED_PARAMS = ("seed", "random_seed", "random_state")
 SUMMARY_LENGTH = 200
 _SLUG = re.compile(r"[^a-z0-9._-]+")
 _COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_DECIMAL = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 @dataclass
@@ -58,8 +62,11 @@ def to_time(milliseconds: int) -> str:
 
 
 def card_id(name: str) -> str | None:
-    """A model or dataset id from an MLflow name: lowercased, other characters as '-'."""
-    slug = _SLUG.sub("-", name.strip().lower()).strip("-._")[:64].rstrip("-._")
+    """A model or dataset id from an MLflow name: lowercased, accents dropped (`Résumé` is
+    `resume`), other characters as '-'."""
+    folded = unicodedata.normalize("NFKD", name.strip().casefold())
+    latin = "".join(c for c in folded if not unicodedata.combining(c))
+    slug = _SLUG.sub("-", latin).strip("-._")[:64].rstrip("-._")
     slug = re.sub(r"\.{2,}", ".", slug)
     return slug if slug and is_valid_id(slug) else None
 
@@ -100,18 +107,16 @@ def stage_of(version: ModelVersion) -> Stage | None:
 
 
 def hyperparameter(text: str) -> Any:
-    """A parameter (always text in MLflow) as the number or true/false it spells."""
+    """A parameter (always text in MLflow) as the number or true/false it spells, written
+    as Python writes numbers (what `mlflow.log_param` stored); other text stays text, such
+    as `0755` or `1_000`, which int() would read but which are not written as numbers."""
     lowered = text.strip().lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    for kind in (int, float):
-        try:
-            value = kind(text)
-        except ValueError:
-            continue
-        if isinstance(value, float) and not math.isfinite(value):
-            return text
-        return value
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return float(text)
     return text
 
 
@@ -224,7 +229,8 @@ def _code(tags: dict[str, str], notes: list[str]) -> dict[str, Any] | None:
             notes.append(f"the run names commit {commit} but no repository "
                          f"({GIT_REPO_TAGS[0]}); training.code needs one, add it by hand")
         return None
-    code: dict[str, Any] = {"repo": repo.strip()}
+    # MLflow records the checkout's remote as it is: a CI checkout's may carry a token.
+    code: dict[str, Any] = {"repo": public_url(repo)}
     if commit is not None:
         code["commit"] = commit
     return code
