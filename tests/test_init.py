@@ -214,3 +214,87 @@ def test_the_templates_travel_inside_the_wheel(wheel: Path) -> None:
     assert len(templates) == 9
     assert templates <= names
 
+
+
+# ---- a new user's first minutes -------------------------------------------------------------
+
+
+def _git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_init_in_a_subfolder_of_a_repository_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """GitHub runs only the workflows at the repository's top: written in a subfolder they
+    would never run, and their paths would be relative to the wrong folder."""
+    _git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "ml").mkdir()
+    for folder in ("ml", "ml/registry"):
+        result = init(runner, folder)
+        assert result.exit_code == 2
+        assert (
+            f"{tmp_path / folder} is inside the git repository {tmp_path}, not at its top: "
+            f"GitHub runs only the workflows in {tmp_path}/.github/workflows. Run init there "
+            f"with the catalog where you want it (modelcards init {tmp_path} --catalog "
+            f"{folder}/catalog), or make {tmp_path / folder} a repository of its own first "
+            "(git init)"
+        ) in " ".join(result.output.split())
+    assert files_under(tmp_path) == {}
+    assert init(runner, "--catalog", "ml/catalog").exit_code == 0
+
+
+def test_init_publishes_from_the_repositorys_own_branch(runner: CliRunner, tmp_path: Path) -> None:
+    """In a repository whose default branch is not main, the site is published from it."""
+    _git(tmp_path, "init", "-q", "-b", "master")
+    result = init(runner)
+    assert result.exit_code == 0, result.output
+    assert workflow(tmp_path / WORKFLOW_PAGES)[True]["push"] == {"branches": ["master"]}
+    assert ("the site is published from master, the repository's branch (--branch changes "
+            "it)\n") in result.output
+    assert result.output.splitlines()[-4] == "  git push -u origin master"
+
+
+def test_a_clone_publishes_from_its_remotes_default_branch(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    origin, clone = tmp_path / "origin", tmp_path / "clone"
+    _git(tmp_path, "init", "-q", "-b", "trunk", str(origin))
+    _git(origin, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q",
+         "--allow-empty", "-m", "start")
+    _git(tmp_path, "clone", "-q", str(origin), str(clone))
+    _git(clone, "checkout", "-q", "-b", "add-model-registry")
+    result = init(runner, "clone")
+    assert result.exit_code == 0, result.output
+    assert workflow(clone / WORKFLOW_PAGES)[True]["push"] == {"branches": ["trunk"]}
+    explicit = init(runner, "clone", "--branch", "main", "--skip-existing")
+    assert "the site is published from" not in explicit.output
+
+
+def test_the_gitignore_keeps_out_what_the_catalog_readme_creates(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """catalog/README.md tells a team to work in `.venv` at the top: `git add -A` must not
+    commit it (nor the site and cache that `serve` writes)."""
+    _git(tmp_path, "init", "-q", "-b", "main")
+    assert init(runner).exit_code == 0
+    assert "python3 -m venv .venv" in (tmp_path / "catalog" / "README.md").read_text()
+    ignored = ".venv/bin/python", "site/index.html", "catalog/.modelcards-cache/x"
+    assert _git(tmp_path, "check-ignore", *ignored).splitlines() == list(ignored)
+
+
+def test_uncommenting_the_example_metrics_gives_a_valid_catalog(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The commented examples in catalog.yaml work as they are when uncommented."""
+    assert init(runner, "--example").exit_code == 0
+    settings = tmp_path / "catalog" / "catalog.yaml"
+    text = settings.read_text(encoding="utf-8")
+    start = text.index("# metrics:\n")
+    block = text[start:text.index("\n\n", start) + 1]
+    settings.write_text(text.replace(block, block.replace("# ", "", 3)), encoding="utf-8")
+    checked = validate_catalog(tmp_path / "catalog")
+    assert checked.problems == []
+    loaded = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    assert sorted(loaded["metrics"]) == ["latency_p95_ms", "recall_at_fpr_1pct"]

@@ -65,6 +65,7 @@ from .repo_init import (
     InitUsageError,
     next_steps,
     plan_repository,
+    repository_branch,
     write_repository,
 )
 from .reporters import REPORTERS, display_path, problem_line
@@ -842,15 +843,16 @@ def serve(
               help="The catalog folder, relative to FOLDER.")
 @click.option("--title", default=DEFAULT_TITLE, show_default=True,
               help="Title of the catalog site.")
-@click.option("--branch", default="main", show_default=True,
-              help="The branch the site is published from.")
+@click.option("--branch", default=None,
+              help="The branch the site is published from [default: the repository's default "
+                   "branch when FOLDER is a git repository, else main].")
 @click.option("--example", is_flag=True, help="Add an example model, version and dataset.")
 @click.option("--skip-existing", is_flag=True,
               help="Keep files that exist and write the others [default: write nothing then].")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The example's dates [default: SOURCE_DATE_EPOCH, else the clock].")
 def init(
-    folder: Path, catalog_folder: str, title: str, branch: str, example: bool,
+    folder: Path, catalog_folder: str, title: str, branch: str | None, example: bool,
     skip_existing: bool, today: dt.datetime | None,
 ) -> None:
     """Set up a registry repository in FOLDER (default: here): the catalog, the workflows
@@ -859,7 +861,8 @@ def init(
     Everything that installs modelcards pins this version. Existing files are never
     overwritten: if any is there, nothing is written (exit 1) unless --skip-existing.
     """
-    request = InitRequest(folder, catalog_folder, title, branch, example,
+    found = None if branch else repository_branch(folder)
+    request = InitRequest(folder, catalog_folder, title, branch or found or "main", example,
                           today.date() if today else None)
     try:
         files = plan_repository(request)
@@ -878,6 +881,9 @@ def init(
         click.echo(f"wrote {display_path(folder / file.path)}: {file.purpose}")
     for file in kept:
         click.echo(f"kept {display_path(folder / file.path)} as it was: {file.if_kept}")
+    if found and found != "main":
+        click.echo(f"the site is published from {found}, the repository's branch (--branch "
+                   "changes it)")
     click.echo("\nNext steps (docs/setup.md of modelcards walks through them):")
     for step in next_steps(request, display_path(folder)):
         click.echo(f"  {step}")

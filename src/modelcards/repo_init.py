@@ -22,6 +22,7 @@ import jinja2
 from . import __version__
 from .edit import write_atomically
 from .export.yamltext import scalar_text
+from .history_git import GitError, run_git
 from .schema import SCHEMA_FOLDER, hint_line, render_schemas, schema_file_name
 from .validate import resolve_today
 
@@ -119,6 +120,22 @@ def check_request(request: InitRequest) -> None:
         raise InitUsageError(f"--branch {request.branch!r} is not a branch name")
     if not request.title.strip() or "\n" in request.title:
         raise InitUsageError("--title must be one line of text")
+    _check_folder(request.folder)
+
+
+def _check_folder(folder: Path) -> None:
+    """The folder is a repository's top, or in none: GitHub runs only the workflows at the
+    top, and their paths are relative to it."""
+    top, resolved = repository_top(folder), folder.resolve()
+    if top is None or top == resolved:
+        return
+    inside = resolved.relative_to(top).as_posix()
+    raise InitUsageError(
+        f"{resolved} is inside the git repository {top}, not at its top: GitHub runs only the "
+        f"workflows in {top}/{WORKFLOWS}. Run init there with the catalog where you want it "
+        f"(modelcards init {top} --catalog {inside}/{DEFAULT_CATALOG}), or make {resolved} a "
+        "repository of its own first (git init)"
+    )
 
 
 def plan_repository(request: InitRequest) -> list[RepoFile]:
@@ -219,8 +236,33 @@ def write_repository(
     return written, kept
 
 
+def repository_top(folder: Path) -> Path | None:
+    """The top of the git repository that `folder` is (or, made, would be) in, if any."""
+    resolved = folder.resolve()
+    return next((above for above in (resolved, *resolved.parents) if (above / ".git").exists()),
+                None)
+
+
 def in_git_repository(folder: Path) -> bool:
-    return any((above / ".git").exists() for above in (folder.resolve(), *folder.resolve().parents))
+    return repository_top(folder) is not None
+
+
+def repository_branch(folder: Path) -> str | None:
+    """The branch a repository's site is published from: its remote's default branch
+    (origin/HEAD, as a clone has it), else the branch checked out; None outside a repository
+    or when git cannot say."""
+    top = repository_top(folder)
+    if top is None:
+        return None
+    for ref, prefix in (("refs/remotes/origin/HEAD", "origin/"), ("HEAD", "")):
+        try:
+            name = run_git(["symbolic-ref", "--quiet", "--short", ref], top).decode().strip()
+        except (GitError, UnicodeDecodeError):
+            continue
+        name = name.removeprefix(prefix)
+        if _BRANCH.match(name) and ".." not in name:
+            return name
+    return None
 
 
 def next_steps(request: InitRequest, shown_folder: str) -> list[str]:
