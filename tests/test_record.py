@@ -246,6 +246,12 @@ EXPECTED_METRICS = (
             {"auc": {"value": 0.93, "dataset": "tx@2025-Q4", "split": "test", "ci": [0.92, 0.94]},
              "log_loss": {"value": 1e-05, "dataset": "tx@2025-Q4", "split": "test"}}
             """),
+        # The mapping of names under `metrics:`, as many training scripts json.dump it.
+        ("metrics.json", """\
+            {"metrics": {
+              "auc": {"value": 0.93, "dataset": "tx@2025-Q4", "split": "test", "ci": [0.92, 0.94]},
+              "log_loss": {"value": 1e-05, "dataset": "tx@2025-Q4", "split": "test"}}}
+            """),
     ],
 )
 def test_metrics_files_in_both_formats_and_every_shape(
@@ -681,6 +687,29 @@ def test_the_python_api(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(UnreadableInput, match="does not exist"):
         modelcards.record("catalog", "fraud", "2.2.0", summary="s", by="b",
                           artifacts=["gone.bin"], allow_dirty=True)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"model": "ghost"}, "there is no model 'ghost'"),
+        ({"version": "2.0.0"}, "already exists; a version is published once"),
+        ({"previous": "1.5.0"}, "--from 1.5.0"),
+        ({"date": dt.date(2999, 1, 1)}, "is after today"),
+    ],
+)
+def test_every_refusal_no_card_line_explains_is_a_record_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, fields: dict[str, object], message: str
+) -> None:
+    """A training script catches one exception for "nothing was written, and why" (as
+    docs/workflow.md says), whichever refusal it was."""
+    monkeypatch.chdir(repo)
+    call: dict[str, object] = {"model": "fraud", "version": "2.1.0", **fields}
+    before = snapshot(repo)
+    with pytest.raises(RecordError, match=re.escape(message)):
+        modelcards.record("catalog", str(call.pop("model")), str(call.pop("version")),
+                          summary="s", by="b", **call)
+    assert snapshot(repo) == before
 
 
 def test_the_library_needs_neither_click_nor_the_site() -> None:

@@ -9,9 +9,10 @@ that does not resolve, say) can be shown at the metric's line in the metrics fil
 Metrics files take three shapes:
 
 - a list of entries, each as in a card: `[{name: auc, value: 0.94, dataset: tx@2025-Q4}]`;
-- a mapping with that list under `metrics:` (a card's metrics section, copied);
 - a mapping from metric name to a value or to the rest of an entry: `{auc: 0.94}`,
-  `{auc: {value: 0.94, split: test}}`.
+  `{auc: {value: 0.94, split: test}}`;
+- either of these under `metrics:` (a card's metrics section, copied, or a script's
+  `json.dump({"metrics": {...}})`).
 
 A hyperparameters file is a mapping; nested mappings are flattened with dots
 (`{optimizer: {lr: 0.1}}` gives `optimizer.lr: 0.1`), since a card's hyperparameters are
@@ -122,7 +123,9 @@ def _metric_entries(
     """Each metric as a card's entry, with the place in the file it was read from."""
     data = document.data
     prefix: tuple[str, ...] = ()
-    if isinstance(data, dict) and list(data) == ["metrics"] and isinstance(data["metrics"], list):
+    if isinstance(data, dict) and list(data) == ["metrics"] and isinstance(
+        data["metrics"], (list, dict)
+    ):
         data, prefix = data["metrics"], ("metrics",)
     if isinstance(data, list):
         return [
@@ -132,7 +135,7 @@ def _metric_entries(
     if isinstance(data, dict) and data:
         return [
             ({"name": name, **item} if isinstance(item, dict) else {"name": name, "value": item},
-             (name,))
+             (*prefix, name))
             for name, item in data.items()
         ]
     return problem(

@@ -18,8 +18,8 @@ with the codes and messages of `validate`. A problem with a metric read from a f
 at the metric's line in that file.
 
 Usage errors (a malformed id, version or artifact) raise UsageError; a refusal that no card
-line explains (a dirty working tree, an unreadable artifact, an existing version) raises
-RecordError. Everything else comes back in a Recorded.
+line explains (a dirty working tree, an unreadable artifact, a missing model, an existing
+version) raises RecordError. Everything else comes back in a Recorded.
 """
 
 from __future__ import annotations
@@ -248,8 +248,19 @@ def record(catalog: str | os.PathLike[str], model: str, version: str, **fields: 
 def record_version(catalog: Path, request: RecordRequest, *, dry_run: bool = False) -> Recorded:
     """Write the version card of a training run if the catalog stays valid with it.
 
-    With `dry_run`, the card is made and checked but not written.
+    With `dry_run`, the card is made and checked but not written. Every refusal that no
+    card line explains (no such model, a version that exists, a date after today) is a
+    RecordError, so that a training script catches one exception.
     """
+    try:
+        return _record_version(catalog, request, dry_run)
+    except RecordError:
+        raise
+    except EditError as error:
+        raise RecordError(error.message, error.problems, error.about_new) from None
+
+
+def _record_version(catalog: Path, request: RecordRequest, dry_run: bool) -> Recorded:
     path = check_new_version(
         catalog, NewVersion(request.model_id, request.version, request.previous)
     )
