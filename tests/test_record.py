@@ -733,3 +733,16 @@ def test_the_written_card_reads_back_with_pyyaml(repo: Path) -> None:
     data = yaml.safe_load(result.text)
     assert data["metrics"] == [{"name": "loss", "value": 2.5e-06}]
     assert data["training"]["seed"] == 0
+
+
+def test_a_repository_named_by_hand_loses_its_credentials_too(
+    make_catalog: CatalogMaker, tmp_path: Path, runner: CliRunner
+) -> None:
+    """--code-repo pasted from a CI log carries the token as the checkout's remote does."""
+    make_catalog()
+    given = runner.invoke(cli, record_args("--code-repo", "https://ci:s3cret@git.example/x.git",
+                                           "--commit", "4f2c1e9"))
+    assert given.exit_code == 0, given.output
+    text = (tmp_path / NEW).read_text()
+    assert "  code: {repo: https://git.example/x, commit: 4f2c1e9}\n" in text
+    assert "s3cret" not in text

@@ -535,7 +535,7 @@ def _training(
     code = parts.code
     reference = (
         {"repo": code.repo, "commit": code.commit, "path": code.path} if code is not None
-        else {"repo": request.code_repo, "commit": request.commit}
+        else {"repo": capture.public_url(request.code_repo or ""), "commit": request.commit}
     )
     _put(training, "code", _flow(reference), _TRAINING_ORDER)
     if request.data:
