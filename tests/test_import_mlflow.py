@@ -449,6 +449,12 @@ def test_missing_model(runner: CliRunner, populated: Populated, empty_catalog: P
            "are: 'Fraud Detector', 'churn', 'ranker'" in result.output
     assert result.output.rstrip().endswith("; nothing was written")
     assert snapshot(empty_catalog) == {}
+    # The card's id, or the name in other letters, is what a user types from the catalog.
+    by_id = runner.invoke(cli, import_args(populated.server.uri, "--model", "fraud-detector"))
+    assert by_id.exit_code == 2
+    assert "has no registered model named 'fraud-detector' (did you mean 'Fraud Detector'?); " \
+           "its models are:" in by_id.output
+    assert snapshot(empty_catalog) == {}
 
 
 def test_a_catalog_with_a_policy_gets_only_what_validates(

@@ -265,3 +265,16 @@ def test_earlier_imports_are_found_without_reading_what_is_not_a_card(tmp_path: 
     os.mkfifo(folder / "2.0.0.yaml")
     os.symlink("/dev/zero", folder / "3.0.0.yaml")
     assert find_imported(tmp_path).versions == {("Churn", "3"): folder / "1.0.0.yaml"}
+
+
+def test_what_is_said_of_many_versions_is_said_once(tmp_path: Path) -> None:
+    """MLflow tags every run with mlflow.source.name and .type: one line for all versions."""
+    tags = [{"key": "mlflow.source.name", "value": "train.py"},
+            {"key": "mlflow.source.type", "value": "LOCAL"}]
+    runs = {f"r{n}": {"info": {"run_id": f"r{n}", "user_id": "ana"}, "data": {"tags": tags}}
+            for n in "123"}
+    found = registry(*(version(n, run_id=f"r{n}") for n in "123"), runs=runs)
+    plan = plan_import(tmp_path, found, options())
+    assert plan.notes == [
+        "fraud@1.0.0, fraud@2.0.0, fraud@3.0.0: run tags with no place in the card, not "
+        "imported: mlflow.source.name, mlflow.source.type"]

@@ -68,6 +68,7 @@ from .mlflow_rest import ModelVersion as MlflowVersion
 from .problems import Problem
 from .schema import schema_hint
 from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
+from .texts import capped
 from .validate import validate_catalog
 
 DEFAULT_BY = "mlflow"
@@ -224,9 +225,10 @@ class Planner:
         self.imported = find_imported(root)
         self.plan = Plan(root)
         self.datasets: dict[str, dict[str, DatasetUse]] = {}  # id -> digest -> use
+        self.notes: dict[str, list[str]] = {}  # what was not imported -> of what
 
     def note(self, subject: str, text: str) -> None:
-        self.plan.notes.append(f"{subject}: {text}")
+        self.notes.setdefault(text, []).append(subject)
 
     def run(self) -> Plan:
         ids: dict[str, str] = {}
@@ -235,6 +237,9 @@ class Planner:
             if model_id is not None:
                 self._model(entry, model_id)
         self._dataset_changes()
+        # One line per thing said, however many versions it is said of: MLflow sets the same
+        # run tags on every run, and a registry has hundreds of versions.
+        self.plan.notes = [f"{capped(subjects)}: {text}" for text, subjects in self.notes.items()]
         return self.plan
 
     def _model_id(self, entry: ModelEntry, ids: dict[str, str]) -> str | None:

@@ -16,6 +16,7 @@ names a CA bundle, and `MLFLOW_HTTP_REQUEST_TIMEOUT` is the timeout of one reque
 from __future__ import annotations
 
 import base64
+import difflib
 import http.client
 import json
 import os
@@ -437,7 +438,11 @@ class RegistryReader:
         names = sorted(model.name for model in self.registered_models())
         shown = ", ".join(repr(n) for n in names[:10]) + (", ..." if len(names) > 10 else "")
         known = f"its models are: {shown}" if names else "it has no registered models"
-        return f"{self.uri} has no registered model named {name!r}; {known}"
+        # Typed from the catalog: the card's id (fraud-detector for 'Fraud Detector').
+        same = [n for n in names if _loose(n) == _loose(name)]
+        close = same or difflib.get_close_matches(name, names, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"{self.uri} has no registered model named {name!r}{hint}; {known}"
 
     def model_versions(self, name: str) -> list[ModelVersion]:
         endpoint = "model-versions/search"
@@ -470,6 +475,11 @@ class RegistryReader:
         model: LoggedModel = _parsed(LoggedModel, answer.get("model"), self.uri,
                                      f"GET {API}logged-models")
         return model
+
+
+def _loose(name: str) -> str:
+    """A name without case, spaces and punctuation, to find what a user meant."""
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def _name_filter(name: str) -> str:
