@@ -33,7 +33,7 @@ from ruamel.yaml.scalarstring import (
     ScalarString,
     SingleQuotedScalarString,
 )
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, SequenceNode
 
 from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
