@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -13,11 +14,14 @@ from modelcards.cards import CatalogSettings, VersionCard
 from modelcards.catalog import ModelVersion
 from modelcards.metrics import known_metrics
 from modelcards.site.charts import (
+    MIN_TEXT_PX,
     MetricPoint,
+    MetricSeries,
     ObservationPoint,
     TimelineSpan,
     lifecycle_timeline_svg,
     metric_chart_svg,
+    metric_series_svg,
     monitoring_chart_svg,
     nice_ticks,
     observations_by_metric,
@@ -86,8 +90,10 @@ POINTS = [
 
 
 def circle_positions(root: ET.Element) -> list[tuple[float, float]]:
+    """The plotted points (not the legend's keys)."""
+    keys = {id(e) for legend in by_class(root, "mc-legend") for e in legend.iter()}
     return [(float(c.get("cx", "nan")), float(c.get("cy", "nan")))
-            for c in by_class(root, "mc-point")]
+            for c in by_class(root, "mc-point") if id(c) not in keys]
 
 
 def test_metric_chart_draws_one_point_per_version_left_to_right() -> None:
@@ -198,6 +204,71 @@ def test_charts_are_deterministic_and_ids_differ_between_charts() -> None:
     assert first == metric_chart_svg(POINTS, title="auc", goal="maximize")
     other = metric_chart_svg(POINTS[:2], title="auc", goal="maximize")
     assert parse(first).get("aria-labelledby") != parse(other).get("aria-labelledby")
+
+
+def x_of_versions(root: ET.Element) -> dict[str, float]:
+    """Where each version is written under the plot."""
+    axis = by_class(root, "mc-axis-x")[0]
+    return {e.text or "": float(e.get("x", "nan")) for e in axis.iter(f"{SVG}text")}
+
+
+def test_charts_given_the_same_versions_place_each_version_at_the_same_x() -> None:
+    versions = ["1.0.0", "1.1.0", "2.0.0", "2.1.0", "3.0.0-rc.1"]
+    full = metric_series_svg([MetricSeries("tx@2025-Q4 (test)", tuple(POINTS))], versions,
+                             title="auc", goal="maximize")
+    sparse = metric_series_svg([MetricSeries("tx@2025-Q4 (test)", (POINTS[0], POINTS[3]))],
+                               versions, title="log loss", goal="minimize")
+    first, second = parse(full), parse(sparse)
+    assert x_of_versions(first) == x_of_versions(second)
+    assert list(x_of_versions(first)) == versions  # a version without a value keeps its place
+    xs = x_of_versions(first)
+    assert [x for x, _ in circle_positions(second)] == [xs["1.0.0"], xs["2.1.0"]]
+
+
+def test_every_point_names_its_dataset_version_and_split() -> None:
+    one = parse(metric_series_svg([MetricSeries("tx@2025-Q4 (test)", tuple(POINTS[:2]))],
+                                  ["1.0.0", "1.1.0"], title="auc", goal="maximize"))
+    plotted = [p for p in by_class(one, "mc-point") if p.find(f"{SVG}title") is not None]
+    assert [tooltip(p) for p in plotted] == [
+        "1.0.0: 0.91 [0.9, 0.92] on tx@2025-Q4 (test)", "1.1.0: 0.93 on tx@2025-Q4 (test)",
+    ]
+    assert assert_accessible(one)[0] == "auc on tx@2025-Q4 (test)"
+    assert texts(one)[0] == "auc"  # the place is in the legend, the visible title stays short
+    assert "tx@2025-Q4 (test)" in [e.text for e in by_class(one, "mc-legend-label")]
+
+
+def test_many_versions_are_slanted_then_thinned_but_the_last_is_always_named() -> None:
+    versions = [f"1.{k}.0" for k in range(40)]
+    root = parse(metric_series_svg(
+        [MetricSeries("", tuple(MetricPoint(v, 0.5 + k / 100) for k, v in enumerate(versions)))],
+        versions, title="auc", goal="maximize"))
+    named = list(x_of_versions(root))
+    assert named[0] == "1.0.0" and named[-1] == "1.39.0" and len(named) < 40
+    xs = list(x_of_versions(root).values())
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= 18  # slanted labels clear
+    assert len(by_class(root, "mc-point")) == 40  # every value is still drawn
+
+
+def smallest_text(svg: str) -> float:
+    """The smallest text of a figure at its narrowest, in CSS pixels."""
+    root = parse(svg)
+    width = float(root.get("viewBox", "").split()[2])
+    narrowest = float(re.search(r"min-width:([\d.]+)px", root.get("style", "")).group(1))  # type: ignore[union-attr]
+    sizes = [float(e.get("font-size") or root.get("font-size") or "nan")
+             for e in root.iter(f"{SVG}text")]
+    return min(sizes) * narrowest / width
+
+
+def test_no_figure_shrinks_its_text_below_eleven_pixels() -> None:
+    figures = [
+        metric_chart_svg(POINTS, title="auc", goal="maximize"),
+        metric_chart_svg([MetricPoint("1.0.0", math.nan)], title="auc", goal=None),
+        monitoring_chart_svg("psi", observations_by_metric(MONITORED.card, METRICS)["psi"],
+                             goal="minimize"),
+        lifecycle_timeline_svg(spans_from_lifecycle([V1, V2], TODAY), today=TODAY),
+    ]
+    for svg in figures:
+        assert smallest_text(svg) >= MIN_TEXT_PX - 0.01
 
 
 # ---- lifecycle timeline ----------------------------------------------------------------------
@@ -402,6 +473,34 @@ def test_monitoring_x_follows_dates() -> None:
     assert [e.text for e in by_class(root, "mc-better")] == ["↓ lower is better"]
 
 
+def test_a_threshold_on_the_last_observation_only_is_a_labelled_line_across_the_plot() -> None:
+    points = [ObservationPoint(date(2026, 3, 2), 0.954), ObservationPoint(date(2026, 6, 1), 0.951),
+              ObservationPoint(date(2026, 10, 1), 0.941, 0.93)]
+    root = parse(monitoring_chart_svg("auc", points, goal="maximize"))
+    (line,) = by_class(root, "mc-threshold")
+    grid = sorted(float(g.get("y1", "nan")) for g in by_class(root, "mc-grid") if g.get("y1") == g.get("y2"))
+    at = float(line.get("y1", "nan"))
+    assert grid[0] < at < grid[-1]  # inside the plot, not on its edge
+    x1, x2 = float(line.get("x1", "nan")), float(line.get("x2", "nan"))
+    lefts = [float(g.get("x1", "nan")) for g in by_class(root, "mc-grid") if g.get("y1") == g.get("y2")]
+    assert x1 == min(lefts) and x2 - x1 > 300  # across the plot, not a dash at the last point
+    (label,) = by_class(root, "mc-threshold-label")
+    assert label.text == "threshold 0.93"
+    assert float(label.get("x", "nan")) > x1 + 100  # inside the plot, clear of the y axis labels
+    axis_ys = {float(e.get("y", "nan")) for e in by_class(root, "mc-axis-x")[0].iter(f"{SVG}text")}
+    assert all(abs(float(label.get("y", "nan")) - y) > 14 for y in axis_ys)
+
+
+def test_changing_thresholds_are_steps_that_meet_halfway() -> None:
+    points = observations_by_metric(MONITORED.card, METRICS)["psi"]
+    root = parse(monitoring_chart_svg("psi", points, goal="minimize"))
+    first, second = by_class(root, "mc-threshold")
+    xs = [float(c.get("cx") or re.findall(r"[\d.]+", c.get("d", ""))[0])
+          for c in by_class(root, "mc-point")]
+    assert float(first.get("x2", "nan")) == float(second.get("x1", "nan"))
+    assert xs[2] < float(first.get("x2", "nan")) < xs[3]
+
+
 def test_monitoring_single_observation_and_escaping() -> None:
     svg = monitoring_chart_svg(EVIL, [ObservationPoint(date(2026, 1, 1), 5.0, 5.0)], goal=None)
     root = parse(svg)
@@ -446,3 +545,21 @@ def test_badge_escapes_and_is_deterministic() -> None:
     assert not [e for e in root.iter() if tag(e) == "script"]
     assert root.get("aria-label") == f"{EVIL}: {EVIL}"
 
+
+
+# ---- on a page -------------------------------------------------------------------------------
+
+
+def test_a_model_pages_metric_charts_share_one_x_axis() -> None:
+    from .conftest import EXAMPLE_CATALOG
+    from .test_site_fixtures import site_files
+
+    page = site_files(EXAMPLE_CATALOG)["models/fraud-detector/index.html"].decode()
+    svgs = re.findall(r'<svg[^>]*class="mc-chart mc-metric-chart".*?</svg>', page, re.S)
+    axes = [x_of_versions(parse(svg)) for svg in svgs]
+    assert len(axes) >= 3
+    assert all(axis == axes[0] for axis in axes)
+    assert list(axes[0]) == ["1.0.0", "2.0.0", "2.1.0", "2.2.0", "3.0.0-rc.1"]
+    # log loss has no value for 3.0.0-rc.1, and still keeps its place for it
+    assert any("3.0.0-rc.1" not in "".join(tooltip(p) for p in by_class(parse(svg), "mc-point")
+                                           if p.find(f"{SVG}title") is not None) for svg in svgs)

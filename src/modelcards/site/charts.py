@@ -62,9 +62,18 @@ def css_token(text: str) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-") or "unknown"
 
 
+MIN_TEXT_PX = 11  # no text of a figure is ever drawn smaller than this, in CSS pixels
+TEXT = 12  # the default font size of a figure, in its own units
+
+
 def figure(css_class: str, width: float, height: float, title: str, desc: str,
-           body: Iterable[str]) -> str:
+           body: Iterable[str], text: float = TEXT) -> str:
     """A complete, accessible, responsive <svg> element.
+
+    It shrinks with a narrow column, but never below the width at which its smallest text
+    (`text`, in the figure's units) would be drawn under MIN_TEXT_PX: a narrower column
+    scrolls the figure sideways instead (figure.chart is a scroll box), and the page never
+    does. Text is never smaller than `text` inside the figure, so that one width holds.
 
     The ids that tie aria-labelledby to <title> and <desc> come from a hash of the content,
     so several figures can sit on one page and the output stays deterministic.
@@ -72,11 +81,13 @@ def figure(css_class: str, width: float, height: float, title: str, desc: str,
     content = "\n".join(body)
     digest = hashlib.sha256("\0".join((css_class, title, desc, content)).encode()).hexdigest()
     uid = f"mc-{digest[:12]}"
+    narrowest = min(width, math.ceil(width * MIN_TEXT_PX / text))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
         f'viewBox="0 0 {num(width)} {num(height)}" width="100%" '
-        f'style="max-width:{num(width)}px" role="img" '
-        f'aria-labelledby="{uid}-title {uid}-desc" fill="currentColor" font-size="12">\n'
+        f'style="max-width:{num(width)}px;min-width:{num(narrowest)}px" role="img" '
+        f'aria-labelledby="{uid}-title {uid}-desc" fill="currentColor" '
+        f'font-size="{num(text, 0)}">\n'
         f'<title id="{uid}-title">{esc(title)}</title>\n'
         f'<desc id="{uid}-desc">{esc(desc)}</desc>\n'
         f"{content}\n</svg>"
@@ -172,13 +183,29 @@ def direction_text(goal: str | None) -> str:
     return "direction unknown"
 
 
-def heading(frame: Frame, title: str, goal: str | None) -> list[str]:
-    """The visible title (left) and which direction is better (right), above the plot."""
+CHART_TEXT = 13  # font size of the charts' text, in their units
+_CHAR = 8.0  # a generous width of one character at CHART_TEXT (digits are the widest)
+
+
+def text_width(text: str, size: float = CHART_TEXT) -> float:
+    """An estimate that errs wide: layouts that use it leave room rather than overlap."""
+    return len(text) * _CHAR * size / CHART_TEXT
+
+
+def clipped(text: str, room: float, size: float = CHART_TEXT) -> str:
+    """`text`, cut with an ellipsis to fit `room` (the full text stays in the figure's title)."""
+    most = max(int(room / (_CHAR * size / CHART_TEXT)), 4)
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def heading(frame: Frame, title: str, goal: str | None, unit: str | None = None) -> list[str]:
+    """The visible title, then which direction is better and the unit, above the plot."""
+    note = direction_text(goal) + (f" · in {unit}" if unit else "")
+    room = frame.width - 4
     return [
-        f'<text class="mc-chart-title" x="{num(frame.left)}" y="18" font-weight="bold">'
-        f"{esc(title)}</text>",
-        f'<text class="mc-better" x="{num(frame.x_end)}" y="18" text-anchor="end">'
-        f"{esc(direction_text(goal))}</text>",
+        f'<text class="mc-chart-title" x="2" y="16" font-weight="bold">'
+        f"{esc(clipped(title, room))}</text>",
+        f'<text class="mc-better" x="2" y="34">{esc(clipped(note, room))}</text>',
     ]
 
 
@@ -192,7 +219,7 @@ def polyline(points: Sequence[tuple[float, float]]) -> list[str]:
     ]
 
 
-# ---- metric over versions --------------------------------------------------------------------
+# ---- a metric over versions, one line per dataset version and split -------------------------
 
 
 @dataclass(frozen=True)
@@ -204,37 +231,111 @@ class MetricPoint:
     href: str | None = None
 
 
-_METRIC_FRAME = Frame(width=640, height=260, left=64, top=32, right=20, bottom=48)
+@dataclass(frozen=True)
+class MetricSeries:
+    """The values of one metric measured on one dataset version and split, version by version."""
+
+    label: str  # where: "tx@2025-Q4 (test)"; empty when the entries name no dataset or split
+    points: tuple[MetricPoint, ...]
+
+
+# Narrow enough for a phone (390 px less the page's margins) at MIN_TEXT_PX, and three to a row
+# on a laptop: the width is fixed, so one version sits at the same place in every chart.
+METRIC_WIDTH = 400
+_LEFT, _RIGHT, _PLOT_TOP, _PLOT_HEIGHT = 58, 14, 58, 160
+_SERIES_STYLES = 6  # colours (CSS classes mc-series-1..6) and dash patterns, reused in turn
+_DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
+_LEGEND_ROW = 20
+_SLANT = 45  # degrees, when version labels do not fit side by side
+_LINE = CHART_TEXT * 1.3
 
 
 def metric_chart_svg(points: Sequence[MetricPoint], *, title: str, goal: str | None,
                      unit: str | None = None) -> str:
-    """A line chart of one metric over versions, in the given order, evenly spaced.
+    """A line chart of one metric over versions, in the given order, evenly spaced."""
+    axis = list(dict.fromkeys(p.label for p in points))
+    return metric_series_svg([MetricSeries("", tuple(points))], axis, title=title, goal=goal,
+                             unit=unit)
 
-    A confidence interval is drawn (as an error bar) where both `lower` and `upper` are
-    given. Points whose value is not finite are left out; with none left the figure says so.
+
+def metric_series_svg(series: Sequence[MetricSeries], versions: Sequence[str], *, title: str,
+                      goal: str | None, unit: str | None = None) -> str:
+    """A metric over versions, one line per dataset version and split, with a legend: values
+    measured on different data are never joined by one line.
+
+    `versions` is the x axis, every one of them in that order, with or without a value here:
+    charts of one model's metrics given the same versions place each version at the same x,
+    so they can be read side by side. A confidence interval is drawn (as an error bar) where
+    both bounds are given; values that are not finite are left out, and a chart left with
+    none says so.
     """
-    shown = [p for p in points if math.isfinite(p.value)]
-    if not shown:
+    drawn = [s for s in series if any(math.isfinite(p.value) for p in s.points)]
+    only = drawn[0].label if len(drawn) == 1 else ""
+    named = f"{title} on {only}" if only else title
+    if not drawn:
         return message_figure("mc-chart mc-metric-chart", title, f"{title}: no values recorded")
-    frame = _METRIC_FRAME
-    ticks, decimals = nice_ticks(
-        v for p in shown for v in (p.value, p.lower, p.upper) if v is not None
-    )
+    axis = [*versions, *(p.label for s in drawn for p in s.points if p.label not in versions)]
+    axis = list(dict.fromkeys(axis))
+    labels = _version_axis(axis)
+    legend = _series_legend_rows(drawn) if any(s.label for s in drawn) else []
+    bottom = labels.depth + len(legend) * _LEGEND_ROW + (8 if legend else 0)
+    frame = Frame(METRIC_WIDTH, _PLOT_TOP + _PLOT_HEIGHT + bottom, _LEFT, _PLOT_TOP, _RIGHT, bottom)
+    values = [v for s in drawn for p in s.points for v in (p.value, p.lower, p.upper)
+              if v is not None and math.isfinite(v)]
+    ticks, decimals = nice_ticks(values)
     y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
-    slot = (frame.x_end - frame.left) / len(shown)
-    xs = [frame.left + (i + 0.5) * slot for i in range(len(shown))]
+    slot = (frame.x_end - frame.left) / len(axis)
+    x = {label: frame.left + (i + 0.5) * slot for i, label in enumerate(axis)}
     body = [
-        *heading(frame, title, goal),
-        *_unit_label(frame, unit),
+        *heading(frame, title, goal, unit),
         *y_axis(frame, ticks, decimals, y),
-        *_version_labels(frame, shown, xs),
-        *polyline([(x, y(p.value)) for x, p in zip(xs, shown, strict=True)]),
-        *(_ci_bar(x, p, y) for x, p in zip(xs, shown, strict=True) if _has_ci(p)),
-        *(_metric_point(x, p, y, unit) for x, p in zip(xs, shown, strict=True)),
+        *labels.draw(frame, x),
     ]
-    return figure("mc-chart mc-metric-chart", frame.width, frame.height, title,
-                  _metric_desc(title, shown, goal, unit), body)
+    for index, one in enumerate(drawn):
+        body += _series(index, one, x, y, unit)
+    body += _series_legend(frame, legend)
+    desc = (_metric_desc(named, drawn[0], goal, unit) if len(drawn) == 1
+            else _series_desc(title, drawn, goal, unit))
+    return figure("mc-chart mc-metric-chart", frame.width, frame.height, named, desc, body,
+                  text=CHART_TEXT)
+
+
+@dataclass(frozen=True)
+class VersionAxis:
+    """How the versions are written under the plot: side by side, slanted when they do not
+    fit, and only every `every`-th one (the last always) when even slanted they would touch."""
+
+    labels: tuple[str, ...]
+    slanted: bool
+    every: int
+    depth: float  # the room the labels take below the plot
+
+    def shown(self) -> list[str]:
+        last = len(self.labels) - 1
+        return [label for i, label in enumerate(self.labels)
+                if i == last or (i % self.every == 0 and last - i >= self.every / 2)]
+
+    def draw(self, frame: Frame, x: Mapping[str, float]) -> list[str]:
+        at_y = num(frame.y_end + CHART_TEXT + 6)
+        parts = ['<g class="mc-axis mc-axis-x">']
+        for label in self.shown():
+            at = num(x[label])
+            turn = f' transform="rotate(-{_SLANT} {at} {at_y})"' if self.slanted else ""
+            anchor = "end" if self.slanted else "middle"
+            parts.append(f'<text x="{at}" y="{at_y}" text-anchor="{anchor}"{turn}>'
+                         f"{esc(label)}</text>")
+        parts.append("</g>")
+        return parts
+
+
+def _version_axis(labels: Sequence[str]) -> VersionAxis:
+    slot = (METRIC_WIDTH - _LEFT - _RIGHT) / max(len(labels), 1)
+    widest = max((text_width(label) for label in labels), default=0.0)
+    if widest + 8 <= slot:
+        return VersionAxis(tuple(labels), False, 1, CHART_TEXT + 16)
+    every = max(1, math.ceil(_LINE / math.sin(math.radians(_SLANT)) / slot))
+    depth = CHART_TEXT + 8 + 0.8 * widest * math.sin(math.radians(_SLANT))
+    return VersionAxis(tuple(labels), True, every, depth)
 
 
 def _has_ci(point: MetricPoint) -> bool:
@@ -242,34 +343,13 @@ def _has_ci(point: MetricPoint) -> bool:
             and math.isfinite(point.lower) and math.isfinite(point.upper))
 
 
-def _unit_label(frame: Frame, unit: str | None) -> list[str]:
-    if not unit:
-        return []
-    return [f'<text class="mc-unit" x="{num(frame.left - 6)}" y="18" text-anchor="end">'
-            f"{esc(unit)}</text>"]
-
-
-def _version_labels(frame: Frame, points: Sequence[MetricPoint], xs: Sequence[float]) -> list[str]:
-    # Many versions do not fit side by side: slant their labels.
-    slant = len(points) > 8
-    at_y = num(frame.y_end + 18)
-    parts = ['<g class="mc-axis mc-axis-x">']
-    for x, point in zip(xs, points, strict=True):
-        turn = f' transform="rotate(-35 {num(x)} {at_y})"' if slant else ""
-        anchor = "end" if slant else "middle"
-        parts.append(f'<text x="{num(x)}" y="{at_y}" text-anchor="{anchor}"{turn}>'
-                     f"{esc(point.label)}</text>")
-    parts.append("</g>")
-    return parts
-
-
-def metric_tooltip(point: MetricPoint, unit: str | None = None) -> str:
-    """"2.1.0: 0.947 [0.941, 0.953]"."""
+def metric_tooltip(point: MetricPoint, unit: str | None = None, where: str = "") -> str:
+    """"2.1.0: 0.947 [0.941, 0.953] on tx@2025-Q4 (test)"."""
     text = f"{point.label}: {value_text(point.value, unit)}"
     if _has_ci(point):
         assert point.lower is not None and point.upper is not None
         text += f" [{value_text(point.lower)}, {value_text(point.upper)}]"
-    return text
+    return f"{text} on {where}" if where else text
 
 
 def _ci_bar(x: float, point: MetricPoint, y: Scale) -> str:
@@ -282,17 +362,9 @@ def _ci_bar(x: float, point: MetricPoint, y: Scale) -> str:
     )
 
 
-def _metric_point(x: float, point: MetricPoint, y: Scale, unit: str | None) -> str:
-    circle = (
-        f'<circle class="mc-point" cx="{num(x)}" cy="{num(y(point.value))}" r="4">'
-        f"<title>{esc(metric_tooltip(point, unit))}</title></circle>"
-    )
-    return linked(circle, point.href)
-
-
-def _metric_desc(title: str, points: Sequence[MetricPoint], goal: str | None,
-                 unit: str | None) -> str:
+def _metric_desc(title: str, series: MetricSeries, goal: str | None, unit: str | None) -> str:
     better = direction_text(goal).lstrip("↑↓ ")
+    points = [p for p in series.points if math.isfinite(p.value)]
     first, last = points[0], points[-1]
     if len(points) == 1:
         return (f"{title} for 1 version: {value_text(first.value, unit)} ({first.label}); "
@@ -301,61 +373,6 @@ def _metric_desc(title: str, points: Sequence[MetricPoint], goal: str | None,
         f"{title} over {len(points)} versions, from {value_text(first.value, unit)} "
         f"({first.label}) to {value_text(last.value, unit)} ({last.label}); {better}"
     )
-
-
-# ---- a metric over versions, one line per dataset version and split -------------------------
-
-
-@dataclass(frozen=True)
-class MetricSeries:
-    """The values of one metric measured on one dataset version and split, version by version."""
-
-    label: str  # where: "tx@2025-Q4 (test)"; empty when the entries name no dataset or split
-    points: tuple[MetricPoint, ...]
-
-
-_SERIES_STYLES = 6  # colours (CSS classes mc-series-1..6) and dash patterns, reused in turn
-_DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2")
-_LEGEND_ROW = 18
-
-
-def metric_series_svg(series: Sequence[MetricSeries], versions: Sequence[str], *, title: str,
-                      goal: str | None, unit: str | None = None) -> str:
-    """A metric over versions, one line per dataset version and split, with a legend: values
-    measured on different data are never joined by one line.
-
-    `versions` gives the order of the x axis; only versions with a value are placed on it.
-    One series is drawn as metric_chart_svg draws it, its place in the title.
-    """
-    drawn = [s for s in series if any(math.isfinite(p.value) for p in s.points)]
-    if len(drawn) <= 1:
-        only = drawn[0] if drawn else MetricSeries("", ())
-        named = f"{title} on {only.label}" if only.label else title
-        return metric_chart_svg(only.points, title=named, goal=goal, unit=unit)
-    present = {p.label for s in drawn for p in s.points if math.isfinite(p.value)}
-    labels = [v for v in versions if v in present]
-    legend = _series_legend_rows(drawn)
-    base = _METRIC_FRAME
-    frame = Frame(base.width, base.height + len(legend) * _LEGEND_ROW, base.left, base.top,
-                  base.right, base.bottom + len(legend) * _LEGEND_ROW)
-    values = [v for s in drawn for p in s.points for v in (p.value, p.lower, p.upper)
-              if v is not None and math.isfinite(v)]
-    ticks, decimals = nice_ticks(values)
-    y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
-    slot = (frame.x_end - frame.left) / len(labels)
-    x = {label: frame.left + (i + 0.5) * slot for i, label in enumerate(labels)}
-    axis = [MetricPoint(label, 0.0) for label in labels]
-    body = [
-        *heading(frame, title, goal),
-        *_unit_label(frame, unit),
-        *y_axis(frame, ticks, decimals, y),
-        *_version_labels(frame, axis, [x[label] for label in labels]),
-    ]
-    for index, one in enumerate(drawn):
-        body += _series(index, one, x, y, unit)
-    body += _series_legend(frame, legend)
-    return figure("mc-chart mc-metric-chart", frame.width, frame.height, title,
-                  _series_desc(title, drawn, goal, unit), body)
 
 
 def _series(index: int, series: MetricSeries, x: Mapping[str, float], y: Scale,
@@ -370,8 +387,7 @@ def _series(index: int, series: MetricSeries, x: Mapping[str, float], y: Scale,
                      f'stroke="currentColor" stroke-width="2"{dash}/>')
     parts += [_ci_bar(x[p.label], p, y) for p in shown if _has_ci(p)]
     for point in shown:
-        tip = f"{metric_tooltip(point, unit)} on {series.label}" if series.label else \
-            metric_tooltip(point, unit)
+        tip = metric_tooltip(point, unit, series.label)
         marker = _marker(style, x[point.label], y(point.value), f"<title>{esc(tip)}</title>")
         parts.append(linked(marker, point.href))
     parts.append("</g>")
@@ -398,26 +414,29 @@ def _series_legend_rows(series: Sequence[MetricSeries]) -> list[list[tuple[int, 
     """The legend's entries (series index, label), wrapped into rows that fit the width."""
     rows: list[list[tuple[int, str]]] = [[]]
     used = 0.0
-    room = _METRIC_FRAME.width - _METRIC_FRAME.left - _METRIC_FRAME.right
+    room = METRIC_WIDTH - 8
     for index, one in enumerate(series):
-        width = _legend_width(one.label or "no named dataset")
+        label = clipped(one.label or "no named dataset", room - 30)
+        width = _legend_width(label)
         if rows[-1] and used + width > room:
             rows.append([])
             used = 0.0
-        rows[-1].append((index, one.label or "no named dataset"))
+        rows[-1].append((index, label))
         used += width
     return rows
 
 
 def _legend_width(label: str) -> float:
-    return 34 + 6.5 * len(label) + 16
+    return 30 + text_width(label) + 14
 
 
 def _series_legend(frame: Frame, rows: Sequence[Sequence[tuple[int, str]]]) -> list[str]:
+    if not rows:
+        return []
     parts = ['<g class="mc-legend">']
     for number, row in enumerate(rows):
-        y = frame.height - 14 - (len(rows) - 1 - number) * _LEGEND_ROW
-        at = frame.left
+        y = frame.height - 12 - (len(rows) - 1 - number) * _LEGEND_ROW
+        at = 4.0
         for index, label in row:
             style = index % _SERIES_STYLES
             dash = f' stroke-dasharray="{_DASHES[style]}"' if _DASHES[style] else ""
@@ -678,7 +697,7 @@ def observations_by_metric(card: VersionCard, metrics: Mapping[str, MetricInfo]
     return {name: sorted(points, key=lambda p: p.when) for name, points in grouped.items()}
 
 
-_MONITOR_FRAME = Frame(width=640, height=270, left=64, top=32, right=24, bottom=62)
+_MONITOR_AXIS = CHART_TEXT + 20  # the date labels under the plot
 
 
 def monitoring_chart_svg(metric: str, points: Sequence[ObservationPoint], *, goal: str | None,
@@ -691,23 +710,41 @@ def monitoring_chart_svg(metric: str, points: Sequence[ObservationPoint], *, goa
     shown = sorted((p for p in points if math.isfinite(p.value)), key=lambda p: p.when)
     if not shown:
         return message_figure("mc-chart mc-monitoring", metric, f"{metric}: no observations")
-    frame = _MONITOR_FRAME
-    ticks, decimals = nice_ticks(v for p in shown for v in (p.value, p.threshold) if v is not None)
+    legend = _monitoring_legend_items(shown)
+    rows = _wrap(legend, METRIC_WIDTH - 8)
+    bottom = _MONITOR_AXIS + len(rows) * _LEGEND_ROW + 4
+    frame = Frame(METRIC_WIDTH, _PLOT_TOP + _PLOT_HEIGHT + bottom, _LEFT, _PLOT_TOP, _RIGHT, bottom)
+    ticks, decimals = _ticks_clear_of(
+        [v for p in shown for v in (p.value, p.threshold) if v is not None],
+        [p.threshold for p in shown if p.threshold is not None])
     y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
     first, last = shown[0].when, shown[-1].when
     x = Scale(first.toordinal(), last.toordinal(), frame.left + 12, frame.x_end - 12)
+    most = max(2, int((frame.x_end - frame.left) // text_width("2026 Q1 ")))
     body = [
-        *heading(frame, metric, goal),
-        *_unit_label(frame, unit),
+        *heading(frame, metric, goal, unit),
         *y_axis(frame, ticks, decimals, y),
-        *time_axis(frame, x, time_ticks(first, last), frame.top, frame.y_end),
+        *time_axis(frame, x, time_ticks(first, last, most), frame.top, frame.y_end),
         *polyline([(x(p.when.toordinal()), y(p.value)) for p in shown]),
-        *_threshold_lines(shown, x, y),
+        *_threshold_lines(frame, shown, x, y, unit),
         *(_observation(p, x, y, unit) for p in shown),
-        *_monitoring_legend(frame, shown),
+        *_monitoring_legend(frame, rows),
     ]
     return figure("mc-chart mc-monitoring", frame.width, frame.height, metric,
-                  _monitoring_desc(metric, shown, goal, unit), body)
+                  _monitoring_desc(metric, shown, goal, unit), body, text=CHART_TEXT)
+
+
+def _ticks_clear_of(values: Sequence[float], lines: Sequence[float]) -> tuple[list[float], int]:
+    """Ticks covering `values`, with one more step where a line would lie on the edge of the
+    plot (a threshold drawn on the axis reads as part of it)."""
+    ticks, decimals = nice_ticks(values)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    finite = [v for v in lines if math.isfinite(v)]
+    if any(math.isclose(v, ticks[0], abs_tol=step * 1e-6) for v in finite):
+        ticks.insert(0, ticks[0] - step)
+    if any(math.isclose(v, ticks[-1], abs_tol=step * 1e-6) for v in finite):
+        ticks.append(ticks[-1] + step)
+    return ticks, decimals
 
 
 def _threshold_runs(points: Sequence[ObservationPoint]) -> list[list[ObservationPoint]]:
@@ -727,17 +764,47 @@ def _threshold_runs(points: Sequence[ObservationPoint]) -> list[list[Observation
     return runs
 
 
-def _threshold_lines(points: Sequence[ObservationPoint], x: Scale, y: Scale) -> list[str]:
+def _threshold_lines(frame: Frame, points: Sequence[ObservationPoint], x: Scale, y: Scale,
+                     unit: str | None) -> list[str]:
+    """Each threshold as a dashed line with its value written at its right end.
+
+    One threshold for the whole chart (however many observations state it, even only the
+    last) is a line across the plot. Thresholds that change are steps: each holds from
+    halfway after the observation before it to halfway before the next one, the first from
+    the plot's left edge, the last to its right edge.
+    """
+    runs = _threshold_runs(points)
+    if not runs:
+        return []
+    places = [x(p.when.toordinal()) for p in points]
+    index = {id(p): i for i, p in enumerate(points)}
+
+    def halfway(i: int, j: int, edge: float) -> float:
+        return (places[i] + places[j]) / 2 if 0 <= j < len(places) else edge
+
+    if len({run[0].threshold for run in runs}) == 1:
+        spans = [(runs[0][0], frame.left, frame.x_end)]
+    else:
+        spans = []
+        for number, run in enumerate(runs):
+            first, last = index[id(run[0])], index[id(run[-1])]
+            start = frame.left if number == 0 else halfway(first, first - 1, frame.left)
+            end = frame.x_end if number == len(runs) - 1 else halfway(last, last + 1, frame.x_end)
+            spans.append((run[0], start, end))
     parts = []
-    for run in _threshold_runs(points):
-        assert run[0].threshold is not None
-        at = num(y(run[0].threshold))
-        start, end = x(run[0].when.toordinal()) - 10, x(run[-1].when.toordinal()) + 10
+    for point, start, end in spans:
+        assert point.threshold is not None
+        at = y(point.threshold)
+        text = f"threshold {value_text(point.threshold, unit)}"
         parts.append(
-            f'<line class="mc-threshold" x1="{num(start)}" y1="{at}" x2="{num(end)}" y2="{at}" '
-            f'stroke="currentColor" stroke-dasharray="6 4"><title>threshold '
-            f"{esc(value_text(run[0].threshold))}</title></line>"
+            f'<line class="mc-threshold" x1="{num(start)}" y1="{num(at)}" x2="{num(end)}" '
+            f'y2="{num(at)}" stroke="currentColor" stroke-dasharray="6 4"><title>'
+            f"{esc(text)}</title></line>"
         )
+        if end - start >= text_width(text) + 4:
+            above = at - 5 if at - frame.top > CHART_TEXT + 4 else at + CHART_TEXT + 3
+            parts.append(f'<text class="mc-threshold-label" x="{num(end - 2)}" '
+                         f'y="{num(above)}" text-anchor="end">{esc(text)}</text>')
     return parts
 
 
@@ -758,24 +825,45 @@ def _observation(point: ObservationPoint, x: Scale, y: Scale, unit: str | None) 
     return f'<circle class="mc-point" cx="{num(cx)}" cy="{num(cy)}" r="4">{tip}</circle>'
 
 
-def _monitoring_legend(frame: Frame, points: Sequence[ObservationPoint]) -> list[str]:
-    y = num(frame.height - 14)
-    left = frame.left
-    parts = ['<g class="mc-legend">',
-             f'<circle class="mc-point-key" cx="{num(left + 4)}" cy="{y}" r="4"/>',
-             f'<text x="{num(left + 14)}" y="{y}" dy="0.32em">observation</text>']
-    left += 110
+def _monitoring_legend_items(points: Sequence[ObservationPoint]) -> list[tuple[str, float]]:
+    items = ["observation"]
     if any(p.threshold is not None for p in points):
-        parts.append(f'<line class="mc-threshold-key" x1="{num(left)}" y1="{y}" '
-                     f'x2="{num(left + 20)}" y2="{y}" stroke="currentColor" '
-                     'stroke-dasharray="6 4"/>')
-        parts.append(f'<text x="{num(left + 26)}" y="{y}" dy="0.32em">threshold</text>')
-        left += 110
+        items.append("threshold")
     if any(p.drift for p in points):
-        parts.append(f'<path class="mc-drift-key" d="M{num(left + 6)} {num(frame.height - 21)}'
-                     f'L{num(left + 12)} {num(frame.height - 10)}H{num(left)}Z"/>')
-        parts.append(f'<text x="{num(left + 18)}" y="{y}" dy="0.32em">'
-                     "drift (threshold crossed)</text>")
+        items.append("drift (threshold crossed)")
+    return [(item, 30 + text_width(item)) for item in items]
+
+
+def _wrap(items: Sequence[tuple[str, float]], room: float) -> list[list[tuple[str, float]]]:
+    """Legend entries (text, width) in rows no wider than `room`."""
+    rows: list[list[tuple[str, float]]] = [[]]
+    used = 0.0
+    for item in items:
+        if rows[-1] and used + item[1] > room:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(item)
+        used += item[1]
+    return rows
+
+
+def _monitoring_legend(frame: Frame, rows: Sequence[Sequence[tuple[str, float]]]) -> list[str]:
+    parts = ['<g class="mc-legend">']
+    for number, row in enumerate(rows):
+        middle = frame.height - 12 - (len(rows) - 1 - number) * _LEGEND_ROW
+        y, left = num(middle), 4.0
+        for item, width in row:
+            if item == "observation":
+                parts.append(f'<circle class="mc-point-key" cx="{num(left + 8)}" cy="{y}" r="4"/>')
+            elif item == "threshold":
+                parts.append(f'<line class="mc-threshold-key" x1="{num(left)}" y1="{y}" '
+                             f'x2="{num(left + 20)}" y2="{y}" stroke="currentColor" '
+                             'stroke-dasharray="6 4"/>')
+            else:
+                parts.append(f'<path class="mc-drift-key" d="M{num(left + 8)} {num(middle - 6)}'
+                             f'L{num(left + 14)} {num(middle + 5)}H{num(left + 2)}Z"/>')
+            parts.append(f'<text x="{num(left + 26)}" y="{y}" dy="0.32em">{esc(item)}</text>')
+            left += width
     parts.append("</g>")
     return parts
 

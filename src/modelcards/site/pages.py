@@ -61,10 +61,16 @@ def home(site: SiteData, page: Page) -> bytes:
 
 
 def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
-    """One chart per metric; one line per dataset version and split (queries.metric_series)."""
+    """One chart per metric; one line per dataset version and split (queries.metric_series).
+
+    Every chart has the same x axis, the versions that report any of the charted metrics, so a
+    version sits at the same place in each."""
     drawn = []
     found = site.catalog.models[model_id]
-    for name in charted_metrics(found):
+    names = charted_metrics(found)
+    versions = [v.version for v in found.versions
+                if any(m.slice is None and m.name in names for m in v.card.metrics)]
+    for name in names:
         info = site.metrics.get(name)
         label = info.label if info and info.label else name
         series = [
@@ -75,7 +81,6 @@ def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
             ))
             for entries in metric_series(found, name).values()
         ]
-        versions = [v.version for v in found.versions]
         svg = charts.metric_series_svg(
             series, versions, title=label, goal=info.goal if info else None,
             unit=info.unit if info else None,
