@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/generate_catalog.py OUT_DIR [--models 1000] [--versions 10]
-        [--datasets 100] [--seed 0] [--force]
+        [--datasets 100] [--seed 0] [--fan-out 0] [--force]
 
 The catalog follows every rule of the card format (contract v1):
 references resolve, lineage has no cycles, lifecycles follow the default transition graph
@@ -12,7 +12,10 @@ version that reached production carries what ``policy.require`` asks for.
 
 Output is deterministic for a given seed: every random choice comes from ``random.Random``
 instances seeded from ``--seed`` (one per dataset and per model, so a smaller catalog is
-largely a prefix of a bigger one), and no date depends on the clock. Sizes are realistic:
+largely a prefix of a bigger one), and no date depends on the clock. Lineage: each model's
+versions are a chain (each retrained from the one before); every tenth model starts from the
+previous model's latest version; with ``--fan-out N`` the first versions of models 2 to N+1
+are all fine-tuned from the first model's latest version (a wide lineage). Sizes are realistic:
 each version card is 2-3 KB (its Markdown description is sized to fit), each model card
 about 1-2 KB. The YAML is written by a tiny emitter in the hand-written style of the spec:
 block mappings, with flow mappings for list items.
@@ -428,7 +431,8 @@ def pick_dataset(rng: random.Random, data: list[Dataset], kind: str) -> Dataset:
     return rng.choice(matching or data)
 
 
-def make_plan(index: int, width: int, versions: int, data: list[Dataset], seed: int) -> Plan:
+def make_plan(index: int, width: int, versions: int, data: list[Dataset], seed: int,
+              fan_out: int = 0) -> Plan:
     """Draw everything a model's cards need to agree on."""
     rng = random.Random(f"{seed}/model/{index}")
     theme = THEMES[index % len(THEMES)]
@@ -437,6 +441,8 @@ def make_plan(index: int, width: int, versions: int, data: list[Dataset], seed: 
     parent = None
     if (index + 1) % 10 == 0:
         parent = f"{model_id(index - 1, width)}@{version_names(versions)[-1]}"
+    elif 1 <= index <= fan_out:
+        parent = f"{model_id(0, width)}@{version_names(versions)[-1]}"
     return Plan(
         id=model_id(index, width),
         index=index,
@@ -883,12 +889,13 @@ def prepare(out_dir: Path, overwrite: bool) -> None:
 
 
 def write_models(
-    out_dir: Path, models: int, versions: int, data: list[Dataset], seed: int, warnings: bool
+    out_dir: Path, models: int, versions: int, data: list[Dataset], seed: int, warnings: bool,
+    fan_out: int = 0,
 ) -> tuple[int, int]:
     """Write every model folder; return (files, bytes)."""
     width, files, total = max(4, len(str(models))), 0, 0
     for index in range(models):
-        plan = make_plan(index, width, versions, data, seed)
+        plan = make_plan(index, width, versions, data, seed, fan_out)
         rng = random.Random(f"{seed}/cards/{index}")
         folder = out_dir / "models" / plan.id
         folder.mkdir()
@@ -903,6 +910,7 @@ def write_models(
 def write_catalog(
     out_dir: Path, models: int, versions: int, datasets: int, seed: int, overwrite: bool = False,
     warnings: bool = False,
+    fan_out: int = 0,
 ) -> tuple[int, int]:
     """Generate the catalog and return (files written, bytes written)."""
     if min(models, versions, datasets) < 1:
@@ -915,7 +923,7 @@ def write_catalog(
         dataset, text = make_dataset(index, width, seed)
         data.append(dataset)
         total += write(out_dir / "datasets" / f"{dataset.id}.yaml", text)
-    files, size = write_models(out_dir, models, versions, data, seed, warnings)
+    files, size = write_models(out_dir, models, versions, data, seed, warnings, fan_out)
     return 1 + datasets + files, total + size
 
 
@@ -928,9 +936,10 @@ def generate(
     *,
     overwrite: bool = False,
     warnings: bool = False,
+    fan_out: int = 0,
 ) -> None:
     """Write a synthetic catalog into ``out_dir`` (see the module docstring)."""
-    write_catalog(out_dir, models, versions, datasets, seed, overwrite, warnings)
+    write_catalog(out_dir, models, versions, datasets, seed, overwrite, warnings, fan_out)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -941,6 +950,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--versions", type=int, default=10, help="versions per model")
     parser.add_argument("--datasets", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--fan-out", type=int, default=0,
+                        help="models fine-tuned from the first model's latest version")
     parser.add_argument("--force", action="store_true", help="replace a catalog already in OUT_DIR")
     parser.add_argument(
         "--warnings", action="store_true",
@@ -957,7 +968,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         files, size = write_catalog(
             args.out_dir, args.models, args.versions, args.datasets, args.seed, args.force,
-            args.warnings,
+            args.warnings, args.fan_out,
         )
     except (FileExistsError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -24,7 +24,7 @@ from .conftest import CatalogMaker
 from .test_rules import SMALL, V1, V2, M, edit
 from .test_site_fixtures import TODAY
 
-ALL_FILES = 24  # the BASE catalog's site, marker included
+ALL_FILES = 27  # the BASE catalog's site, marker included
 
 V3 = "models/fraud/2.1.0.yaml"
 NEW_VERSION = """\
@@ -104,7 +104,7 @@ EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
     "change a version": (from_base(V2, "summary: Retrained on Q4 data.",
                                    "summary: Retrained on fresh data."), 18),
     "add a version": (write(V3, NEW_VERSION), ALL_FILES + 3),
-    "delete a version": (remove(SMALL), 14),
+    "delete a version": (remove(SMALL), 15),
     "delete a model": (delete_small_model, 14),
     "change a model": (from_base(M, "name: Fraud detector", "name: Fraud scorer"), ALL_FILES),
     "change a dataset": (from_base("datasets/tx.yaml", "Card transactions with labels.",

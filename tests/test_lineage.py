@@ -9,12 +9,15 @@ from collections.abc import Mapping
 from modelcards.cards import Relation
 from modelcards.catalog import Catalog, LineageEdge, load_catalog
 from modelcards.site.lineage import (
+    MAX_NEIGHBOURS,
     MAX_NODES,
     NO_LINEAGE,
     assign_layers,
+    full_lineage_svg,
     keep_nearest,
     lineage_graph_svg,
     lineage_subgraph,
+    model_neighbourhood,
     order_layers,
 )
 
@@ -188,32 +191,40 @@ def box(node: ET.Element) -> tuple[float, float, float]:
 
 
 def drawn_edges(root: ET.Element) -> list[tuple[str, str, str]]:
-    """(parent, child, relation) from each edge's <title> "child relation from parent"."""
+    """(parent, child, relation) from each edge's <title> "child relation from parent"; every
+    relation but retrained is also written on the edge."""
     found = []
     for group in by_class(root, "mc-edge"):
         child, relation, parent = re.fullmatch(
             r"(\S+) (\S+) from (.+)", group.findtext(f"{SVG}title") or "").groups()  # type: ignore[union-attr]
-        assert group.findtext(f"{SVG}text") == relation
+        assert group.findtext(f"{SVG}text") == (None if relation == "retrained" else relation)
         found.append((parent, child, relation))
     return found
 
 
-def test_graph_draws_every_node_and_edge(make_catalog: CatalogMaker) -> None:
+def test_model_page_graph_holds_the_versions_and_their_direct_kin(make_catalog: CatalogMaker) -> None:
     catalog = load(make_catalog)
+    drawn = model_neighbourhood(catalog, "fraud")
+    # tiny@0.1.0 is small@0.1.0's child: two steps away, on the full graph only
+    assert {n.ref: n.hops for n in drawn.nodes} == {
+        "fraud@1.0.0": 0, "fraud@2.0.0": 0, "other@1.0.0": 1, "small@0.1.0": 1,
+    }
     root = parse(lineage_graph_svg(catalog, "fraud", href=page))
-    nodes, edges = lineage_subgraph(catalog, "fraud", 2)
-    assert set(drawn_nodes(root)) == {n.ref for n in nodes}
-    assert sorted(drawn_edges(root)) == sorted(edge_set(edges))
-    assert len(by_class(root, "mc-arrow")) == len(edges)
+    assert set(drawn_nodes(root)) == {n.ref for n in drawn.nodes}
+    assert sorted(drawn_edges(root)) == sorted(edge_set(drawn.edges))
+    assert len(by_class(root, "mc-arrow")) == len(drawn.edges)
+    small = model_neighbourhood(catalog, "small")
+    assert {n.ref for n in small.nodes} == {"small@0.1.0", "fraud@2.0.0", "tiny@0.1.0"}
 
 
 def test_parents_are_drawn_left_of_their_children(make_catalog: CatalogMaker) -> None:
-    root = parse(lineage_graph_svg(load(make_catalog), "small", depth=3, href=page))
+    root = parse(full_lineage_svg(load(make_catalog), "small", href=page))
     boxes = {ref: box(node) for ref, node in drawn_nodes(root).items()}
     for parent, child, _ in drawn_edges(root):
         parent_x, _, width = boxes[parent]
         assert parent_x + width < boxes[child][0]
     assert boxes["fraud@1.0.0"][0] < boxes["fraud@2.0.0"][0] < boxes["small@0.1.0"][0]
+    assert boxes["small@0.1.0"][0] < boxes["tiny@0.1.0"][0] < boxes["micro@0.1.0"][0]
 
 
 def test_focus_and_stage_classes(make_catalog: CatalogMaker) -> None:
@@ -224,7 +235,6 @@ def test_focus_and_stage_classes(make_catalog: CatalogMaker) -> None:
         "fraud@2.0.0": "mc-node mc-focus mc-stage-production",
         "other@1.0.0": "mc-node mc-stage-development",
         "small@0.1.0": "mc-node mc-stage-development",
-        "tiny@0.1.0": "mc-node mc-stage-development",
     }
 
 
@@ -232,7 +242,7 @@ def test_nodes_link_where_href_gives_a_page(make_catalog: CatalogMaker) -> None:
     root = parse(lineage_graph_svg(load(make_catalog), "fraud", href=page))
     linked = {a[0].findtext(f"{SVG}title"): a.get("href") for a in root.iter(f"{SVG}a")}
     assert linked == {"fraud@1.0.0": "../fraud/1.0.0/", "fraud@2.0.0": "../fraud/2.0.0/",
-                      "small@0.1.0": "../small/0.1.0/", "tiny@0.1.0": "../tiny/0.1.0/"}
+                      "small@0.1.0": "../small/0.1.0/"}
 
 
 def test_external_nodes_link_to_their_url_only_when_it_is_http(make_catalog: CatalogMaker) -> None:
@@ -266,17 +276,97 @@ def test_labels_are_escaped(make_catalog: CatalogMaker) -> None:
     assert EVIL in drawn_nodes(root)
 
 
-def test_large_graphs_keep_the_nearest_nodes(make_catalog: CatalogMaker) -> None:
+def test_many_neighbours_are_capped_with_a_node_that_leads_to_the_full_graph(
+    make_catalog: CatalogMaker,
+) -> None:
     fans = {}
     for i in range(45):
         fans.update(version("fan", f"1.0.{i}", "{model: fraud@2.0.0, relation: distilled}"))
     catalog = load(make_catalog, {**model("fan"), **fans})
-    root = parse(lineage_graph_svg(catalog, "fraud", depth=1, href=page))
+    root = parse(lineage_graph_svg(catalog, "fraud", href=page, full="lineage.html"))
     drawn = drawn_nodes(root)
-    assert len(drawn) == MAX_NODES
-    assert {"fraud@1.0.0", "fraud@2.0.0"} <= set(drawn)
-    # 2 focus versions + other + small + 45 fans = 49 within one hop
-    assert [t.text for t in by_class(root, "mc-more")] == ["+9 more not shown"]
+    # 2 versions + other@1.0.0, small@0.1.0 and 45 fans: 47 children, 11 drawn, 36 behind one node
+    assert len(drawn) == 2 + MAX_NEIGHBOURS
+    (more,) = by_class(root, "mc-more-node")
+    assert [t.text for t in more.iter(f"{SVG}text")] == ["+36 more", "children"]
+    assert [a.get("href") for a in root.iter(f"{SVG}a") if a[0] is more] == ["lineage.html"]
+    assert box(more)[1] == max(box(n)[1] for ref, n in drawn.items() if ref != "fraud@2.0.0")
+    full = parse(full_lineage_svg(catalog, "fraud", href=page))
+    assert len(drawn_nodes(full)) == 2 + 47 + 2  # the full graph has them all, and small's kin
+
+
+def test_the_full_graph_keeps_the_nearest_nodes(make_catalog: CatalogMaker) -> None:
+    files = {**model("chain")}
+    for i in range(MAX_NODES + 5):
+        lineage = f"{{model: chain@1.{i - 1}.0, relation: retrained}}" if i else ""
+        files.update(version("chain", f"1.{i}.0", *([lineage] if lineage else [])))
+    files.update(version("tiny", "0.1.0", f"{{model: chain@1.{MAX_NODES + 4}.0, relation: pruned}}"))
+    catalog = load(make_catalog, files)
+    root = parse(full_lineage_svg(catalog, "tiny", href=page))
+    assert len(drawn_nodes(root)) == MAX_NODES
+    assert [t.text for t in by_class(root, "mc-more")] == ["+7 more not shown"]  # and micro
+
+
+def chain_catalog(make_catalog: CatalogMaker, stages: Mapping[int, str],
+                  tiny: tuple[str, ...] = ("{model: chain@1.4.0, relation: pruned}",)) -> Catalog:
+    """chain@1.0.0 .. 1.9.0, each retrained from the one before; `stages` overrides the stage
+    of some versions (by index); tiny@0.1.0 has the parents `tiny`."""
+    files = {**model("chain")}
+    for i in range(10):
+        stage = stages.get(i, "archived")
+        before = f"[{{model: chain@1.{i - 1}.0, relation: retrained}}]" if i else "[]"
+        files[f"models/chain/1.{i}.0.yaml"] = f"""\
+version: "1.{i}.0"
+released: 2026-03-01
+summary: A test version.
+lineage: {before}
+lifecycle:
+  - {{stage: development, date: 2026-03-01, by: dana}}
+  - {{stage: {stage}, date: 2026-03-02, by: dana{', approved_by: [erin]' if stage == 'production' else ''}}}
+"""
+    files.update(version("tiny", "0.1.0", *tiny))
+    return load(make_catalog, files)
+
+
+def test_long_chains_fold_and_what_matters_stays_drawn(make_catalog: CatalogMaker) -> None:
+    catalog = chain_catalog(make_catalog, {7: "staging", 9: "production"})
+    root = parse(lineage_graph_svg(catalog, "chain", href=page, full="lineage.html"))
+    drawn = drawn_nodes(root)
+    # first, last and live versions stay, and 1.4.0, where tiny branches off; 1.8.0 alone
+    # between 1.7.0 and 1.9.0 is not worth a fold
+    kept = {ref for ref in drawn if ref.startswith("chain@") and "…" not in ref}
+    assert kept == {"chain@1.0.0", "chain@1.4.0", "chain@1.7.0", "chain@1.8.0", "chain@1.9.0"}
+    folds = by_class(root, "mc-fold")
+    assert [[t.text for t in f.iter(f"{SVG}text")] for f in folds] == [
+        ["3 versions", "1.1.0 … 1.3.0"], ["2 versions", "1.5.0 … 1.6.0"],
+    ]
+    assert all(a.get("href") == "lineage.html" for a in root.iter(f"{SVG}a") if a[0] in folds)
+    assert "chain: 3 versions folded (1.1.0, 1.2.0, 1.3.0)" in [f.findtext(f"{SVG}title") for f in folds]
+    boxes = sorted(box(n)[0] for n in [*kept_nodes(drawn, kept), *folds])
+    assert len(set(boxes)) == len(boxes)  # one column each: the chain reads left to right
+
+
+def kept_nodes(drawn: Mapping[str, ET.Element], refs: set[str]) -> list[ET.Element]:
+    return [drawn[ref] for ref in refs]
+
+
+def test_edges_that_skip_columns_pass_between_the_nodes(make_catalog: CatalogMaker) -> None:
+    # chain@1.0.0 -> ... -> 1.9.0 in the full graph, and tiny from 1.0.0 and 1.9.0: the edge
+    # from 1.0.0 to tiny crosses nine columns of chain versions.
+    catalog = chain_catalog(make_catalog, {}, ("{model: chain@1.0.0, relation: pruned}",
+                                               "{model: chain@1.9.0, relation: merged}"))
+    root = parse(full_lineage_svg(catalog, "chain", href=page))
+    boxes = [box(n) for n in drawn_nodes(root).values()]
+    (skipping,) = [g for g in by_class(root, "mc-edge")
+                   if (g.findtext(f"{SVG}title") or "").startswith("tiny@0.1.0 pruned")]
+    path = next(e for e in skipping if "mc-edge-line" in e.get("class", ""))
+    d = path.get("d", "")
+    runs = re.findall(r"([\d.]+) ([\d.]+)H([\d.]+)", d)  # level runs: from x, at y, to x
+    assert len(runs) == 9  # level across each of the nine columns between 1.0.0 and tiny
+    for start, at, end in runs:
+        for x, y, width in boxes:
+            across = float(start) < x + width and x < float(end)
+            assert not (across and y <= float(at) <= y + 40), (start, at, end, x, y)
 
 
 def test_graph_is_deterministic(make_catalog: CatalogMaker) -> None:

@@ -18,8 +18,11 @@ BASE_PAGES = {
     ".modelcards-site",
     "index.html", "404.html", "governance/index.html", "api/catalog.json", "feed.xml",
     "assets/style.css", "assets/site.js", "assets/search-index.js", "assets/favicon.svg",
+    "assets/lineage.js",
     "models/fraud/index.html", "models/fraud/1.0.0/index.html", "models/fraud/2.0.0/index.html",
     "models/small/index.html", "models/small/0.1.0/index.html",
+    # the full lineage graph of each model with lineage
+    "models/fraud/lineage.html", "models/small/lineage.html",
     "badges/fraud.svg", "badges/small.svg", "datasets/tx/index.html",
     # each version's exports, next to its page
     "models/fraud/1.0.0/README.md", "models/fraud/1.0.0/bom.json",

@@ -67,13 +67,14 @@ TEXT = 12  # the default font size of a figure, in its own units
 
 
 def figure(css_class: str, width: float, height: float, title: str, desc: str,
-           body: Iterable[str], text: float = TEXT) -> str:
+           body: Iterable[str], text: float = TEXT, fixed: bool = False) -> str:
     """A complete, accessible, responsive <svg> element.
 
     It shrinks with a narrow column, but never below the width at which its smallest text
     (`text`, in the figure's units) would be drawn under MIN_TEXT_PX: a narrower column
     scrolls the figure sideways instead (figure.chart is a scroll box), and the page never
     does. Text is never smaller than `text` inside the figure, so that one width holds.
+    A `fixed` figure is drawn at its own size (a page that pans and zooms it sets its size).
 
     The ids that tie aria-labelledby to <title> and <desc> come from a hash of the content,
     so several figures can sit on one page and the output stays deterministic.
@@ -82,10 +83,11 @@ def figure(css_class: str, width: float, height: float, title: str, desc: str,
     digest = hashlib.sha256("\0".join((css_class, title, desc, content)).encode()).hexdigest()
     uid = f"mc-{digest[:12]}"
     narrowest = min(width, math.ceil(width * MIN_TEXT_PX / text))
+    size = (f'width="{num(width)}" height="{num(height)}"' if fixed else
+            f'width="100%" style="max-width:{num(width)}px;min-width:{num(narrowest)}px"')
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
-        f'viewBox="0 0 {num(width)} {num(height)}" width="100%" '
-        f'style="max-width:{num(width)}px;min-width:{num(narrowest)}px" role="img" '
+        f'viewBox="0 0 {num(width)} {num(height)}" {size} role="img" '
         f'aria-labelledby="{uid}-title {uid}-desc" fill="currentColor" '
         f'font-size="{num(text, 0)}">\n'
         f'<title id="{uid}-title">{esc(title)}</title>\n'

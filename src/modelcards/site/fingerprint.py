@@ -15,8 +15,11 @@ What goes in:
   and deprecations are read across versions); version pages and exports also the lineage
   edges of those versions, whether each version they name exists, and the cards of every
   dataset the versions name; the model page also the cards of every version (and its model)
-  in the lineage graph it draws; the model and version pages also the cards of the versions
+  in the lineage graph it draws (with the versions it folds and the neighbours it leaves out
+  for a "+N more" node); the model and version pages also the cards of the versions
   that replacements lead to (a banner names where the chain leads now);
+- a model's full lineage page: the model card, and every node and edge of its full lineage
+  graph (every ancestor and descendant, before the nearest are kept) with their cards;
 - a dataset page: its card and the cards of the versions trained or evaluated on it, and
   for those in production every card of their model (shares of traffic are split between
   versions);
@@ -40,7 +43,7 @@ from ..catalog import Catalog, CatalogFiles, ModelVersion
 from ..queries import replacement_chain, resolve_replacement
 from ..source import FileRefused, decode_text, read_card_bytes, read_regular_file
 from .context import SiteData, repository_root
-from .lineage import lineage_subgraph
+from .lineage import lineage_subgraph, model_neighbourhood
 from .render import MAX_THEME_FILE_BYTES
 from .structure import Page
 
@@ -143,7 +146,7 @@ class Fingerprints:
     def _group(self, page: Page) -> tuple[str, str]:
         if page.kind in GLOBAL_KINDS:
             return "catalog", ""
-        if page.kind in ("model", "badge", "dataset"):
+        if page.kind in ("model", "badge", "dataset", "lineage"):
             return page.kind, page.subject
         if page.kind in MODEL_KINDS:
             return "version", self.site.catalog.versions[page.subject].model_id
@@ -157,6 +160,9 @@ class Fingerprints:
             if group == "model":
                 yield from self._lineage_graph(subject)
                 yield from self._replacements(subject)
+        elif group == "lineage":
+            yield self.model(subject)
+            yield from self._full_lineage(subject)
         elif group == "version":
             yield from self._family(subject)
             yield from self._neighbours(subject)
@@ -217,13 +223,30 @@ class Fingerprints:
                 yield self.version(ref)
 
     def _lineage_graph(self, model_id: str) -> Iterator[str]:
-        nodes, edges = lineage_subgraph(self.site.catalog, model_id, 2, self.site.lineage)
-        for edge in edges:
-            yield repr(edge)
-        for node in nodes:
+        catalog, index = self.site.catalog, self.site.lineage
+        drawn = model_neighbourhood(catalog, model_id, index)
+        yield from map(repr, drawn.links)
+        refs = {ref for node in drawn.nodes for ref in (node.ref, *node.folded)}
+        # Who stands behind a "+N more" node, and which version it hangs from.
+        for ref in [v.ref for v in self._versions(model_id)]:
+            refs.update(index.parents.get(ref, ()))
+            refs.update(index.children.get(ref, ()))
+        for node in drawn.nodes:
             yield repr(node)
-            yield self.version(node.ref)
-            yield self.model(node.ref.partition("@")[0])
+        yield from self._cards(refs)
+
+    def _full_lineage(self, model_id: str) -> Iterator[str]:
+        nodes, edges = lineage_subgraph(self.site.catalog, model_id, None, self.site.lineage)
+        yield from map(repr, edges)
+        yield from map(repr, nodes)
+        yield from self._cards({node.ref for node in nodes})
+
+    def _cards(self, refs: Iterable[str]) -> Iterator[str]:
+        """Each version's card and its model's card."""
+        for ref in sorted(refs):
+            yield ref
+            yield self.version(ref)
+            yield self.model(ref.partition("@")[0])
 
 
 @dataclass(frozen=True)

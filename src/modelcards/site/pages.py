@@ -23,7 +23,7 @@ from .attention import attention_count
 from .changes import card_changes, reproducibility
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
-from .lineage import lineage_graph_svg
+from .lineage import full_lineage, full_lineage_svg, has_lineage, lineage_graph_svg
 from .render import asset_source
 from .structure import Page, html_pages, site_pages
 from .views import aliases_of, compare_metrics, deprecation, primary_reading
@@ -120,6 +120,8 @@ def model(site: SiteData, page: Page) -> bytes:
     history = [
         (v, primary_reading(found, v, site.metrics)) for v in reversed(found.versions)
     ]
+    full = (link.to(paths.lineage_path(found.id))
+            if has_lineage(catalog, found.id, site.lineage) else None)
     notices = [
         (v, n) for v in found.versions
         if (n := deprecation(catalog, v)) and v.stage is Stage.DEPRECATED
@@ -129,10 +131,26 @@ def model(site: SiteData, page: Page) -> bytes:
         model=found, card=found.card, summary=site.summaries[found.id], history=history,
         metric_charts=_metric_charts(site, found.id, link),
         timeline=figure(charts.lifecycle_timeline_svg(spans, today=site.today)),
-        lineage=figure(lineage_graph_svg(catalog, found.id, depth=2, href=version_link,
-                                         index=site.lineage)),
+        lineage=figure(lineage_graph_svg(catalog, found.id, href=version_link,
+                                         index=site.lineage, full=full)),
+        lineage_page=full,
         deprecations=notices, metric_info=site.metrics, edit_url=site.edit_url(found.path),
     )
+
+
+def lineage(site: SiteData, page: Page) -> bytes:
+    """The full lineage graph of a model, in a box that pans and zooms (assets/lineage.js)."""
+    catalog = site.catalog
+    found = catalog.models[page.subject]
+    link = Linker(page.path)
+    graph = full_lineage_svg(
+        catalog, found.id, index=site.lineage,
+        href=lambda ref: link.version(ref) if ref in catalog.versions else None,
+    )
+    _, edges, omitted = full_lineage(catalog, found.id, site.lineage)
+    return _html(site, page, "lineage.html", f"Lineage of {found.card.name}", model=found,
+                 card=found.card, graph=figure(graph), edges=edges, omitted=omitted,
+                 known_versions=catalog.versions)
 
 
 def _monitoring(site: SiteData, card: Any) -> list[Markup]:
@@ -223,6 +241,7 @@ def sitemap(site: SiteData, page: Page) -> bytes:
 RENDERERS: dict[str, Renderer] = {
     "home": home,
     "model": model,
+    "lineage": lineage,
     "version": version,
     "hf-readme": hf_readme,
     "cyclonedx-bom": cyclonedx_bom,

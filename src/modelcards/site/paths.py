@@ -30,6 +30,11 @@ def model_path(model_id: str) -> str:
     return f"models/{model_id}/index.html"
 
 
+def lineage_path(model_id: str) -> str:
+    """The full lineage graph of a model (its own page: the model page folds and caps it)."""
+    return f"models/{model_id}/lineage.html"
+
+
 def version_path(ref: str) -> str:
     """The page of a `model@version` reference."""
     model_id, _, version = ref.partition("@")

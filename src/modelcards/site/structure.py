@@ -31,8 +31,11 @@ def site_pages(catalog: Catalog) -> list[Page]:
         Page(paths.SEARCH_INDEX, "search-index"),
         *(Page(name, "asset", name) for name in ASSETS),
     ]
+    linked = {ref for edge in catalog.lineage for ref in (edge.parent, edge.child)}
     for model_id in sorted(catalog.models):
         pages.append(Page(paths.model_path(model_id), "model", model_id))
+        if any(v.ref in linked for v in catalog.models[model_id].versions):
+            pages.append(Page(paths.lineage_path(model_id), "lineage", model_id))
         pages.append(Page(paths.badge_path(model_id), "badge", model_id))
         for version in catalog.models[model_id].versions:  # in SemVer order already
             pages.append(Page(paths.version_path(version.ref), "version", version.ref))
