@@ -204,8 +204,8 @@ def test_every_link_on_every_page_resolves_without_console_errors(
         "index.html", "governance/index.html", "models/fraud-detector/index.html",
         "models/fraud-detector/2.0.0/index.html", "datasets/card-transactions/index.html",
     } <= pages
-    # home, governance, models, their full lineage graphs, versions, datasets
-    assert len(pages) == 1 + 1 + 7 + 7 + 24 + 4
+    # home, governance, models, their full lineage graphs, versions, datasets, leaderboards
+    assert len(pages) == 1 + 1 + 7 + 7 + 24 + 4 + 14
     assert watched.errors == []
     assert watched.dialogs == []
 

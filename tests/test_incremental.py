@@ -24,7 +24,7 @@ from .conftest import CatalogMaker
 from .test_rules import SMALL, V1, V2, M, edit
 from .test_site_fixtures import TODAY
 
-ALL_FILES = 27  # the BASE catalog's site, marker included
+ALL_FILES = 28  # the BASE catalog's site, marker included
 
 V3 = "models/fraud/2.1.0.yaml"
 NEW_VERSION = """\
@@ -112,6 +112,8 @@ EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
     "change lineage across models": (from_base(SMALL, "model: fraud@2.0.0",
                                                "model: fraud@1.0.0"), 21),
     "change training data": (from_base(V2, "data: [tx@2025-Q4]", "data: [tx@2025-Q3]"), 19),
+    "change a metric value": (from_base(V2, "value: 0.91, dataset: tx@2025-Q3",
+                                        "value: 0.915, dataset: tx@2025-Q3"), 20),
     "change a comment only": (from_base(V2, 'version: "2.0.0"', '# a note\nversion: "2.0.0"'),
                               18),
     "change a template": (override_template, ALL_FILES - 1),

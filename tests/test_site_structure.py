@@ -24,6 +24,8 @@ BASE_PAGES = {
     # the full lineage graph of each model with lineage
     "models/fraud/lineage.html", "models/small/lineage.html",
     "badges/fraud.svg", "badges/small.svg", "datasets/tx/index.html",
+    # the leaderboard of each dataset version some version reports a metric on
+    "datasets/tx/leaderboards/2025-Q3.html",
     # each version's exports, next to its page
     "models/fraud/1.0.0/README.md", "models/fraud/1.0.0/bom.json",
     "models/fraud/2.0.0/README.md", "models/fraud/2.0.0/bom.json",
@@ -42,7 +44,7 @@ def test_sitemap_only_with_a_base_url(make_catalog: CatalogMaker) -> None:
     sitemap = files["sitemap.xml"].decode()
     assert "<loc>https://acme.example/models/models/fraud/1.0.0/index.html</loc>" in sitemap
     assert "<loc>https://acme.example/models/index.html</loc>" in sitemap
-    assert "404.html" not in sitemap and sitemap.count("<loc>") == 8
+    assert "404.html" not in sitemap and sitemap.count("<loc>") == 11
 
 
 def test_pages_are_listed_in_a_stable_order(make_catalog: CatalogMaker) -> None:

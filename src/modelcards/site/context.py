@@ -22,6 +22,7 @@ from ..urls import web_url
 from . import paths
 from .attention import Section, attention
 from .changes import Usage, usage_by_dataset
+from .leaderboards import Leaderboard, leaderboards
 from .lineage import LineageIndex, index_lineage
 from .views import ModelSummary, summarise
 
@@ -40,6 +41,7 @@ class SiteData:
     lineage: LineageIndex
     usage: Mapping[str, list[Usage]]  # dataset id -> the versions trained or evaluated on it
     traffic: Mapping[str, float]  # version reference -> its share, where production is split
+    leaderboards: Mapping[str, Leaderboard]  # dataset version reference -> its leaderboard
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
@@ -82,6 +84,7 @@ def prepare(
         lineage=index_lineage(catalog.lineage),
         usage=usage_by_dataset(catalog),
         traffic={ref: share for s in summaries.values() for ref, share in s.traffic.items()},
+        leaderboards=leaderboards(catalog, known),
     )
 
 

@@ -23,6 +23,10 @@ What goes in:
 - a dataset page: its card and the cards of the versions trained or evaluated on it, and
   for those in production every card of their model (shares of traffic are split between
   versions);
+- a leaderboard: the dataset's card, and the card of every version ranked on it and of
+  its model (the model's name is shown);
+- the model page also the cards of the datasets its versions' metrics name (a reading links
+  to its leaderboard when the dataset lists that version);
 - the pages that list the whole catalog (home, governance, feed, catalog.json, search
   index, sitemap): every card.
 Cards are identified by their path and their text, so any edit, even a comment, counts.
@@ -146,7 +150,7 @@ class Fingerprints:
     def _group(self, page: Page) -> tuple[str, str]:
         if page.kind in GLOBAL_KINDS:
             return "catalog", ""
-        if page.kind in ("model", "badge", "dataset", "lineage"):
+        if page.kind in ("model", "badge", "dataset", "lineage", "leaderboard"):
             return page.kind, page.subject
         if page.kind in MODEL_KINDS:
             return "version", self.site.catalog.versions[page.subject].model_id
@@ -160,6 +164,11 @@ class Fingerprints:
             if group == "model":
                 yield from self._lineage_graph(subject)
                 yield from self._replacements(subject)
+                yield from self._metric_datasets(subject)
+        elif group == "leaderboard":
+            yield self.dataset(subject.partition("@")[0])
+            board = self.site.leaderboards.get(subject)
+            yield from self._cards(board.versions if board else ())
         elif group == "lineage":
             yield self.model(subject)
             yield from self._full_lineage(subject)
@@ -209,6 +218,13 @@ class Fingerprints:
         for ref in sorted(named):
             yield f"{ref}={ref in catalog.versions}"
         for dataset_id in sorted(datasets):
+            yield dataset_id
+            yield self.dataset(dataset_id)
+
+    def _metric_datasets(self, model_id: str) -> Iterator[str]:
+        named = {m.dataset.partition("@")[0] for v in self._versions(model_id)
+                 for m in v.card.metrics if m.dataset}
+        for dataset_id in sorted(named):
             yield dataset_id
             yield self.dataset(dataset_id)
 

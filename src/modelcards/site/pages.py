@@ -23,12 +23,21 @@ from .attention import attention_count
 from .changes import card_changes, reproducibility
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
+from .leaderboards import board_target
 from .lineage import full_lineage, full_lineage_svg, has_lineage, lineage_graph_svg
 from .render import asset_source
 from .structure import Page, html_pages, site_pages
 from .views import aliases_of, compare_metrics, deprecation, primary_reading
 
 Renderer = Callable[[SiteData, Page], bytes]
+
+
+def board_links(site: SiteData, link: Linker) -> Callable[[Metric], str | None]:
+    """The link to the leaderboard a metric entry is ranked on (None: on none)."""
+    def board(metric: Metric) -> str | None:
+        target = board_target(site.catalog, metric)
+        return f"{link.to(target[0])}#{target[1]}" if target else None
+    return board
 
 
 def _html(site: SiteData, page: Page, template: str, title: str, **context: Any) -> bytes:
@@ -135,6 +144,7 @@ def model(site: SiteData, page: Page) -> bytes:
                                          index=site.lineage, full=full)),
         lineage_page=full,
         deprecations=notices, metric_info=site.metrics, edit_url=site.edit_url(found.path),
+        board=board_links(site, link),
     )
 
 
@@ -184,6 +194,7 @@ def version(site: SiteData, page: Page) -> bytes:
         parents=site.parents.get(found.ref, ()), children=site.children.get(found.ref, ()),
         aliases=aliases_of(owner, found), monitoring=_monitoring(site, found.card), drift=drift,
         metric_info=site.metrics, edit_url=site.edit_url(found.path),
+        board=board_links(site, Linker(page.path)),
         known_versions=catalog.versions,
         exports={name: paths.version_export_path(found.ref, name) for name in (HF_FILE, BOM_FILE)},
     )
@@ -201,9 +212,26 @@ def cyclonedx_bom(site: SiteData, page: Page) -> bytes:
 
 def dataset(site: SiteData, page: Page) -> bytes:
     found = site.catalog.datasets[page.subject]
+    link = Linker(page.path)
+    boards = {
+        v.version: link.to(site.leaderboards[ref].path)
+        for v in found.card.versions if (ref := f"{found.id}@{v.version}") in site.leaderboards
+    }
     return _html(
         site, page, "dataset.html", found.card.name, dataset=found, card=found.card,
         usage=site.usage.get(found.id, []), edit_url=site.edit_url(found.path),
+        leaderboards=boards,
+    )
+
+
+def leaderboard(site: SiteData, page: Page) -> bytes:
+    board = site.leaderboards[page.subject]
+    found = site.catalog.datasets[board.dataset_id]
+    return _html(
+        site, page, "leaderboard.html", f"Leaderboard of {board.ref}", leaderboard=board,
+        dataset=found, card=found.card,
+        entry=next(v for v in found.card.versions if v.version == board.version),
+        models=site.catalog.models,
     )
 
 
@@ -246,6 +274,7 @@ RENDERERS: dict[str, Renderer] = {
     "hf-readme": hf_readme,
     "cyclonedx-bom": cyclonedx_bom,
     "dataset": dataset,
+    "leaderboard": leaderboard,
     "governance": governance,
     "not-found": not_found,
     "badge": badge,

@@ -47,6 +47,25 @@ def dataset_path(dataset_id: str) -> str:
     return f"datasets/{dataset_id}/index.html"
 
 
+def segment(name: str) -> str:
+    """A free-form name (a dataset version, a split, a metric) as one safe piece of a path or
+    an id: letters, digits, "-" and "." are kept (not a leading "."), every other byte of
+    its UTF-8 is "_" and two hex digits. Different names never give the same piece."""
+    out = []
+    for index, char in enumerate(name):
+        if char.isascii() and (char.isalnum() or char == "-" or (char == "." and index)):
+            out.append(char)
+        else:
+            out.extend(f"_{byte:02x}" for byte in char.encode("utf-8"))
+    return "".join(out)
+
+
+def leaderboard_path(dataset_ref: str) -> str:
+    """The leaderboard of a dataset version (`dataset@version`)."""
+    dataset_id, _, name = dataset_ref.partition("@")
+    return f"datasets/{dataset_id}/leaderboards/{segment(name)}.html"
+
+
 def badge_path(model_id: str) -> str:
     return f"badges/{model_id}.svg"
 

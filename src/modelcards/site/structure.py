@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..catalog import Catalog
 from ..export import BOM_FILE, HF_FILE
 from . import paths
+from .leaderboards import leaderboard_refs
 from .render import ASSETS
 
 
@@ -44,6 +45,8 @@ def site_pages(catalog: Catalog) -> list[Page]:
             pages.append(Page(paths.version_export_path(version.ref, BOM_FILE), "cyclonedx-bom",
                               version.ref))
     pages += [Page(paths.dataset_path(d), "dataset", d) for d in sorted(catalog.datasets)]
+    pages += [Page(paths.leaderboard_path(ref), "leaderboard", ref)
+              for ref in leaderboard_refs(catalog)]
     if catalog.settings.base_url:
         pages.append(Page(paths.SITEMAP, "sitemap"))
     return pages
