@@ -24,7 +24,8 @@ What goes in:
   for those in production every card of their model (shares of traffic are split between
   versions);
 - a leaderboard: the dataset's card, and the card of every version ranked on it and of
-  its model (the model's name is shown);
+  its model (the model's name is shown), and for those in production every card of their
+  model (their share of traffic);
 - the model page also the cards of the datasets its versions' metrics name (a reading links
   to its leaderboard when the dataset lists that version);
 - the pages that list the whole catalog (home, governance, feed, catalog.json, search
@@ -168,7 +169,11 @@ class Fingerprints:
         elif group == "leaderboard":
             yield self.dataset(subject.partition("@")[0])
             board = self.site.leaderboards.get(subject)
-            yield from self._cards(board.versions if board else ())
+            rows = [r.version for b in (board.boards if board else ()) for r in b.rows]
+            yield from self._cards({v.ref for v in rows})
+            # A production version's share of traffic is read from its model's other versions.
+            for model_id in sorted({v.model_id for v in rows if v.stage is Stage.PRODUCTION}):
+                yield from self._family(model_id)
         elif group == "lineage":
             yield self.model(subject)
             yield from self._full_lineage(subject)
