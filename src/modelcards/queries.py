@@ -205,18 +205,22 @@ def place(metric: Metric) -> str:
     return " ".join(part for part in (metric.evaluated_on, split) if part) or "no named dataset"
 
 
+def comparison_key(metric: Metric) -> tuple[str, str, str | None] | None:
+    """What two readings must share to be compared: the metric, the data (a dataset version
+    of the catalog, or the same external dataset, config, revision and args: `evaluated_on`)
+    and the split, with no slice. None for a reading that names no dataset (comparable with
+    nothing) or measures a slice."""
+    if metric.slice is not None or metric.evaluated_on is None:
+        return None
+    return metric.name, metric.evaluated_on, metric.split
+
+
 def comparable(new: ModelVersion, old: ModelVersion, name: str) -> list[tuple[Metric, Metric]]:
-    """Pairs of readings of metric `name` that may be compared: the same data (a dataset
-    version of the catalog, or the same external dataset, config, revision and args) and
-    split, no slice. A reading that names no dataset is comparable with nothing."""
-    before: dict[tuple[str | None, str | None], Metric] = {
-        (m.evaluated_on, m.split): m for m in unsliced(old, name) if m.evaluated_on is not None
-    }
-    return [
-        (m, before[(m.evaluated_on, m.split)])
-        for m in unsliced(new, name)
-        if (m.evaluated_on, m.split) in before
-    ]
+    """Pairs of readings of metric `name` that may be compared (comparison_key): the same
+    data and split, no slice. A reading that names no dataset is comparable with nothing."""
+    before = {key: m for m in unsliced(old, name) if (key := comparison_key(m)) is not None}
+    return [(m, before[key]) for m in unsliced(new, name)
+            if (key := comparison_key(m)) is not None and key in before]
 
 
 def reading(model: Model, version: ModelVersion, name: str | None = None) -> Metric | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..cards import Environment, Training, VersionCard, is_pinned_image
 from ..catalog import Catalog, ModelVersion
 from ..semver import version_key
+from .render import format_size
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,44 @@ def _setup(card: VersionCard) -> dict[str, object]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _sections(card: VersionCard) -> dict[str, Mapping[str, object]]:
+    """What a version was made with, by area: the rows two versions are compared on."""
+    training = _training(card)
+    return {
+        "Hyperparameters": training.hyperparameters,
+        "Training data": {ref: ref for ref in training.data},
+        "Environment": _environment(training.environment),
+        "Setup": _setup(card),
+    }
+
+
+def _artifacts(card: VersionCard) -> dict[str, object]:
+    """Each artifact's URI, format, size and sha256, named by its file name (and its place
+    in the list when two share one)."""
+    names = [a.uri.rstrip("/").rsplit("/", 1)[-1] or a.uri for a in card.artifacts]
+    rows: dict[str, object] = {}
+    for index, (name, artifact) in enumerate(zip(names, card.artifacts, strict=True)):
+        label = name if names.count(name) == 1 else f"{name} ({index + 1})"
+        values = {"uri": artifact.uri, "format": artifact.format,
+                  "size": format_size(artifact.size_bytes) or None, "sha256": artifact.sha256}
+        rows.update({f"{label} {key}": value for key, value in values.items()
+                     if value is not None})
+    return rows
+
+
+def card_settings(card: VersionCard) -> list[tuple[str, str, str]]:
+    """Every setting of a version as (area, name, value): its hyperparameters, training data,
+    environment, setup (framework, code commit, seed) and artifacts. What the compare page
+    diffs; the version page's "What changed" diffs the same rows but the artifacts."""
+    areas = {**_sections(card), "Artifacts": _artifacts(card)}
+    return [(area, name, str(value)) for area, values in areas.items()
+            for name, value in values.items() if value is not None]
+
+
 def card_changes(card: VersionCard, previous: VersionCard) -> list[Change]:
     """Hyperparameters, training data, environment and setup that differ from `previous`."""
-    old, new = _training(previous), _training(card)
-    data_before = {ref: ref for ref in old.data}
-    data_after = {ref: ref for ref in new.data}
-    return [
-        *_diff("Hyperparameters", old.hyperparameters, new.hyperparameters),
-        *_diff("Training data", data_before, data_after),
-        *_diff("Environment", _environment(old.environment), _environment(new.environment)),
-        *_diff("Setup", _setup(previous), _setup(card)),
-    ]
+    old, new = _sections(previous), _sections(card)
+    return [change for area in new for change in _diff(area, old[area], new[area])]
 
 
 @dataclass(frozen=True)

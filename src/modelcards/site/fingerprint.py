@@ -28,6 +28,9 @@ What goes in:
   model (their share of traffic);
 - the model page also the cards of the datasets its versions' metrics name (a reading links
   to its leaderboard when the dataset lists that version);
+- a compare page: its task alone (it reads the pair in the browser); a task's index of
+  models: the model cards of the task and their versions' references; a model's compare
+  data: what its version pages read, less the lineage and replacements;
 - the pages that list the whole catalog (home, governance, feed, catalog.json, search
   index, sitemap): every card.
 Cards are identified by their path and their text, so any edit, even a comment, counts.
@@ -151,10 +154,13 @@ class Fingerprints:
     def _group(self, page: Page) -> tuple[str, str]:
         if page.kind in GLOBAL_KINDS:
             return "catalog", ""
-        if page.kind in ("model", "badge", "dataset", "lineage", "leaderboard"):
+        if page.kind in ("model", "badge", "dataset", "lineage", "leaderboard", "compare-index",
+                         "compare-data"):
             return page.kind, page.subject
         if page.kind in MODEL_KINDS:
             return "version", self.site.catalog.versions[page.subject].model_id
+        if page.kind == "compare":  # the page names its task; the pair is read in the browser
+            return "compare", page.subject
         return "theme", ""  # assets and the 404 page depend on the global inputs alone
 
     def _inputs(self, group: str, subject: str) -> Iterator[str]:
@@ -166,6 +172,15 @@ class Fingerprints:
                 yield from self._lineage_graph(subject)
                 yield from self._replacements(subject)
                 yield from self._metric_datasets(subject)
+        elif group == "compare-index":
+            for model in self.site.catalog.models.values():
+                if model.card.task == subject:
+                    yield model.id
+                    yield self.model(model.id)
+                    yield from (v.ref for v in model.versions)
+        elif group == "compare-data":
+            yield from self._family(subject)
+            yield from self._metric_datasets(subject)
         elif group == "leaderboard":
             yield self.dataset(subject.partition("@")[0])
             board = self.site.leaderboards.get(subject)

@@ -20,6 +20,7 @@ from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
 from .attention import attention_count
+from . import compare as comparing
 from .changes import card_changes, reproducibility
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
@@ -145,6 +146,7 @@ def model(site: SiteData, page: Page) -> bytes:
         lineage_page=full,
         deprecations=notices, metric_info=site.metrics, edit_url=site.edit_url(found.path),
         board=board_links(site, link),
+        compare_page=link.to(paths.compare_path(found.card.task)),
     )
 
 
@@ -161,6 +163,15 @@ def lineage(site: SiteData, page: Page) -> bytes:
     return _html(site, page, "lineage.html", f"Lineage of {found.card.name}", model=found,
                  card=found.card, graph=figure(graph), edges=edges, omitted=omitted,
                  known_versions=catalog.versions)
+
+
+def compare(site: SiteData, page: Page) -> bytes:
+    """The page that compares two versions of a task's models (assets/compare.js builds it
+    from compare/<task>/models.js and each model's compare.js)."""
+    link = Linker(page.path)
+    return _html(site, page, "compare.html", f"Compare versions: {page.subject}",
+                 task=page.subject, index_script=link.to(paths.compare_index_path(page.subject)),
+                 root=paths.root_prefix(page.path))
 
 
 def _monitoring(site: SiteData, card: Any) -> list[Markup]:
@@ -195,6 +206,7 @@ def version(site: SiteData, page: Page) -> bytes:
         aliases=aliases_of(owner, found), monitoring=_monitoring(site, found.card), drift=drift,
         metric_info=site.metrics, edit_url=site.edit_url(found.path),
         board=board_links(site, Linker(page.path)),
+        compare_page=Linker(page.path).to(paths.compare_path(owner.card.task)),
         known_versions=catalog.versions,
         exports={name: paths.version_export_path(found.ref, name) for name in (HF_FILE, BOM_FILE)},
     )
@@ -270,6 +282,10 @@ RENDERERS: dict[str, Renderer] = {
     "home": home,
     "model": model,
     "lineage": lineage,
+    "compare": compare,
+    "compare-index": lambda site, page: comparing.task_index(site, page.subject),
+    "compare-data": lambda site, page: comparing.model_data(
+        site, site.catalog.models[page.subject]),
     "version": version,
     "hf-readme": hf_readme,
     "cyclonedx-bom": cyclonedx_bom,

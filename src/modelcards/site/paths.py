@@ -66,6 +66,21 @@ def leaderboard_path(dataset_ref: str) -> str:
     return f"datasets/{dataset_id}/leaderboards/{segment(name)}.html"
 
 
+def compare_path(task: str) -> str:
+    """The page that compares two versions of the models of a task."""
+    return f"compare/{segment(task)}/index.html"
+
+
+def compare_index_path(task: str) -> str:
+    """The task's models, for the compare page's pickers (a script)."""
+    return f"compare/{segment(task)}/models.js"
+
+
+def compare_data_path(model_id: str) -> str:
+    """What the compare page shows about each version of a model (a script)."""
+    return f"models/{model_id}/compare.js"
+
+
 def badge_path(model_id: str) -> str:
     return f"badges/{model_id}.svg"
 

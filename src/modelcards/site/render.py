@@ -27,9 +27,10 @@ from .markup import render_markdown
 DEFAULT_THEME = Path(__file__).resolve().parent / "templates"
 PAGE_TEMPLATES = (
     "index.html", "model.html", "version.html", "dataset.html", "governance.html", "404.html",
-    "lineage.html", "leaderboard.html",
+    "lineage.html", "leaderboard.html", "compare.html",
 )
-ASSETS = ("assets/style.css", "assets/site.js", "assets/lineage.js", "assets/favicon.svg")
+ASSETS = ("assets/style.css", "assets/site.js", "assets/lineage.js", "assets/compare.js",
+          "assets/favicon.svg")
 MAX_THEME_FILE_BYTES = 4 * 1024 * 1024
 
 

@@ -33,8 +33,12 @@ def site_pages(catalog: Catalog) -> list[Page]:
         *(Page(name, "asset", name) for name in ASSETS),
     ]
     linked = {ref for edge in catalog.lineage for ref in (edge.parent, edge.child)}
+    for task in sorted({m.card.task for m in catalog.models.values()}):
+        pages.append(Page(paths.compare_path(task), "compare", task))
+        pages.append(Page(paths.compare_index_path(task), "compare-index", task))
     for model_id in sorted(catalog.models):
         pages.append(Page(paths.model_path(model_id), "model", model_id))
+        pages.append(Page(paths.compare_data_path(model_id), "compare-data", model_id))
         if any(v.ref in linked for v in catalog.models[model_id].versions):
             pages.append(Page(paths.lineage_path(model_id), "lineage", model_id))
         pages.append(Page(paths.badge_path(model_id), "badge", model_id))
