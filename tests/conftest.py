@@ -22,6 +22,10 @@ SHA_B = "b" * 64
 
 # A small catalog that passes every rule: two models (one distilled from the other),
 # a dataset with two versions, a retrain, a deprecation with a replacement.
+# The number of files the BASE catalog's site has, its marker file included: the one place
+# to change when a page kind is added.
+BASE_SITE_FILES = 33
+
 BASE: dict[str, str] = {
     "catalog.yaml": """\
         title: Test catalog

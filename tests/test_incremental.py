@@ -20,11 +20,11 @@ from modelcards.site.build import BuildFailed, BuildReport, SiteConfig, build_si
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
 from modelcards.site.render import DEFAULT_THEME
 
-from .conftest import CatalogMaker
+from .conftest import BASE_SITE_FILES, CatalogMaker
 from .test_rules import SMALL, V1, V2, M, edit
 from .test_site_fixtures import TODAY
 
-ALL_FILES = 28  # the BASE catalog's site, marker included
+ALL_FILES = BASE_SITE_FILES
 
 V3 = "models/fraud/2.1.0.yaml"
 NEW_VERSION = """\
@@ -102,9 +102,9 @@ def override_template(root: Path) -> None:
 # keeping them was right.
 EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
     "change a version": (from_base(V2, "summary: Retrained on Q4 data.",
-                                   "summary: Retrained on fresh data."), 18),
+                                   "summary: Retrained on fresh data."), 19),
     "add a version": (write(V3, NEW_VERSION), ALL_FILES + 3),
-    "delete a version": (remove(SMALL), 15),
+    "delete a version": (remove(SMALL), 17),
     "delete a model": (delete_small_model, 14),
     "change a model": (from_base(M, "name: Fraud detector", "name: Fraud scorer"), ALL_FILES),
     "change a dataset": (from_base("datasets/tx.yaml", "Card transactions with labels.",
@@ -114,8 +114,11 @@ EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
     "change training data": (from_base(V2, "data: [tx@2025-Q4]", "data: [tx@2025-Q3]"), 19),
     "change a metric value": (from_base(V2, "value: 0.91, dataset: tx@2025-Q3",
                                         "value: 0.915, dataset: tx@2025-Q3"), 20),
+    "move a model to another task": (from_base("models/small/model.yaml",
+                                               "task: tabular-classification",
+                                               "task: edge-classification"), 17),
     "change a comment only": (from_base(V2, 'version: "2.0.0"', '# a note\nversion: "2.0.0"'),
-                              18),
+                              19),
     "change a template": (override_template, ALL_FILES - 1),
     "change catalog.yaml": (from_base("catalog.yaml", "title: Test catalog",
                                       "title: Renamed catalog"), ALL_FILES - 1),

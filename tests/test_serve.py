@@ -28,7 +28,7 @@ from modelcards.site.serve import (
     watched_folders,
 )
 
-from .conftest import CatalogMaker
+from .conftest import BASE_SITE_FILES, CatalogMaker
 from .test_rules import V1, V2, edit
 from .test_site_fixtures import TODAY
 
@@ -46,7 +46,7 @@ def test_rebuild_replaces_the_site_after_a_good_edit(make_catalog: CatalogMaker)
     make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Retrained on fresh data."))
     assert rebuild(config, said.append, [str(config.catalog / "models/fraud/2.0.0.yaml")]) is True
     assert "Retrained on fresh data." in (config.output / PAGE).read_text()
-    assert said[0] == f"built 24 files into {config.output}"
+    assert said[0] == f"built {BASE_SITE_FILES} files into {config.output}"
     assert said[1] == f"changed: {config.catalog / 'models/fraud/2.0.0.yaml'}"
 
 

@@ -10,7 +10,8 @@ from modelcards.urls import web_url
 from .conftest import CatalogMaker
 from .test_site_fixtures import INJECTION, elements, site_files
 
-OUR_SCRIPTS = {"assets/site.js", "assets/search-index.js"}
+OUR_SCRIPTS = {"assets/site.js", "assets/search-index.js", "assets/lineage.js",
+               "assets/compare.js", "/models.js"}  # the last: compare/<task>/models.js
 
 
 def _ours(path: str, tag: str, attrs: dict[str, str]) -> bool:
@@ -88,3 +89,14 @@ def test_only_web_addresses_become_links() -> None:  # urls.web_url, for every o
         'https://example.org/"onmouseover="alert(1)',
     ):
         assert web_url(url) is None, url
+
+
+def test_compare_data_cannot_close_a_script_or_act_on_text(make_catalog: CatalogMaker) -> None:
+    files = site_files(make_catalog(INJECTION))
+    scripts = {p: d.decode() for p, d in files.items()
+               if p.endswith("/compare.js") and p.startswith("models/") or p.endswith("/models.js")}
+    assert "models/evil/compare.js" in scripts
+    for path, text in scripts.items():
+        assert "<" not in text, path
+        assert text.isascii(), path
+    assert "\\u003cscript>alert('x')\\u003c/script>" in scripts["models/evil/compare.js"]

@@ -26,6 +26,10 @@ BASE_PAGES = {
     "badges/fraud.svg", "badges/small.svg", "datasets/tx/index.html",
     # the leaderboard of each dataset version some version reports a metric on
     "datasets/tx/leaderboards/2025-Q3.html",
+    # the compare page of each task, its index of models, and each model's data for it
+    "assets/compare.js", "compare/tabular-classification/index.html",
+    "compare/tabular-classification/models.js", "models/fraud/compare.js",
+    "models/small/compare.js",
     # each version's exports, next to its page
     "models/fraud/1.0.0/README.md", "models/fraud/1.0.0/bom.json",
     "models/fraud/2.0.0/README.md", "models/fraud/2.0.0/bom.json",
@@ -44,7 +48,7 @@ def test_sitemap_only_with_a_base_url(make_catalog: CatalogMaker) -> None:
     sitemap = files["sitemap.xml"].decode()
     assert "<loc>https://acme.example/models/models/fraud/1.0.0/index.html</loc>" in sitemap
     assert "<loc>https://acme.example/models/index.html</loc>" in sitemap
-    assert "404.html" not in sitemap and sitemap.count("<loc>") == 11
+    assert "404.html" not in sitemap and sitemap.count("<loc>") == 12
 
 
 def test_pages_are_listed_in_a_stable_order(make_catalog: CatalogMaker) -> None:

@@ -23,7 +23,7 @@ SCRIPT = "assets/site.js"
 SEARCH_INDEX = "assets/search-index.js"
 # The folders at the site's root. The 404 page, served at any depth, finds the site root by
 # them: every page but the root's own files lives in one of these (a test holds them true).
-FOLDERS = ("api", "assets", "badges", "datasets", "governance", "models")
+FOLDERS = ("api", "assets", "badges", "compare", "datasets", "governance", "models")
 
 
 def model_path(model_id: str) -> str:
