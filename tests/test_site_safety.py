@@ -94,7 +94,7 @@ def test_only_web_addresses_become_links() -> None:  # urls.web_url, for every o
 def test_compare_data_cannot_close_a_script_or_act_on_text(make_catalog: CatalogMaker) -> None:
     files = site_files(make_catalog(INJECTION))
     scripts = {p: d.decode() for p, d in files.items()
-               if p.endswith("/compare.js") and p.startswith("models/") or p.endswith("/models.js")}
+               if (p.endswith("/compare.js") and p.startswith("models/")) or p.endswith("/models.js")}
     assert "models/evil/compare.js" in scripts
     for path, text in scripts.items():
         assert "<" not in text, path

@@ -125,7 +125,7 @@ def _reading(site: SiteData, metric: Any, is_reading: bool) -> dict[str, Any]:
         "name": metric.name,
         "value": metric.value,
         "ci": list(metric.ci) if metric.ci else None,
-        "dataset": metric.dataset,
+        "dataset": metric.evaluated_on,
         "split": metric.split,
         "slice": metric.slice,
         "key": list(key) if key else None,
