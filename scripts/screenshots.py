@@ -35,6 +35,10 @@ SHOTS = {
     "dataset": "datasets/card-transactions/index.html",
     "governance": "governance/index.html",
     "not-found": "404.html",
+    "lineage": "models/fraud-detector/lineage.html",
+    "leaderboard": "datasets/card-transactions/leaderboards/2025-Q4.html",
+    "compare": "compare/tabular-classification/index.html"
+               "?a=fraud-detector@2.1.0&b=fraud-detector-edge@1.1.0",
 }
 # Window sizes: a laptop (the plain file name) and a phone (the width after the stem).
 WINDOWS = {"": (1280, 1000), "-390": (390, 844)}
@@ -59,7 +63,10 @@ def main() -> None:
                                     color_scheme="light")
             for stem, path in SHOTS.items():
                 target = args.out / f"{stem}{suffix}.png"
-                page.goto((site / path).as_uri())
+                file, _, query = path.partition("?")
+                page.goto((site / file).as_uri() + (f"?{query}" if query else ""))
+                if page.query_selector("#compare-form"):  # built in the browser
+                    page.wait_for_selector("#compare-view:not([hidden])")
                 page.screenshot(path=str(target))
                 print(f"wrote {target}")
             page.close()
