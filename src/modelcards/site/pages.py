@@ -19,8 +19,8 @@ from ..export import (
 from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
-from .attention import attention_count
 from . import compare as comparing
+from .attention import attention_count
 from .changes import card_changes, reproducibility
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
