@@ -134,7 +134,7 @@ def test_every_bom_validates_and_keeps_a_uri_it_cannot_link_as_text(
     assert result.errors == []
     bom = render_cyclonedx_bom(result.catalog, [result.catalog.versions["fraud@2.0.0"]])
     assert BOM.validate_str(bom_json_text(bom)) is None
-    model = bom["components"][0]
+    model = bom["metadata"]["component"]  # the BOM's subject: the version
     urls = [r["url"] for r in model.get("externalReferences", [])]
     assert uri not in urls
     assert {"name": "modelcards:uri", "value": f"artifact {uri}"} in model["properties"]
