@@ -12,6 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings as hypothesis_settings
+
+# In CI (CI set, as .ci/run and CI services set it) every property-based test draws the same
+# examples on every run: a red run can be reproduced, never a matter of luck. Loaded here,
+# before the test modules' own @settings, which inherit from it.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CATALOG = REPO / "catalog"

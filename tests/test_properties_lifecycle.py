@@ -5,26 +5,26 @@ same-day events, canaries, rollbacks, deprecations.
   without an override. The oracle here works out on its own which versions may have been in
   production before each promotion: every interleaving of the two cards' events of that day
   that their list order and their times allow.
-- `get MODEL@production` answers what the site's home page shows in production.
+- `modelcards get MODEL` (its production version(s)) answers what the built site shows in
+  production: api/catalog.json and the home page.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import itertools
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelcards.lookup import NoMatch, resolve
-from modelcards.site.context import prepare
-from modelcards.site.pages import home
-from modelcards.site.render import make_environment
-from modelcards.site.structure import Page
+from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
 from .conftest import render
@@ -205,21 +205,32 @@ def test_the_gate_never_passes_a_regression_silently(versions: list[Version]) ->
         assert (name, first_event + index) in flagged, (name, index, result.problems)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Each example builds a whole site: fewer of them than for the gate.
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lifecycles())
-def test_get_production_is_what_the_site_shows(versions: list[Version]) -> None:
+def test_get_production_is_what_the_built_site_shows(versions: list[Version]) -> None:
+    """Through the real commands: `modelcards get gated --json` against what `modelcards build`
+    wrote, in api/catalog.json and in the home page's "In production" column."""
+    runner = CliRunner()
+    env = {"SOURCE_DATE_EPOCH": str(calendar.timegm(TODAY.timetuple()))}
     with tempfile.TemporaryDirectory() as folder:
-        result = validate_catalog(write(versions, Path(folder)), TODAY)
-    if result.errors:
-        return  # neither answers from an invalid catalog
-    site = prepare(result.catalog, TODAY, make_environment(None), result.problems)
-    page = home(site, Page("index.html", "home", "")).decode()
-    row = re.search(r'<tr data-model="gated".*?</tr>', page, re.S)
+        root, site = write(versions, Path(folder)), Path(folder) / "site"
+        built = runner.invoke(cli, ["build", str(root), "-o", str(site), "--no-cache"], env=env)
+        got = runner.invoke(cli, ["get", "gated", str(root), "--json"], env=env)
+        if built.exit_code == 1:  # an invalid catalog: neither answers
+            assert got.exit_code == 1 and "has errors" in got.output, got.output
+            return
+        assert built.exit_code == 0, built.output
+        api = json.loads((site / "api" / "catalog.json").read_text(encoding="utf-8"))
+        home = (site / "index.html").read_text(encoding="utf-8")
+    listed = next(m["production"] for m in api["models"] if m["id"] == "gated")
+    row = re.search(r'<tr data-model="gated".*?</tr>', home, re.S)
     assert row is not None
     cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
     shown = re.findall(r">([0-9.]+)</a>", cells[4])  # the "In production" column
-    try:
-        answered = [v.version for v in resolve(result.catalog, "gated@production").versions]
-    except NoMatch:  # nothing in production
+    if got.exit_code == 0:
+        answered = [v["version"] for v in json.loads(got.output)["versions"]]
+    else:  # nothing in production: get says so, and the site lists none
+        assert got.exit_code == 1 and "production" in got.output, got.output
         answered = []
-    assert shown == answered
+    assert listed == shown == answered

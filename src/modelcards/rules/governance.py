@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from ..cards import Stage
 from ..problems import Problem
+from ..queries import production
 from .context import RuleContext
 
 
@@ -52,7 +53,7 @@ def _overdue_reviews(context: RuleContext) -> Iterator[Problem]:
     if interval is None:
         return
     for model in context.catalog.models.values():
-        if not any(v.stage is Stage.PRODUCTION for v in model.versions):
+        if not production(model):
             continue
         reviewed = model.card.last_reviewed
         due = reviewed + dt.timedelta(days=interval) if reviewed else None

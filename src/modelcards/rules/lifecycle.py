@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from ..cards import Stage
 from ..catalog import Model, ModelVersion
 from ..problems import Problem
+from ..queries import stated_share
 from ..texts import capped
 from .context import RuleContext
 
@@ -121,7 +122,7 @@ def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:
     if len(live) < 2:
         return
     for version in live:
-        if version.card.lifecycle[-1].traffic is None:
+        if stated_share(version) is None:
             yield context.in_version(
                 "MC035",
                 version,
@@ -129,12 +130,12 @@ def _traffic(context: RuleContext, model: Model) -> Iterator[Problem]:
                 f"{len(live)} versions of {model.id} are in production, so each production "
                 "event states its `traffic` (percent), summing to 100",
             )
-    shares = [v.card.lifecycle[-1].traffic for v in live]
+    shares = [stated_share(v) for v in live]
     if None in shares:
         return
     total = sum(share for share in shares if share is not None)
     if abs(total - 100) > 1e-9:
-        split = capped(f"{v.version} ({v.card.lifecycle[-1].traffic:g}%)" for v in live)
+        split = capped(f"{v.version} ({stated_share(v):g}%)" for v in live)
         newest = live[-1]
         yield context.in_version(
             "MC035",
