@@ -198,7 +198,7 @@ def test_event_date_defaults_to_source_date_epoch(
     [
         (["retire", "fraud@9.9.9", "--by", "bob"], 1,
          "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n"),
-        (["retire", "ghost@1.0.0", "--by", "bob"], 1, "Error: there is no model 'ghost' in catalog\n"),
+        (["retire", "ghost@1.0.0", "--by", "bob"], 1, "Error: there is no model 'ghost'; its models are: fraud, small\n"),
         (["retire", "fraud-1.0.0", "--by", "bob"], 2,
          "'fraud-1.0.0' is not a model version: write MODEL@VERSION"),
         (["promote", "fraud@2.0.0", "live", "--by", "bob"], 2, "'live' is not one of"),

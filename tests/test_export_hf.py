@@ -174,7 +174,7 @@ def test_cli_prints_to_stdout_byte_identical_twice(runner: CliRunner, make_catal
 
 @pytest.mark.parametrize(("target", "message"), [
     ("fraud@9.9.9", "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n"),
-    ("nope@1.0.0", "Error: there is no model 'nope'\n"),
+    ("nope@1.0.0", "Error: there is no model 'nope'; its models are: fraud, small\n"),
 ])
 def test_cli_unknown_version_lists_the_known_ones(
     runner: CliRunner, make_catalog: CatalogMaker, target: str, message: str

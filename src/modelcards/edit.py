@@ -39,7 +39,8 @@ from .cards import Stage, is_semver, is_valid_id
 from .catalog import Catalog, ModelVersion, load_catalog
 from .export.yamltext import scalar_text
 from .problems import Problem, Severity
-from .queries import production, traffic_share
+from .queries import production, stated_share, traffic_share
+from .rules.references import missing_version_message
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
 from .validate import ValidationResult, resolve_today, validate_catalog
@@ -404,10 +405,7 @@ def find_version(
         raise EditError(
             f"{model_id}@{version} has errors of its own; fix them before editing it:", own
         )
-    if model_id not in catalog.model_ids:
-        raise EditError(f"there is no model {model_id!r} in {catalog.root}")
-    known = capped(v.version for v in catalog.versions_of(model_id)) or "none yet"
-    raise EditError(f"model {model_id!r} has no version {version}; its versions are: {known}")
+    raise EditError(missing_version_message(catalog, f"{model_id}@{version}"))
 
 
 def read_card_text(path: Path) -> str:
@@ -538,7 +536,7 @@ def _production_companions(
             for v in live
         ]
     rest = 100 - traffic
-    shares = [v.card.lifecycle[-1].traffic for v in live]
+    shares = [stated_share(v) for v in live]
     if len(live) == 1:
         incumbent = live[0]
         if shares[0] == rest or (shares[0] is None and rest == 100):
@@ -551,7 +549,7 @@ def _production_companions(
         return [_event_edit(incumbent, event, moved)]
     if all(s is not None for s in shares) and abs(sum(s or 0 for s in shares) - rest) < 1e-9:
         return []
-    split = capped(f"{v.version} ({v.card.lifecycle[-1].traffic or 0:g}%)" for v in live)
+    split = capped(f"{v.version} ({stated_share(v) or 0:g}%)" for v in live)
     raise EditError(
         f"{target.model_id} already splits production traffic between {split}; with "
         f"{target.version} at {traffic:g}% the shares would not add up to 100. Change the "

@@ -87,8 +87,11 @@ class _Known:
         self.close: dict[str, str] = {}
 
     def suggestion(self, model_id: str) -> str:
+        """The model meant, when one is close; else the models there are (capped)."""
         if model_id not in self.close:
-            self.close[model_id] = _close(model_id, self.model_ids)
+            self.close[model_id] = _close(model_id, self.model_ids) or (
+                f"; its models are: {capped(self.model_ids) or 'none yet'}"
+            )
         return self.close[model_id]
 
 
