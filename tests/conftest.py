@@ -9,6 +9,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -32,7 +33,7 @@ SHA_B = "b" * 64
 # a dataset with two versions, a retrain, a deprecation with a replacement.
 # The number of files the BASE catalog's site has, its marker file included: the one place
 # to change when a page kind is added.
-BASE_SITE_FILES = 33
+BASE_SITE_FILES = 34
 
 BASE: dict[str, str] = {
     "catalog.yaml": """\
@@ -209,3 +210,28 @@ def memory_cap() -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+# A generated catalog at the size of a real company (benchmarks/generate_catalog.py: made up
+# cards, deterministic for its seed): 2,000 models of 2 versions each, 20 datasets. Made and
+# validated once per test session (about 20 s); tests render the pages they need from it.
+LARGE_MODELS = 2000
+
+
+@pytest.fixture(scope="session")
+def large_catalog(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The validated catalog (a ValidationResult: .catalog and .problems)."""
+    import datetime as dt
+
+    from modelcards.validate import validate_catalog
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from generate_catalog import generate
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    root = tmp_path_factory.mktemp("large") / "catalog"
+    generate(root, LARGE_MODELS, 2, 20)
+    result = validate_catalog(root, dt.date.fromisoformat(TODAY))
+    assert result.passes(), [str(p) for p in result.errors][:5]
+    return result

@@ -19,18 +19,44 @@ def text(data: bytes) -> str:
 
 
 def test_home_lists_every_model_with_filters(make_catalog: CatalogMaker) -> None:
-    page = site_files(make_catalog())["index.html"].decode()
-    assert '<option value="Edge ML">Edge ML</option>' in page
-    assert '<option value="Risk ML">Risk ML</option>' in page
+    files = site_files(make_catalog())
+    page = files["index.html"].decode()
+    assert '<option value="Edge ML">Edge ML (1)</option>' in page
+    assert '<option value="Risk ML">Risk ML (1)</option>' in page
     stages = re.search(r'<select id="filter-stage".*?</select>', page, re.S)
     assert stages is not None
-    assert re.findall(r'<option value="(\w+)">', stages.group(0)) == ["development", "production", "deprecated"]
-    assert "data-stage='[\"deprecated\", \"production\"]'" in page
+    # Each model's current stages: fraud is in production (its 1.0.0 deprecated is history).
+    assert re.findall(r'<option value="(\w+)">', stages.group(0)) == ["development", "production"]
     row = text(page.split('data-model="fraud"')[1].split('<th scope="row">')[1].split("</tr>")[0].encode())
     assert row == (
         "Fraud detector fraud Scores card transactions for fraud. Risk ML tabular-classification "
         "2.0.0 2.0.0 ROC AUC: 0.91 on tx@2025-Q3 (test) (2.0.0) production"
     )
+    assert "2 models · 1 dataset · what needs attention" in text(files["index.html"])
+    index = files["assets/search-index.js"].decode()
+    assert index.startswith("window.MODELCARDS_SEARCH = {") and index.endswith("};\n")
+    rows = json.loads(index.removeprefix("window.MODELCARDS_SEARCH = ").removesuffix(";\n"))
+    assert [row["id"] for row in rows["models"]] == ["fraud", "small"]  # by name
+    assert rows["models"][0] == {
+        "id": "fraud", "name": "Fraud detector", "href": "models/fraud/index.html",
+        "summary": "Scores card transactions for fraud.", "owners": ["Risk ML"],
+        "task": "tabular-classification", "tags": [],
+        "latest": ["2.0.0", "models/fraud/2.0.0/index.html"], "released": "2026-01-05",
+        "pre": None, "live": [["2.0.0", "models/fraud/2.0.0/index.html", None]],
+        "primary": ["ROC AUC", "0.91", "tx@2025-Q3 (test)", "2.0.0", -0.91],
+        "status": "production", "stages": ["production"],
+        "text": "1.0.0 2.0.0 champion Transactions tx@2025-Q3 tx@2025-Q4",
+    }
+
+
+def test_datasets_page_lists_every_dataset(make_catalog: CatalogMaker) -> None:
+    files = site_files(make_catalog())
+    assert "Used by Transactions tx Card transactions with labels. Data team 2 2025-Q4 " \
+        "2026-01-02 2 model versions of 1 model" in text(files["datasets/index.html"])
+    assert 'href="../datasets/index.html" aria-current="page">Datasets</a>' in \
+        files["datasets/index.html"].decode()
+    assert '<a href="../../datasets/index.html">Datasets</a>' in \
+        files["datasets/tx/index.html"].decode()  # the breadcrumb
 
 
 def test_model_page_history_change_and_banner(make_catalog: CatalogMaker) -> None:

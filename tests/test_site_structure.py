@@ -16,7 +16,8 @@ from .test_site_fixtures import elements, links, site_files
 
 BASE_PAGES = {
     ".modelcards-site",
-    "index.html", "404.html", "governance/index.html", "api/catalog.json", "feed.xml",
+    "index.html", "404.html", "governance/index.html", "datasets/index.html",
+    "api/catalog.json", "feed.xml",
     "assets/style.css", "assets/site.js", "assets/search-index.js", "assets/favicon.svg",
     "assets/lineage.js",
     "models/fraud/index.html", "models/fraud/1.0.0/index.html", "models/fraud/2.0.0/index.html",
@@ -48,7 +49,7 @@ def test_sitemap_only_with_a_base_url(make_catalog: CatalogMaker) -> None:
     sitemap = files["sitemap.xml"].decode()
     assert "<loc>https://acme.example/models/models/fraud/1.0.0/index.html</loc>" in sitemap
     assert "<loc>https://acme.example/models/index.html</loc>" in sitemap
-    assert "404.html" not in sitemap and sitemap.count("<loc>") == 12
+    assert "404.html" not in sitemap and sitemap.count("<loc>") == 13
 
 
 def test_pages_are_listed_in_a_stable_order(make_catalog: CatalogMaker) -> None:

@@ -1,5 +1,6 @@
-"""Machine-readable outputs: the Atom feed of lifecycle events, the sitemap, catalog.json and
-the search index. Dated only by the catalog's own dates, so builds are reproducible."""
+"""Machine-readable outputs: the Atom feed of lifecycle events, the sitemap and catalog.json
+(the home page's search index is home.py's). Dated only by the catalog's own dates, so
+builds are reproducible."""
 
 from __future__ import annotations
 
@@ -225,17 +226,3 @@ def catalog_json(catalog: Catalog, summaries: Mapping[str, ModelSummary]) -> byt
 
 def _list(items: Iterable[str]) -> str:
     return "[" + ",".join(items) + "]"
-
-
-def search_index(catalog: Catalog) -> bytes:
-    """A script that sets `window.MODELCARDS_SEARCH`: loaded by a tag, so it works from file://."""
-    entries = []
-    for model_id in sorted(catalog.models):
-        card = catalog.models[model_id].card
-        words = [model_id, card.name, card.summary, card.task, *card.tags]
-        words += [owner.name for owner in card.owners]
-        entries.append({"id": model_id, "text": " ".join(words).lower()})
-    data = json.dumps(entries, separators=(",", ":"), ensure_ascii=True)
-    # "<" escaped so no card text can ever close a script element it is pasted into.
-    escaped = data.replace("<", "\\u003c")
-    return f"window.MODELCARDS_SEARCH = {escaped};\n".encode()

@@ -31,8 +31,8 @@ What goes in:
 - a compare page: its task alone (it reads the pair in the browser); a task's index of
   models: the model cards of the task and their versions' references; a model's compare
   data: what its version pages read, less the lineage and replacements;
-- the pages that list the whole catalog (home, governance, feed, catalog.json, search
-  index, sitemap): every card.
+- the pages that list the whole catalog (home, the list of datasets, governance, feed,
+  catalog.json, search index, sitemap): every card.
 Cards are identified by their path and their text, so any edit, even a comment, counts.
 """
 
@@ -59,7 +59,7 @@ FORMAT = "modelcards-fingerprint-2"
 PACKAGE = Path(__file__).resolve().parent.parent
 MISSING = "-"
 GLOBAL_KINDS = frozenset(
-    {"home", "governance", "catalog-json", "feed", "search-index", "sitemap"}
+    {"home", "governance", "catalog-json", "feed", "search-index", "sitemap", "datasets"}
 )
 MODEL_KINDS = frozenset({"version", "hf-readme", "cyclonedx-bom"})
 

@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..cards import Metric, Stage
+from ..catalog import Dataset
 from ..export import (
     BOM_FILE,
     HF_FILE,
@@ -24,6 +25,7 @@ from .attention import attention_count
 from .changes import card_changes, reproducibility
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
+from .home import PAGE_SIZE, SORTS, filter_values, home_order, search_index
 from .leaderboards import board_target
 from .lineage import full_lineage, full_lineage_svg, has_lineage, lineage_graph_svg
 from .render import asset_source
@@ -56,18 +58,20 @@ def _html(site: SiteData, page: Page, template: str, title: str, **context: Any)
     return shown(text).encode("utf-8")
 
 
+def _datasets_list(site: SiteData) -> list[tuple[str, Dataset]]:
+    return [(d, site.catalog.datasets[d]) for d in sorted(site.catalog.datasets)]
+
+
 def home(site: SiteData, page: Page) -> bytes:
-    summaries = list(site.summaries.values())
-    cards = [s.model.card for s in summaries]
-    filters = {
-        "owner": sorted({o.name for c in cards for o in c.owners}),
-        "task": sorted({c.task for c in cards}),
-        "tag": sorted({t for c in cards for t in c.tags}),
-        "stage": [s.value for s in Stage if any(s.value in m.stages for m in summaries)],
-    }
-    datasets = [(d, site.catalog.datasets[d]) for d in sorted(site.catalog.datasets)]
+    summaries = home_order(site.summaries.values())
     return _html(site, page, "index.html", site.catalog.settings.title,
-                 summaries=summaries, filters=filters, datasets_list=datasets)
+                 summaries=summaries, filters=filter_values(summaries), sorts=SORTS,
+                 page_size=PAGE_SIZE, datasets_list=_datasets_list(site))
+
+
+def datasets(site: SiteData, page: Page) -> bytes:
+    return _html(site, page, "datasets.html", "Datasets", datasets_list=_datasets_list(site),
+                 usage=site.usage)
 
 
 def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
@@ -298,7 +302,8 @@ RENDERERS: dict[str, Renderer] = {
     "sitemap": sitemap,
     "catalog-json": lambda site, page: feeds.catalog_json(site.catalog, site.summaries),
     "feed": lambda site, page: feeds.atom_feed(site.catalog, site.today),
-    "search-index": lambda site, page: feeds.search_index(site.catalog),
+    "search-index": lambda site, page: search_index(site.catalog, site.summaries),
+    "datasets": datasets,
 }
 
 

@@ -14,6 +14,7 @@ from ..export.files import version_export_path as version_export_path
 
 HOME = "index.html"
 GOVERNANCE = "governance/index.html"
+DATASETS = "datasets/index.html"
 NOT_FOUND = "404.html"
 CATALOG_JSON = "api/catalog.json"
 FEED = "feed.xml"

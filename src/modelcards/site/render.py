@@ -26,8 +26,8 @@ from .markup import render_markdown
 # the wheel, so the default theme travels with the package.
 DEFAULT_THEME = Path(__file__).resolve().parent / "templates"
 PAGE_TEMPLATES = (
-    "index.html", "model.html", "version.html", "dataset.html", "governance.html", "404.html",
-    "lineage.html", "leaderboard.html", "compare.html",
+    "index.html", "model.html", "version.html", "dataset.html", "datasets.html",
+    "governance.html", "404.html", "lineage.html", "leaderboard.html", "compare.html",
 )
 ASSETS = ("assets/style.css", "assets/site.js", "assets/lineage.js", "assets/compare.js",
           "assets/favicon.svg")

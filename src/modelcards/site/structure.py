@@ -26,6 +26,7 @@ def site_pages(catalog: Catalog) -> list[Page]:
     pages = [
         Page(paths.HOME, "home"),
         Page(paths.GOVERNANCE, "governance"),
+        Page(paths.DATASETS, "datasets"),
         Page(paths.NOT_FOUND, "not-found"),
         Page(paths.CATALOG_JSON, "catalog-json"),
         Page(paths.FEED, "feed"),

@@ -37,6 +37,9 @@ STATUS_ORDER = (
 )
 
 
+LIVE = frozenset({Stage.DEVELOPMENT, Stage.STAGING, Stage.PRODUCTION})  # versions in use
+
+
 def verdict(goal: str | None, change: Change | None) -> Verdict | None:
     """Whether a change is better or worse, by the metric's goal (None when unknown)."""
     if change is None or goal is None:
@@ -124,6 +127,16 @@ class ModelSummary:
     @property
     def stages(self) -> list[str]:
         return sorted({v.stage.value for v in self.model.versions})
+
+    @property
+    def current_stages(self) -> list[str]:
+        """The stages the model is in now: those of its versions in use (development, staging,
+        production); a model with none in use is in its status alone (archived, deprecated or
+        retired). An old deprecated version does not make a model in production deprecated."""
+        live = {v.stage for v in self.model.versions if v.stage in LIVE}
+        if not live:
+            return [self.status.value] if self.status else []
+        return [stage.value for stage in Stage if stage in live]
 
     @property
     def latest_release(self) -> ModelVersion | None:
