@@ -33,6 +33,7 @@ SHOTS = {
     "model": "models/fraud-detector/index.html",
     "version": "models/fraud-detector/2.0.0/index.html",
     "dataset": "datasets/card-transactions/index.html",
+    "datasets": "datasets/index.html",
     "governance": "governance/index.html",
     "not-found": "404.html",
     "lineage": "models/fraud-detector/lineage.html",

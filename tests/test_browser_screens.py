@@ -134,3 +134,59 @@ def test_404_page_opened_from_disk(served_root: tuple[Path, str], watched: Watch
     watched.page.goto((folder / "404.html").as_uri())
     _lands_home(watched.page, (folder / "index.html").as_uri())
     assert watched.errors == []
+
+
+def _opened(browser: Any, url: str, width: int) -> tuple[Any, Any]:  # noqa: F811
+    context = browser.new_context(viewport={"width": width, "height": 844})
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
+# The box of each cell, and whether it is drawn at all (display: none gives no box).
+CELLS = """(cells) => cells.map(c => { const r = c.getBoundingClientRect();
+  return {label: c.dataset.label || '', left: r.left, right: r.right, shown: r.width > 0}; })"""
+
+
+def test_a_phone_shows_what_runs_where_and_how_well_within_the_width(
+    browser: Any, served_root: tuple[Path, str],  # noqa: F811
+) -> None:
+    """At 390 px the home page's first model shows its production versions, primary metric
+    and status inside the window, before its owner and task (no hidden columns to scroll
+    to); the model page's history rows stay short and show stage and reading."""
+    context, page = _opened(browser, served_root[1] + "index.html", 390)
+    page.wait_for_selector("#models[data-ready]")
+    cells = page.eval_on_selector_all("#models tbody tr:first-child td", CELLS)
+    by_label = {cell["label"]: cell for cell in cells}
+    for label in ("In production", "Primary metric", "Status"):
+        assert by_label[label]["shown"] and 0 <= by_label[label]["left"] < by_label[label]["right"] <= 390, label
+    order = page.eval_on_selector_all(
+        "#models tbody tr:first-child td", "cs => cs.map(c => [c.dataset.label, c.getBoundingClientRect().top])")
+    top = dict(order)
+    assert top["In production"] < top["Owner"] and top["Primary metric"] < top["Task"]
+    page.goto(served_root[1] + "models/fraud-detector/index.html")
+    rows = page.eval_on_selector_all("table.history tbody tr", """rows => rows.map(r => ({
+        height: r.getBoundingClientRect().height, right: r.getBoundingClientRect().right,
+        text: r.innerText}))""")
+    context.close()
+    assert len(rows) >= 5
+    assert max(row["height"] for row in rows) <= 220  # was 300 px and more, in a table row
+    assert all(row["right"] <= 390 for row in rows)
+    assert "production" in rows[1]["text"] and "10%" in rows[1]["text"]
+    assert "0.958" in rows[1]["text"]  # the reading of the primary metric
+
+
+def test_tables_fit_their_column_and_dates_stay_on_one_line(
+    browser: Any, served_root: tuple[Path, str],  # noqa: F811
+) -> None:
+    """At 1280 px the version page's "What changed" table (long digests in it) is no wider
+    than the column it sits in, and no date is broken over two lines."""
+    context, page = _opened(browser, served_root[1] + "models/fraud-detector/2.1.0/index.html", 1280)
+    table = page.eval_on_selector("table.changes", """t => ({
+        table: t.getBoundingClientRect().width,
+        column: t.closest('main').getBoundingClientRect().width})""")
+    heights = page.eval_on_selector_all("main time", """ts => ts.map(t => {
+        const rects = t.getClientRects(); return rects.length; })""")
+    context.close()
+    assert table["table"] <= table["column"]
+    assert heights and all(lines == 1 for lines in heights)
