@@ -226,8 +226,9 @@ def test_get_production_is_what_the_built_site_shows(versions: list[Version]) ->
     listed = next(m["production"] for m in api["models"] if m["id"] == "gated")
     row = re.search(r'<tr data-model="gated".*?</tr>', home, re.S)
     assert row is not None
-    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
-    shown = re.findall(r">([0-9.]+)</a>", cells[4])  # the "In production" column
+    cell = re.search(r'<td data-label="In production">(.*?)</td>', row.group(0), re.S)
+    assert cell is not None
+    shown = re.findall(r">([0-9.]+)</a>", cell.group(1))
     if got.exit_code == 0:
         answered = [v["version"] for v in json.loads(got.output)["versions"]]
     else:  # nothing in production: get says so, and the site lists none
