@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import functools
 import typing
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -141,15 +142,20 @@ def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Pr
                 )
 
 
+@functools.lru_cache(maxsize=4)
+def _version_files(refs: frozenset[str]) -> Counter[str]:
+    """How many version files each model has, counted once per catalog: counting them for
+    each model in turn took a second on 1,000 models x 10 versions."""
+    return Counter(ref.partition("@")[0] for ref in refs)
+
+
 def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
     """Taking the last version out of production is a production change: it needs what the
     policy asks of one (an approver). A hand-over within one day (one version archived, the
     next promoted) leaves production empty at no moment that matters."""
     if APPROVERS not in context.catalog.settings.policy.require.get(Stage.PRODUCTION, []):
         return
-    if len(model.versions) < sum(
-        ref.partition("@")[0] == model.id for ref in context.catalog.version_refs
-    ):
+    if len(model.versions) < _version_files(context.catalog.version_refs)[model.id]:
         return  # a version that does not parse may be in production: its own errors first
     for version in model.versions:
         events = version.card.lifecycle
