@@ -14,6 +14,8 @@ deleting or writing back another's files. Printed, each as a ratio measured in t
 - no-op rebuild / cold build: `modelcards build` again with nothing changed;
 - one-card rebuild / cold build: one version card's summary edited, then `modelcards build`;
   the result is compared byte for byte with a cold build of the edited catalog;
+- the same after the site and the cache went through `tar --posix` and back (other inodes,
+  same times), as the pages workflow's actions/cache step restores them on a fresh runner;
 - peak memory: the largest resident set of the cold build or its worker processes
   (getrusage RUSAGE_CHILDREN, from a wrapper process that runs only the build);
 - linearity: a cold build of the catalog against one of a quarter of its models and datasets;
@@ -177,8 +179,23 @@ def main() -> None:
     def edit_one_card() -> None:
         edited.write_text(original.replace("summary: ", f"summary: Edit {next(edits)}. ", 1))
 
+    def restore_and_edit() -> None:
+        """What the pages workflow's cache step does between two runs (actions/cache: tar
+        --posix of the site and the cache, extracted on a fresh runner at the same paths),
+        then a merge that edits one card."""
+        archive = work / "kept.tar"
+        subprocess.run(["tar", "--posix", "-cf", str(archive), "-P", "-C", str(work), "site",
+                        "cache"], check=True)
+        shutil.rmtree(site)
+        shutil.rmtree(work / "cache")
+        subprocess.run(["tar", "-xf", str(archive), "-P", "-C", str(work)], check=True)
+        archive.unlink()
+        edit_one_card()
+
     warm = interleaved({"no-op": lambda: run(incremental),
-                        "one card": Step(lambda: run(incremental), edit_one_card)}, args.repeat)
+                        "one card": Step(lambda: run(incremental), edit_one_card),
+                        "restored": Step(lambda: run(incremental), restore_and_edit)},
+                       args.repeat)
     from_scratch = cold_build(catalog, cold_site)  # the edited catalog
     from_scratch.setup()
     from_scratch.run()
@@ -203,6 +220,8 @@ def main() -> None:
     print(f"one card edited:       {warm['one card']:.2f} s "
           f"(output {'identical to' if identical else 'DIFFERS FROM'} a cold build)")
     print(f"ratio one card / cold:    {warm['one card'] / cold['cold']:.3f}x")
+    print(f"one card, cache restored by tar as in CI: {warm['restored']:.2f} s")
+    print(f"ratio restored / cold:    {warm['restored'] / cold['cold']:.3f}x")
     print(f"quarter catalog cold:  {cold['quarter']:.2f} s")
     print(f"ratio full / quarter:     {cold['cold'] / cold['quarter']:.2f}x (4x the cards)")
     print(f"peak memory:           {memory:.0f} MiB (largest process of the cold build)")

@@ -107,7 +107,16 @@ def test_the_action_validates_a_pull_request_and_builds_the_site(
                      expressions=inputs(mode="build", output="public", today="2026-12-01"))
     assert [run.returncode for run in runs] == [0], runs
     assert (work / "public" / "models" / "ticket-router" / "1.1.0" / "index.html").is_file()
-    assert outputs.read_text() == "site=public\n"
+    assert outputs.read_text().splitlines()[-1] == "site=public"
+    # The build cache and its signing key under RUNNER_TEMP, outside the working tree: what
+    # the cache step saves and restores. The next run, as after a restore, renders nothing.
+    assert (temp / "modelcards-build/key/modelcards/cache-key").is_file()
+    kept = temp / "modelcards-build/cache"
+    assert (kept / "cards.json").is_file() and len(list(kept.glob("site-*.json"))) == 1
+    assert not (work / ".modelcards-cache").exists()
+    runs = run_steps(STEPS[2:], cwd=work, env=runner,
+                     expressions=inputs(mode="build", output="public", today="2026-12-01"))
+    assert runs[0].returncode == 0 and "(0 rendered," in runs[0].output, runs
 
     runs = run_steps(STEPS[2:], cwd=work, env=runner, expressions=inputs(mode="deploy"))
     assert runs[0].returncode == 2

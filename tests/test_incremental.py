@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from modelcards.cardcache import signature, signing_key
 from modelcards.cli import cli
 from modelcards.site import parallel
 from modelcards.site.build import BuildFailed, BuildReport, SiteConfig, build_site
@@ -175,6 +177,23 @@ def _manifest(root: Path) -> Path:
     return manifest_path(root.parent / "cache", root.parent / "site")
 
 
+def _resign(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+    """Change the manifest's JSON and sign it again with this machine's key: what is left
+    to refuse it is what the JSON says, not its signature."""
+    _, _, body = path.read_bytes().partition(b"\n")
+    data = json.loads(body)
+    change(data)
+    body = json.dumps(data).encode()
+    header = json.dumps({"signature": signature(signing_key() or b"", body)})
+    path.write_bytes(header.encode() + b"\n" + body)
+
+
+def _spoil_unsigned(path: Path) -> None:
+    """Anyone without the key (a file committed to the repository): not signed by it."""
+    header, _, body = path.read_bytes().partition(b"\n")
+    path.write_bytes(header + b"\n" + body.replace(b'"inputs":"', b'"inputs":"0'))
+
+
 def _spoil_corrupted(path: Path) -> None:
     path.write_bytes(b"\x00not json{")
 
@@ -184,36 +203,29 @@ def _spoil_truncated(path: Path) -> None:
 
 
 def _spoil_foreign(path: Path) -> None:
-    data = json.loads(path.read_text())
-    data["modelcards"] = "0.0.0-another"
-    path.write_text(json.dumps(data))
+    _resign(path, lambda data: data.update(modelcards="0.0.0-another"))
 
 
 def _spoil_wrong_types(path: Path) -> None:
-    data = json.loads(path.read_text())
-    data["pages"] = {name: [key, str(size)] for name, (key, size) in data["pages"].items()}
-    path.write_text(json.dumps(data))
+    _resign(path, lambda data: data.update(pages={
+        name: [key, str(size)] for name, (key, size) in data["pages"].items()}))  # type: ignore[attr-defined]
 
 
 def _spoil_inputs(path: Path) -> None:
-    data = json.loads(path.read_text())
-    data["inputs"] = 0
-    path.write_text(json.dumps(data))
+    _resign(path, lambda data: data.update(inputs=0))
 
 
 def _spoil_findings(path: Path) -> None:
-    data = json.loads(path.read_text())
-    data["problems"] = [["models/fraud/model.yaml", "7", 16, "MC051", "warning", "x"]]
-    path.write_text(json.dumps(data))
+    _resign(path, lambda data: data.update(
+        problems=[["models/fraud/model.yaml", "7", 16, "MC051", "warning", "x"]]))
 
 
 def _spoil_other_output(path: Path) -> None:
-    data = json.loads(path.read_text())
-    data["output"] = "/elsewhere/site"
-    path.write_text(json.dumps(data))
+    _resign(path, lambda data: data.update(output="/elsewhere/site"))
 
 
-@pytest.mark.parametrize("spoil", [_spoil_corrupted, _spoil_truncated, _spoil_foreign,
+@pytest.mark.parametrize("spoil", [_spoil_unsigned, _spoil_corrupted, _spoil_truncated,
+                                   _spoil_foreign,
                                    _spoil_wrong_types, _spoil_inputs, _spoil_findings,
                                    _spoil_other_output])
 def test_a_cache_that_cannot_be_trusted_is_ignored(
@@ -227,6 +239,53 @@ def test_a_cache_that_cannot_be_trusted_is_ignored(
     assert report.rendered == ALL_FILES - 1  # everything rendered again
     assert snapshot(root.parent / "site") == cold(root)
     assert build(root).rendered == 0  # and the cache is good again
+
+
+def _archive_and_restore(place: Path, names: list[str], archive: Path) -> None:
+    """What actions/cache does between two jobs: `tar --posix` of the folders at the end of
+    one, extracted at the same paths on a fresh runner (other inode numbers, same times)."""
+    subprocess.run(["tar", "--posix", "-cf", str(archive), "-P", "-C", str(place), *names],
+                   check=True)
+    for name in names:
+        shutil.rmtree(place / name)
+    subprocess.run(["tar", "-xf", str(archive), "-P", "-C", str(place)], check=True)
+
+
+@pytest.mark.parametrize("key", ["restored with the cache", "not restored"])
+def test_a_cache_restored_on_another_machine_is_used_only_with_its_key(
+    key: str, make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages workflow keeps the site, the cache and the key that signs it between runs
+    (action.yml). With the key, the next run renders only what the edit changed; without it
+    (a cache someone else wrote), the cache is not believed and every page is rendered."""
+    root = make_catalog()
+    place = root.parent
+    monkeypatch.setenv("XDG_CACHE_HOME", str(place / "runner-temp"))
+    build(root)
+    _archive_and_restore(place, ["site", "cache", "runner-temp"], tmp_path.parent / "kept.tar")
+    if key == "not restored":
+        shutil.rmtree(place / "runner-temp")
+    EDITS["change a version"][0](root)
+    report = build(root)
+    assert snapshot(place / "site") == cold(root)
+    if key == "not restored":
+        assert report.rendered == ALL_FILES - 1
+    else:
+        assert 0 < report.rendered <= EDITS["change a version"][1] < ALL_FILES - 1
+
+
+def test_a_cache_moved_with_its_catalog_to_another_folder_is_not_used(
+    make_catalog: CatalogMaker, tmp_path: Path
+) -> None:
+    """Pages name where the catalog is (the repository link, the site's own paths), and the
+    manifest names the folder it describes: elsewhere, every page is rendered again."""
+    root = make_catalog()
+    build(root)
+    moved = tmp_path.parent / f"{tmp_path.name}-moved"
+    shutil.copytree(tmp_path, moved, symlinks=True)  # times kept, as `cp -a` does
+    report = build(moved / root.relative_to(tmp_path))
+    assert report.rendered == ALL_FILES - 1
+    assert snapshot(moved / "site") == cold(moved / root.relative_to(tmp_path))
 
 
 def test_a_site_replaced_by_another_build_is_not_trusted(make_catalog: CatalogMaker) -> None:

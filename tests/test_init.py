@@ -22,6 +22,7 @@ from modelcards.schema import render_schemas
 from modelcards.validate import validate_catalog
 
 from .conftest import TODAY, run_actionlint
+from .test_workflows import assert_keeps_the_build_cache, assert_publishes_only_from_its_branch
 
 WORKFLOW_VALIDATE = ".github/workflows/modelcards-validate.yml"
 WORKFLOW_PAGES = ".github/workflows/modelcards-pages.yml"
@@ -116,7 +117,13 @@ def test_workflows_pass_actionlint_and_ask_for_the_least(runner: CliRunner, tmp_
     assert pages["jobs"]["build"]["permissions"] == {"contents": "read"}
     assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     build_step = [s["run"] for s in pages["jobs"]["build"]["steps"] if "build" in s.get("run", "")]
-    assert build_step == ['modelcards build registry/catalog -o site --today "$(date -u +%Y-%m-%d)"']
+    assert build_step == [
+        'XDG_CACHE_HOME="$RUNNER_TEMP/modelcards-build/key" modelcards build registry/catalog '
+        '-o site --today "$(date -u +%Y-%m-%d)" --cache "$RUNNER_TEMP/modelcards-build/cache"'
+    ]
+    assert_keeps_the_build_cache(pages["jobs"]["build"]["steps"], catalog="registry/catalog",
+                                 output="site", version=f"-{__version__}-")
+    assert_publishes_only_from_its_branch(pages)
 
 
 def test_init_in_an_existing_repository_with_the_catalog_elsewhere(

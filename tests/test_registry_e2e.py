@@ -174,9 +174,15 @@ def test_the_workflows_steps_run_as_written(registry: Registry) -> None:
     r.git("checkout", "--", "catalog/models/fraud/1.0.0.yaml")
 
     pages = yaml.safe_load((r.repo / PAGES_WORKFLOW).read_text())
-    runs = run_steps(pages["jobs"]["build"]["steps"], cwd=r.repo, env=runner)
+    temp = r.repo.parent / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    runs = run_steps(pages["jobs"]["build"]["steps"], cwd=r.repo,
+                     env={**runner, "RUNNER_TEMP": str(temp)})
     assert [run.returncode for run in runs] == [0, 0], runs
     assert (r.repo / "site" / "governance" / "index.html").is_file()
+    # What the cache step keeps: the cache and its key, outside the working tree.
+    assert (temp / "modelcards-build/cache/cards.json").is_file()
+    assert (temp / "modelcards-build/key/modelcards/cache-key").is_file()
 
 
 def test_the_pre_commit_hook_validates_a_changed_card(registry: Registry) -> None:

@@ -11,10 +11,13 @@ reported afresh every time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import importlib.metadata
 import json
 import os
+import platform
 import secrets
 import tempfile
 from dataclasses import dataclass, field
@@ -68,8 +71,28 @@ def _new_key(path: Path) -> bytes | None:
     return key
 
 
-def _signature(key: bytes, body: bytes) -> str:
+def signature(key: bytes, body: bytes) -> str:
+    """A keyed digest of `body`: what a cache file carries to show this key's holder wrote it."""
     return hashlib.blake2b(body, key=key, digest_size=32).hexdigest()
+
+
+def signed_by(key: bytes, body: bytes, claimed: object) -> bool:
+    return (isinstance(claimed, str) and claimed.isascii()
+            and hmac.compare_digest(claimed, signature(key, body)))
+
+
+@functools.cache
+def runtime(*libraries: str) -> str:
+    """Python's version and those of the installed `libraries` (distribution names): what a
+    cache also depends on, since a CI job installs them afresh on every run and a new release
+    of one may write other bytes for the same cards."""
+    found = []
+    for name in libraries:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=none")
+    return " ".join([f"python={platform.python_version()}", *found])
 
 
 def make_cache_folder(folder: Path) -> None:
@@ -90,7 +113,8 @@ def _schema_identity() -> str:
     """Changes whenever the card models, their Markdown limits (checked on parsing, not on
     reading the cache) or the package change, invalidating every entry."""
     source = Path(cards.__file__).read_bytes() + Path(cardmarkdown.__file__).read_bytes()
-    return f"{__version__}:{hashlib.sha256(source).hexdigest()[:16]}"
+    libraries = runtime("pydantic", "pydantic-core")
+    return f"{__version__}:{hashlib.sha256(source + libraries.encode()).hexdigest()[:16]}"
 
 
 def digest(raw: bytes) -> str:
@@ -122,8 +146,8 @@ class CardCache:
             stored = json.loads(header)
             if not isinstance(stored, dict) or stored.get("identity") != cache.identity:
                 return cache
-            expected = _signature(cache.key, cache.identity.encode() + b"\n" + body)
-            if not hmac.compare_digest(str(stored.get("signature")), expected):
+            if not signed_by(cache.key, cache.identity.encode() + b"\n" + body,
+                             stored.get("signature")):
                 return cache
             lines = body.decode("utf-8").split("\n") if body else []
         except (FileRefused, OSError, ValueError, RecursionError):
@@ -170,8 +194,8 @@ class CardCache:
         if self._barely_changed():
             return
         body = "\n".join(f"{name} {text}" for name, text in sorted(self.used.items())).encode()
-        signature = _signature(self.key, self.identity.encode() + b"\n" + body)
-        header = json.dumps({"identity": self.identity, "signature": signature}).encode()
+        signed = signature(self.key, self.identity.encode() + b"\n" + body)
+        header = json.dumps({"identity": self.identity, "signature": signed}).encode()
         make_cache_folder(self.path.parent)
         handle, partial = tempfile.mkstemp(prefix=".cards-", dir=self.path.parent)
         try:

@@ -2,12 +2,18 @@
 
 One small JSON file per output folder, in the cache folder (default `.modelcards-cache/`
 next to the catalog folder), never inside the site. It is trusted only when everything
-about it checks out: the same format and package code, the same output folder, and that
-folder still the very one the recorded build swapped in (its identity and that of its
-marker file, which every build writes anew). Anything else (unreadable, corrupted,
-truncated, from another modelcards, describing another folder) means no cache: the build
-renders every page, as a cold build does. A kept file must also still have the size it
-was written with.
+about it checks out: signed with the card cache's key (cardcache.py; so a manifest
+committed to the repository, or written by anyone without the key, is ignored), the same
+format and package code, the same output folder, and that folder still the one the
+recorded build swapped in: its modification time and that of its marker file, which every
+build writes anew, are the ones recorded. Anything else (unreadable, corrupted, truncated,
+from another modelcards, describing another folder or a site that another build has since
+replaced) means no cache: the build renders every page, as a cold build does. A kept file
+must also still have the size it was written with.
+
+Times, not inode numbers, tell one site from another: a copy that keeps them (`cp -a`,
+`tar`, so the CI cache a pages workflow restores on a fresh runner) is the same site, still
+trusted when the key came with it (docs/performance.md, "The publish").
 
 The trade-off: an unchanged page is taken over from an earlier site (reuse.py), so a
 file edited by hand inside the output folder without changing its size would survive an
@@ -28,13 +34,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..cardcache import MAX_CACHE_BYTES, make_cache_folder
+from ..cardcache import MAX_CACHE_BYTES, make_cache_folder, signature, signed_by, signing_key
 from ..problems import Problem, Severity
 from ..source import FileRefused, read_regular_file
 from ..validate import RecordedFindings, Scope
 
 CACHE_FOLDER = ".modelcards-cache"
-FORMAT = "modelcards-site-cache-3"
+FORMAT = "modelcards-site-cache-4"
 
 
 def default_cache_folder(catalog: Path) -> Path:
@@ -60,10 +66,10 @@ def manifest_path(cache: Path, output: Path) -> Path:
     return cache / f"site-{key}.json"
 
 
-def _identity(path: Path) -> list[int]:
-    """What tells this folder (or file) apart from one made later at the same path."""
-    found = os.stat(path, follow_symlinks=False)
-    return [found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size]
+def _identity(path: Path) -> int:
+    """What tells this folder (or file) apart from one made later at the same path, and
+    survives a copy that keeps times (an inode number does not)."""
+    return os.stat(path, follow_symlinks=False).st_mtime_ns
 
 
 def standby_path(cache: Path, output: Path) -> Path:
@@ -123,7 +129,7 @@ def _findings(scope: object, problems: object) -> RecordedFindings | None:
 
 
 def site_identity(output: Path, marker: str) -> list[int]:
-    return _identity(output) + _identity(output / marker)
+    return [_identity(output), _identity(output / marker)]
 
 
 def _pages(data: object) -> dict[str, tuple[str, int]] | None:
@@ -140,12 +146,18 @@ def _pages(data: object) -> dict[str, tuple[str, int]] | None:
 
 def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest | None:
     """The manifest of `output`, or None when there is none that can be trusted."""
+    key = signing_key()
+    if key is None:
+        return None
     try:
         raw = read_regular_file(manifest_path(cache, output), MAX_CACHE_BYTES,
                                 follow_symlinks=False)
-        data = json.loads(raw)
+        header, _, body = raw.partition(b"\n")
+        if not signed_by(key, body, json.loads(header).get("signature")):
+            return None
+        data = json.loads(body)
         identity = site_identity(output.resolve(), marker)
-    except (FileRefused, OSError, ValueError, RecursionError):
+    except (FileRefused, OSError, ValueError, RecursionError, AttributeError):
         return None
     if not isinstance(data, dict):
         return None
@@ -163,14 +175,20 @@ def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest
 
 
 def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
-    """Write the manifest whole or not at all (a temporary file renamed over the old one)."""
-    target = manifest_path(cache, output)
+    """Write the manifest whole or not at all (a temporary file renamed over the old one):
+    a line with its signature, then its JSON."""
+    target, key = manifest_path(cache, output), signing_key()
+    if key is None:  # it could not be trusted when read
+        forget(cache, output)
+        return
+    # dumps, not dump: json.dump encodes chunk by chunk in Python, dumps in C.
+    body = json.dumps(manifest.to_json(), separators=(",", ":")).encode()
+    header = json.dumps({"signature": signature(key, body)}).encode()
     try:
         make_cache_folder(cache)
         handle, temporary = tempfile.mkstemp(prefix=".site-", dir=cache)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            # dumps, not dump: json.dump encodes chunk by chunk in Python, dumps in C.
-            stream.write(json.dumps(manifest.to_json(), separators=(",", ":")))
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(header + b"\n" + body)
         os.replace(temporary, target)
     except OSError:
         forget(cache, output)  # a cache that cannot be written is no cache, not a stale one

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..cardcache import runtime
 from ..cards import Stage
 from ..catalog import Catalog, CatalogFiles, ModelVersion
 from ..queries import replacement_chain, resolve_replacement
@@ -58,6 +59,8 @@ from .structure import Page
 FORMAT = "modelcards-fingerprint-2"
 PACKAGE = Path(__file__).resolve().parent.parent
 MISSING = "-"
+# The libraries whose output lands in the site: templates, Markdown, sanitising, YAML, JSON.
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "pyyaml", "pydantic-core")
 GLOBAL_KINDS = frozenset(
     {"home", "governance", "catalog-json", "feed", "search-index", "sitemap", "datasets"}
 )
@@ -88,9 +91,12 @@ def _files(folder: Path, pattern: str) -> Iterator[str]:
 
 
 def code_digest(default_theme: Path) -> str:
-    """The package's Python code and default theme: a changed renderer is a changed input,
-    even in an editable install whose version number stays the same."""
-    return _digest([__version__, *_files(PACKAGE, "*.py"), "theme", *_files(default_theme, "*")])
+    """The package's Python code and default theme, Python's version and those of the
+    libraries that write the pages: a changed renderer is a changed input, even in an
+    editable install whose version number stays the same, or in a CI job that installs a
+    newer Jinja2 on a cached site."""
+    return _digest([__version__, runtime(*RENDERING_LIBRARIES), *_files(PACKAGE, "*.py"),
+                    "theme", *_files(default_theme, "*")])
 
 
 def global_digest(
