@@ -305,3 +305,28 @@ def test_uncommenting_the_example_metrics_gives_a_valid_catalog(
     assert checked.problems == []
     loaded = yaml.safe_load(settings.read_text(encoding="utf-8"))
     assert sorted(loaded["metrics"]) == ["latency_p95_ms", "recall_at_fpr_1pct"]
+
+
+def test_a_version_promoted_on_the_day_of_init_passes_the_gate(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example's own promotion has no time: were it dated the day of init, a better version
+    promoted that day would have no known order against it (both orders are judged)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # TODAY, 2026-11-26
+    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
+    assert init(runner, "--example").exit_code == 0
+    folder = tmp_path / "catalog" / "models" / "ticket-router"
+    first = (folder / "1.0.0.yaml").read_text(encoding="utf-8")
+    card, _, _ = first.partition("lifecycle:")
+    card = card.replace('"1.0.0"', '"1.1.0"').replace("1.0.0/", "1.1.0/")
+    card = card.replace("value: 0.87", "value: 0.89")
+    (folder / "1.1.0.yaml").write_text(
+        card + f"lifecycle:\n  - {{stage: development, date: {TODAY}, by: me}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, [
+        "promote", "ticket-router@1.1.0", "production", "--by", "me", "--approved-by", "you",
+    ])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(cli, ["validate", "--today", TODAY])
+    assert checked.exit_code == 0, checked.output

@@ -153,6 +153,9 @@ def plan_repository(request: InitRequest) -> list[RepoFile]:
         "branch": request.branch,
         "title": request.title,
         "today": today.isoformat(),
+        # The example happened a week ago: a first promotion on the day of init then has a
+        # known order after it (same-day events without times are judged in every order).
+        "example_day": (today - dt.timedelta(days=7)).isoformat(),
         # Made-up digests of the example's files: well-formed, so its reproducibility is whole.
         "example_sha256": hashlib.sha256(b"modelcards init --example: model").hexdigest(),
         "example_data_sha256": hashlib.sha256(b"modelcards init --example: data").hexdigest(),
