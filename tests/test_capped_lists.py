@@ -4,11 +4,20 @@ reference listed every version of its model.)"""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import overload
+
 from click.testing import CliRunner
 
+from modelcards.catalog import load_catalog
 from modelcards.cli import cli
+from modelcards.rules import check_catalog
+from modelcards.texts import capped
 
 from .conftest import TODAY, CatalogMaker
+from .test_site_fixtures import TODAY as TODAY_DATE
 
 VERSIONS = 1_000
 MODEL = """\
@@ -47,8 +56,6 @@ def test_missing_references_list_a_few_versions_and_count_the_rest(
 def test_a_long_lineage_cycle_is_shown_by_its_first_links(make_catalog: CatalogMaker) -> None:
     from modelcards.validate import validate_catalog
 
-    from .test_site_fixtures import TODAY as TODAY_DATE
-
     count = 50
     files: dict[str, str | None] = {"models/big/model.yaml": MODEL}
     for n in range(count):
@@ -61,3 +68,73 @@ def test_a_long_lineage_cycle_is_shown_by_its_first_links(make_catalog: CatalogM
     assert cycles[0].message.startswith(
         "lineage loops: big@1.0.0 -> big@1.1.0 -> big@1.2.0 -> big@1.3.0 -> ")
     assert "-> … and 41 more; a version cannot descend from itself" in cycles[0].message
+
+
+class _Counted(Sequence[int]):
+    """A long sequence that counts the items taken from it."""
+
+    def __init__(self, length: int) -> None:
+        self.length, self.taken = length, 0
+
+    def __len__(self) -> int:
+        return self.length
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        if isinstance(index, slice) or not 0 <= index < self.length:
+            raise IndexError(index)
+        self.taken += 1
+        return index
+
+
+def test_a_capped_collection_is_counted_not_walked() -> None:
+    items = _Counted(20_000)
+    assert capped(items) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … and 19,990 more"
+    assert items.taken == 10
+    assert capped(str(n) for n in range(12)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … and 2 more"
+
+
+def _python_calls(tmp_path: Path, count: int) -> int:
+    """How many Python calls checking the rules makes on a catalog of `count` versions and a
+    dataset of `count` versions, each version with a missing dataset version and a missing
+    lineage parent (a deterministic measure of work, unlike time on a shared machine)."""
+    root = tmp_path / str(count) / "catalog"
+    files = {
+        "catalog.yaml": "title: T\n",
+        "models/big/model.yaml": MODEL,
+        "datasets/d.yaml": "name: D\nsummary: S.\nowners: [{name: T}]\nversions:\n" + "".join(
+            f"  - {{version: v{n}, date: 2026-01-01}}\n" for n in range(count)),
+    } | {
+        f"models/big/1.{n}.0.yaml": version_card(
+            n, f"training: {{data: [d@x{n}]}}\n"
+               f"lineage: [{{model: big@9.{n}.0, relation: retrained}}]\n")
+        for n in range(count)
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    catalog, _ = load_catalog(root)
+    calls = 0
+
+    def profile(_frame: object, event: str, _arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        problems = check_catalog(catalog, TODAY_DATE)
+    finally:
+        sys.setprofile(None)
+    assert sorted({p.code for p in problems}) == ["MC020", "MC021"]
+    assert len(problems) == 2 * count
+    return calls
+
+
+def test_missing_references_cost_work_in_proportion_to_the_catalog(tmp_path: Path) -> None:
+    """Each of thousands of missing references once walked every version of what it missed
+    (to list them, and to look the name up): validate took minutes on 20,000 versions."""
+    small, large = _python_calls(tmp_path, 300), _python_calls(tmp_path, 600)
+    assert large < 2.5 * small  # linear: twice the work; it was 3.6 times (quadratic)

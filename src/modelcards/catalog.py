@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +82,19 @@ class Dataset:
     card: DatasetCard
     path: Path
 
+    @cached_property
+    def version_names(self) -> tuple[str, ...]:
+        """The names of its versions, in the card's order."""
+        return tuple(v.version for v in self.card.versions)
+
+    @cached_property
+    def _names(self) -> frozenset[str]:
+        # A set, made once: thousands of references can each ask about a dataset of
+        # thousands of versions.
+        return frozenset(self.version_names)
+
     def has_version(self, name: str) -> bool:
-        return any(v.version == name for v in self.card.versions)
+        return name in self._names
 
 
 @dataclass(frozen=True)

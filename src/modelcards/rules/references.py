@@ -170,7 +170,7 @@ def _missing_dataset(catalog: Catalog, ref: str) -> str | None:
     dataset = catalog.datasets.get(dataset_id)
     if dataset is None or dataset.has_version(name):
         return None  # an unreadable dataset card is reported on its own
-    versions = capped(v.version for v in dataset.card.versions)
+    versions = capped(dataset.version_names)
     return f"dataset {dataset_id!r} has no version {name!r}; its versions are: {versions}"
 
 
