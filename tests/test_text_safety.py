@@ -4,6 +4,7 @@ free text goes (terminal, pages, PR summary, feed, Hugging Face README)."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -65,6 +66,45 @@ def test_free_text_may_hold_them_and_they_are_shown_escaped_everywhere(
     readme = files["models/fraud/1.0.0/README.md"].decode()
     body = readme.split("\n---\n", 1)[1]
     assert RLO not in body and "\\u202eevil" in body
+
+
+def test_a_reason_cannot_add_a_line_to_what_get_prints(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """A deploy job's log shows get's warning and refusal: card text in them stays on their
+    line (a line of its own could be a GitHub workflow command, or a fake answer)."""
+    forged = "Superseded\\n::error::forged\\x1b[2J"
+    root = make_catalog(edit(V1, "reason: Superseded", f'reason: "{forged}"'))
+    result = runner.invoke(cli, ["get", "fraud@1.0.0", str(root)])
+    assert result.exit_code == 0
+    assert ("warning: fraud@1.0.0 is deprecated (Superseded\\n::error::forged\\x1b[2J); use "
+            "fraud@2.0.0 instead; sunset 2027-01-01\n") in result.stderr
+    retired = make_catalog(edit(V1, "reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}",
+                                "reason: Superseded, replaced_by: 2.0.0}\n  - {stage: retired, "
+                                f'date: 2026-02-01, by: bob, reason: "{forged}"}}'))
+    refused = runner.invoke(cli, ["get", "fraud@1.0.0", str(retired)])
+    assert refused.exit_code == 1, refused.output
+    assert "(since 2026-02-01: Superseded\\n::error::forged\\x1b[2J)" in refused.stderr
+    for text in (result.stderr, refused.stderr):
+        assert "\x1b" not in text and "\n::error::" not in text
+
+
+def test_json_outputs_escape_controls_and_keep_their_values(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """The BOM and catalog.json are JSON, whose encoders leave C1 controls, bidirectional
+    controls and line separators raw: written as escapes, they parse to the same text."""
+    summary = "First \\x85 \\x9b2J \\u202eevil \\u2028 model"
+    root = make_catalog(edit(V1, "summary: First model.", f'summary: "{summary}"'))
+    bom = runner.invoke(cli, ["export", "fraud@1.0.0", str(root), "--format", "cyclonedx",
+                              "--today", TODAY])
+    assert bom.exit_code == 0, bom.output
+    catalog_json = site_files(root)["api/catalog.json"].decode()
+    value = "First \x85 \x9b2J \u202eevil \u2028 model"
+    for text in (bom.stdout, catalog_json):
+        assert "First \\u0085 \\u009b2J \\u202eevil \\u2028 model" in text
+        assert not any(c in text for c in "\x85\x9b\u202e\u2028")
+        assert value in json.dumps(json.loads(text), ensure_ascii=False)
 
 
 def test_problem_messages_and_paths_reach_the_terminal_escaped(

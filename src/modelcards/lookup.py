@@ -21,7 +21,7 @@ from typing import Any
 from .cards import Stage, is_valid_id
 from .catalog import Catalog, Model, ModelVersion
 from .queries import deprecation_event, production, replacement_chain, traffic_share
-from .texts import capped
+from .texts import capped, one_line
 
 FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
 
@@ -101,7 +101,9 @@ def check_usable(catalog: Catalog, resolved: Resolved, *, allow_retired: bool) -
         instead = current.ref if current else None
         if version.stage is Stage.RETIRED and not allow_retired:
             retired = version.card.lifecycle[-1]
-            why = f": {retired.reason}" if retired.reason else ""
+            # Card text in a one-line message: a line break in it must not start a line of
+            # its own (a forged `::error::` workflow command, a fake answer).
+            why = f": {one_line(retired.reason)}" if retired.reason else ""
             moved = f"; its replacement is {instead}" if instead else ""
             raise Refused(
                 f"{version.ref} is retired (since {retired.date}{why}) and may no longer be "
@@ -109,7 +111,7 @@ def check_usable(catalog: Catalog, resolved: Resolved, *, allow_retired: bool) -
             )
         if version.stage is Stage.DEPRECATED and notice is not None:
             event = notice[1]
-            parts = [f"{version.ref} is deprecated ({event.reason})"]
+            parts = [f"{version.ref} is deprecated ({one_line(event.reason or '')})"]
             if instead:
                 parts.append(f"use {instead} instead")
             if event.sunset:

@@ -109,6 +109,18 @@ def shown(text: str) -> str:
     return _ACTING.sub(_escape, text)
 
 
+# In JSON text these can only stand inside strings, where a \u escape is the same value.
+_JSON_ACTING = re.compile("[\x7f-\x9f" + _BIDI + "\u2028\u2029]")
+
+
+def json_text(text: str) -> str:
+    """JSON text (from an encoder that writes non-ASCII as it is) with C1 controls,
+    bidirectional controls and line and paragraph separators written as `\\u` escapes: it
+    parses to the same values, and shown in a terminal or an editor it neither acts on it
+    nor reorders the text around them."""
+    return _JSON_ACTING.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def xml_text(text: str) -> str:
     """`shown(text)`, and nothing XML 1.0 forbids (a feed with one is ill-formed for every
     subscriber)."""

@@ -24,6 +24,7 @@ from .. import __version__
 from ..cards import Artifact, DatasetVersion, ExternalDataset, LineageEntry, Metric, Owner
 from ..catalog import Catalog, Dataset, ModelVersion
 from ..semver import version_key
+from ..texts import json_text
 from ..urls import recorded_uri
 from .files import HF_FILE, version_export_path
 from .jsontext import dumps_indented
@@ -539,5 +540,6 @@ def serial_number(bom: dict[str, Any]) -> str:
 
 
 def bom_json_text(bom: dict[str, Any]) -> str:
-    """The BOM as JSON text: keys sorted, two-space indent, UTF-8, final newline."""
-    return dumps_indented(bom) + "\n"
+    """The BOM as JSON text: keys sorted, two-space indent, UTF-8, final newline; controls
+    and bidirectional characters in card text escaped (texts.json_text)."""
+    return json_text(dumps_indented(bom)) + "\n"

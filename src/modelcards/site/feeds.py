@@ -19,7 +19,7 @@ from ..catalog import Catalog, ModelVersion
 from ..metrics import known_metrics
 from ..queries import reading
 from ..semver import version_key
-from ..texts import xml_text
+from ..texts import json_text, xml_text
 from . import paths
 from .charts import traffic_text
 from .views import ModelSummary
@@ -221,7 +221,7 @@ def catalog_json(catalog: Catalog, summaries: Mapping[str, ModelSummary]) -> byt
         "datasets": _list(_dataset_entry(catalog, d) for d in sorted(catalog.datasets)),
         "lineage": _json(lineage),
     })
-    return (document + "\n").encode("utf-8")
+    return (json_text(document) + "\n").encode("utf-8")
 
 
 def _list(items: Iterable[str]) -> str:
