@@ -78,6 +78,21 @@ def test_any_exception_in_a_template_is_a_build_error(
     assert "Traceback" not in result.output
 
 
+def test_a_template_error_reaches_the_log_as_one_escaped_line(
+    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path  # noqa: F811
+) -> None:
+    """An error can quote the theme: the name of a template not found, here a terminal escape
+    sequence and a line that GitHub Actions would read as a workflow command."""
+    make_catalog()
+    _theme_home('{% include "a\x1b]0;pwned\x07\n::error::forged" %}')
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 1
+    assert (f"error: rendering index.html failed: {tmp_path}/theme/index.html:3: "
+            "TemplateNotFound: a\\x1b]0;pwned\\x07\\n::error::forged; site is unchanged\n"
+            ) in result.output
+    assert "\x1b" not in result.output and "\n::error::" not in result.output
+
+
 def test_the_sandbox_leaves_ordinary_templates_alone(
     runner: CliRunner, make_catalog: CatalogMaker  # noqa: F811
 ) -> None:
