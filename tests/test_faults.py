@@ -123,13 +123,33 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site_whole(
     make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    tested = _kill_at_every_step(make_catalog, tmp_path_factory, monkeypatch, two_renames=False)
+    assert tested > 60
+
+
+def test_where_sites_are_switched_by_two_renames_both_stay_whole_between_them(
+    make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the atomic exchange (macOS, Windows, some file systems), a build killed between
+    the two renames of the switch leaves no output folder, but the old site whole beside it
+    and the new one too; every other kill leaves the old or the new site in place."""
+    monkeypatch.setattr(swap, "_EXCHANGE", None)
+    tested = _kill_at_every_step(make_catalog, tmp_path_factory, monkeypatch, two_renames=True)
+    assert tested > 60
+
+
+def _kill_at_every_step(
+    make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch, *, two_renames: bool,
+) -> int:
     # The templates do not change here: compiled once, not for each of the 500 builds.
     environment = site_build.make_site_environment(None)
     monkeypatch.setattr(site_build, "make_site_environment", lambda theme: environment)
     root = make_catalog()
     place = root.parent
     output = place / "site"
-    tested = 0
+    tested = between = 0
     for name, config in states(root):
         old = snapshot(output) if output.exists() else None
         new = cold(root)
@@ -137,16 +157,26 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site_whole(
         shutil.copytree(place, saved, symlinks=True)
         kill_at = 1
         while build_killed(config(), kill_at) is None:
+            where = f"{name}: killed at change {kill_at}"
             there = snapshot(output) if output.exists() else None
-            assert there in (old, new), f"{name}: killed at change {kill_at}: a partial site"
-            if old is not None:
-                assert there is not None, f"{name}: killed at change {kill_at}: no site"
+            if there is None and old is not None and two_renames:
+                # between the renames: both sites whole, under the names swap.py gives them
+                aside = {("new" if ".new-" in p.name else "old"): snapshot(p)
+                         for p in swap.leftovers(output)}
+                assert aside == {"new": new, "old": old}, f"{where}: a partial site aside"
+                between += 1
+            else:
+                assert there in (old, new), f"{where}: a partial site"
+                if old is not None:
+                    assert there is not None, f"{where}: no site"
             build_site(config())  # the next build: the new site, and nothing left over
-            assert snapshot(output) == new, f"{name}: killed at change {kill_at}"
+            assert snapshot(output) == new, where
             assert swap.leftovers(output) == []
             restore(saved, place)
             kill_at += 1
             tested += 1
         assert snapshot(output) == new and swap.leftovers(output) == []
         assert kill_at > 5, f"{name}: the build made only {kill_at - 1} changes"
-    assert tested > 60
+    # once per rebuild: after the first rename of the switch and before the second
+    assert between == (3 if two_renames else 0)
+    return tested
