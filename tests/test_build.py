@@ -107,7 +107,7 @@ def test_a_single_template_can_be_overridden(runner: CliRunner, make_catalog: Ca
 @pytest.mark.parametrize(
     ("output", "message"),
     [
-        ("catalog", "it holds the catalog catalog"),
+        ("catalog", "it is the catalog folder"),
         (".", "it holds the catalog catalog"),
         ("catalog/site", "it is inside the catalog folder"),
         ("/", "it is the root of the file system"),

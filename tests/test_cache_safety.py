@@ -101,7 +101,8 @@ def test_a_committed_gitignore_link_is_not_written_through(
     [
         (".", "refusing to keep the cache in .: it holds the catalog catalog; choose a separate "
               "folder such as .modelcards-cache/"),
-        ("catalog", "refusing to keep the cache in catalog: it holds the catalog catalog"),
+        ("catalog", "refusing to keep the cache in catalog: it is the catalog folder; choose a "
+                    "separate folder"),
         ("catalog/cache", "refusing to keep the cache in catalog/cache: it is inside the catalog "
                           "folder, where every file must be a card"),
         ("/", "refusing to keep the cache in /: it is the root of the file system"),

@@ -118,9 +118,11 @@ def _refuse_overlaps(
         raise UnsafeOutput(f"refusing to {doing}: it is the root of the file system")
     if catalog.is_relative_to(folder):
         which = f",{replaced}" if replaced else ""
+        holds = ("is the catalog folder" if folder == catalog
+                 else f"holds the catalog {config.catalog}")
         raise UnsafeOutput(
-            f"refusing to {doing}: it holds the catalog {config.catalog}{which}; choose a "
-            f"separate folder such as {example}"
+            f"refusing to {doing}: it {holds}{which}; choose a separate folder such as "
+            f"{example}"
         )
     if folder.is_relative_to(catalog):
         raise UnsafeOutput(
