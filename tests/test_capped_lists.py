@@ -5,6 +5,7 @@ reference listed every version of its model.)"""
 from __future__ import annotations
 
 import sys
+import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import overload
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from modelcards.catalog import load_catalog
 from modelcards.cli import cli
 from modelcards.rules import check_catalog
+from modelcards.rules.references import find_cycles
 from modelcards.texts import capped
 
 from .conftest import TODAY, CatalogMaker
@@ -138,3 +140,24 @@ def test_missing_references_cost_work_in_proportion_to_the_catalog(tmp_path: Pat
     (to list them, and to look the name up): validate took minutes on 20,000 versions."""
     small, large = _python_calls(tmp_path, 300), _python_calls(tmp_path, 600)
     assert large < 2.5 * small  # linear: twice the work; it was 3.6 times (quadratic)
+
+
+def _loops_peak_memory(count: int) -> int:
+    """Peak memory of finding the loops of `count` versions where each descends from the
+    next and from the first: count - 1 loops, up to `count` links long."""
+    edges = {f"big@1.{n}.0": ([f"big@1.{n + 1}.0"] if n + 1 < count else [])
+             + (["big@1.0.0"] if n else []) for n in range(count)}
+    tracemalloc.start()
+    try:
+        found = find_cycles(edges)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(found) == count - 1
+    return peak
+
+
+def test_many_long_lineage_loops_cost_memory_in_proportion_to_the_catalog() -> None:
+    """Each loop was kept whole: 20,000 such versions (3 MB of cards) asked for gigabytes."""
+    small, large = _loops_peak_memory(1_000), _loops_peak_memory(2_000)
+    assert large < 2.5 * small  # it was 3.9 times (quadratic)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from modelcards.rules.references import find_cycles
+from modelcards.rules.references import find_cycles as cycles_of
 from modelcards.semver import version_key
+
+
+def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    return [list(cycle.nodes) for cycle in cycles_of(edges)]
 
 
 def test_no_cycles_in_a_dag() -> None:
@@ -16,15 +20,24 @@ def test_a_self_loop_is_a_cycle() -> None:
     assert find_cycles({"a": ["a"]}) == [["a", "a"]]
 
 
-def test_each_cycle_once_starting_at_its_smallest_node() -> None:
+def test_each_cycle_once_starting_where_the_search_enters_it() -> None:
     edges = {"b": ["c"], "c": ["a"], "a": ["b"], "x": ["y"], "y": ["x"], "z": ["a"]}
     assert find_cycles(edges) == [["a", "b", "c", "a"], ["x", "y", "x"]]
+    assert find_cycles({"a": ["c"], "c": ["b"], "b": ["c"]}) == [["c", "b", "c"]]
 
 
 def test_cycles_are_found_whatever_the_insertion_order() -> None:
     forward = {"a": ["b"], "b": ["c"], "c": ["a"]}
     backward = dict(reversed(list(forward.items())))
     assert find_cycles(forward) == find_cycles(backward) == [["a", "b", "c", "a"]]
+
+
+def test_a_long_cycle_keeps_its_first_nodes_and_its_length() -> None:
+    ring = {f"n{i:05}": [f"n{(i + 1) % 20_000:05}"] for i in range(20_000)}
+    (cycle,) = cycles_of(ring)
+    assert cycle.links == 20_000 and cycle.nodes == tuple(f"n{i:05}" for i in range(11))
+    (short,) = cycles_of({"b": ["a"], "a": ["b", "b"]})  # a link written twice: one loop
+    assert short.nodes == ("a", "b", "a") and short.links == 2
 
 
 def test_semver_precedence() -> None:

@@ -18,7 +18,7 @@ from ..queries import (
     surely_before,
 )
 from ..semver import version_key
-from ..texts import capped
+from ..texts import LIST_LIMIT, capped
 from .context import RuleContext
 
 
@@ -337,35 +337,53 @@ def _aliases(context: RuleContext) -> Iterator[Problem]:
                 )
 
 
-def find_cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+@dataclass(frozen=True)
+class Cycle:
+    """A loop of lineage links: its first nodes (the whole loop, closed by its first node
+    again, when it is short) and how many links it has."""
+
+    nodes: tuple[str, ...]
+    links: int
+
+
+def find_cycles(edges: dict[str, list[str]], shown: int = LIST_LIMIT) -> list[Cycle]:
     """Every elementary cycle reachable by depth-first search, each listed once.
 
-    `edges` maps a node to the nodes it points at. A cycle is returned as the path
-    [a, b, ..., a], rotated to start at its smallest node so the result is stable.
+    `edges` maps a node to the nodes it points at. A cycle starts where the search (sorted
+    nodes, each one's targets sorted) entered it, so the result is stable, and keeps only its
+    first `shown` + 1 nodes: a pull request of 20,000 versions can make as many loops each
+    20,000 long, which kept whole (or rotated to start at their smallest node) cost
+    gigabytes, or minutes.
     """
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
-    cycles: dict[tuple[str, ...], list[str]] = {}
+    position: dict[str, int] = {}  # where each node of the current path is on it
+    cycles: dict[tuple[str, str], Cycle] = {}  # by the link that closes the loop
     for start in sorted(edges):
         if state.get(start):
             continue
         path: list[str] = [start]
+        position[start] = 0
         stack = [iter(sorted(edges.get(start, [])))]
         state[start] = 1
         while stack:
             nxt = next(stack[-1], None)
             if nxt is None:
-                state[path.pop()] = 2
+                done = path.pop()
+                state[done] = 2
+                del position[done]
                 stack.pop()
             elif state.get(nxt) == 1:
-                loop = path[path.index(nxt) :]
-                first = loop.index(min(loop))
-                rotated = loop[first:] + loop[:first]
-                cycles.setdefault(tuple(rotated), [*rotated, rotated[0]])
+                entered = position[nxt]
+                links = len(path) - entered
+                nodes = (tuple(path[entered:entered + shown + 1]) if links > shown
+                         else (*path[entered:], nxt))
+                cycles.setdefault((path[-1], nxt), Cycle(nodes, links))
             elif not state.get(nxt):
                 state[nxt] = 1
+                position[nxt] = len(path)
                 path.append(nxt)
                 stack.append(iter(sorted(edges.get(nxt, []))))
-    return [cycles[key] for key in sorted(cycles)]
+    return sorted(cycles.values(), key=lambda cycle: (cycle.nodes, cycle.links))
 
 
 def _cycles(context: RuleContext) -> Iterator[Problem]:
@@ -375,13 +393,15 @@ def _cycles(context: RuleContext) -> Iterator[Problem]:
         if not edge.external:
             edges.setdefault(edge.child, []).append(edge.parent)
     for cycle in find_cycles(edges):
-        first = catalog.versions[cycle[0]]
-        index = next(i for i, item in enumerate(first.card.lineage) if item.model == cycle[1])
+        first = catalog.versions[cycle.nodes[0]]
+        index = next(i for i, item in enumerate(first.card.lineage)
+                     if item.model == cycle.nodes[1])
+        shown = " -> ".join(cycle.nodes[:LIST_LIMIT])
+        more = cycle.links + 1 - LIST_LIMIT  # the loop's nodes, its first again at the end
         yield context.in_version(
             "MC024",
             first,
             ("lineage", index, "model"),
-            "lineage loops: "
-            + capped(cycle, separator=" -> ")
-            + "; a version cannot descend from itself, so remove one of these links",
+            f"lineage loops: {shown}{f' -> … and {more:,} more' if more > 0 else ''}"
+            "; a version cannot descend from itself, so remove one of these links",
         )
