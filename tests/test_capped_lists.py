@@ -18,7 +18,7 @@ from modelcards.rules import check_catalog
 from modelcards.rules.references import find_cycles
 from modelcards.texts import capped
 
-from .conftest import TODAY, CatalogMaker
+from .conftest import EXAMPLE_CATALOG, TODAY, CatalogMaker
 from .test_site_fixtures import TODAY as TODAY_DATE
 
 VERSIONS = 1_000
@@ -161,3 +161,57 @@ def test_many_long_lineage_loops_cost_memory_in_proportion_to_the_catalog() -> N
     """Each loop was kept whole: 20,000 such versions (3 MB of cards) asked for gigabytes."""
     small, large = _loops_peak_memory(1_000), _loops_peak_memory(2_000)
     assert large < 2.5 * small  # it was 3.9 times (quadratic)
+
+
+def _chain_catalog(tmp_path: Path, count: int) -> Path:
+    """`count` versions, each deprecated on one day in favour of the next."""
+    root = tmp_path / str(count) / "catalog"
+    files = {"catalog.yaml": "title: T\n", "models/big/model.yaml": MODEL}
+    for n in range(count):
+        gone = (f"  - {{stage: deprecated, date: 2026-01-02, by: b, reason: R, "
+                f"replaced_by: 1.{n + 1}.0}}\n" if n + 1 < count else "")
+        files[f"models/big/1.{n}.0.yaml"] = version_card(n) + gone
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_long_replacement_chains_cost_work_in_proportion_to_the_catalog(
+    tmp_path: Path,
+) -> None:
+    """Each deprecation naming a replacement deprecated the same day followed the whole chain
+    from there, in a list: 4,000 such versions took minutes to validate."""
+    counts = []
+    for count in (200, 400):
+        catalog, _ = load_catalog(_chain_catalog(tmp_path, count))
+        calls = 0
+
+        def profile(_frame: object, event: str, _arg: object) -> None:
+            nonlocal calls
+            calls += event == "call"
+
+        sys.setprofile(profile)
+        try:
+            problems = check_catalog(catalog, TODAY_DATE)
+        finally:
+            sys.setprofile(None)
+        problems = [p for p in problems if p.code == "MC034"]
+        assert len(problems) == count - 2  # the last replacement is not deprecated
+        assert problems[0].message.endswith(f"such as big@1.{count - 1}.0, its own replacement")
+        counts.append(calls)
+    assert counts[1] < 2.5 * counts[0]
+
+
+def test_current_replacements_are_those_of_the_chains(make_catalog: CatalogMaker) -> None:
+    from modelcards.queries import current_replacements, replacement_chain
+
+    for root in (make_catalog(), EXAMPLE_CATALOG):
+        catalog, _ = load_catalog(root)
+        expected = {}
+        for ref, version in catalog.versions.items():
+            chain = replacement_chain(catalog, version)
+            if chain is not None:
+                expected[ref] = chain.current
+        assert current_replacements(catalog) == expected
+        assert any(v is not None for v in expected.values())

@@ -172,13 +172,50 @@ def replacement_chain(catalog: Catalog, version: ModelVersion) -> ReplacementCha
     if first is None:
         return None
     refs = [first]
+    seen = {first, version.ref}  # a set: a chain of thousands was cubic with a list
     target = catalog.versions.get(first)
     while target is not None and (after := current_replacement(target)) is not None:
-        if after in refs or after == version.ref:
+        if after in seen:
             return ReplacementChain(tuple(refs), None)
         refs.append(after)
+        seen.add(after)
         target = catalog.versions.get(after)
     return ReplacementChain(tuple(refs), target)
+
+
+def current_replacements(catalog: Catalog) -> dict[str, ModelVersion | None]:
+    """`replacement_chain(catalog, v).current` for every version v that names a replacement,
+    worked out in one pass: chains share their ends, and following each chain from each of
+    its thousands of versions took time in the square of the catalog."""
+    ends: dict[str, ModelVersion | None] = {}  # ref -> where following from it stops
+    for ref in catalog.versions:
+        path: list[str] = []
+        on_path: set[str] = set()
+        at: str | None = ref
+        while True:
+            if at in ends:
+                end = ends[at]
+                break
+            target = catalog.versions.get(at) if at is not None else None
+            if target is None or at in on_path:  # names nothing, or loops
+                end = None
+                break
+            after = current_replacement(target)
+            if after is None:
+                end = ends[target.ref] = target
+                break
+            path.append(target.ref)
+            on_path.add(target.ref)
+            at = after
+        for passed in path:
+            ends[passed] = end
+    found: dict[str, ModelVersion | None] = {}
+    for ref, version in catalog.versions.items():
+        first = current_replacement(version)
+        if first is not None:
+            end = ends.get(first)
+            found[ref] = end if end is not None and end.stage not in GONE else None
+    return found
 
 
 def previous_version(model: Model, version: ModelVersion) -> ModelVersion | None:

@@ -11,8 +11,8 @@ from ..catalog import Catalog, ModelVersion
 from ..problems import Problem
 from ..queries import (
     GONE,
+    current_replacements,
     maybe_before,
-    replacement_chain,
     resolve_replacement,
     stages_before,
     surely_before,
@@ -85,6 +85,14 @@ class _Known:
             versions.sort(key=version_key)
         self.model_ids = sorted(catalog.model_ids)
         self.close: dict[str, str] = {}
+        self.currents: dict[str, ModelVersion | None] | None = None
+
+    def current_replacement(self, version: ModelVersion) -> ModelVersion | None:
+        """Where the chain of replacements from `version` leads now (replacement_chain's
+        current), for every version worked out at once."""
+        if self.currents is None:
+            self.currents = current_replacements(self.catalog)
+        return self.currents.get(version.ref)
 
     def suggestion(self, model_id: str) -> str:
         """The model meant, when one is close; else the models there are (capped)."""
@@ -207,8 +215,7 @@ def _gone_already(catalog: Catalog, target: ModelVersion, event: LifecycleEvent)
         return None
     stage = Stage.RETIRED if Stage.RETIRED in gone else Stage.DEPRECATED
     since = next(e for e in target.card.lifecycle if e.stage is stage and maybe_before(e, event))
-    chain = replacement_chain(catalog, target)
-    current = chain.current if chain else None
+    current = _known(catalog).current_replacement(target)
     hint = f", such as {current.ref}, its own replacement" if current else ""
     if surely_before(since, event):
         when = (
