@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from modelcards.catalog import load_catalog
 from modelcards.cli import cli
+from modelcards.problems import Problem
 from modelcards.rules import check_catalog
 from modelcards.rules.references import find_cycles
 from modelcards.texts import capped
@@ -99,6 +100,30 @@ def test_a_capped_collection_is_counted_not_walked() -> None:
     assert capped(str(n) for n in range(12)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … and 2 more"
 
 
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+def _checked_counting_calls(root: Path) -> tuple[int, list[Problem]]:
+    """The rules' problems with the catalog at `root`, and how many Python calls checking
+    them made (a deterministic measure of work, unlike time on a shared machine)."""
+    catalog, _ = load_catalog(root)
+    calls = 0
+
+    def profile(_frame: object, event: str, _arg: object) -> None:
+        nonlocal calls
+        calls += event == "call"
+
+    sys.setprofile(profile)
+    try:
+        problems = check_catalog(catalog, TODAY_DATE)
+    finally:
+        sys.setprofile(None)
+    return calls, problems
+
+
 def _python_calls(tmp_path: Path, count: int) -> int:
     """How many Python calls checking the rules makes on a catalog of `count` versions and a
     dataset of `count` versions, each version with a missing dataset version and a missing
@@ -115,21 +140,8 @@ def _python_calls(tmp_path: Path, count: int) -> int:
                f"lineage: [{{model: big@9.{n}.0, relation: retrained}}]\n")
         for n in range(count)
     }
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    catalog, _ = load_catalog(root)
-    calls = 0
-
-    def profile(_frame: object, event: str, _arg: object) -> None:
-        nonlocal calls
-        calls += event == "call"
-
-    sys.setprofile(profile)
-    try:
-        problems = check_catalog(catalog, TODAY_DATE)
-    finally:
-        sys.setprofile(None)
+    _write(root, files)
+    calls, problems = _checked_counting_calls(root)
     assert sorted({p.code for p in problems}) == ["MC020", "MC021"]
     assert len(problems) == 2 * count
     return calls
@@ -171,9 +183,7 @@ def _chain_catalog(tmp_path: Path, count: int) -> Path:
         gone = (f"  - {{stage: deprecated, date: 2026-01-02, by: b, reason: R, "
                 f"replaced_by: 1.{n + 1}.0}}\n" if n + 1 < count else "")
         files[f"models/big/1.{n}.0.yaml"] = version_card(n) + gone
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+    _write(root, files)
     return root
 
 
@@ -184,18 +194,7 @@ def test_long_replacement_chains_cost_work_in_proportion_to_the_catalog(
     from there, in a list: 4,000 such versions took minutes to validate."""
     counts = []
     for count in (200, 400):
-        catalog, _ = load_catalog(_chain_catalog(tmp_path, count))
-        calls = 0
-
-        def profile(_frame: object, event: str, _arg: object) -> None:
-            nonlocal calls
-            calls += event == "call"
-
-        sys.setprofile(profile)
-        try:
-            problems = check_catalog(catalog, TODAY_DATE)
-        finally:
-            sys.setprofile(None)
+        calls, problems = _checked_counting_calls(_chain_catalog(tmp_path, count))
         problems = [p for p in problems if p.code == "MC034"]
         assert len(problems) == count - 2  # the last replacement is not deprecated
         assert problems[0].message.endswith(f"such as big@1.{count - 1}.0, its own replacement")
