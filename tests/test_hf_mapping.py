@@ -183,6 +183,50 @@ def test_results_become_metrics_on_external_datasets(
                                            "url": "https://huggingface.co/spaces/x"}
 
 
+MULTIPL_E = textwrap.dedent("""\
+    ---
+    model-index:
+    - name: stable-code-3b
+      results:
+      - task: {type: text-generation}
+        dataset: {type: nuprl/MultiPL-E, name: MultiPL-HumanEval (Python)}
+        metrics:
+        - {name: pass@1, type: pass@1, value: 32.4, verified: false}
+      - task: {type: text-generation}
+        dataset: {type: nuprl/MultiPL-E, name: MultiPL-HumanEval (C++)}
+        metrics:
+        - {name: pass@1, type: pass@1, value: 30.9, verified: false}
+      - task: {type: text-generation}
+        dataset: {type: nuprl/MultiPL-E, name: MultiPL-HumanEval (C++)}
+        metrics:
+        - {name: pass@1, type: pass@1, value: 31.0, verified: false}
+    ---
+    # stable-code-3b
+    """)
+
+
+def test_results_told_apart_by_the_datas_name_only_stay_apart(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """stable-code-3b and MTEB cards name one Hub dataset several times, telling the subsets
+    apart by display name only: each name is the reading's slice, so they do not collapse,
+    and the export gives the same results back without a warning. A reading repeated on the
+    same name is still one too many, and reported."""
+    root = make_catalog()
+    result = import_readme(runner, MULTIPL_E)
+    assert result.exit_code == 0, result.output
+    assert ("warning: model-index: a second 'pass@1' reading on nuprl/MultiPL-E; not imported "
+            "(a version reports one reading per metric, dataset, split and slice)"
+            ) in result.output.splitlines()
+    _, version = cards(root)
+    assert [(m["slice"], m["value"]) for m in version["metrics"]] == [
+        ("MultiPL-HumanEval (Python)", 32.4), ("MultiPL-HumanEval (C++)", 30.9)]
+    export, card = exported(runner)
+    assert export.exit_code == 0 and export.stderr == ""
+    assert eval_rows(card) == eval_rows(ModelCard(MULTIPL_E))[:2]
+    assert runner.invoke(cli, ["validate", "--today", TODAY]).exit_code == 0
+
+
 def test_a_text_value_edited_since_the_import_is_exported_as_the_number(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
@@ -259,6 +303,36 @@ def test_license_link_parents_and_datasets_survive(
                                     "Intel/neural-chat-7b-v3-3"]
     assert card.data.base_model_relation == "merge"
     assert card.data.datasets == ["tx@2025-Q4", "HuggingFaceH4/ultrachat_200k"]
+
+
+def test_an_item_that_is_no_text_costs_that_item_only(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """`- false` among tags (nbailab's card: a Norwegian `no` someone typed as false) is
+    reported; the other tags are kept."""
+    root = make_catalog()
+    result = import_readme(runner, "---\ntags:\n- automatic-speech-recognition\n- false\n"
+                                   "- nb-NO\n- {a: 1}\n---\n# X\n\nA speech model.\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        "warning: front matter 'tags': the item False is not a text; not imported",
+        "warning: front matter 'tags': the item {'a': 1} is not a text; not imported",
+    ]
+    assert cards(root)[0]["tags"] == ["automatic-speech-recognition", "nb-NO"]
+
+
+def test_invisible_characters_of_a_title_are_left_out_and_reported(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """A name may not hold a zero-width joiner (MC019); the emoji sequence of a real title
+    does: the name keeps its visible characters rather than failing the import."""
+    root = make_catalog()
+    result = import_readme(runner, "---\nlicense: mit\n---\n# Coder \U0001f469\u200d\U0001f4bb\n\n"
+                                   "A coder model.\n")
+    assert result.exit_code == 0, result.output
+    assert ("warning: the name 'Coder \U0001f469\U0001f4bb' held U+200D ZERO WIDTH JOINER, which "
+            "a name may not; left it out") in result.output.splitlines()
+    assert cards(root)[0]["name"] == "Coder \U0001f469\U0001f4bb"
 
 
 def test_a_list_of_licenses_survives(runner: CliRunner, make_catalog: CatalogMaker) -> None:
@@ -374,7 +448,22 @@ def test_an_imported_description_is_safe_and_readable_on_the_site(
      "1. [Model Details](#model-details)\n\n# Model Details\n\n[More Information Needed]\n",
      "org/whisper-is", "org/whisper-is, imported from Hugging Face."),
     ("# Model Details\n- **Model Description:**\nTranslates English to Chinese.\n",
-     "org/whisper-is", "Model Description: Translates English to Chinese."),
+     "org/whisper-is", "Translates English to Chinese."),
+    ("# <p>BLOOM LM<br/> _BigScience Large Open-science Model_ <br/>Model Card</p>\n\n"
+     "Version 1.0 / 25.May.2022\n\n*This section provides information for anyone.*\n\n"
+     "**Developed by:** BigScience\n\nBLOOM is a multilingual language model.\n",
+     "BLOOM LM", "BLOOM is a multilingual language model."),
+    ("# LlaMa 2 Coder \U0001f999\U0001f469\u200d\U0001f4bb\n\nA coder model.\n",
+     "LlaMa 2 Coder \U0001f999\U0001f469\U0001f4bb", "A coder model."),
+    ("# Version 1.50 A -- coherency fixes! The model should be good now. Thanks to all testers!"
+     "\n\nA role-play model.\n", "org/whisper-is", "A role-play model."),
+    ("# CodeFuse\n\n[[\u4e2d\u6587]](#chinese) [[English]](#english)\n\nCodeFuse is a code "
+     "model.\n", "CodeFuse", "CodeFuse is a code model."),
+    ("<!DOCTYPE html>\n<html>\n<head>\n<style>\nbody { font-family: 'Quicksand'; }\n\n"
+     ".box { margin: 0; }\n</style>\n</head>\n\n<body>\n<p>Meet HamSter, a role-play "
+     "model.</p>\n</body>\n</html>\n", "org/whisper-is", "Meet HamSter, a role-play model."),
+    ("# Lelantos\n\n*" + "Lelantos rules the shadows. " * 12 + "*\n", "Lelantos",
+     ("Lelantos rules the shadows. " * 7).strip()),
     ("<div align=\"center\">\n\n# TinyLlama-1.1B\n</div>\n\nhttps://github.com/x/TinyLlama\n\n"
      "The TinyLlama project pretrains a 1.1B Llama model.\n",
      "TinyLlama-1.1B", "The TinyLlama project pretrains a 1.1B Llama model."),

@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from modelcards.catalog import load_catalog
@@ -365,12 +366,13 @@ def test_never_writes_through_a_link_out_of_the_catalog(
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("", "Error: README.md has no YAML front matter (--- ... ---); nothing to import\n"),
-    ("# A model\n\nIt does things.\n",
-     "Error: README.md has no YAML front matter (--- ... ---); nothing to import\n"),
-    ("---\n---\n# A model\n", "Error: README.md:1: the front matter is empty; nothing to import\n"),
+    ("", "Error: README.md has neither metadata nor text; nothing to import\n"),
+    ("\n  \n", "Error: README.md has neither metadata nor text; nothing to import\n"),
+    ("---\n---\n", "Error: README.md has neither metadata nor text; nothing to import\n"),
+    ("---\nlicense: mit\n", "Error: README.md:1: the front matter opened by '---' is never "
+     "closed\n"),
 ])
-def test_readme_without_front_matter_imports_nothing(
+def test_a_readme_with_nothing_to_read_imports_nothing(
     runner: CliRunner, make_catalog: CatalogMaker, text: str, message: str
 ) -> None:
     root = make_catalog()
@@ -379,6 +381,32 @@ def test_readme_without_front_matter_imports_nothing(
     result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x"])
     assert (result.exit_code, result.output) == (1, message)
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("text", [
+    "# Athena\n\nAn experimental role-play model.\n\n## Limitations\n\nIt makes things up.\n",
+    "---\n---\n# Athena\n\nAn experimental role-play model.\n\n## Limitations\n\nIt makes "
+    "things up.\n",
+])
+def test_a_readme_without_metadata_imports_its_text(
+    runner: CliRunner, make_catalog: CatalogMaker, text: str
+) -> None:
+    """huggingface_hub reads a card without front matter as text without metadata; so does
+    the import, and says what the cards then lack."""
+    root = make_catalog()
+    Path("README.md").write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "athena", "--owner", "t",
+                                 "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        "warning: README.md has no metadata (front matter): the cards come from its text alone; "
+        "set task, license and tags in model.yaml",
+        "warning: pipeline_tag is not set; the task is 'other': set it in model.yaml",
+    ]
+    model = yaml.safe_load((root / "models/athena/model.yaml").read_text(encoding="utf-8"))
+    assert (model["name"], model["summary"], model["task"]) == (
+        "Athena", "An experimental role-play model.", "other")
+    assert model["considerations"]["limitations"] == ["It makes things up."]
 
 
 def test_fields_of_the_wrong_shape_are_reported(

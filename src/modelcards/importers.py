@@ -54,6 +54,7 @@ from .readme_markdown import (
     without_comments,
 )
 from .schema import schema_hint
+from .texts import describe_character, without_invisible
 from .validate import validate_catalog
 
 DEFAULT_VERSION = "1.0.0"
@@ -351,7 +352,9 @@ def _label_name(label: str) -> str:
 def _distinct_readings(found: list[dict[str, Any]], warnings: list[str]) -> list[dict[str, Any]]:
     """One reading per name, data, split and slice: several readings of one metric type on the
     same data (Precision Macro, Precision Micro) are named after their display names, keeping
-    the type for the export; a true repeat is reported and left out."""
+    the type for the export; readings on one external dataset that the README tells apart by
+    the data's display name only (nuprl/MultiPL-E as "MultiPL-HumanEval (Python)" and "(C++)")
+    take that name as their slice; a true repeat is reported and left out."""
     groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for item in found:
         groups.setdefault(_reading_key(item), []).append(item)
@@ -361,6 +364,11 @@ def _distinct_readings(found: list[dict[str, Any]], warnings: list[str]) -> list
             for item, label in zip(items, labels, strict=True):
                 item["hub"] = {"type": item["name"], **item["hub"]}
                 item["name"] = _label_name(label)
+        elif len(items) > 1:
+            for item in items:
+                data_name = (item.get("external_dataset") or {}).get("name")
+                if data_name and data_name != item["external_dataset"]["id"]:
+                    item["slice"] = data_name
     kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     for item in found:
         key = _reading_key(item)
@@ -386,10 +394,12 @@ def _mappings(value: Any) -> TypeGuard[list[dict[str, Any]]]:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
 def _texts(value: Any) -> bool:
-    items = value if isinstance(value, list) else [value]
-    return all(isinstance(item, (str, int, float)) and not isinstance(item, bool)
-               for item in items)
+    return all(map(_is_text, value if isinstance(value, list) else [value]))
 
 
 def _shown(value: Any) -> str:
@@ -413,6 +423,12 @@ def well_shaped(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
     """The metadata without the mapped fields of the wrong shape, each one reported."""
     kept: dict[str, Any] = {}
     for key, value in meta.items():
+        if key in LIST_FIELDS and isinstance(value, list) and not _texts(value):
+            # One odd item (`- false` among tags) costs that item, not the whole list.
+            odd = [item for item in value if not _is_text(item)]
+            warnings.extend(f"front matter {key!r}: the item {_shown(item)} is not a text; "
+                            "not imported" for item in odd)
+            value = [item for item in value if _is_text(item)]
         problem = _shape_problem(key, value)
         if problem is None:
             kept[key] = value
@@ -484,11 +500,21 @@ def card_title(found: list[Section]) -> Section | None:
     words = normalized_heading(name)
     if not words or words in _NOT_TITLES or section_kind(name) is not None:
         return None
+    if len(name) > MAX_TITLE:
+        return None  # a sentence ("Version 1.50 -- coherency fixes! The model ..."), not a name
     return first
 
 
+MAX_TITLE = 80
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
 def title_text(section: Section) -> str:
-    return re.sub(r"^model card (?:for|of)\s+", "", section.title, flags=re.IGNORECASE).strip()
+    """The name a title heading gives: its first line (`BLOOM LM<br/> Model Card`), without
+    `Model Card for`."""
+    lines = (plain_text(part) for part in _LINE_BREAK.split(section.heading))
+    first = next((line for line in lines if line), section.title)
+    return re.sub(r"^model card (?:for|of)\s+", "", first, flags=re.IGNORECASE).strip()
 
 
 # A paragraph that opens with a bold or all-caps label ("**Out-of-scope Uses** Use in ...",
@@ -593,16 +619,22 @@ def _summary(text: str | None, fallback: str, warnings: list[str]) -> str:
     return head[:197].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
-def _model_name(body: BodyFields, meta: dict[str, Any], model_id: str) -> str:
-    """The body's title, else the front matter's model name, else the model id."""
-    if body.title:
-        return body.title
+def _model_name(
+    body: BodyFields, meta: dict[str, Any], model_id: str, warnings: list[str]
+) -> str:
+    """The body's title, else the front matter's model name, else the model id; without the
+    invisible characters a name may not hold (MC019), each one reported."""
     candidates = [meta.get("model_name")]
     candidates += [entry.get("name") for entry in _as_list(meta.get("model-index"))
                    if isinstance(entry, dict)]
-    for candidate in candidates:
-        if isinstance(candidate, str) and plain_text(candidate):
-            return plain_text(candidate)
+    names = [body.title or "", *(plain_text(c) for c in candidates if isinstance(c, str))]
+    for name in names:
+        visible = without_invisible(name)
+        if visible.strip():
+            for character in dict.fromkeys(c for c in name if c not in visible):
+                warnings.append(f"the name {visible!r} held {describe_character(character)}, "
+                                "which a name may not; left it out")
+            return " ".join(visible.split())
     return model_id
 
 
@@ -638,7 +670,7 @@ def hub_cards(
         warnings.append(
             f"no --owner given; the owner is {UNASSIGNED_OWNER!r}: set it in model.yaml"
         )
-    name = _model_name(body, meta, request.model_id)
+    name = _model_name(body, meta, request.model_id, warnings)
     model: dict[str, Any] = {
         "name": name,
         "summary": _summary(body.summary, f"{name}, imported from Hugging Face.", warnings),
@@ -786,6 +818,9 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     catalog, _ = load_catalog(request.catalog)
     plan = ImportPlan(request.catalog)
     meta = readme.meta
+    if not meta:
+        plan.warnings.append(f"{request.readme} has no metadata (front matter): the cards come "
+                             "from its text alone; set task, license and tags in model.yaml")
     if MODELCARDS_KEY in meta:
         model, version = embedded_cards(meta, request, plan.warnings)
     else:

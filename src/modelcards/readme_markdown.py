@@ -33,11 +33,13 @@ TEMPLATE_SENTENCES = (
     "carbon emissions can be estimated using the",
     "this model card has been generated automatically",
     "you should probably proofread and complete it",
+    "this section ",  # BLOOM's template, copied by many: "This section provides ..."
 )
 
 
 class ReadmeError(ValueError):
-    """The README has no front matter that can be read."""
+    """The README cannot be read: front matter that is never closed or is not YAML, or
+    nothing in it at all."""
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,11 @@ def read_readme(path: Path, text: str) -> Readme:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     found = front_matter_span(text)
     if found is None:
-        if _EMPTY_FRONT_MATTER.match(text):
-            raise ReadmeError(f"{path}:1: the front matter is empty; nothing to import")
-        if text.lstrip().startswith("---"):
+        empty = _EMPTY_FRONT_MATTER.match(text)
+        if empty is None and text.lstrip().startswith("---"):
             raise ReadmeError(f"{path}:1: the front matter opened by '---' is never closed")
-        raise ReadmeError(f"{path} has no YAML front matter (--- ... ---); nothing to import")
+        # No metadata, as huggingface_hub reads such a card: the body is all there is.
+        return _without_metadata(path, text[empty.end():] if empty else text)
     start, end, body = found
     first_line = text.count("\n", 0, start) + 1
     document, failure = parse_source(path, text[start:end] + "\n")
@@ -75,10 +77,18 @@ def read_readme(path: Path, text: str) -> Readme:
     assert document is not None
     data = document.data
     if data is None or data == {}:
-        raise ReadmeError(f"{path}:{first_line - 1}: the front matter is empty; nothing to import")
+        return _without_metadata(path, text[body:])
     if not isinstance(data, dict):
         raise ReadmeError(f"{path}:{first_line}: the front matter must be a mapping of fields")
     return Readme(path, data, text[body:], document, first_line)
+
+
+def _without_metadata(path: Path, body: str) -> Readme:
+    if not body.strip():
+        raise ReadmeError(f"{path} has neither metadata nor text; nothing to import")
+    document, _ = parse_source(path, "{}\n")
+    assert document is not None
+    return Readme(path, {}, body, document, 1)
 
 
 def front_matter_span(text: str) -> tuple[int, int, int] | None:
@@ -266,7 +276,7 @@ _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _REF_LINK = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
-_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+_TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
 _EMPHASIS = re.compile(r"(?<![\w*])([*_])(?=\S)([^\n*_]{1,300}?)(?<=\S)\1(?![\w*])")
 _CODE = re.compile(r"`+([^`]*)`+")
@@ -329,7 +339,12 @@ def prose_items(lines: Iterable[str]) -> list[str]:
     return found
 
 
-_ANCHOR = re.compile(r"<a\b[^<>]*>[^<]{0,500}</a>|\[[^\[\]]*\]\([^()]*\)", re.IGNORECASE)
+# A link's text may hold one level of brackets (`[[English]](#english)`), bounded so that a
+# run of `[a][b]...` is not rescanned from each bracket.
+_ANCHOR = re.compile(
+    r"<a\b[^<>]*>[^<]{0,500}</a>|\[(?:[^\[\]]|\[[^\[\]]{0,200}\]){0,500}\]\([^()]*\)",
+    re.IGNORECASE,
+)
 _WIDGET = re.compile(r"<(summary|button)\b[^<>]*>[^<]{0,500}</\1>", re.IGNORECASE)
 
 
@@ -338,21 +353,69 @@ def is_link_row(markdown: str) -> bool:
     return not is_prose(plain_text(_ANCHOR.sub(" ", markdown)))
 
 
+def without_elements(markdown: str, names: tuple[str, ...] = ("style", "script")) -> str:
+    """The text without the content of its `<style>` and `<script>` elements (CSS and code,
+    not text), in one pass; an element that is never closed runs to the end."""
+    lowered = markdown.lower()
+    kept: list[str] = []
+    start = 0
+    while True:
+        openings = [(found, name) for name in names
+                    if (found := lowered.find(f"<{name}", start)) >= 0]
+        if not openings:
+            break
+        opening, name = min(openings)
+        kept.append(markdown[start:opening])
+        closing = lowered.find(f"</{name}", opening)
+        if closing < 0:
+            return "".join(kept)
+        start = closing
+    kept.append(markdown[start:])
+    return "".join(kept)
+
+
+def _unmarked(text: str) -> str:
+    """Without the emphasis marks left at either end by a span too long to pair."""
+    return text.strip("*_ ").strip()
+
+
+# A field of a card's fact sheet (`**Developed by:** BigScience`): its value describes the
+# model only when the label says so (`**Model Description:** This model ...`).
+_FIELD = re.compile(r"^\s*(?:\*\*|__)([^*_]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$",
+                    re.DOTALL)
+_DESCRIBING_LABELS = {"model description", "description", "model summary", "summary",
+                      "overview", "about"}
+
+
+def _summary_text(markdown: str) -> str | None:
+    """The plain text of a paragraph or list item that can summarise the model: a sentence of
+    at least three words, not a row of links, nor a field of a fact sheet."""
+    field_ = _FIELD.match(markdown)
+    if field_ is not None:
+        if " ".join(field_.group(1).lower().split()) not in _DESCRIBING_LABELS:
+            return None
+        markdown = field_.group(2)
+    text = _unmarked(plain_text(markdown))
+    words = re.findall(r"[^\W\d_]+", text)
+    if len(words) < 3 or not is_prose(text) or is_link_row(markdown):
+        return None
+    return text
+
+
 def first_paragraph(lines: Iterable[str]) -> str | None:
     """The first paragraph of prose (else the first list item of prose), as plain text: not a
-    heading, code, a table, an image, a row of links or a widget's label."""
+    heading, code, a table, an image, a row of links, a widget's label, a style sheet, a line
+    of a fact sheet or a few words ("Version 1.0 / 25.May.2022")."""
     fallback: str | None = None
-    for block in blocks(lines):
+    for block in blocks(without_elements("\n".join(lines)).split("\n")):
         if block.kind in ("code", "table"):
             continue
         if block.kind == "list":
-            items = [item for item in list_items(block) if not is_link_row(item)]
             fallback = fallback or next(
-                (text for text in map(plain_text, items) if is_prose(text)), None
+                (text for text in map(_summary_text, list_items(block)) if text), None
             )
             continue
-        markdown = _WIDGET.sub(" ", " ".join(block.lines))
-        text = plain_text(markdown)
-        if is_prose(text) and not is_link_row(markdown):
+        text = _summary_text(_WIDGET.sub(" ", " ".join(block.lines)))
+        if text:
             return text
     return fallback

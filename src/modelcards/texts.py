@@ -71,6 +71,12 @@ def first_invisible(text: str) -> str | None:
     return None
 
 
+def without_invisible(text: str) -> str:
+    """`text` without the characters names, identifiers and URIs may not hold (the joiner
+    inside an emoji sequence, a stray BOM)."""
+    return "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE_CATEGORIES)
+
+
 _CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
 
 

@@ -202,7 +202,8 @@ def hub_results(catalog: Catalog, version: ModelVersion) -> tuple[list[dict[str,
     could not go there, said in a sentence each.
 
     A metric without a dataset has no place in model-index (the Hub requires one): it is in the
-    body's results table, and reported. A slice of external data has no place either.
+    body's results table, and reported. A slice of external data has no place either, unless
+    it is the data's display name.
     """
     groups: dict[str, dict[str, Any]] = {}
     left_out: list[str] = []
@@ -213,7 +214,10 @@ def hub_results(catalog: Catalog, version: ModelVersion) -> tuple[list[dict[str,
                 "model-index requires; it is in the README's results table only"
             )
             continue
-        if metric.external_dataset is not None and metric.slice is not None:
+        external = metric.external_dataset
+        if external is not None and metric.slice not in (None, external.name):
+            # A slice that is the data's display name (the import's way to tell apart
+            # "MultiPL-HumanEval (Python)" and "(C++)" of one dataset) is dataset.name there.
             left_out.append(
                 f"{version.ref}: metric {metric.name!r} on {metric.evaluated_on}: its slice "
                 f"{metric.slice!r} has no place in model-index; it is in the results table"
