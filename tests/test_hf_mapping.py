@@ -16,7 +16,8 @@ from modelcards.cli import cli
 from modelcards.readme_markdown import first_paragraph, plain_text, read_readme, sections
 from modelcards.site.markup import render_markdown
 
-from .conftest import CatalogMaker
+from .conftest import REPO, CatalogMaker
+from .test_export_hf import fenced_after
 
 TODAY = "2026-11-26"
 
@@ -225,6 +226,19 @@ def test_results_told_apart_by_the_datas_name_only_stay_apart(
     assert export.exit_code == 0 and export.stderr == ""
     assert eval_rows(card) == eval_rows(ModelCard(MULTIPL_E))[:2]
     assert runner.invoke(cli, ["validate", "--today", TODAY]).exit_code == 0
+
+
+def test_a_whole_number_goes_back_as_written(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+    """MTEB cards write `value: 94`; cards read 94.0, and the export writes 94 again."""
+    make_catalog()
+    readme = ("---\nmodel-index:\n- name: m\n  results:\n  - task: {type: Retrieval}\n"
+              "    dataset: {type: trec-covid, name: MTEB TRECCOVID, split: test}\n"
+              "    metrics:\n    - {type: mrr_at_1, value: 94}\n    - {type: ndcg_at_10, "
+              "value: 80.5}\n---\n# M\n")
+    assert import_readme(runner, readme).exit_code == 0
+    _, card = exported(runner)
+    assert eval_rows(card) == eval_rows(ModelCard(readme))
+    assert [type(r.metric_value) for r in card.data.eval_results or []] == [int, float]
 
 
 def test_a_text_value_edited_since_the_import_is_exported_as_the_number(
@@ -457,6 +471,8 @@ def test_an_imported_description_is_safe_and_readable_on_the_site(
      "LlaMa 2 Coder \U0001f999\U0001f469\U0001f4bb", "A coder model."),
     ("# Version 1.50 A -- coherency fixes! The model should be good now. Thanks to all testers!"
      "\n\nA role-play model.\n", "org/whisper-is", "A role-play model."),
+    ("# NexusRaven\n\n**Table of contents**\n\nNexusRaven calls functions.\n", "NexusRaven",
+     "NexusRaven calls functions."),
     ("# CodeFuse\n\n[[\u4e2d\u6587]](#chinese) [[English]](#english)\n\nCodeFuse is a code "
      "model.\n", "CodeFuse", "CodeFuse is a code model."),
     ("<!DOCTYPE html>\n<html>\n<head>\n<style>\nbody { font-family: 'Quicksand'; }\n\n"
@@ -560,3 +576,34 @@ def test_a_body_longer_than_a_markdown_field_is_cut_after_a_paragraph(
     description = cards(root)[0]["description"]
     assert description.endswith(
         paragraph.strip() + "\n\n*(The README continues; the rest did not fit in this field.)*\n")
+
+
+# ---- docs/interop.md shows what the import does ------------------------------------------------
+
+
+def worked_example(runner: CliRunner, root: Path, readme: str) -> dict[str, str]:
+    """What docs/interop.md's worked example shows, from the README it starts with."""
+    Path("README.md").write_text(readme, encoding="utf-8")
+    imported = runner.invoke(cli, ["import", "hf", "README.md", "--model", "acme-chat-7b",
+                                   "--owner", "ML platform", "--today", TODAY])
+    folder = root / "models" / "acme-chat-7b"
+    export = runner.invoke(cli, ["export", "acme-chat-7b@1.0.0", "--format", "hf",
+                                 "--today", TODAY])
+    return {
+        "import-output": imported.output,
+        "import-model": (folder / "model.yaml").read_text(encoding="utf-8"),
+        "import-version": (folder / "1.0.0.yaml").read_text(encoding="utf-8"),
+        "import-export": export.stdout[:export.stdout.index("modelcards:\n")],
+    }
+
+
+def test_the_worked_example_of_interop_md_is_current(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    doc = (REPO / "docs" / "interop.md").read_text(encoding="utf-8")
+    readme = fenced_after(doc, "<!-- example: import-readme -->")
+    shown = worked_example(runner, make_catalog(), readme)
+    assert {name: fenced_after(doc, f"<!-- example: {name} -->") for name in shown} == shown
+    # What it claims: every result but the .nan loss reads the same after the round trip.
+    original = [row for row in eval_rows(ModelCard(readme)) if "loss" not in row]
+    assert eval_rows(ModelCard(shown["import-export"] + "---\n")) == original

@@ -368,7 +368,10 @@ def _distinct_readings(found: list[dict[str, Any]], warnings: list[str]) -> list
             for item in items:
                 data_name = (item.get("external_dataset") or {}).get("name")
                 if data_name and data_name != item["external_dataset"]["id"]:
-                    item["slice"] = data_name
+                    # In the card's order: the slice before the data and the Hub's details.
+                    tail: dict[str, Any] = {k: item.pop(k) for k in ("external_dataset", "hub")
+                                            if k in item}
+                    item.update({"slice": data_name, **tail})
     kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     for item in found:
         key = _reading_key(item)

@@ -399,6 +399,8 @@ def _summary_text(markdown: str) -> str | None:
     words = re.findall(r"[^\W\d_]+", text)
     if len(words) < 3 or not is_prose(text) or is_link_row(markdown):
         return None
+    if " ".join(words).lower() in ("table of contents", "list of contents"):
+        return None  # a heading written as a paragraph
     return text
 
 

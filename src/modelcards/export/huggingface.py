@@ -165,12 +165,15 @@ def hub_value(value: Any) -> HubValue | None:
 
 
 def _hub_value(metric: Metric) -> Any:
-    """The value as the Hub had it ("73.8%"), when that text still says this value."""
+    """The value as the Hub had it ("73.8%"), when that text still says this value; a whole
+    number as an integer (MTEB's `value: 94`), which cards read as 94.0."""
     text = metric.hub.value if metric.hub else None
     if text is not None:
         parsed = hub_value(text)
         if parsed is not None and (parsed.value, parsed.ci) == (metric.value, metric.ci):
             return text
+    if metric.value.is_integer() and abs(metric.value) < 2**53:
+        return int(metric.value)
     return metric.value
 
 
