@@ -132,6 +132,7 @@ _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _SPREAD = re.compile(rf"\s*({_NUMBER})\s*(?:±|\+/-|\+-)\s*({_NUMBER})\s*")
 _PERCENT = re.compile(rf"\s*({_NUMBER})\s*%\s*")
 _PLAIN = re.compile(rf"\s*({_NUMBER})\s*")
+_INTEGER = re.compile(r"[-+]?\d+")
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,10 @@ def hub_value(value: Any) -> HubValue | None:
     (a spread is read as the interval [value - spread, value + spread]); None otherwise."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return HubValue(float(value)) if math.isfinite(value) else None
+    if isinstance(value, int):  # kept as written: 94, not 94.0; none too large for a float
+        return HubValue(float(value), None, str(value)) if abs(value) < 2**1000 else None
+    if isinstance(value, float):
+        return HubValue(value) if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
     spread = _SPREAD.fullmatch(value)
@@ -165,15 +168,13 @@ def hub_value(value: Any) -> HubValue | None:
 
 
 def _hub_value(metric: Metric) -> Any:
-    """The value as the Hub had it ("73.8%"), when that text still says this value; a whole
-    number as an integer (MTEB's `value: 94`), which cards read as 94.0."""
+    """The value as the Hub had it ("73.8%", or the integer 94 that cards read as 94.0), when
+    that text still says this value."""
     text = metric.hub.value if metric.hub else None
     if text is not None:
         parsed = hub_value(text)
         if parsed is not None and (parsed.value, parsed.ci) == (metric.value, metric.ci):
-            return text
-    if metric.value.is_integer() and abs(metric.value) < 2**53:
-        return int(metric.value)
+            return int(text) if _INTEGER.fullmatch(text) else text
     return metric.value
 
 
