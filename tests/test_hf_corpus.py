@@ -53,6 +53,7 @@ _TEMPLATE_NAMES = {
     "model summary", "overview", "introduction", "contents",
 }
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_STYLE = re.compile(r"<(style|script)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"^\s*---[\r\n]+[\s\S]*?[\r\n]+---(\r\n|\n|$)")
 
 
@@ -77,10 +78,11 @@ def result_fields(result: EvalResult) -> tuple[Any, ...]:
 
 
 def body_words(text: str) -> Counter[str]:
-    """The words a reader sees in a README's body: front matter, HTML comments and template
-    placeholders left out."""
+    """The words a reader sees in a README's body: front matter, HTML comments, style sheets,
+    scripts and template placeholders left out."""
     body = _FRONT_MATTER.sub("", text.replace("\r\n", "\n"), count=1)
     body = _COMMENT.sub("", body).replace("[More Information Needed]", "")
+    body = _STYLE.sub("", body)
     return Counter(w.lower() for w in re.findall(r"\w+", body))
 
 

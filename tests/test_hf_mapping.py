@@ -502,6 +502,22 @@ def test_name_and_summary_are_text_never_markup_or_a_template_heading(
     assert (model["name"], model["summary"]) == (name, summary)
 
 
+def test_a_style_sheet_or_script_is_no_part_of_the_description(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    """HamSter's card is an HTML page: its style sheet, indented, would show on the site as a
+    code block of CSS; the text around it stays."""
+    root = make_catalog()
+    body = ("<html>\n<head>\n    <style>\n        body {\n            color: #F7FAFC;\n        }\n"
+            "\n        .box { margin: 0; }\n    </style>\n<script>alert(1)</script>\n</head>\n\n"
+            "<p>Meet HamSter, a role-play model.</p>\n")
+    assert import_readme(runner, "---\nlicense: mit\n---\n" + body).exit_code == 0
+    description = cards(root)[0]["description"]
+    assert "color" not in description and "margin" not in description
+    assert "alert" not in description and "style>" not in description
+    assert "<p>Meet HamSter, a role-play model.</p>" in description
+
+
 def test_a_long_first_paragraph_is_cut_at_a_sentence(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:

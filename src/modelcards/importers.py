@@ -52,6 +52,7 @@ from .readme_markdown import (
     subtree,
     tidy_markdown,
     without_comments,
+    without_elements,
 )
 from .schema import schema_hint
 from .texts import describe_character, without_invisible
@@ -585,7 +586,9 @@ def read_body(body: str) -> BodyFields:
     lines = [*intro, ""]
     for section in found:
         lines += [*section.lines, ""]
-    kept = [line for line in without_comments(body).split("\n") if PLACEHOLDER not in line]
+    # A style sheet or script is no text: the site would show it as code.
+    kept = [line for line in without_elements(without_comments(body)).split("\n")
+            if PLACEHOLDER not in line]
     if title is not None:
         heading = "#" * title.level + " " + title.heading
         kept = _without_first(kept, lambda line: line.strip().rstrip("#").strip() == heading)

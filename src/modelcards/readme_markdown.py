@@ -367,9 +367,10 @@ def without_elements(markdown: str, names: tuple[str, ...] = ("style", "script")
         opening, name = min(openings)
         kept.append(markdown[start:opening])
         closing = lowered.find(f"</{name}", opening)
-        if closing < 0:
+        end = lowered.find(">", closing) if closing >= 0 else -1
+        if end < 0:
             return "".join(kept)
-        start = closing
+        start = end + 1
     kept.append(markdown[start:])
     return "".join(kept)
 
