@@ -191,3 +191,15 @@ def test_edit_links_follow_the_repository_setting(make_catalog: CatalogMaker) ->
         b'<a href="https://git.example/acme/models/edit/main/catalog/models/fraud/2.0.0.yaml" '
         b'rel="noopener">Edit this card</a>' in page
     )
+
+
+def test_home_orders_numbers_in_names_by_their_value(make_catalog: CatalogMaker) -> None:
+    small = textwrap.dedent(BASE["models/small/model.yaml"])
+    files: dict[str, str | None] = {"models/small/model.yaml": None, "models/small/0.1.0.yaml": None}
+    for number in (1002, 106, 2):
+        files[f"models/d{number}/model.yaml"] = small.replace(
+            "Small fraud detector", f"Detector {number}"
+        )
+    index = site_files(make_catalog(files))["assets/search-index.js"].decode()
+    rows = json.loads(index.removeprefix("window.MODELCARDS_SEARCH = ").removesuffix(";\n"))
+    assert [row["id"] for row in rows["models"]] == ["d2", "d106", "d1002", "fraud"]

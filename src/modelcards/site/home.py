@@ -12,6 +12,7 @@ Rows are listed in the default order (by name), so the page's rows are the data'
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,8 +26,17 @@ PAGE_SIZE = 50  # rows the home page renders, and shows per page
 
 
 def home_order(summaries: Iterable[ModelSummary]) -> list[ModelSummary]:
-    """By name, as a reader looks a model up (then by id, which is unique)."""
-    return sorted(summaries, key=lambda s: (s.model.card.name.casefold(), s.model.id))
+    """By name, as a reader looks a model up (then by id, which is unique); numbers in names
+    by their value, so "detector 106" comes before "detector 1002"."""
+    return sorted(summaries, key=lambda s: (natural_key(s.model.card.name), s.model.id))
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """`text` casefolded, each run of digits read as a number (parts alternate text, number)."""
+    return tuple(
+        int(part) if index % 2 else part
+        for index, part in enumerate(re.split(r"(\d+)", text.casefold()))
+    )
 
 
 def metric_text(reading: Reading) -> str:
