@@ -36,7 +36,7 @@ def main() -> int:
     (out / "validate").mkdir(parents=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02, for the example site
     subprocess.run(
-        [sys.executable, "-m", "modelcards", "build", str(ROOT / "examples" / "catalog"),
+        [sys.executable, "-m", "modelcards", "build", str(ROOT / "catalog"),
          "-o", str(out / "site"), "--no-cache"],
         check=True, env=env, cwd=ROOT,
     )
