@@ -1,9 +1,8 @@
 """`validate --base REF` for the cards that are not version cards: model cards, dataset cards
 and catalog.yaml.
 
-What changed is listed in the pull-request summary. A dataset version published on the base
-is a record like a model version: it may not be removed (MC066), and its `version`, `date`,
-`uri`, `sha256` and `rows` may not change (MC067); its description may.
+What changed is listed in the pull-request summary; the rules that a dataset version
+published on the base is a record (MC066, MC067) are in rules/history.py.
 """
 
 from __future__ import annotations
@@ -11,16 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel
 
-from .cards import CatalogSettings, DatasetCard, DatasetVersion, ModelCard
+from .cards import CatalogSettings, DatasetCard, ModelCard
 from .catalog import CATALOG_FILE, MODEL_FILE, Catalog
-from .codes import problem
 from .history_git import BaseTree, blob_id, read_blobs
-from .parse import format_loc, parse_card
-from .problems import Problem
+from .parse import parse_card
 from .source import (
     MAX_FILE_BYTES,
     FileRefused,
@@ -28,10 +24,7 @@ from .source import (
     parse_source,
     read_regular_file,
 )
-from .texts import LIST_LIMIT, capped
 
-# The recorded facts of a dataset version.
-DATASET_FACTS = ("version", "date", "uri", "sha256", "rows")
 KINDS: dict[str, type[BaseModel]] = {
     "model": ModelCard, "dataset": DatasetCard, "settings": CatalogSettings,
 }
@@ -125,94 +118,6 @@ def _parse(where: Path, entry: tuple[Key, str], contents: dict[str, bytes]) -> B
         else:
             card, _ = parse_card(KINDS[kind], document)
     return BaseCard(kind, key, where, card, document, text)
-
-
-# ---- dataset versions are records ---------------------------------------------------------------
-
-
-def _users(catalog: Catalog, reference: str) -> list[str]:
-    """The model versions trained or evaluated on a dataset version."""
-    found = []
-    for version in sorted(catalog.versions.values(), key=lambda v: v.ref):
-        card = version.card
-        named = [*(card.training.data if card.training else ()),
-                 *(m.dataset for m in card.metrics if m.dataset)]
-        if reference in named:
-            found.append(version.ref)
-    return found
-
-
-def _record_note(catalog: Catalog, reference: str) -> str:
-    users = _users(catalog, reference)
-    if not users:
-        return ""
-    names = (users[0] if len(users) == 1 else capped(users) if len(users) > LIST_LIMIT
-             else ", ".join(users[:-1]) + " and " + users[-1])
-    verb = "was" if len(users) == 1 else "were"
-    return f" ({names} {verb} trained or evaluated on it)"
-
-
-def dataset_record_problems(
-    catalog: Catalog, changes: CardChanges, ref: str, had: Any
-) -> list[Problem]:
-    """MC066 and MC067 for every dataset card that differs from the base. `had(entry, loc)`
-    says what the base had at a place, in its own words."""
-    found: list[Problem] = []
-    for (kind, dataset_id), entry in sorted(changes.deleted.items()):
-        if kind != "dataset" or not isinstance(entry.card, DatasetCard):
-            continue
-        for version in entry.card.versions:
-            reference = f"{dataset_id}@{version.version}"
-            found.append(problem(
-                "MC066", entry.path, (1, 1),
-                f"dataset version {reference} exists on {ref} and was deleted with "
-                f"datasets/{dataset_id}.yaml; a published dataset version is a record"
-                f"{_record_note(catalog, reference)}: restore the file",
-            ))
-    for (kind, dataset_id), entry in sorted(changes.changed.items()):
-        dataset = catalog.datasets.get(dataset_id)
-        if kind != "dataset" or not isinstance(entry.card, DatasetCard) or dataset is None:
-            continue  # an unreadable card on either side is reported on its own
-        found += _dataset_versions(catalog, entry, entry.card, dataset.card, ref, had)
-    return found
-
-
-def _dataset_versions(
-    catalog: Catalog, entry: BaseCard, old: DatasetCard, new: DatasetCard, ref: str, had: Any
-) -> list[Problem]:
-    found: list[Problem] = []
-    now: dict[str, tuple[int, DatasetVersion]] = {}
-    for index, version in enumerate(new.versions):
-        now.setdefault(version.version, (index, version))
-    for before_index, before in enumerate(old.versions):
-        reference = f"{entry.key}@{before.version}"
-        note = _record_note(catalog, reference)
-        if before.version not in now:
-            found.append(problem(
-                "MC066", entry.path, catalog.position(entry.path, ("versions",)),
-                f"dataset version {reference} exists on {ref} and was removed from versions; a "
-                f"published dataset version is a record{note}: restore its entry, describe what "
-                "is wrong with it in its description, and add corrected data as a new version",
-            ))
-            continue
-        index, after = now[before.version]
-        name = _changed_fact(before, after)
-        if name is None:
-            continue
-        loc = ("versions", index, name)
-        base_loc = ("versions", before_index, name)
-        found.append(problem(
-            "MC067", entry.path, catalog.position(entry.path, loc),
-            f"{format_loc(loc)} of dataset version {reference} may not change once it is on "
-            f"{ref}: {had(entry, base_loc, loc)}. A published dataset version is a record{note}; "
-            "restore it, and publish changed data as a new version: a new entry at the end of "
-            "versions",
-        ))
-    return found
-
-
-def _changed_fact(old: DatasetVersion, new: DatasetVersion) -> str | None:
-    return next((name for name in DATASET_FACTS if getattr(old, name) != getattr(new, name)), None)
 
 
 # ---- what changed, for the summary ---------------------------------------------------------------
