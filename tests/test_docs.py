@@ -27,6 +27,15 @@ def test_rules_doc_gives_every_code_an_example() -> None:
         assert f"{severity} {code} " in section, f"{code} has no example message"
 
 
+def test_rules_doc_gives_every_code_what_why_example_and_fix() -> None:
+    sections = re.split(r"^### ", RULES_DOC, flags=re.MULTILINE)[1:]
+    assert len(sections) == len(RULES)
+    for section in sections:
+        parts = [section.find(part) for part in ("\n**What.** ", "\n**Why.** ",
+                                                 "\n**Example.**\n", "\n**Fix.** ")]
+        assert -1 not in parts and parts == sorted(parts), f"{section[:5]}: {parts}"
+
+
 def test_card_format_tables_are_current() -> None:
     assert fill_field_tables(CARD_FORMAT_DOC) == CARD_FORMAT_DOC, (
         "docs/card-format.md is out of date: run python scripts/card_format_tables.py"

@@ -108,6 +108,10 @@ def test_from_the_wheel_to_a_reviewed_change_and_a_site(registry: Registry) -> N
     theme = Path(where.stdout.strip())
     assert theme.is_relative_to(r.venv) and (theme / "index.html").is_file()
     assert not theme.is_relative_to(REPO)
+    # The rule entries travel in the wheel (package data), as docs/rules.md gives them.
+    explained = r.modelcards("rule", "MC025").stdout
+    assert explained.startswith("MC025 replaced_by does not resolve\nerror, reported by ")
+    assert "**Fix.** " in explained
 
     init = r.modelcards("init", "--title", "Acme models")
     assert f"wrote {PR_WORKFLOW}: " in init.stdout

@@ -29,6 +29,10 @@ from pydantic_core import PydanticCustomError
 from .cardmarkdown import MAX_CHARACTERS, too_long
 from .texts import VISIBLE, describe_character, first_invisible
 
+# The problem codes this module owns (checks the card models make on one value; parse
+# reports their errors).
+CODES = frozenset({"MC022", "MC080"})
+
 ID_PATTERN = r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$"
 SEMVER_PATTERN = (
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"

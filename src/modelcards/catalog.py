@@ -45,6 +45,10 @@ from .source import (
     read_source,
 )
 
+# The problem codes this module owns: the catalog's layout (ids, version file names, what
+# belongs where).
+CODES = frozenset({"MC006", "MC007", "MC008", "MC009", "MC016"})
+
 CATALOG_FILE = "catalog.yaml"
 MODEL_FILE = "model.yaml"
 

@@ -17,6 +17,7 @@ import click
 from . import __version__, mlflow_import, mlflow_rest
 from .cards import TIME_PATTERN, Relation, Stage
 from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
+from .codes import RULES
 from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
 from .edit import promote as promote_version
@@ -69,6 +70,7 @@ from .repo_init import (
     write_repository,
 )
 from .reporters import REPORTERS, display_path, problem_line
+from .rules.docs import close_codes, entry_text, rule_entries
 from .schema import write_schemas
 from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
 from .summary import render_summary, write_summary
@@ -178,6 +180,29 @@ def schema(output: Path) -> None:
         raise PathError(f"cannot write schemas into {output}: {error.strerror}") from None
     for path in written:
         click.echo(f"wrote {path}")
+
+
+def _known_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None or value.upper() in RULES:
+        return value and value.upper()
+    close = close_codes(value)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise click.BadParameter(
+        f"no rule has the code {value!r}{hint} (modelcards rule lists them all)", ctx, param,
+        param_hint="'CODE'",
+    )
+
+
+@cli.command()
+@click.argument("code", required=False, callback=_known_code)
+def rule(code: str | None) -> None:
+    """Explain the problem CODE (such as MC025): what it reports, why it matters, an example
+    and how to fix it. Without CODE, list every code with its severity and title."""
+    if code is not None:
+        click.echo(entry_text(rule_entries()[code]), nl=False)
+        return
+    for known, entry in RULES.items():
+        click.echo(f"{known}  {entry.severity.value:<7}  {entry.title}")
 
 
 def _write_text(text: str, output: Path | None) -> None:

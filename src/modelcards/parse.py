@@ -19,6 +19,10 @@ from .problems import Problem
 from .source import Loc, Locator, SourceDocument
 from .texts import VISIBLE, first_invisible
 
+# The problem codes this module owns: a card against its model (fields, types, required
+# fields, visible names).
+CODES = frozenset({"MC003", "MC004", "MC005", "MC019", "MC081"})
+
 CardT = TypeVar("CardT", bound=BaseModel)
 
 

@@ -24,6 +24,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .codes import problem
 from .problems import Problem
 
+# The problem codes this module owns: reading a file safely (size, encoding, YAML syntax and
+# its limits).
+CODES = frozenset({"MC001", "MC002", "MC010", "MC011", "MC012", "MC013", "MC014", "MC017"})
+
 MAX_FILE_BYTES = 1_048_576
 MAX_DEPTH = 50
 MAX_NODES = 200_000

@@ -13,6 +13,9 @@ from ..problems import Problem
 from ..queries import production
 from .context import RuleContext
 
+# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+CODES = frozenset({"MC051", "MC052", "MC053"})
+
 
 def check(context: RuleContext) -> Iterator[Problem]:
     yield from _overdue_reviews(context)

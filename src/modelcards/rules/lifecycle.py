@@ -12,6 +12,9 @@ from ..queries import stated_share
 from ..texts import capped
 from .context import RuleContext
 
+# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+CODES = frozenset({"MC030", "MC031", "MC032", "MC033", "MC035", "MC036", "MC037", "MC048"})
+
 
 def check(context: RuleContext) -> Iterator[Problem]:
     for version in context.catalog.versions.values():

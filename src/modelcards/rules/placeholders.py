@@ -20,6 +20,9 @@ from ..problems import Problem
 from ..source import SourceDocument
 from .context import RuleContext
 
+# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+CODES = frozenset({"MC054", "MC055"})
+
 # A comment (a "#" at the start of a line or after a space) starting with TODO.
 MARK = re.compile(r"(?:^|\s)#\s*TODO\b:?\s*(.*)$")
 NULL_TAG = "tag:yaml.org,2002:null"

@@ -21,6 +21,11 @@ from ..queries import comparable, entering_events, incumbents, place, stage_on, 
 from ..texts import capped
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
+# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+CODES = frozenset({
+    "MC040", "MC041", "MC042", "MC043", "MC044", "MC045", "MC046", "MC047", "MC050",
+})
+
 APPROVERS = "approved_by"
 
 

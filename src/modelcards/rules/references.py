@@ -21,6 +21,11 @@ from ..semver import version_key
 from ..texts import LIST_LIMIT, capped
 from .context import RuleContext
 
+# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+CODES = frozenset({
+    "MC015", "MC018", "MC020", "MC021", "MC023", "MC024", "MC025", "MC026", "MC034",
+})
+
 
 def check(context: RuleContext) -> Iterator[Problem]:
     catalog = context.catalog
