@@ -59,6 +59,13 @@ def is_semver(value: str) -> bool:
     return bool(_SEMVER.match(value))
 
 
+def split_model_version(reference: str) -> tuple[str, str] | None:
+    """(model id, version) of a MODEL@VERSION reference, or None when it is not one: the one
+    reading of the shape, for cards, the editing commands and exports alike."""
+    model_id, at, version = reference.partition("@")
+    return (model_id, version) if at and is_valid_id(model_id) and is_semver(version) else None
+
+
 def is_pinned_image(image: str) -> bool:
     """Whether a container image reference names its content by digest (image@sha256:...)."""
     return bool(_PINNED_IMAGE.search(image))
@@ -112,8 +119,7 @@ def _checked_semver(value: str) -> str:
 
 
 def _checked_model_reference(value: str) -> str:
-    model, at, version = value.partition("@")
-    if not at or not is_valid_id(model) or not _SEMVER.match(version):
+    if split_model_version(value) is None:
         raise PydanticCustomError(
             "MC022",
             "must reference a model version as <model>@<version>, such as fraud-detector@2.1.0, "

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,18 +14,18 @@ from pathlib import Path
 import click
 
 from . import __version__, mlflow_import, mlflow_rest
-from .cards import TIME_PATTERN, Relation, Stage
+from .cards import Relation, Stage
 from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
+from .cli_params import Day, F, ModelVersion, Selector, date_option, time_option, today_option
 from .codes import RULES
-from .edit import EditError, FileEdit, Promotion, UsageError, apply_edits, write_edits
+from .edit import EditError, FileEdit, Promotion, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
 from .edit import promote as promote_version
 from .edit import retire as retire_version
 from .edit_scaffold import NewModel, NewVersion, new_model, new_version
+from .errors import PathProblem, Refusal, UsageProblem
 from .export import (
     FORMATS,
-    UnknownVersion,
-    UnsafeOutput,
     bad_reference_message,
     check_output,
     export_text,
@@ -36,34 +35,27 @@ from .export import (
 from .history import GitError, validate_against_base
 from .importers import (
     DEFAULT_BY,
-    ImportFailure,
     ImportRequest,
-    ImportUsageError,
     plan_hf_import,
     write_plan,
 )
 from .lookup import (
     FIELDS,
-    BadSpec,
-    NoMatch,
-    Refused,
     as_record,
     check_usable,
     field_lines,
-    parse_spec,
     resolve,
     several,
     text_lines,
 )
 from .problems import Problem
-from .recording import RecordRequest, UnreadableInput, record_version
+from .recording import RecordRequest, record_version
 from .repo_init import DEFAULT_CATALOG as DEFAULT_CATALOG_FOLDER
 from .repo_init import (
     DEFAULT_TITLE,
     ON_GITHUB,
     FilesExist,
     InitRequest,
-    InitUsageError,
     next_steps,
     plan_repository,
     repository_branch,
@@ -85,6 +77,39 @@ class PathError(click.ClickException):
     exit_code = 2
 
 
+@contextmanager
+def _library_errors(ctx: click.Context) -> Iterator[None]:
+    """The library's two kinds of error (errors.py) as exit codes: a usage problem exits 2
+    (after the command's usage, unless it is about a path), a refusal exits 1 with its
+    message and, for an edit, the problems that refused it."""
+    try:
+        yield
+    except PathProblem as error:
+        raise PathError(str(error)) from None
+    except UsageProblem as error:
+        raise click.UsageError(str(error), ctx) from None
+    except Refusal as error:
+        click.echo(f"Error: {lines_for_terminal(str(error))}", err=True)
+        if isinstance(error, EditError):
+            for found in error.about_new:
+                click.echo(found.line, err=True)
+            _print_problems(error.problems)
+        sys.exit(1)
+
+
+class _Command(click.Command):
+    def invoke(self, ctx: click.Context) -> object:
+        with _library_errors(ctx):
+            return super().invoke(ctx)
+
+
+class _Group(click.Group):
+    """Every command of the tree is a _Command, every sub-group a _Group."""
+
+    command_class = _Command
+    group_class = type
+
+
 def _real_catalog(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
     """A catalog named through a symbolic link is a usage error (docs/security.md)."""
     if value is not None:
@@ -104,7 +129,7 @@ catalog_argument = click.argument(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="modelcards")
 def cli() -> None:
     """A git repository as a model registry: validate the cards, build the catalog site."""
@@ -121,11 +146,7 @@ def _default_format() -> str:
     help="Output format [default: github under GitHub Actions, else text].",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="The date reviews and sunsets are judged against "
-    "[default: SOURCE_DATE_EPOCH, else the clock].",
-)
+@today_option("The date reviews and sunsets are judged against")
 @click.option(
     "--base", metavar="REF", default=None,
     help="Also check the change against this git ref (branch, tag or commit): published "
@@ -137,20 +158,19 @@ def _default_format() -> str:
     "[default with --base: $GITHUB_STEP_SUMMARY when it is set].",
 )
 def validate(
-    catalog: Path, output_format: str | None, strict: bool, today: dt.datetime | None,
+    catalog: Path, output_format: str | None, strict: bool, today: dt.date | None,
     base: str | None, summary_file: Path | None,
 ) -> None:
     """Check every card in CATALOG (default ./catalog) and every reference between cards.
 
     Exits 0 when the catalog is valid, 1 when it is not, 2 on usage errors.
     """
-    day = today.date() if today else None
     history = None
     if base is None:
-        result = validate_catalog(catalog, day)
+        result = validate_catalog(catalog, today)
     else:
         try:
-            result, history = validate_against_base(catalog, base, day)
+            result, history = validate_against_base(catalog, base, today)
         except GitError as error:
             raise PathError(f"--base {base}: {error}") from None
     REPORTERS[output_format or _default_format()](result, sys.stdout, strict)
@@ -228,12 +248,11 @@ def _write_text(text: str, output: Path | None) -> None:
               "takes no MODEL@VERSION.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write [default: standard output].")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Today, for validating the catalog and as the BOM's metadata.timestamp "
-              "(midnight UTC) [default: SOURCE_DATE_EPOCH, else the clock].")
+@today_option("Today, for validating the catalog and as the BOM's metadata.timestamp "
+              "(midnight UTC)")
 def export(
     target: str | None, catalog: Path | None, export_format: str, all_versions: bool,
-    output: Path | None, today: dt.datetime | None,
+    output: Path | None, today: dt.date | None,
 ) -> None:
     """Export MODEL@VERSION of CATALOG (default ./catalog) for the Hub or supply-chain tools."""
     if all_versions:
@@ -252,23 +271,14 @@ def export(
     if target is not None and not is_reference(target):
         raise click.UsageError(bad_reference_message(load_catalog(root)[0], target))
     if output is not None:
-        try:
-            check_output(output, root)
-        except UnsafeOutput as error:
-            raise PathError(str(error)) from None
-    day = today.date() if today else None
-    result = validate_catalog(root, resolve_today(day))
+        check_output(output, root)
+    result = validate_catalog(root, resolve_today(today))
     if result.errors:
         raise click.ClickException(
             f"{root} is invalid ({len(result.errors)} errors); run: modelcards validate {root}"
         )
-    try:
-        text = export_text(result.catalog, target, export_format, day)
-        left_out = export_warnings(result.catalog, target, export_format)
-    except UnknownVersion as error:
-        raise click.ClickException(str(error)) from None
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+    text = export_text(result.catalog, target, export_format, today)
+    left_out = export_warnings(result.catalog, target, export_format)
     for warning in left_out:
         click.echo(f"warning: {warning}", err=True)
     _write_text(text, output)
@@ -288,12 +298,10 @@ def import_group() -> None:
 @click.option("--owner", default=None, help="Owner of a new model [default: 'unassigned'].")
 @click.option("--by", default=DEFAULT_BY, show_default=True,
               help="Who the first lifecycle event names (cards not exported by modelcards).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Release date of an imported version "
-              "[default: SOURCE_DATE_EPOCH, else the clock].")
+@today_option("Release date of an imported version")
 def import_hf(
     readme: Path, catalog: Path, model_id: str, version: str | None,
-    owner: str | None, by: str, today: dt.datetime | None,
+    owner: str | None, by: str, today: dt.date | None,
 ) -> None:
     """Import a Hugging Face README.md into CATALOG as a model card and a version card.
 
@@ -309,14 +317,9 @@ def import_hf(
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
         raise PathError(f"cannot read {readme}: {reason}") from None
-    day = resolve_today(today.date() if today else None)
+    day = resolve_today(today)
     request = ImportRequest(catalog, readme, model_id, version, owner, by, day)
-    try:
-        plan = plan_hf_import(request, text)
-    except ImportUsageError as error:
-        raise click.UsageError(str(error)) from None
-    except ImportFailure as error:
-        raise click.ClickException(str(error)) from None
+    plan = plan_hf_import(request, text)
     for warning in plan.warnings:  # they quote the README, which may hold escape sequences
         click.echo(f"warning: {one_line(warning)}")
     if plan.errors:
@@ -355,14 +358,12 @@ def import_hf(
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
 @click.option("--page-size", type=click.IntRange(1, 1000), default=mlflow_rest.DEFAULT_PAGE_SIZE,
               show_default=True, help="Models or versions asked for per request.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The date validation judges events against "
-              "[default: SOURCE_DATE_EPOCH, else the clock].")
+@today_option("The date validation judges events against")
 def import_mlflow(
     catalog: Path, tracking_uri: str, models: tuple[str, ...], owner: str | None,
     owner_tag: str, task: str | None, task_tag: str, dataset_owner: str | None,
     semver_tag: str, by: str, drafts: bool, dry_run: bool, page_size: int,
-    today: dt.datetime | None,
+    today: dt.date | None,
 ) -> None:
     """Import the registered models of an MLflow tracking server into CATALOG.
 
@@ -373,7 +374,7 @@ def import_mlflow(
     import with nothing written (exit 2). Cards that would not validate are not written
     (exit 1) unless --drafts asks for them.
     """
-    day = resolve_today(today.date() if today else None)
+    day = resolve_today(today)
     options = mlflow_import.ImportOptions(
         day, owner=owner, owner_tag=owner_tag, task=task, task_tag=task_tag,
         dataset_owner=dataset_owner, semver_tag=semver_tag, by=by,
@@ -438,25 +439,6 @@ def _report_import(plan: mlflow_import.Plan, *, dry_run: bool, drafts: bool, uri
 
 # ---- editing the cards: new, promote, deprecate, retire ------------------------------------
 
-_date_option = click.option(
-    "--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="Date of the event [default: today, from SOURCE_DATE_EPOCH or the clock].",
-)
-
-
-def _checked_time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not re.match(TIME_PATTERN, value):
-        raise click.BadParameter(f"{value!r} is not a time of day as HH:MM (UTC), such as 14:30")
-    return value
-
-
-_time_option = click.option(
-    "--time", metavar="HH:MM", default=None, callback=_checked_time,
-    help="Time of day of the event in UTC: orders it against other versions' events of the "
-    "same date [default: none; same-day events are then taken in every possible order].",
-)
-
-
 def _print_problems(problems: list[Problem]) -> None:
     for p in problems:
         click.echo(problem_line(p), err=True)
@@ -464,20 +446,10 @@ def _print_problems(problems: list[Problem]) -> None:
 
 @contextmanager
 def _editing() -> Iterator[None]:
-    """Refusals of the editing commands as exit codes: 2 for usage and unreadable paths, 1 for
-    an edit refused (with its problems)."""
+    """A file the editing commands cannot write: exit 2 (their refusals are library errors,
+    mapped for every command by _library_errors)."""
     try:
         yield
-    except UsageError as error:
-        raise click.UsageError(str(error)) from None
-    except UnreadableInput as error:
-        raise PathError(error.message) from None
-    except EditError as error:
-        click.echo(f"Error: {lines_for_terminal(error.message)}", err=True)
-        for found in error.about_new:
-            click.echo(found.line, err=True)
-        _print_problems(error.problems)
-        sys.exit(1)
     except OSError as error:
         raise PathError(f"cannot write {error.filename}: {error.strerror}") from None
 
@@ -522,18 +494,18 @@ def new_model_command(
 @click.option("--from", "previous", metavar="VERSION", default=None,
               help="Carry the framework and training setup over from this version.")
 @click.option("--by", default=None, help="Who starts the version (its development event).")
-@_date_option
+@date_option
 def new_version_command(
     model_id: str, version: str, catalog: Path, previous: str | None, by: str | None,
-    when: dt.datetime | None,
+    when: dt.date | None,
 ) -> None:
     """Create models/MODEL/VERSION.yaml in CATALOG (default ./catalog)."""
-    request = NewVersion(model_id, version, previous, by, when.date() if when else None)
+    request = NewVersion(model_id, version, previous, by, when)
     _apply(catalog, lambda: [new_version(catalog, request)], check=False)
 
 
 @cli.command()
-@click.argument("target", metavar="MODEL@VERSION")
+@click.argument("target", metavar="MODEL@VERSION", type=ModelVersion())
 @click.argument("stage", metavar="STAGE", type=click.Choice([s.value for s in Stage]))
 @catalog_argument
 @click.option("--by", required=True, help="Who made the change.")
@@ -543,11 +515,11 @@ def new_version_command(
 @click.option("--reason", default=None, help="Why.")
 @click.option("--override", default=None,
               help="Justification for promoting despite a failed gate.")
-@_date_option
-@_time_option
+@date_option
+@time_option
 def promote(
     target: str, stage: str, catalog: Path, by: str, approved_by: tuple[str, ...],
-    traffic: float | None, reason: str | None, override: str | None, when: dt.datetime | None,
+    traffic: float | None, reason: str | None, override: str | None, when: dt.date | None,
     time: str | None,
 ) -> None:
     """Append a STAGE event to MODEL@VERSION, keeping the file's comments and layout.
@@ -567,52 +539,52 @@ def promote(
         )
     request = Promotion(
         target, Stage(stage), by, approved_by, traffic, reason, override,
-        when.date() if when else None, time,
+        when, time,
     )
     _apply(catalog, lambda: promote_version(catalog, request))
 
 
 @cli.command()
-@click.argument("target", metavar="MODEL@VERSION")
+@click.argument("target", metavar="MODEL@VERSION", type=ModelVersion())
 @catalog_argument
 @click.option("--by", required=True, help="Who deprecates it.")
 @click.option("--reason", required=True, help="Why users should move away.")
 @click.option("--replaced-by", "replaced_by", default=None,
               help="The version to move to (VERSION of the same model, or MODEL@VERSION).")
-@click.option("--sunset", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--sunset", type=Day(), default=None,
               help="The date it will be retired.")
 @click.option("--approved-by", "approved_by", multiple=True,
               help="Approver (repeatable); the policy may ask for one when this takes the "
               "model's only production version out of production.")
-@_date_option
-@_time_option
+@date_option
+@time_option
 def deprecate(
     target: str, catalog: Path, by: str, reason: str, replaced_by: str | None,
-    sunset: dt.datetime | None, approved_by: tuple[str, ...], when: dt.datetime | None,
+    sunset: dt.date | None, approved_by: tuple[str, ...], when: dt.date | None,
     time: str | None,
 ) -> None:
     """Append a deprecated event to MODEL@VERSION (nothing is written if it would not validate)."""
     _apply(catalog, lambda: deprecate_version(
         catalog, target, by, reason, replaced_by=replaced_by,
-        sunset=sunset.date() if sunset else None, date=when.date() if when else None,
+        sunset=sunset, date=when,
         time=time, approved_by=approved_by,
     ))
 
 
 @cli.command()
-@click.argument("target", metavar="MODEL@VERSION")
+@click.argument("target", metavar="MODEL@VERSION", type=ModelVersion())
 @catalog_argument
 @click.option("--by", required=True, help="Who retires it.")
 @click.option("--reason", default=None, help="Why.")
-@_date_option
-@_time_option
+@date_option
+@time_option
 def retire(
-    target: str, catalog: Path, by: str, reason: str | None, when: dt.datetime | None,
+    target: str, catalog: Path, by: str, reason: str | None, when: dt.date | None,
     time: str | None,
 ) -> None:
     """Append a retired event to MODEL@VERSION: final, the version may no longer be used."""
     _apply(catalog, lambda: retire_version(
-        catalog, target, by, reason=reason, date=when.date() if when else None, time=time,
+        catalog, target, by, reason=reason, date=when, time=time,
     ))
 
 
@@ -663,8 +635,8 @@ def retire(
 @click.option("--allow-dirty", is_flag=True,
               help="Record even if tracked files have uncommitted changes (the card says so).")
 @click.option("--dry-run", is_flag=True, help="Print the card and its problems; write nothing.")
-@_date_option
-@_time_option
+@date_option
+@time_option
 def record_command(
     model_id: str, version: str, catalog: Path, summary: str, by: str,
     artifacts: tuple[str, ...], metrics_file: Path | None, data: tuple[str, ...],
@@ -672,7 +644,7 @@ def record_command(
     framework: str | None, packages: tuple[str, ...], seed: int | None,
     description: str | None, hardware: str | None, container: str | None,
     code_dir: Path | None, code_repo: str | None, commit: str | None, allow_dirty: bool,
-    dry_run: bool, when: dt.datetime | None, time: str | None,
+    dry_run: bool, when: dt.date | None, time: str | None,
 ) -> None:
     """Write MODEL's VERSION card from a training run, into CATALOG (default ./catalog).
 
@@ -686,7 +658,7 @@ def record_command(
         hyperparameters=hyperparameters_file, previous=previous, relation=relation,
         framework=framework, packages=packages, seed=seed, description=description,
         hardware=hardware, container=container, code_dir=code_dir, code_repo=code_repo,
-        commit=commit, allow_dirty=allow_dirty, date=when.date() if when else None, time=time,
+        commit=commit, allow_dirty=allow_dirty, date=when, time=time,
     )
     with _editing():
         result = record_version(catalog, request, dry_run=dry_run)
@@ -714,7 +686,7 @@ def record_command(
 
 
 @cli.command()
-@click.argument("spec", metavar="MODEL[@VERSION|@STAGE|@ALIAS]")
+@click.argument("spec", metavar="MODEL[@VERSION|@STAGE|@ALIAS]", type=Selector())
 @catalog_argument
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--field", type=click.Choice(FIELDS), default=None,
@@ -735,21 +707,13 @@ def get(
     version is answered with a warning on stderr. A malformed MODEL[@...] is a usage error
     (exit 2).
     """
-    try:
-        parse_spec(spec)
-    except BadSpec as error:
-        raise click.UsageError(str(error)) from None
     result = validate_catalog(catalog)
     if result.errors:
         _print_problems(result.errors)
         click.echo("Error: the catalog has errors; fix them before deploying from it", err=True)
         sys.exit(1)
-    try:
-        resolved = resolve(result.catalog, spec)
-        warnings = check_usable(result.catalog, resolved, allow_retired=allow_retired)
-    except (NoMatch, Refused) as error:
-        click.echo(f"Error: {lines_for_terminal(str(error))}", err=True)
-        sys.exit(1)
+    resolved = resolve(result.catalog, spec)
+    warnings = check_usable(result.catalog, resolved, allow_retired=allow_retired)
     record = as_record(result.catalog, resolved)
     if field is not None and not every and (refusal := several(record, spec, field)):
         click.echo(f"Error: {lines_for_terminal(refusal)}", err=True)
@@ -774,11 +738,6 @@ _theme_option = click.option(
     help="Folder of templates that override the default theme "
     "[default: theme/ next to the catalog folder, when it exists].",
 )
-_today_option = click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="The date the governance page judges reviews and sunsets against "
-    "[default: SOURCE_DATE_EPOCH, else the clock].",
-)
 _cache_option = click.option(
     "--cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="Folder of the incremental build cache: only pages whose inputs changed are rendered "
@@ -790,15 +749,23 @@ _no_cache_option = click.option(
 )
 
 
+def site_options(command: F) -> F:
+    """The options of a site build, shared by build and serve: -o/--output, --theme, --today,
+    --cache, --no-cache."""
+    for option in reversed((
+        _output_option, _theme_option,
+        today_option("The date the governance page judges reviews and sunsets against"),
+        _cache_option, _no_cache_option,
+    )):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @catalog_argument
-@_output_option
-@_theme_option
-@_today_option
-@_cache_option
-@_no_cache_option
+@site_options
 def build(
-    catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None,
+    catalog: Path, output: Path, theme: Path | None, today: dt.date | None,
     cache: Path | None, no_cache: bool,
 ) -> None:
     """Validate CATALOG (default ./catalog) and render the static site into OUTPUT.
@@ -807,14 +774,12 @@ def build(
     Pages whose cards, templates and settings did not change since the last build are
     kept rather than rendered again (see --cache).
     """
-    from .site.build import BuildFailed, SiteConfig, UnsafeOutput, build_site  # Jinja2 on demand
+    from .site.build import BuildFailed, SiteConfig, build_site  # Jinja2 on demand
 
-    config = SiteConfig(catalog, output, theme, today.date() if today else None,
+    config = SiteConfig(catalog, output, theme, today,
                         cache=cache, use_cache=not no_cache)
     try:
         report = build_site(config)
-    except UnsafeOutput as error:
-        raise PathError(str(error)) from None
     except BuildFailed as error:
         click.echo(f"error: {error}; {output} is unchanged", err=True)
         sys.exit(1)
@@ -829,31 +794,25 @@ def build(
 
 @cli.command()
 @catalog_argument
-@_output_option
-@_theme_option
-@_today_option
-@_cache_option
-@_no_cache_option
+@site_options
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
 def serve(
-    catalog: Path, output: Path, theme: Path | None, today: dt.datetime | None,
+    catalog: Path, output: Path, theme: Path | None, today: dt.date | None,
     cache: Path | None, no_cache: bool, port: int,
 ) -> None:
     """Build the site, serve it on 127.0.0.1 and rebuild when a card or template changes.
 
     An edit that breaks validation prints the errors and keeps the last good site served.
     """
-    from .site.build import SiteConfig, UnsafeOutput, check_output
+    from .site.build import SiteConfig, check_output
     from .site.serve import serve as serve_site
 
-    config = SiteConfig(catalog, output, theme, today.date() if today else None,
+    config = SiteConfig(catalog, output, theme, today,
                         cache=cache, use_cache=not no_cache)
     try:
         check_output(config)
         serve_site(config, port, lambda text: click.echo(lines_for_terminal(text)))
-    except UnsafeOutput as error:
-        raise PathError(str(error)) from None
     except OSError as error:
         raise PathError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}") from None
 
@@ -874,11 +833,10 @@ def serve(
 @click.option("--example", is_flag=True, help="Add an example model, version and dataset.")
 @click.option("--skip-existing", is_flag=True,
               help="Keep files that exist and write the others [default: write nothing then].")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The example's dates [default: SOURCE_DATE_EPOCH, else the clock].")
+@today_option("The example's dates")
 def init(
     folder: Path, catalog_folder: str, title: str, branch: str | None, example: bool,
-    skip_existing: bool, today: dt.datetime | None,
+    skip_existing: bool, today: dt.date | None,
 ) -> None:
     """Set up a registry repository in FOLDER (default: here): the catalog, the workflows
     that validate pull requests and publish the site, pre-commit, .gitignore, the schemas.
@@ -888,12 +846,10 @@ def init(
     """
     found = None if branch else repository_branch(folder)
     request = InitRequest(folder, catalog_folder, title, branch or found or "main", example,
-                          today.date() if today else None)
+                          today)
     try:
         files = plan_repository(request)
         written, kept = write_repository(folder, files, skip_existing=skip_existing)
-    except InitUsageError as error:
-        raise click.UsageError(str(error)) from None
     except FilesExist as error:
         click.echo("Error: these files exist already, so nothing was written:", err=True)
         for path in error.paths:

@@ -35,8 +35,9 @@ from ruamel.yaml.scalarstring import (
 )
 from yaml.nodes import MappingNode, SequenceNode
 
-from .cards import Stage, is_semver, is_valid_id
+from .cards import Stage, split_model_version
 from .catalog import Catalog, ModelVersion, load_catalog
+from .errors import Refusal, UsageProblem
 from .export.yamltext import scalar_text
 from .problems import Problem, Severity
 from .queries import production, stated_share, traffic_share
@@ -52,7 +53,7 @@ EVENT_KEYS = ("stage", "date", "time", "by", "approved_by", "traffic", "reason",
               "sunset", "override")
 
 
-class UsageError(Exception):
+class UsageError(UsageProblem):
     """A malformed argument (exit 2)."""
 
 
@@ -96,7 +97,7 @@ def for_the_command(message: str) -> str:
     return message
 
 
-class EditError(Exception):
+class EditError(Refusal):
     """An edit that was refused (exit 1); nothing was written."""
 
     def __init__(
@@ -383,12 +384,12 @@ def _render_item(event: dict[str, Any], block: bool) -> str:
 
 def parse_target(spec: str) -> tuple[str, str]:
     """MODEL@VERSION, checked for shape."""
-    model_id, at, version = spec.partition("@")
-    if not at or not is_valid_id(model_id) or not is_semver(version):
+    parts = split_model_version(spec)
+    if parts is None:
         raise UsageError(
             f"{spec!r} is not a model version: write MODEL@VERSION, such as fraud-detector@2.1.0"
         )
-    return model_id, version
+    return parts
 
 
 def find_version(

@@ -24,6 +24,7 @@ from .cardmarkdown import MAX_CHARACTERS, MAX_NESTING, too_deep, too_long
 from .cards import ExternalDataset, Relation, is_semver, is_valid_id
 from .catalog import MODEL_FILE, Catalog, load_catalog
 from .edit import is_inside
+from .errors import Refusal, UsageProblem
 from .export.huggingface import (
     HUB_LICENSES,
     HUB_RELATIONS,
@@ -70,11 +71,11 @@ MAPPED_KEYS = {
 }
 
 
-class ImportFailure(Exception):
+class ImportFailure(Refusal):
     """The README cannot be imported at all (no usable front matter, a bad version in it)."""
 
 
-class ImportUsageError(ImportFailure):
+class ImportUsageError(ImportFailure, UsageProblem):
     """A malformed --model or --version: a usage error (exit 2), not the README's fault."""
 
 

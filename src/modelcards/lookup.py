@@ -20,17 +20,18 @@ from typing import Any
 
 from .cards import Stage, is_valid_id
 from .catalog import Catalog, Model, ModelVersion
+from .errors import Refusal, UsageProblem
 from .queries import deprecation_event, production, replacement_chain, traffic_share
 from .texts import capped, one_line
 
 FIELDS = ("ref", "version", "stage", "traffic", "uri", "sha256")
 
 
-class NoMatch(Exception):
+class NoMatch(Refusal):
     """Nothing matches: exit 1 with this message."""
 
 
-class BadSpec(ValueError):
+class BadSpec(UsageProblem, ValueError):
     """Not of the shape MODEL[@SELECTOR]: a usage error (exit 2) with this message."""
 
 
@@ -87,7 +88,7 @@ def resolve(catalog: Catalog, spec: str) -> Resolved:
     )
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """An answer that could hurt a deploy, given only when asked for (exit 1)."""
 
 

@@ -64,6 +64,7 @@ from .edit_scaffold import (
     lineage_from,
     previous_card,
 )
+from .errors import PathProblem
 from .problems import Problem
 from .record_inputs import MetricOrigin, read_hyperparameters, read_metrics
 from .schema import schema_hint
@@ -90,7 +91,7 @@ class RecordError(EditError):
     """The record was refused for a reason no card line explains; nothing was written."""
 
 
-class UnreadableInput(RecordError):
+class UnreadableInput(RecordError, PathProblem):
     """An artifact or input file that cannot be read (the CLI exits 2, as for any path)."""
 
 

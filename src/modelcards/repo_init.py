@@ -21,6 +21,7 @@ import jinja2
 
 from . import __version__
 from .edit import write_atomically
+from .errors import Refusal, UsageProblem
 from .export.yamltext import scalar_text
 from .history_git import GitError, run_git
 from .schema import SCHEMA_FOLDER, hint_line, render_schemas, schema_file_name
@@ -75,11 +76,11 @@ _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _BRANCH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$")
 
 
-class InitUsageError(ValueError):
+class InitUsageError(UsageProblem, ValueError):
     """An option init cannot use: a catalog path outside the repository, a bad branch name."""
 
 
-class FilesExist(Exception):
+class FilesExist(Refusal):
     """Files init would write exist already; nothing was written."""
 
     def __init__(self, paths: Sequence[Path]) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..cards import is_semver, is_valid_id
+from ..cards import split_model_version
 from ..catalog import Catalog, ModelVersion
+from ..errors import PathProblem, Refusal, UsageProblem
 from ..rules.references import missing_version_message
 from ..texts import capped
 from .cyclonedx import bom_json_text, bom_timestamp, render_cyclonedx_bom, source_date_epoch
@@ -20,22 +21,25 @@ from .huggingface import hf_export_warnings, render_hf_readme
 FORMATS = ("hf", "cyclonedx")
 
 
-class UnknownVersion(LookupError):
+class UnknownVersion(Refusal, LookupError):
     """A MODEL@VERSION that names no version of the catalog; the message lists what exists."""
 
 
-class BadReference(ValueError):
+class BadReference(UsageProblem, ValueError):
     """Not of the shape MODEL@VERSION: a usage error (exit 2)."""
 
 
-class UnsafeOutput(ValueError):
+class UnsupportedExport(UsageProblem, ValueError):
+    """An export the format cannot make (a Hugging Face card of every version): exit 2."""
+
+
+class UnsafeOutput(PathProblem, ValueError):
     """An output file the export must not write (inside the catalog): a usage error."""
 
 
 def is_reference(reference: str) -> bool:
     """Whether `reference` has the shape MODEL@VERSION (a model id and a SemVer version)."""
-    model_id, at, version = reference.partition("@")
-    return bool(at) and is_valid_id(model_id) and is_semver(version)
+    return split_model_version(reference) is not None
 
 
 def bad_reference_message(catalog: Catalog | None, reference: str) -> str:
@@ -72,6 +76,7 @@ __all__ = [
     "BadReference",
     "UnknownVersion",
     "UnsafeOutput",
+    "UnsupportedExport",
     "bad_reference_message",
     "bom_json_text",
     "bom_timestamp",
@@ -94,7 +99,7 @@ def export_text(
     dates the BOM (default: SOURCE_DATE_EPOCH, else the clock's date)."""
     if export_format == "hf":
         if target is None:
-            raise ValueError("--all works with --format cyclonedx only: a Hugging Face card "
+            raise UnsupportedExport("--all works with --format cyclonedx only: a Hugging Face card "
                              "describes one version")
         return render_hf_readme(catalog, find_version(catalog, target))
     if target is None:

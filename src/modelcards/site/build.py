@@ -23,6 +23,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..cardcache import CardCache, make_cache_folder
 from ..catalog import Catalog, read_catalog_files
+from ..errors import PathProblem
 from ..validate import Findings, RecordedFindings, resolve_today, validate_catalog
 from . import reuse, swap
 from .cache import (
@@ -50,7 +51,7 @@ THEME_FOLDER = "theme"
 CARDS_FILE = "cards.json"  # validated cards by file digest, in the cache folder
 
 
-class UnsafeOutput(Exception):
+class UnsafeOutput(PathProblem):
     """The output folder is one a build must not replace (exit 2)."""
 
 
