@@ -58,9 +58,16 @@ def _snapshot(catalog: Path, base: Path, into: Path) -> None:
     from modelcards.cli import cli
 
     name = catalog.relative_to(base).as_posix().replace("/", "~")
-    result = CliRunner().invoke(
-        cli, ["validate", str(catalog), "--format", "json", "--today", TODAY]
-    )
+    # Run from the catalog's parent: the paths printed are then "catalog/...", the same
+    # whatever folder the snapshot is written to.
+    here = Path.cwd()
+    os.chdir(catalog.parent)
+    try:
+        result = CliRunner().invoke(
+            cli, ["validate", catalog.name, "--format", "json", "--today", TODAY]
+        )
+    finally:
+        os.chdir(here)
     text = result.output.replace(str(base), "<base>")
     with contextlib.suppress(ValueError):  # not JSON (a refusal): kept as printed
         text = json.dumps(json.loads(text), indent=1, sort_keys=True)
