@@ -37,7 +37,8 @@ import sys
 from pathlib import Path
 
 from common import OUT, Step, ensure_catalog, interleaved, interleaved_timings
-from modelcards.catalog import Catalog, load_catalog
+from modelcards.catalog import Catalog
+from modelcards.loading import load_catalog
 
 TODAY = "2026-11-26"
 BUILD = [sys.executable, "-c", "from modelcards.cli import main; main()", "build"]

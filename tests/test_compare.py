@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from modelcards.catalog import load_catalog
+from modelcards.loading import load_catalog
 from modelcards.queries import comparable, comparison_key
 from modelcards.site.changes import card_changes, card_settings
 

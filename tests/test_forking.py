@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from modelcards import catalog as catalog_module
 from modelcards import forking
+from modelcards import loading as loading_module
 from modelcards.cardcache import CardCache
-from modelcards.catalog import load_catalog
+from modelcards.loading import load_catalog
 from modelcards.problems import Problem
 
 from .conftest import CatalogMaker
@@ -64,9 +64,10 @@ BROKEN = {
 
 
 def _load(root: Path, cache: CardCache | None) -> tuple[object, list[Problem]]:
-    catalog, problems = load_catalog(root, cache)
+    card_json: dict[Path, str] = {}
+    catalog, problems = load_catalog(root, cache, card_json=card_json)
     cards = {ref: version.card for ref, version in sorted(catalog.versions.items())}
-    return (cards, sorted(catalog.models), catalog.card_json), problems
+    return (cards, sorted(catalog.models), card_json), problems
 
 
 @pytest.mark.parametrize("cached", [False, True])
@@ -86,9 +87,9 @@ def test_parsing_ahead_in_workers_loads_the_same_catalog_and_problems(
         shares.extend([path.name for path, _ in task.args[0]] for task in tasks)
         return forking.run_forked(tasks)
 
-    monkeypatch.setattr(catalog_module, "PARSE_AHEAD_MIN_FILES", 1)
-    monkeypatch.setattr(catalog_module, "available_cpus", lambda: 2)
-    monkeypatch.setattr(catalog_module, "run_forked", spy)
+    monkeypatch.setattr(loading_module, "PARSE_AHEAD_MIN_FILES", 1)
+    monkeypatch.setattr(loading_module, "available_cpus", lambda: 2)
+    monkeypatch.setattr(loading_module, "run_forked", spy)
     store.unlink(missing_ok=True)
     assert _load(root, cache()) == serial
     assert len(shares) == 2 and all(shares)

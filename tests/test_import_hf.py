@@ -11,9 +11,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from modelcards.catalog import load_catalog
 from modelcards.cli import cli
 from modelcards.export import render_hf_readme
+from modelcards.loading import load_catalog
 from modelcards.schema import write_schemas
 from modelcards.validate import validate_catalog
 

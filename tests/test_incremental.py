@@ -550,7 +550,7 @@ def test_inputs_read_from_the_files_equal_those_of_the_loaded_catalog(
     """The no-op check digests the files without loading them; it must agree exactly with
     the digests of the catalog they load into, or no build would ever be a no-op (and a
     wrong agreement would skip a build that was needed)."""
-    from modelcards.catalog import load_catalog, read_catalog_files
+    from modelcards.loading import load_catalog, read_catalog_files
     from modelcards.site.fingerprint import build_inputs, code_digest, read_inputs
 
     root = make_catalog(raw={"models/fraud/2.1.0.yaml": b"\xef\xbb\xbf" + textwrap.dedent(

@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from modelcards.cards import CatalogSettings, Metric, VersionCard
-from modelcards.catalog import ModelVersion, load_catalog
+from modelcards.catalog import ModelVersion
+from modelcards.loading import load_catalog
 from modelcards.metrics import known_metrics
 from modelcards.site.leaderboards import board_anchor, leaderboards, rank
 from modelcards.site.paths import leaderboard_path, segment

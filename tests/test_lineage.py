@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 
 from modelcards.cards import Relation
-from modelcards.catalog import Catalog, LineageEdge, load_catalog
+from modelcards.catalog import Catalog, LineageEdge
+from modelcards.loading import load_catalog
 from modelcards.site.lineage import (
     MAX_NEIGHBOURS,
     MAX_NODES,

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelcards.catalog import load_catalog
+from modelcards.loading import load_catalog
 from modelcards.positions import positions
 from modelcards.rules import FAMILIES
 from modelcards.rules.context import RuleContext, Unplaced, place

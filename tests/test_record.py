@@ -24,8 +24,8 @@ from click.testing import CliRunner
 
 import modelcards
 from modelcards import capture
-from modelcards.catalog import load_catalog
 from modelcards.cli import cli
+from modelcards.loading import load_catalog
 from modelcards.recording import (
     ArtifactInput,
     RecordError,

@@ -98,4 +98,4 @@ def test_an_unknown_code_exits_2_naming_close_codes() -> None:
 def test_the_history_rules_are_a_rule_family() -> None:
     owner = {code: entry.owner for code, entry in rule_entries().items()}
     assert {owner[f"MC06{i}"] for i in range(8)} == {"modelcards.rules.history"}
-    assert re.fullmatch(r"modelcards\.(source|parse|cards|catalog)", owner["MC001"])
+    assert re.fullmatch(r"modelcards\.(source|parse|cards|discovery|loading)", owner["MC001"])

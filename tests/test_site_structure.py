@@ -6,7 +6,7 @@ import posixpath
 import textwrap
 from urllib.parse import unquote, urlsplit
 
-from modelcards.catalog import load_catalog
+from modelcards.loading import load_catalog
 from modelcards.site.paths import FOLDERS, relative, version_path
 from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.structure import site_pages

@@ -15,9 +15,9 @@ import click
 
 from . import __version__, mlflow_import, mlflow_rest
 from .cards import Relation, Stage
-from .catalog import UnsafeCatalogPath, check_catalog_path, load_catalog
 from .cli_params import Day, F, ModelVersion, Selector, date_option, time_option, today_option
 from .codes import RULES
+from .discovery import UnsafeCatalogPath, check_catalog_path
 from .edit import EditError, FileEdit, Promotion, apply_edits, write_edits
 from .edit import deprecate as deprecate_version
 from .edit import promote as promote_version
@@ -39,6 +39,7 @@ from .importers import (
     plan_hf_import,
     write_plan,
 )
+from .loading import load_catalog
 from .lookup import (
     FIELDS,
     as_record,

@@ -36,9 +36,10 @@ from ruamel.yaml.scalarstring import (
 from yaml.nodes import MappingNode, SequenceNode
 
 from .cards import Stage, split_model_version
-from .catalog import Catalog, ModelVersion, load_catalog
+from .catalog import Catalog, ModelVersion
 from .errors import Refusal, UsageProblem
 from .export.yamltext import scalar_text
+from .loading import load_catalog
 from .problems import Problem, Severity
 from .queries import production, stated_share, traffic_share
 from .rules.references import missing_version_message
@@ -627,7 +628,7 @@ def check_edits(
             target.write_text(edit.text, encoding="utf-8", newline="")
         result = validate_catalog(copy, today)
     problems = [replace(p, file=root / p.file.relative_to(copy)) for p in result.problems]
-    return ValidationResult(result.catalog, problems)
+    return ValidationResult.of(result.catalog, problems)
 
 
 def _staged(path: Path, text: str) -> Path:

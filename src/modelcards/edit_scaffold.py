@@ -20,7 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .cards import Stage, is_semver, is_valid_id
-from .catalog import MODEL_FILE
+from .discovery import MODEL_FILE
 from .edit import (
     EditError,
     FileEdit,

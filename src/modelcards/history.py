@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cards import VersionCard, is_semver
-from .catalog import MODEL_FILE, Catalog, ModelVersion
+from .catalog import Catalog, ModelVersion
+from .discovery import MODEL_FILE
 from .history_cards import CardChanges, compare_cards
 from .history_git import BaseTree, GitError, blob_id, read_blobs, read_tree
 from .parse import parse_card
@@ -82,7 +83,7 @@ def validate_against_base(
     """validate_catalog plus the history rules against `ref`. Raises GitError."""
     result = validate_catalog(root, today)
     history = compare_with_base(result.catalog, ref)
-    merged = ValidationResult(result.catalog, sort_problems(result.problems + history.problems))
+    merged = ValidationResult.of(result.catalog, sort_problems(result.problems + history.problems))
     return merged, history
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .cards import CatalogSettings, DatasetCard, ModelCard
-from .catalog import CATALOG_FILE, MODEL_FILE, Catalog
+from .catalog import Catalog
+from .discovery import CATALOG_FILE, MODEL_FILE
 from .history_git import BaseTree, blob_id, read_blobs
 from .parse import parse_card
 from .source import (

@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import UnsafeCatalogPath, check_catalog_path
+from .discovery import UnsafeCatalogPath, check_catalog_path
 
 MAX_LINK_BYTES = 4096  # the longest target a committed symbolic link is read for
 

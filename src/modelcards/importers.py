@@ -22,7 +22,8 @@ from typing import Any, TypeGuard
 
 from .cardmarkdown import MAX_CHARACTERS, MAX_NESTING, too_deep, too_long
 from .cards import ExternalDataset, Relation, is_semver, is_valid_id
-from .catalog import MODEL_FILE, Catalog, load_catalog
+from .catalog import Catalog
+from .discovery import MODEL_FILE
 from .edit import is_inside
 from .errors import Refusal, UsageProblem
 from .export.huggingface import (
@@ -35,6 +36,7 @@ from .export.huggingface import (
     task_title,
 )
 from .export.yamltext import dump_yaml
+from .loading import load_catalog
 from .problems import Problem
 from .readme_markdown import (
     PLACEHOLDER,

@@ -30,7 +30,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from .cards import LifecycleEvent, Stage
-from .catalog import MODEL_FILE, Catalog, ModelVersion, load_catalog
+from .catalog import Catalog, ModelVersion
+from .discovery import MODEL_FILE
 from .edit import (
     EVENT_KEYS,
     EditError,
@@ -46,6 +47,7 @@ from .edit import (
 )
 from .edit_scaffold import TODO
 from .export.yamltext import dump_yaml
+from .loading import load_catalog
 from .mlflow_mapping import (
     MODEL_FIELD_TAGS,
     DatasetUse,

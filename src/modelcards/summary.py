@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cards import DatasetCard, LifecycleEvent, Metric, Monitoring, Stage
-from .catalog import MODEL_FILE, Catalog, ModelVersion
+from .catalog import Catalog, ModelVersion
+from .discovery import MODEL_FILE
 from .history import History
 from .history_cards import changed_fields
 from .metrics import known_metrics, regression

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
 from .cardcache import CardCache
-from .catalog import Catalog, CatalogFiles, load_catalog
+from .catalog import Catalog
+from .loading import CatalogFiles, load_catalog
 from .problems import Problem, Severity, sort_problems
 from .rules import check_catalog
 from .rules.placeholders import without_repeats
@@ -24,15 +24,13 @@ class Scope:
     datasets: int
 
 
-class Findings(ABC):
-    """What a validation found and how much it covered: what the reporters print."""
+@dataclass(frozen=True)
+class Findings:
+    """What a validation found and how much it covered: what the reporters print. The site
+    build's cache remembers these for the very same files instead of validating again."""
 
     problems: list[Problem]
-
-    @property
-    @abstractmethod
-    def scope(self) -> Scope:
-        """How many models, versions and datasets the validation covered."""
+    scope: Scope
 
     @property
     def errors(self) -> list[Problem]:
@@ -48,26 +46,14 @@ class Findings(ABC):
 
 @dataclass(frozen=True)
 class ValidationResult(Findings):
+    """The findings of a validation, with the catalog it resolved."""
+
     catalog: Catalog
-    problems: list[Problem]
 
-    @property
-    def scope(self) -> Scope:
-        catalog = self.catalog
-        return Scope(len(catalog.models), len(catalog.versions), len(catalog.datasets))
-
-
-@dataclass(frozen=True)
-class RecordedFindings(Findings):
-    """The findings of an earlier validation of the very same files, remembered (by the
-    site build's cache) instead of validating again."""
-
-    counts: Scope
-    problems: list[Problem]
-
-    @property
-    def scope(self) -> Scope:
-        return self.counts
+    @classmethod
+    def of(cls, catalog: Catalog, problems: list[Problem]) -> ValidationResult:
+        scope = Scope(len(catalog.models), len(catalog.versions), len(catalog.datasets))
+        return cls(problems, scope, catalog)
 
 
 def resolve_today(given: dt.date | None = None) -> dt.date:
@@ -85,13 +71,14 @@ def resolve_today(given: dt.date | None = None) -> dt.date:
 
 def validate_catalog(
     root: Path, today: dt.date | None = None, cache: CardCache | None = None,
-    files: CatalogFiles | None = None,
+    files: CatalogFiles | None = None, card_json: dict[Path, str] | None = None,
 ) -> ValidationResult:
     """Validate every card under `root` and every reference between them.
 
     A cache spares parsing files already seen; the result is the same with or without it.
-    `files`: the catalog's files, when the caller has read them already.
+    `files`: the catalog's files, when the caller has read them already; `card_json`: filled
+    as load_catalog fills it.
     """
-    catalog, problems = load_catalog(root, cache, files)
+    catalog, problems = load_catalog(root, cache, files, card_json)
     problems += check_catalog(catalog, resolve_today(today))
-    return ValidationResult(catalog, sort_problems(without_repeats(problems)))
+    return ValidationResult.of(catalog, sort_problems(without_repeats(problems)))

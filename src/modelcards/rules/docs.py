@@ -13,14 +13,14 @@ from functools import cache
 from importlib.resources import files
 from types import ModuleType
 
-from .. import cards, catalog, parse, source
+from .. import cards, discovery, loading, parse, source
 from ..codes import RULES
 from . import governance, hints, history, lifecycle, placeholders, policy, references
 
 # Every module that owns problem codes (its CODES); tests/test_rule_owners.py checks that each
 # code has exactly one owner and that no other module declares any.
 OWNERS: tuple[ModuleType, ...] = (
-    source, parse, cards, catalog,
+    source, parse, cards, discovery, loading,
     references, lifecycle, policy, governance, hints, placeholders, history,
 )
 MARKER = "<!-- Generated from src/modelcards/rules/docs.md"

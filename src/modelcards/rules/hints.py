@@ -11,8 +11,9 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..catalog import MODEL_FILE, Catalog
+from ..catalog import Catalog
 from ..codes import problem
+from ..discovery import MODEL_FILE
 from ..problems import Problem
 from ..schema import find_schema, read_schema_hint, schema_file_name
 from .context import RuleContext

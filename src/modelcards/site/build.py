@@ -22,9 +22,10 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..cardcache import CardCache, make_cache_folder
-from ..catalog import Catalog, read_catalog_files
+from ..catalog import Catalog
 from ..errors import PathProblem
-from ..validate import Findings, RecordedFindings, resolve_today, validate_catalog
+from ..loading import read_catalog_files
+from ..validate import Findings, resolve_today, validate_catalog
 from . import reuse, swap
 from .cache import (
     CACHE_FOLDER,
@@ -215,7 +216,8 @@ def _build(config: SiteConfig) -> BuildReport:
         # validation stands (the findings are remembered), and so does every page.
         return BuildReport(previous.findings, tuple(sorted([*previous.pages, MARKER])), 0)
     cards = CardCache.open(cache / CARDS_FILE) if use_cache else None
-    result = validate_catalog(config.catalog, today, cards, files)
+    card_json: dict[Path, str] = {}  # cards as the card cache holds their JSON text
+    result = validate_catalog(config.catalog, today, cards, files, card_json)
     if cards is not None:
         _save_quietly(cards)
     if not result.passes():
@@ -225,7 +227,7 @@ def _build(config: SiteConfig) -> BuildReport:
         return BuildReport(result, tuple(sorted([*previous.pages, MARKER])), 0)
     # Templates are compiled only now that pages are to be rendered: a no-op build needs none.
     env = make_site_environment(theme)
-    site = prepare(result.catalog, today, env, result.problems)
+    site = prepare(result.catalog, today, env, result.problems, card_json)
     pages = site_pages(result.catalog)
     prints = fingerprints(site, inputs)
     keys = {page.path: prints.page(page) for page in pages}
@@ -235,7 +237,7 @@ def _build(config: SiteConfig) -> BuildReport:
     if use_cache:
         manifest = Manifest(code, str(output), site_identity(output, MARKER), inputs.whole,
                             {path: (keys[path], sizes[path]) for path in keys},
-                            RecordedFindings(result.scope, result.problems))
+                            Findings(result.problems, result.scope))
         save_manifest(cache, output, manifest)
     _keep_or_remove(old, previous, standby, cache)
     return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)

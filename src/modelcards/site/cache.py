@@ -37,7 +37,7 @@ from .. import __version__
 from ..cardcache import MAX_CACHE_BYTES, make_cache_folder, signature, signed_by, signing_key
 from ..problems import Problem, Severity
 from ..source import FileRefused, read_regular_file
-from ..validate import RecordedFindings, Scope
+from ..validate import Findings, Scope
 
 CACHE_FOLDER = ".modelcards-cache"
 FORMAT = "modelcards-site-cache-4"
@@ -85,7 +85,7 @@ class Manifest:
     identity: list[int]  # of the output folder, then of its marker file
     inputs: str  # the digest of everything the build read (fingerprint.BuildInputs.whole)
     pages: dict[str, tuple[str, int]]  # path -> (fingerprint, size)
-    findings: RecordedFindings  # what validating those inputs found (warnings only: it built)
+    findings: Findings  # what validating those inputs found (warnings only: it built)
 
     def to_json(self) -> dict[str, Any]:
         scope = self.findings.scope
@@ -118,14 +118,14 @@ def _problem(data: object) -> Problem | None:
 _SEVERITIES = {severity.value for severity in Severity}
 
 
-def _findings(scope: object, problems: object) -> RecordedFindings | None:
+def _findings(scope: object, problems: object) -> Findings | None:
     if not (isinstance(scope, list) and len(scope) == 3 and all(type(n) is int for n in scope)
             and isinstance(problems, list)):
         return None
     found = [_problem(entry) for entry in problems]
     if any(problem is None for problem in found):
         return None
-    return RecordedFindings(Scope(*scope), [p for p in found if p is not None])
+    return Findings([p for p in found if p is not None], Scope(*scope))
 
 
 def site_identity(output: Path, marker: str) -> list[int]:

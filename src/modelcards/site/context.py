@@ -42,6 +42,9 @@ class SiteData:
     usage: Mapping[str, list[Usage]]  # dataset id -> the versions trained or evaluated on it
     traffic: Mapping[str, float]  # version reference -> its share, where production is split
     leaderboards: Mapping[str, Leaderboard]  # dataset version reference -> its leaderboard
+    # Cards as pydantic's model_dump_json writes them, where the card cache had the text at
+    # hand when the catalog was loaded: catalog.json holds every card in that form.
+    card_json: Mapping[Path, str]
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
@@ -66,9 +69,10 @@ def repository_root(catalog_root: Path) -> Path:
 
 def prepare(
     catalog: Catalog, today: dt.date, env: Environment,
-    problems: Sequence[Problem] | None = None,
+    problems: Sequence[Problem] | None = None, card_json: Mapping[Path, str] | None = None,
 ) -> SiteData:
-    """`problems`: the catalog's validation against `today`, when the caller has it."""
+    """`problems`: the catalog's validation against `today`, when the caller has it;
+    `card_json`: cards' JSON text the loader had at hand (load_catalog)."""
     known = known_metrics(catalog.settings)
     summaries = {m: summarise(catalog.models[m], known) for m in sorted(catalog.models)}
     return SiteData(
@@ -85,6 +89,7 @@ def prepare(
         usage=usage_by_dataset(catalog),
         traffic={ref: share for s in summaries.values() for ref, share in s.traffic.items()},
         leaderboards=leaderboards(catalog, known),
+        card_json=card_json or {},
     )
 
 

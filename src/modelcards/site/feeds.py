@@ -140,14 +140,15 @@ def _object(members: dict[str, str]) -> str:
     return "{" + ",".join(f"{_json(key)}:{members[key]}" for key in sorted(members)) + "}"
 
 
-def _card(card: BaseModel, catalog: Catalog | None = None, path: Path | None = None) -> str:
+def _card(card: BaseModel, known: Mapping[Path, str] | None = None,
+          path: Path | None = None) -> str:
     # pydantic's own serializer: several times faster than model_dump and json.dumps, and
     # it keeps the card format's field order, which is as stable as sorted keys. The loader
-    # has most cards' text already (the card cache keeps them in this form).
-    if catalog is not None and path is not None:
-        known = catalog.card_json.get(path)
-        if known is not None:
-            return known
+    # has most cards' text already (`known`: the card cache keeps them in this form).
+    if known is not None and path is not None:
+        text = known.get(path)
+        if text is not None:
+            return text
     return card.model_dump_json()
 
 
@@ -158,12 +159,14 @@ def _relative_source(catalog: Catalog, version_path: Any) -> str:
         return str(version_path.name)
 
 
-def _model_entry(catalog: Catalog, model_id: str, summary: ModelSummary) -> str:
+def _model_entry(
+    catalog: Catalog, model_id: str, summary: ModelSummary, known: Mapping[Path, str]
+) -> str:
     model = catalog.models[model_id]
     return _object({
         "id": _json(model.id), "page": _json(paths.model_path(model.id)),
         "source": _json(_relative_source(catalog, model.path)),
-        "card": _card(model.card, catalog, model.path),
+        "card": _card(model.card, known, model.path),
         "status": _json(summary.status.value if summary.status else None),
         "versions": _json([v.version for v in model.versions]),
         "latest": _json(summary.latest.version if summary.latest else None),
@@ -179,7 +182,7 @@ def _reading(version: ModelVersion, metric: Metric) -> dict[str, Any]:
             "dataset": metric.dataset, "split": metric.split}
 
 
-def _version_entry(catalog: Catalog, version: ModelVersion) -> str:
+def _version_entry(catalog: Catalog, version: ModelVersion, known: Mapping[Path, str]) -> str:
     model = catalog.models.get(version.model_id)
     found = reading(model, version) if model else None
     return _object({
@@ -188,21 +191,24 @@ def _version_entry(catalog: Catalog, version: ModelVersion) -> str:
         "version": _json(version.version), "stage": _json(version.stage.value),
         "page": _json(paths.version_path(version.ref)),
         "source": _json(_relative_source(catalog, version.path)),
-        "card": _card(version.card, catalog, version.path),
+        "card": _card(version.card, known, version.path),
     })
 
 
-def _dataset_entry(catalog: Catalog, dataset_id: str) -> str:
+def _dataset_entry(catalog: Catalog, dataset_id: str, known: Mapping[Path, str]) -> str:
     dataset = catalog.datasets[dataset_id]
     return _object({
         "id": _json(dataset.id), "page": _json(paths.dataset_path(dataset.id)),
         "source": _json(_relative_source(catalog, dataset.path)),
-        "card": _card(dataset.card, catalog, dataset.path),
+        "card": _card(dataset.card, known, dataset.path),
     })
 
 
-def catalog_json(catalog: Catalog, summaries: Mapping[str, ModelSummary]) -> bytes:
+def catalog_json(
+    catalog: Catalog, summaries: Mapping[str, ModelSummary], card_json: Mapping[Path, str]
+) -> bytes:
     """The whole resolved catalog for programs: cards, current stages, pages and lineage.
+    `card_json`: cards' JSON text as the loader had it (the card cache), by file.
 
     Compact JSON, keys sorted except inside a card, which keeps the card format's field order
     (a third the size of indented JSON: this file holds every card and changes on every edit).
@@ -216,9 +222,11 @@ def catalog_json(catalog: Catalog, summaries: Mapping[str, ModelSummary]) -> byt
     document = _object({
         "settings": _card(catalog.settings),
         "metrics": _object({name: _card(info) for name, info in known.items()}),
-        "models": _list(_model_entry(catalog, m, summaries[m]) for m in sorted(catalog.models)),
-        "versions": _list(_version_entry(catalog, v) for v in _ordered_versions(catalog)),
-        "datasets": _list(_dataset_entry(catalog, d) for d in sorted(catalog.datasets)),
+        "models": _list(_model_entry(catalog, m, summaries[m], card_json)
+                        for m in sorted(catalog.models)),
+        "versions": _list(_version_entry(catalog, v, card_json)
+                          for v in _ordered_versions(catalog)),
+        "datasets": _list(_dataset_entry(catalog, d, card_json) for d in sorted(catalog.datasets)),
         "lineage": _json(lineage),
     })
     return (json_text(document) + "\n").encode("utf-8")

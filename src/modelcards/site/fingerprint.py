@@ -48,7 +48,8 @@ from pathlib import Path
 from .. import __version__
 from ..cardcache import runtime
 from ..cards import Stage
-from ..catalog import Catalog, CatalogFiles, ModelVersion
+from ..catalog import Catalog, ModelVersion
+from ..loading import CatalogFiles
 from ..queries import replacement_chain, resolve_replacement
 from ..source import FileRefused, decode_text, read_card_bytes, read_regular_file
 from .context import SiteData, repository_root

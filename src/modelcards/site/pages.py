@@ -300,7 +300,8 @@ RENDERERS: dict[str, Renderer] = {
     "badge": badge,
     "asset": asset,
     "sitemap": sitemap,
-    "catalog-json": lambda site, page: feeds.catalog_json(site.catalog, site.summaries),
+    "catalog-json": lambda site, page: feeds.catalog_json(
+        site.catalog, site.summaries, site.card_json),
     "feed": lambda site, page: feeds.atom_feed(site.catalog, site.today),
     "search-index": lambda site, page: search_index(site.catalog, site.summaries),
     "datasets": datasets,
