@@ -15,8 +15,8 @@ from pathlib import Path
 
 from generated_docs import update  # the sibling module: scripts run from this folder
 
-from modelcards.export import render_hf_readme
-from modelcards.export.cyclonedx import bom_json_text, render_cyclonedx_bom
+from modelcards.formats import render_hf_readme
+from modelcards.formats.cyclonedx import bom_json_text, render_cyclonedx_bom
 from modelcards.validate import validate_catalog
 
 REPO = Path(__file__).resolve().parent.parent

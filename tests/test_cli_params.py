@@ -7,14 +7,14 @@ import datetime as dt
 import click
 import pytest
 from click.testing import CliRunner
+from modelcards.export import BadReference, UnknownVersion, UnsafeOutput, UnsupportedExport
+from modelcards.importers import ImportFailure, ImportUsageError
 
 from modelcards import errors
 from modelcards.cards import split_model_version
 from modelcards.cli import cli
 from modelcards.cli_params import Day, ModelVersion, Selector, TimeOfDay
 from modelcards.edit import EditError, UsageError
-from modelcards.export import BadReference, UnknownVersion, UnsafeOutput, UnsupportedExport
-from modelcards.importers import ImportFailure, ImportUsageError
 from modelcards.lookup import BadSpec, NoMatch, Refused
 from modelcards.recording import RecordError, UnreadableInput
 from modelcards.repo_init import FilesExist, InitUsageError

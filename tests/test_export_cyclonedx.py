@@ -16,8 +16,8 @@ from cyclonedx.validation.json import JsonStrictValidator
 
 from modelcards.catalog import Catalog, ModelVersion
 from modelcards.cli import cli
-from modelcards.export import bom_json_text, render_cyclonedx_bom
-from modelcards.export.cyclonedx import SERIAL_NAMESPACE
+from modelcards.formats import bom_json_text, render_cyclonedx_bom
+from modelcards.formats.cyclonedx import SERIAL_NAMESPACE
 from modelcards.validate import validate_catalog
 
 from .conftest import EXAMPLE_CATALOG, CatalogMaker

@@ -12,8 +12,8 @@ from huggingface_hub import ModelCard
 
 from modelcards.catalog import Catalog, ModelVersion
 from modelcards.cli import cli
-from modelcards.export import bom_timestamp, render_cyclonedx_bom, render_hf_readme
-from modelcards.export.cyclonedx import bom_json_text
+from modelcards.formats import bom_timestamp, render_cyclonedx_bom, render_hf_readme
+from modelcards.formats.cyclonedx import bom_json_text
 from modelcards.validate import validate_catalog
 
 from .conftest import EXAMPLE_CATALOG, REPO, CatalogMaker
@@ -273,8 +273,8 @@ def test_interop_doc_examples_are_current() -> None:
 def test_readme_front_matter_is_the_yaml_of_its_data_for_every_example_version() -> None:
     """The README writes each model card's part once per model (a memo); the text must be
     exactly what dumping the whole front matter gives, for every version, in any order."""
-    from modelcards.export.huggingface import front_matter, front_matter_text
-    from modelcards.export.yamltext import dump_yaml
+    from modelcards.formats.huggingface import front_matter, front_matter_text
+    from modelcards.yamltext import dump_yaml
 
     catalog = valid_catalog(EXAMPLE_CATALOG)
     versions = list(catalog.versions.values())

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from huggingface_hub import ModelCard
 
 from modelcards.cli import cli
-from modelcards.readme_markdown import first_paragraph, plain_text, read_readme, sections
+from modelcards.formats.readme_markdown import first_paragraph, plain_text, read_readme, sections
 from modelcards.site.markup import render_markdown
 
 from .conftest import REPO, CatalogMaker

@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from modelcards.cli import cli
-from modelcards.export import render_hf_readme
+from modelcards.formats import render_hf_readme
 from modelcards.loading import load_catalog
 from modelcards.schema import write_schemas
 from modelcards.validate import validate_catalog

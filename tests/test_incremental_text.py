@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from modelcards.export.jsontext import dumps_indented
-from modelcards.export.yamltext import _flow, scalar_text
+from modelcards.formats.jsontext import dumps_indented
+from modelcards.yamltext import _flow, scalar_text
 
 
 def holds_nel(value: Any) -> bool:

@@ -13,8 +13,8 @@ from markupsafe import Markup
 
 from modelcards.cardmarkdown import MAX_CHARACTERS, MAX_NESTING, nesting, to_html, too_deep
 from modelcards.cli import cli
-from modelcards.readme_markdown import sections
-from modelcards.readme_markdown import without_comments as strip_comments
+from modelcards.formats.readme_markdown import sections
+from modelcards.formats.readme_markdown import without_comments as strip_comments
 from modelcards.site.build import SiteConfig
 from modelcards.site.markup import render_markdown
 from modelcards.site.serve import rebuild

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 import yaml
 
-from modelcards.mlflow_import import ImportOptions, check_plan, plan_import, write_plan
-from modelcards.mlflow_mapping import (
+from modelcards.formats.mlflow_import import ImportOptions, check_plan, plan_import, write_plan
+from modelcards.formats.mlflow_mapping import (
     card_id,
     hyperparameter,
     metrics_of,
     semver_of,
     training_of,
 )
-from modelcards.mlflow_rest import LoggedModel, ModelVersion, Registry, Run
+from modelcards.formats.mlflow_rest import LoggedModel, ModelVersion, Registry, Run
 
 TODAY = dt.date(2026, 12, 10)  # the day of the import, after what MLflow recorded
 MS = 1796207487000  # 2026-12-02 10:31 UTC in milliseconds
@@ -257,7 +257,7 @@ def test_the_run_user_starts_the_lifecycle(tmp_path: Path) -> None:
 def test_earlier_imports_are_found_without_reading_what_is_not_a_card(tmp_path: Path) -> None:
     """A FIFO or a link to /dev/zero named like a card must not hang (or exhaust) the import
     while it looks for the marker comments of earlier imports (issue 18, item 3)."""
-    from modelcards.mlflow_import import find_imported, version_marker
+    from modelcards.formats.mlflow_import import find_imported, version_marker
 
     folder = tmp_path / "models" / "churn"
     folder.mkdir(parents=True)

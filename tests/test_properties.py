@@ -124,7 +124,7 @@ def test_random_structures_validate_or_report(data: dict[str, object], name: str
 def test_any_text_written_as_a_card_reads_back_the_same(first: str, second: str) -> None:
     """dump_yaml writes imported README text (leading spaces, blank-line runs, tabs, CRs, line
     separators) so that the card loader reads back exactly the same text."""
-    from modelcards.export.yamltext import dump_yaml
+    from modelcards.yamltext import dump_yaml
 
     data = {"description": first + "\n" + second, "items": [second, first + "\n"]}
     document, failure = parse_source(Path("model.yaml"), dump_yaml(data))

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelcards.cardmarkdown import inert, to_html
-from modelcards.export import bom_json_text, render_cyclonedx_bom, render_hf_readme
+from modelcards.formats import bom_json_text, render_cyclonedx_bom, render_hf_readme
 from modelcards.site.markup import render_markdown
 from modelcards.urls import link_target, recorded_uri, web_url
 from modelcards.validate import validate_catalog

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, mlflow_import, mlflow_rest
+from . import __version__
 from .cards import Relation, Stage
 from .cli_params import Day, F, ModelVersion, Selector, date_option, time_option, today_option
 from .codes import RULES
@@ -24,21 +24,23 @@ from .edit import promote as promote_version
 from .edit import retire as retire_version
 from .edit_scaffold import NewModel, NewVersion, new_model, new_version
 from .errors import PathProblem, Refusal, UsageProblem
-from .export import (
+from .formats import (
     FORMATS,
     bad_reference_message,
     check_output,
     export_text,
     export_warnings,
     is_reference,
+    mlflow_import,
+    mlflow_rest,
 )
-from .history import GitError, validate_against_base
-from .importers import (
+from .formats.huggingface_import import (
     DEFAULT_BY,
     ImportRequest,
     plan_hf_import,
     write_plan,
 )
+from .history import GitError, validate_against_base
 from .loading import load_catalog
 from .lookup import (
     FIELDS,

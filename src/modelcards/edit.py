@@ -38,7 +38,6 @@ from yaml.nodes import MappingNode, SequenceNode
 from .cards import Stage, split_model_version
 from .catalog import Catalog, ModelVersion
 from .errors import Refusal, UsageProblem
-from .export.yamltext import scalar_text
 from .loading import load_catalog
 from .problems import Problem, Severity
 from .queries import production, stated_share, traffic_share
@@ -46,6 +45,7 @@ from .rules.references import missing_version_message
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
 from .validate import ValidationResult, resolve_today, validate_catalog
+from .yamltext import scalar_text
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.

@@ -31,11 +31,11 @@ from .edit import (
     make_event,
     read_card_text,
 )
-from .export.yamltext import scalar_text
 from .schema import schema_hint
 from .semver import version_key
 from .texts import capped
 from .validate import resolve_today
+from .yamltext import scalar_text
 
 TODO = "TODO"
 

@@ -22,10 +22,10 @@ import jinja2
 from . import __version__
 from .edit import write_atomically
 from .errors import Refusal, UsageProblem
-from .export.yamltext import scalar_text
 from .history_git import GitError, run_git
 from .schema import SCHEMA_FOLDER, hint_line, render_schemas, schema_file_name
 from .validate import resolve_today
+from .yamltext import scalar_text
 
 DISTRIBUTION = "modelcards-catalog"
 REQUIREMENT = f"{DISTRIBUTION}=={__version__}"

@@ -49,6 +49,7 @@ from .. import __version__
 from ..cardcache import runtime
 from ..cards import Stage
 from ..catalog import Catalog, ModelVersion
+from ..formats import EXPORT_FORMATS
 from ..loading import CatalogFiles
 from ..queries import replacement_chain, resolve_replacement
 from ..source import FileRefused, decode_text, read_card_bytes, read_regular_file
@@ -65,7 +66,7 @@ RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "pyyaml", "pyd
 GLOBAL_KINDS = frozenset(
     {"home", "governance", "catalog-json", "feed", "search-index", "sitemap", "datasets"}
 )
-MODEL_KINDS = frozenset({"version", "hf-readme", "cyclonedx-bom"})
+MODEL_KINDS = frozenset({"version", *(f.page_kind for f in EXPORT_FORMATS.values())})
 
 
 def _digest(parts: Iterable[str]) -> str:

@@ -9,14 +9,7 @@ from markupsafe import Markup
 
 from ..cards import Metric, Stage
 from ..catalog import Dataset
-from ..export import (
-    BOM_FILE,
-    HF_FILE,
-    bom_json_text,
-    bom_timestamp,
-    render_cyclonedx_bom,
-    render_hf_readme,
-)
+from ..formats import EXPORT_FORMATS, ExportFormat
 from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
@@ -212,18 +205,18 @@ def version(site: SiteData, page: Page) -> bytes:
         board=board_links(site, Linker(page.path)),
         compare_page=Linker(page.path).to(paths.compare_path(owner.card.task)),
         known_versions=catalog.versions,
-        exports={name: paths.version_export_path(found.ref, name) for name in (HF_FILE, BOM_FILE)},
+        exports={f.file_name: paths.version_export_path(found.ref, f.file_name)
+                 for f in EXPORT_FORMATS.values()},
+        export_formats=list(EXPORT_FORMATS.values()),
     )
 
 
-def hf_readme(site: SiteData, page: Page) -> bytes:
-    return render_hf_readme(site.catalog, site.catalog.versions[page.subject]).encode("utf-8")
-
-
-def cyclonedx_bom(site: SiteData, page: Page) -> bytes:
-    bom = render_cyclonedx_bom(site.catalog, [site.catalog.versions[page.subject]],
-                               timestamp=bom_timestamp(site.today))
-    return bom_json_text(bom).encode("utf-8")
+def _export(export: ExportFormat) -> Renderer:
+    """The renderer of a version's export file in `export`'s format."""
+    def render(site: SiteData, page: Page) -> bytes:
+        version = site.catalog.versions[page.subject]
+        return export.render(site.catalog, [version], site.today).encode("utf-8")
+    return render
 
 
 def dataset(site: SiteData, page: Page) -> bytes:
@@ -291,8 +284,7 @@ RENDERERS: dict[str, Renderer] = {
     "compare-data": lambda site, page: comparing.model_data(
         site, site.catalog.models[page.subject]),
     "version": version,
-    "hf-readme": hf_readme,
-    "cyclonedx-bom": cyclonedx_bom,
+    **{export.page_kind: _export(export) for export in EXPORT_FORMATS.values()},
     "dataset": dataset,
     "leaderboard": leaderboard,
     "governance": governance,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ..export.files import version_export_path as version_export_path
+from ..formats.files import version_export_path as version_export_path
 
 HOME = "index.html"
 GOVERNANCE = "governance/index.html"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalog import Catalog
-from ..export import BOM_FILE, HF_FILE
+from ..formats import EXPORT_FORMATS
 from . import paths
 from .leaderboards import leaderboard_refs
 from .render import ASSETS
@@ -45,10 +45,8 @@ def site_pages(catalog: Catalog) -> list[Page]:
         pages.append(Page(paths.badge_path(model_id), "badge", model_id))
         for version in catalog.models[model_id].versions:  # in SemVer order already
             pages.append(Page(paths.version_path(version.ref), "version", version.ref))
-            pages.append(Page(paths.version_export_path(version.ref, HF_FILE), "hf-readme",
-                              version.ref))
-            pages.append(Page(paths.version_export_path(version.ref, BOM_FILE), "cyclonedx-bom",
-                              version.ref))
+            pages += [Page(paths.version_export_path(version.ref, export.file_name),
+                           export.page_kind, version.ref) for export in EXPORT_FORMATS.values()]
     pages += [Page(paths.dataset_path(d), "dataset", d) for d in sorted(catalog.datasets)]
     pages += [Page(paths.leaderboard_path(ref), "leaderboard", ref)
               for ref in leaderboard_refs(catalog)]

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .capture import public_url
-from .cards import Stage, is_semver, is_valid_id
+from ..capture import public_url
+from ..cards import Stage, is_semver, is_valid_id
 from .mlflow_rest import DatasetInput, LoggedModel, Metric, ModelVersion, Param, Run, Tag
 
 # MLflow's legacy stages, as ours.

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .source import Loc, SourceDocument, parse_source
+from ..source import Loc, SourceDocument, parse_source
 
 _OPENING = re.compile(r"\s*---\n")
 _EMPTY_FRONT_MATTER = re.compile(r"\s*---[ \t]*\n---[ \t]*(\n|$)")

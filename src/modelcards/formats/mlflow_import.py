@@ -29,10 +29,10 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
-from .cards import LifecycleEvent, Stage
-from .catalog import Catalog, ModelVersion
-from .discovery import MODEL_FILE
-from .edit import (
+from ..cards import LifecycleEvent, Stage
+from ..catalog import Catalog, ModelVersion
+from ..discovery import MODEL_FILE
+from ..edit import (
     EVENT_KEYS,
     EditError,
     FileEdit,
@@ -45,9 +45,14 @@ from .edit import (
     read_card_text,
     write_edits,
 )
-from .edit_scaffold import TODO
-from .export.yamltext import dump_yaml
-from .loading import load_catalog
+from ..edit_scaffold import TODO
+from ..loading import load_catalog
+from ..problems import Problem
+from ..schema import schema_hint
+from ..source import MAX_FILE_BYTES, FileRefused, read_regular_file
+from ..texts import capped
+from ..validate import validate_catalog
+from ..yamltext import dump_yaml
 from .mlflow_mapping import (
     MODEL_FIELD_TAGS,
     DatasetUse,
@@ -67,11 +72,6 @@ from .mlflow_mapping import (
 )
 from .mlflow_rest import ModelEntry, Registry
 from .mlflow_rest import ModelVersion as MlflowVersion
-from .problems import Problem
-from .schema import schema_hint
-from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
-from .texts import capped
-from .validate import validate_catalog
 
 DEFAULT_BY = "mlflow"
 PROMPT_TAG = "mlflow.prompt.is_prompt"

@@ -20,13 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .cardmarkdown import MAX_CHARACTERS, MAX_NESTING, too_deep, too_long
-from .cards import ExternalDataset, Relation, is_semver, is_valid_id
-from .catalog import Catalog
-from .discovery import MODEL_FILE
-from .edit import is_inside
-from .errors import Refusal, UsageProblem
-from .export.huggingface import (
+from ..cardmarkdown import MAX_CHARACTERS, MAX_NESTING, too_deep, too_long
+from ..cards import ExternalDataset, Relation, is_semver, is_valid_id
+from ..catalog import Catalog
+from ..discovery import MODEL_FILE
+from ..edit import is_inside
+from ..errors import Refusal, UsageProblem
+from ..loading import load_catalog
+from ..problems import Problem
+from ..schema import schema_hint
+from ..texts import describe_character, without_invisible
+from ..validate import validate_catalog
+from ..yamltext import dump_yaml
+from .huggingface import (
     HUB_LICENSES,
     HUB_RELATIONS,
     LICENSE_LINK_TITLE,
@@ -35,9 +41,6 @@ from .export.huggingface import (
     hub_value,
     task_title,
 )
-from .export.yamltext import dump_yaml
-from .loading import load_catalog
-from .problems import Problem
 from .readme_markdown import (
     PLACEHOLDER,
     Block,
@@ -57,9 +60,6 @@ from .readme_markdown import (
     without_comments,
     without_elements,
 )
-from .schema import schema_hint
-from .texts import describe_character, without_invisible
-from .validate import validate_catalog
 
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_BY = "modelcards-import"
