@@ -18,8 +18,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from modelcards.site.build import render_site, write_site
-from modelcards.validate import validate_catalog
+from modelcards.site.build import SiteConfig, build_site
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
@@ -51,13 +50,12 @@ def main() -> None:
     parser.add_argument("--catalog", type=Path, default=REPO / "catalog")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args()
-    result = validate_catalog(args.catalog, TODAY)
-    if not result.passes():
-        raise SystemExit(f"{args.catalog} is not valid; run modelcards validate")
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         site = Path(folder) / "site"
-        write_site(render_site(result.catalog, TODAY, None), site)
+        config = SiteConfig(args.catalog, site, today=TODAY, cache=Path(folder) / "cache")
+        if build_site(config).files is None:
+            raise SystemExit(f"{args.catalog} is not valid; run modelcards validate")
         browser = playwright.chromium.launch(executable_path=args.chromium, args=ARGS)
         for suffix, (width, height) in WINDOWS.items():
             page = browser.new_page(viewport={"width": width, "height": height},

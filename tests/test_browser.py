@@ -20,11 +20,10 @@ from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
 
-from modelcards.site.build import write_site
 from modelcards.site.lineage import MAX_NODES
 
 from .conftest import EXAMPLE_CATALOG, REPO, render
-from .test_site_fixtures import INJECTION, site_files
+from .test_site_fixtures import INJECTION, build_into
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(os.environ.get("AXE_CORE", REPO / "tests/.node/node_modules/axe-core/axe.min.js"))
@@ -60,7 +59,7 @@ def browser() -> Iterator[Any]:
 def served_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """The example site written under <root>/sub/path/, and that root served over HTTP."""
     root = tmp_path_factory.mktemp("served")
-    write_site(site_files(EXAMPLE_CATALOG), root / SUB_PATH)
+    build_into(EXAMPLE_CATALOG, root / SUB_PATH)
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -181,7 +180,7 @@ def injection_site(tmp_path_factory: pytest.TempPathFactory) -> str:
     for name, text in render(INJECTION).items():
         (catalog / name).parent.mkdir(parents=True, exist_ok=True)
         (catalog / name).write_text(text, encoding="utf-8")
-    write_site(site_files(catalog), root / "site")
+    build_into(catalog, root / "site")
     shutil.rmtree(catalog)
     return (root / "site").as_uri() + "/"
 
@@ -302,7 +301,7 @@ def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lineage)."""
     root = tmp_path_factory.mktemp("generated")
     generate(root / "catalog", models=40, versions=10, datasets=6, fan_out=20)
-    write_site(site_files(root / "catalog"), root / "site")
+    build_into(root / "catalog", root / "site")
     return root / "site"
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 
-from modelcards.site.build import render_site
 from modelcards.validate import validate_catalog
 
 from .conftest import BASE, CatalogMaker
 from .test_rules import V1, V2, edit
+from .test_site_fixtures import site_files
 
 ARC = "external_dataset: {id: ai2_arc, name: ARC, config: ARC-Challenge}"
 
@@ -51,8 +51,7 @@ def test_the_version_page_shows_external_data(make_catalog: CatalogMaker) -> Non
     files = on_external_data(0.90, 0.91)
     files[V2] = (files[V2] or "").replace(
         "  data: [tx@2025-Q4]", "  data: [tx@2025-Q4]\n  external_data: [{id: wikipedia}]")
-    catalog = validate_catalog(make_catalog(files)).catalog
-    page = render_site(catalog, dt.date(2026, 11, 26), None)["models/fraud/2.0.0/index.html"]
+    page = site_files(make_catalog(files), dt.date(2026, 11, 26))["models/fraud/2.0.0/index.html"]
     html = page.decode("utf-8")
     assert ('<span class="external-data">ARC <span class="small muted">(<code>'
             'ai2_arc:ARC-Challenge</code>, outside the catalog)</span></span>') in html

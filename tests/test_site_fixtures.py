@@ -1,14 +1,14 @@
 """Shared inputs of the site tests: a card that tries to inject script through every field,
-and helpers to build a site in memory or read the HTML of a built one."""
+and helpers to build a site (as `modelcards build` does) or read the HTML of a built one."""
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
-from modelcards.site.build import render_site
-from modelcards.validate import validate_catalog
+from modelcards.site.build import BuildReport, SiteConfig, build_site
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -94,11 +94,26 @@ INJECTION: dict[str, str | None] = {
 }
 
 
+def build_into(
+    root: Path, output: Path, today: dt.date = TODAY, theme: Path | None = None
+) -> BuildReport:
+    """Build a catalog into `output` the way `modelcards build` does, with its cache in a
+    folder beside `output` (the catalog must be valid)."""
+    config = SiteConfig(root, output, theme=theme, today=today,
+                        cache=output.parent / f"{output.name}.cache")
+    report = build_site(config)
+    assert report.files is not None, [str(p) for p in report.validation.errors]
+    return report
+
+
 def site_files(root: Path, today: dt.date = TODAY, theme: Path | None = None) -> dict[str, bytes]:
-    """Validate and render a catalog in memory (the catalog must be valid)."""
-    result = validate_catalog(root, today)
-    assert result.passes(), [str(p) for p in result.errors]
-    return render_site(result.catalog, today, theme)
+    """Every file of a catalog's site by its path, built as `modelcards build` builds it
+    (the catalog must be valid)."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "site"
+        report = build_into(root, output, today, theme)
+        assert report.files is not None
+        return {name: (output / name).read_bytes() for name in report.files}
 
 
 class Elements(HTMLParser):

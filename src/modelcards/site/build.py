@@ -41,7 +41,7 @@ from .cache import (
 from .context import SiteData, prepare
 from .errors import BuildFailed as BuildFailed
 from .fingerprint import BuildInputs, build_inputs, code_digest, fingerprints, read_inputs
-from .parallel import render_checked, render_pages
+from .parallel import render_pages
 from .render import DEFAULT_THEME, check_theme_folder, make_environment
 from .reuse import EMPTY, Known
 from .structure import Page, site_pages
@@ -158,34 +158,6 @@ def make_site_environment(theme: Path | None) -> Environment:
         raise BuildFailed(f"template {where}: {error.message}") from None
     except TemplateError as error:
         raise BuildFailed(f"theme: {error}") from None
-
-
-def render_site(catalog: Catalog, today: dt.date, theme: Path | None) -> dict[str, bytes]:
-    """Every file of the site, in memory: {path from the site root: bytes}."""
-    site = prepare(catalog, today, make_site_environment(theme))
-    files: dict[str, bytes] = {}
-    for page in site_pages(catalog):
-        files.update(render_checked(site, page))
-    files[MARKER] = MARKER_TEXT
-    return files
-
-
-def write_site(files: dict[str, bytes], output: Path) -> None:
-    """Write `files` into a new folder beside `output`, then switch it in."""
-    output = output.resolve()
-    with swap.locked(output):
-        staging = swap.new_folder(output)
-        try:
-            for name, data in files.items():
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            old = swap.switch(staging, output)
-        except BaseException:
-            swap.remove(staging)
-            raise
-        if old is not None:
-            swap.remove(old)
 
 
 def build_site(config: SiteConfig) -> BuildReport:
