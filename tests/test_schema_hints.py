@@ -3,12 +3,16 @@ and checked by validate (MC057) where they do not."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import textwrap
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from modelcards.cli import cli
+from modelcards.edit import FileEdit, check_edits
 from modelcards.schema import SchemaHint, read_schema_hint, write_schemas
 from modelcards.validate import validate_catalog
 
@@ -84,3 +88,45 @@ def test_new_points_at_the_schema_at_the_repository_top(
     first = (root / "models/fraud/3.0.0.yaml").read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../../schema/version.schema.json"
     assert hint_warnings(root) == []
+
+
+def test_an_edit_checked_in_a_scratch_copy_judges_hints_where_the_cards_are(
+    make_catalog: CatalogMaker, tmp_path: Path
+) -> None:
+    """Edits are validated in a copy of the catalog elsewhere; a hint's path is relative to
+    its card, so the copy must not make a good hint look broken, nor hide a broken one."""
+    write_schemas(tmp_path / "schema")
+    good = "../../../schema/model.schema.json"
+    root = make_catalog(with_hint(good))
+    edit = FileEdit(root / MODEL, (root / MODEL).read_text(encoding="utf-8"), "unchanged")
+    assert [p for p in check_edits(root, [edit]).problems if p.code == "MC057"] == []
+    broken = make_catalog(with_hint("../../../nowhere/model.schema.json"))
+    edit = FileEdit(broken / MODEL, (broken / MODEL).read_text(encoding="utf-8"), "unchanged")
+    assert check_edits(broken, [edit]).problems == validate_catalog(broken).problems
+    assert [p.code for p in validate_catalog(broken).problems] == ["MC057"]
+
+
+def test_record_in_a_new_registry_reports_no_hint_problem(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steps of a user's report: `init --example`, commit, `record` a version."""
+    identity = {"GIT_AUTHOR_NAME": "Ci", "GIT_AUTHOR_EMAIL": "ci@example.org",
+                "GIT_COMMITTER_NAME": "Ci", "GIT_COMMITTER_EMAIL": "ci@example.org",
+                "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for name, value in identity.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q", "-b", "main"], check=True)
+    assert runner.invoke(cli, ["init", "--example"]).exit_code == 0
+    (tmp_path / "model.bin").write_bytes(b"weights")
+    subprocess.run(["git", "add", "-A"], check=True)
+    subprocess.run(["git", "commit", "-qm", "registry"], check=True)
+    result = runner.invoke(cli, [
+        "record", "ticket-router", "1.1.0", "--summary", "x", "--by", "ci",
+        "--artifact", "model.bin=s3://b/m.bin", "--from", "1.0.0",
+        "--code-repo", "https://github.com/acme/r", "catalog",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "MC057" not in result.output
+    assert "wrote catalog/models/ticket-router/1.1.0.yaml" in result.output
+    assert hint_warnings(tmp_path / "catalog") == []

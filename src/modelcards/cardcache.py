@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import __version__, cardmarkdown, cards
 from .source import FileRefused, read_regular_file
+from .writing import write_atomically
 
 CardT = Any  # a card model instance; the caller names the kind
 KEY_SIZE = 32
@@ -197,12 +197,4 @@ class CardCache:
         signed = signature(self.key, self.identity.encode() + b"\n" + body)
         header = json.dumps({"identity": self.identity, "signature": signed}).encode()
         make_cache_folder(self.path.parent)
-        handle, partial = tempfile.mkstemp(prefix=".cards-", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(header + b"\n")
-                stream.write(body)
-            os.replace(partial, self.path)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, header + b"\n" + body)

@@ -220,3 +220,17 @@ def code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if one_line[:1] in ("`", " ") or one_line[-1:] in ("`", " ") else ""
     return f"{fence}{pad}{one_line}{pad}{fence}"
+
+
+def table_cell(markdown: object) -> str:
+    """One Markdown table cell: Markdown already (literal text, code spans), on one line, its
+    pipes escaped (within a code span too, as GitHub-flavoured tables need). Escaping a cell
+    twice changes nothing."""
+    return " ".join(str(markdown).split()).replace("\\|", "|").replace("|", "\\|")
+
+
+def table(head: list[str], rows: list[list[str]]) -> list[str]:
+    """A GitHub-flavoured Markdown table; each cell made one (`table_cell`)."""
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    lines += ["| " + " | ".join(table_cell(v) for v in row) + " |" for row in rows]
+    return lines

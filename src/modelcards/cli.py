@@ -27,7 +27,6 @@ from .errors import PathProblem, Refusal, UsageProblem
 from .formats import (
     FORMATS,
     bad_reference_message,
-    check_output,
     export_text,
     export_warnings,
     is_reference,
@@ -71,6 +70,7 @@ from .source import MAX_FILE_BYTES, FileRefused, read_regular_file
 from .summary import render_summary, write_summary
 from .texts import lines_for_terminal, one_line
 from .validate import resolve_today, validate_catalog
+from .writing import check_output, write_atomically
 
 DEFAULT_CATALOG = Path("catalog")
 
@@ -232,10 +232,8 @@ def _write_text(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    partial = output.with_name(f".{output.name}.partial")
     try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, output)
+        write_atomically(output, text)
     except OSError as error:
         raise PathError(f"cannot write {output}: {error.strerror}") from None
     click.echo(f"wrote {output}")
@@ -808,13 +806,13 @@ def serve(
 
     An edit that breaks validation prints the errors and keeps the last good site served.
     """
-    from .site.build import SiteConfig, check_output
+    from .site.build import SiteConfig, check_site_folders
     from .site.serve import serve as serve_site
 
     config = SiteConfig(catalog, output, theme, today,
                         cache=cache, use_cache=not no_cache)
     try:
-        check_output(config)
+        check_site_folders(config)
         serve_site(config, port, lambda text: click.echo(lines_for_terminal(text)))
     except OSError as error:
         raise PathError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}") from None

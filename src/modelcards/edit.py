@@ -12,13 +12,12 @@ it replaces) writes all of them or, when a write fails, none.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,12 +38,14 @@ from .cards import Stage, split_model_version
 from .catalog import Catalog, ModelVersion
 from .errors import Refusal, UsageProblem
 from .loading import load_catalog
-from .problems import Problem, Severity
+from .problems import Problem, Severity, sort_problems
 from .queries import production, stated_share, traffic_share
+from .rules.hints import HINT_CODE, hint_problems
 from .rules.references import missing_version_message
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
 from .validate import ValidationResult, resolve_today, validate_catalog
+from .writing import check_inside, write_all_or_nothing
 from .yamltext import scalar_text
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -600,101 +601,46 @@ def _mirror(root: Path, into: Path) -> None:
     shutil.copytree(root, into, symlinks=True, copy_function=link_or_copy)
 
 
-def is_inside(folder: Path, path: Path) -> bool:
-    """Whether `path` is inside `folder` once both are resolved (`..` and symbolic links)."""
-    return path.resolve().is_relative_to(folder.resolve())
-
-
-def check_inside(folder: Path, paths: Iterable[Path]) -> None:
-    """Refuse to write anywhere but inside the catalog (or its scratch copy)."""
-    for path in paths:
-        if not is_inside(folder, path):
-            raise EditError(f"refusing to write {path}: it is outside the catalog folder {folder}")
-
-
 def check_edits(
     root: Path, edits: Sequence[FileEdit], today: dt.date | None = None
 ) -> ValidationResult:
-    """Validate the catalog as it would be after the edits, without touching it."""
-    check_inside(root, [edit.path for edit in edits])
+    """Validate the catalog as it would be after the edits, without touching it: in a
+    scratch copy, every problem reported at the real file.
+
+    The one rule that looks outside the catalog, the editor hints' (a `$schema=` path is
+    relative to the card), is judged where the files really are, not in the copy.
+    """
+    check_inside(root, [edit.path for edit in edits], EditError)
     with tempfile.TemporaryDirectory(prefix="modelcards-edit-") as scratch:
         copy = Path(scratch) / "catalog"
         _mirror(root, copy)
         for edit in edits:
             target = copy / edit.path.relative_to(root)
-            check_inside(copy, [target])
+            check_inside(copy, [target], EditError)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)  # never write through a hard link to the original
             target.write_text(edit.text, encoding="utf-8", newline="")
         result = validate_catalog(copy, today)
-    problems = [replace(p, file=root / p.file.relative_to(copy)) for p in result.problems]
-    return ValidationResult.of(result.catalog, problems)
+        hints = hint_problems(result.catalog, lambda path: root / path.relative_to(copy))
+    problems = [replace(p, file=root / p.file.relative_to(copy))
+                for p in result.problems if p.code != HINT_CODE]
+    return ValidationResult.of(result.catalog, sort_problems([*problems, *hints]))
 
 
-def _staged(path: Path, text: str) -> Path:
-    """`text` in a new file beside `path`, with its mode, ready to be renamed over it. (A
-    hidden name: a file left by a killed process is not taken for a card.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        if path.exists():
-            shutil.copymode(path, temporary)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return Path(temporary)
+def problem_key(p: Problem) -> tuple[Path, str, str]:
+    """A problem apart from its position, which new text above it may shift."""
+    return p.file, p.code, p.message
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace `path` with `text` whole, or leave it as it was."""
-    temporary = _staged(path, text)
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_all_or_nothing(files: Sequence[tuple[Path, str]]) -> None:
-    """Replace several files, all of them or, when any write fails, none.
-
-    Every new text is written to a file beside its target first, and each old file is kept
-    under a second name (a hard link); only then are the new files renamed over the old,
-    and a failure on the way renames the old ones back. (A promotion that archives the
-    version it replaces edits two cards: the catalog is invalid with one of them alone.)
-    """
-    staged: list[Path] = []
-    kept: list[tuple[Path, Path | None]] = []  # (target, its old file, None: it had none)
-    replaced: list[tuple[Path, Path | None]] = []
-    try:
-        for path, text in files:
-            staged.append(_staged(path, text))
-            kept.append((path, _kept_aside(path)))
-        for (path, old), new in zip(kept, staged, strict=True):
-            os.replace(new, path)
-            replaced.append((path, old))
-    except BaseException:
-        for path, old in reversed(replaced):
-            with contextlib.suppress(OSError):
-                os.replace(old, path) if old is not None else path.unlink()
-        raise
-    finally:
-        for leftover in [*staged, *(old for _, old in kept if old is not None)]:
-            leftover.unlink(missing_ok=True)
-
-
-def _kept_aside(path: Path) -> Path | None:
-    """A second name for the file at `path` (None when there is none), to put it back."""
-    if not path.exists():
-        return None
-    aside = path.with_name(f".{path.name}.{os.getpid()}.{id(path):x}.old")
-    try:
-        os.link(path, aside)
-    except OSError:  # a file system without hard links: a copy
-        shutil.copy2(path, aside)
-    return aside
+def new_errors(
+    root: Path, edits: Sequence[FileEdit], today: dt.date | None = None,
+    before: set[tuple[Path, str, str]] | None = None,
+) -> list[Problem]:
+    """The errors the edits would bring into the catalog: those of the scratch validation
+    the catalog does not have already (`before`: the keys of its errors, when known)."""
+    if before is None:
+        before = {problem_key(p) for p in validate_catalog(root, today).errors}
+    return [p for p in check_edits(root, edits, today).errors if problem_key(p) not in before]
 
 
 def apply_edits(
@@ -712,8 +658,8 @@ def apply_edits(
     if not result.errors:
         write_edits(root, edits)
         return result
-    after = {_identity(p) for p in result.errors}
-    remaining = [p for p in validate_catalog(root, today).errors if _identity(p) in after]
+    after = {problem_key(p) for p in result.errors}
+    remaining = [p for p in validate_catalog(root, today).errors if problem_key(p) in after]
     if remaining:
         raise EditError(
             "the catalog already has errors; fix them first (nothing was written):", remaining
@@ -735,12 +681,7 @@ def _about_new(edits: Sequence[FileEdit], problem: Problem) -> EventProblem | No
     return None
 
 
-def _identity(p: Problem) -> tuple[Path, str, str]:
-    """A problem apart from its position, which an appended event may shift."""
-    return p.file, p.code, p.message
-
-
 def write_edits(root: Path, edits: Sequence[FileEdit]) -> None:
     """Write every edit, or none of them, and only inside the catalog folder."""
-    check_inside(root, [edit.path for edit in edits])
+    check_inside(root, [edit.path for edit in edits], EditError)
     write_all_or_nothing([(edit.path, edit.text) for edit in edits])

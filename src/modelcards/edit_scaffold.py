@@ -35,7 +35,7 @@ from .schema import schema_hint
 from .semver import version_key
 from .texts import capped
 from .validate import resolve_today
-from .yamltext import scalar_text
+from .yamltext import flow_scalar
 
 TODO = "TODO"
 
@@ -44,18 +44,6 @@ def _display_name(model_id: str) -> str:
     words = model_id.replace("_", "-").replace(".", "-").split("-")
     text = " ".join(word for word in words if word)
     return text[:1].upper() + text[1:]
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _scalar(text: str) -> str:
-    """A one-line value for a flow mapping, quoted unless it reads back as this very text
-    (YAML 1.1, as validate reads it: `yes`, `1:30`, `0x1F`, `2026-01-01` are not text)."""
-    if any(c in text for c in ":#{}[],&*!|>'\"%@`") or scalar_text(text) != text:
-        return _quoted(text)
-    return text
 
 
 @dataclass(frozen=True)
@@ -78,16 +66,17 @@ def new_model(root: Path, request: NewModel) -> FileEdit:
     path = folder / MODEL_FILE
     if folder.exists():
         raise EditError(f"{folder} already exists; edit {path} instead")
-    owners = [f"  - {{name: {_scalar(owner)}}}\n" for owner in request.owners] or [
+    owners = [f"  - {{name: {flow_scalar(owner)}}}\n" for owner in request.owners] or [
         f"  - {{name: null}}  # {TODO}: the team that answers for this model\n"
     ]
-    summary = _scalar(request.summary) if request.summary else f"  # {TODO}: one line: what it does"
-    task = _scalar(request.task) if request.task else (
+    summary = (flow_scalar(request.summary) if request.summary
+               else f"  # {TODO}: one line: what it does")
+    task = flow_scalar(request.task) if request.task else (
         f"  # {TODO}: e.g. tabular-classification, text-classification"
     )
     text = "".join([
         schema_hint(root, folder, "model"),
-        f"name: {_scalar(request.name or _display_name(request.model_id))}\n",
+        f"name: {flow_scalar(request.name or _display_name(request.model_id))}\n",
         f"summary:{' ' if request.summary else ''}{summary}\n",
         "owners:\n",
         *owners,
@@ -158,14 +147,14 @@ def new_version(root: Path, request: NewVersion) -> FileEdit:
 
 
 def _by(request: NewVersion) -> str:
-    return _scalar(request.by) if request.by else "null"
+    return flow_scalar(request.by) if request.by else "null"
 
 
 def _blank_version(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
     who = "" if request.by else f"  # {TODO}: who"
     return "".join([
         schema_hint(root, path.parent, "version"),
-        f"version: {_quoted(request.version)}\n",
+        f'version: "{request.version}"\n',  # a SemVer version: nothing to escape
         f"released: {today.isoformat()}\n",
         f"summary:  # {TODO}: one line: what this version is\n",
         f"artifacts: []  # {TODO}: [{{uri: ..., sha256: <64 hex digits>}}]\n",

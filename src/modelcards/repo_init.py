@@ -20,11 +20,11 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from . import __version__
-from .edit import write_atomically
 from .errors import Refusal, UsageProblem
 from .history_git import GitError, run_git
 from .schema import SCHEMA_FOLDER, hint_line, render_schemas, schema_file_name
 from .validate import resolve_today
+from .writing import write_atomically
 from .yamltext import scalar_text
 
 DISTRIBUTION = "modelcards-catalog"
@@ -235,6 +235,7 @@ def write_repository(
         if target in present:
             kept.append(file)
             continue
+        target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, file.text)
         written.append(file)
     return written, kept

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .cards import CARD_KINDS
+from .writing import write_atomically
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TITLES = {
@@ -47,7 +48,7 @@ def write_schemas(folder: Path) -> list[Path]:
     written = []
     for name, text in render_schemas().items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        write_atomically(path, text)
         written.append(path)
     return written
 

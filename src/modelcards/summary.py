@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cardmarkdown import table
 from .cards import DatasetCard, LifecycleEvent, Metric, Monitoring, Stage
 from .catalog import Catalog, ModelVersion
 from .discovery import MODEL_FILE
@@ -39,15 +40,9 @@ class AddedEvent:
 
 
 def _cell(text: object) -> str:
-    """Card text inside a table cell: one line, no pipes, no HTML."""
+    """Card text inside a table cell: one line, no HTML (the table escapes its pipes)."""
     shown = " ".join(str(text).split())
-    return shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
+    return shown.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # ---- what the change adds ------------------------------------------------------------------
@@ -88,7 +83,7 @@ def _versions_added(history: History) -> Iterator[str]:
         [f"`{v.ref}`", v.stage.value, v.card.released.isoformat(), _cell(v.card.summary)]
         for v in history.added
     ]
-    yield from _table(["Version", "Stage", "Released", "Summary"], rows)
+    yield from table(["Version", "Stage", "Released", "Summary"], rows)
     yield ""
 
 
@@ -113,7 +108,7 @@ def _stage_changes(events: list[AddedEvent]) -> Iterator[str]:
             _cell(event.override) if event.override else "—",
         ])
     header = ["Version", "Change", "Date", "By", "Approved by", "Traffic", "Gate override"]
-    yield from _table(header, rows)
+    yield from table(header, rows)
     yield ""
 
 
@@ -131,7 +126,7 @@ def _deprecations(events: list[AddedEvent]) -> Iterator[str]:
             replacement = f"`{resolve_replacement(added.version, event.replaced_by)}`"
         sunset = event.sunset.isoformat() if event.sunset else "—"
         rows.append([f"`{added.version.ref}`", _cell(event.reason or "—"), replacement, sunset])
-    yield from _table(["Version", "Reason", "Replaced by", "Sunset"], rows)
+    yield from table(["Version", "Reason", "Replaced by", "Sunset"], rows)
     yield ""
 
 
@@ -170,7 +165,7 @@ def _metric_changes(catalog: Catalog, history: History) -> Iterator[str]:
         ])
     yield "### Metrics against earlier versions"
     yield ""
-    yield from _table(["Version", "Metric", "Evaluated on", "Value", "Previous", "Change"], rows)
+    yield from table(["Version", "Metric", "Evaluated on", "Value", "Previous", "Change"], rows)
     yield ""
 
 
@@ -310,7 +305,7 @@ def _card_path(catalog: Catalog, kind: str, key: str) -> Path | None:
 
 def _section(title: str, header: list[str], rows: list[list[str]]) -> Iterator[str]:
     if rows:
-        yield from (f"### {title}", "", *_table(header, rows), "")
+        yield from (f"### {title}", "", *table(header, rows), "")
 
 
 def _card_sections(catalog: Catalog, history: History) -> Iterator[str]:

@@ -180,6 +180,12 @@ def scalar_text(value: Any) -> str:
     return _flow(str(value))
 
 
+def flow_scalar(value: Any) -> str:
+    """One scalar as YAML writes it inside a flow collection (`{name: X}`, `[X]`), quoted
+    where it must be there."""
+    return _flow([value])[1:-1]
+
+
 def _flat(value: Any, *, lists: bool = False) -> bool:
     """Fits flow style: its items are one-line scalars (or, with `lists`, lists of them,
     as in a list item `- {name: auc, ci: [0.89, 0.91]}`)."""

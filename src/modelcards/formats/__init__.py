@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..cards import split_model_version
 from ..catalog import Catalog, ModelVersion
-from ..errors import PathProblem, Refusal, UsageProblem
+from ..errors import Refusal, UsageProblem
 from ..rules.references import missing_version_message
 from ..texts import capped
 from .cyclonedx import bom_json_text, bom_timestamp, render_cyclonedx_bom, source_date_epoch
@@ -81,10 +80,6 @@ class UnsupportedExport(UsageProblem, ValueError):
     """An export the format cannot make (a Hugging Face card of every version): exit 2."""
 
 
-class UnsafeOutput(PathProblem, ValueError):
-    """An output file the export must not write (inside the catalog): a usage error."""
-
-
 def is_reference(reference: str) -> bool:
     """Whether `reference` has the shape MODEL@VERSION (a model id and a SemVer version)."""
     return split_model_version(reference) is not None
@@ -96,15 +91,6 @@ def bad_reference_message(catalog: Catalog | None, reference: str) -> str:
     known = capped(v.version for v in catalog.versions_of(model_id)) if catalog else ""
     hint = f"; its versions are: {known}" if known else ", such as fraud-detector@2.1.0"
     return f"{reference!r} is not MODEL@VERSION{hint}"
-
-
-def check_output(output: Path, catalog_root: Path) -> None:
-    """Refuse an output inside the catalog folder: it would overwrite or add a card."""
-    if output.resolve().is_relative_to(catalog_root.resolve()):
-        raise UnsafeOutput(
-            f"refusing to write {output}: it is inside the catalog folder {catalog_root}, "
-            "where every file is a card; choose a path outside it"
-        )
 
 
 def find_version(catalog: Catalog, reference: str) -> ModelVersion:
@@ -127,12 +113,10 @@ __all__ = [
     "BadReference",
     "ExportFormat",
     "UnknownVersion",
-    "UnsafeOutput",
     "UnsupportedExport",
     "bad_reference_message",
     "bom_json_text",
     "bom_timestamp",
-    "check_output",
     "export_text",
     "export_warnings",
     "find_version",

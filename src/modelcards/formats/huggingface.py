@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..cardmarkdown import code as code_span
-from ..cardmarkdown import inert, literal
+from ..cardmarkdown import inert, literal, table
 from ..cards import ExternalDataset, LineageEntry, Metric, ModelCard, Relation, Training
 from ..catalog import Catalog, ModelVersion
 from ..metrics import crosses, known_metrics
@@ -328,18 +328,6 @@ def front_matter_text(catalog: Catalog, version: ModelVersion) -> str:
 
 
 # ---- body -----------------------------------------------------------------------------------
-
-
-def cell(value: object) -> str:
-    """One Markdown table cell: Markdown already (literal text, code spans), on one line, its
-    pipes escaped (within a code span too, as GitHub-flavoured tables need)."""
-    return " ".join(str(value).split()).replace("\\|", "|").replace("|", "\\|")
-
-
-def table(head: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return lines
 
 
 def bullets(items: list[str]) -> list[str]:

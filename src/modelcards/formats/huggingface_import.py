@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -24,13 +21,13 @@ from ..cardmarkdown import MAX_CHARACTERS, MAX_NESTING, too_deep, too_long
 from ..cards import ExternalDataset, Relation, is_semver, is_valid_id
 from ..catalog import Catalog
 from ..discovery import MODEL_FILE
-from ..edit import is_inside
+from ..edit import FileEdit, new_errors
 from ..errors import Refusal, UsageProblem
 from ..loading import load_catalog
 from ..problems import Problem
 from ..schema import schema_hint
 from ..texts import describe_character, without_invisible
-from ..validate import validate_catalog
+from ..writing import check_inside, write_all_or_nothing
 from ..yamltext import dump_yaml
 from .huggingface import (
     HUB_LICENSES,
@@ -809,14 +806,6 @@ def _version_name(request: ImportRequest, version: dict[str, Any]) -> str:
     return name
 
 
-def _check_inside(root: Path, paths: Iterable[Path]) -> None:
-    for path in paths:
-        if not is_inside(root, path):
-            raise ImportFailure(
-                f"refusing to write {path}: it is outside the catalog folder {root}"
-            )
-
-
 def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     """Everything an import would do, without writing anything."""
     check_arguments(request)
@@ -847,7 +836,7 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     folder = request.catalog / "models" / request.model_id
     version_name = _version_name(request, version)
     version_path = folder / f"{version_name}.yaml"
-    _check_inside(request.catalog, [folder / MODEL_FILE, version_path])
+    check_inside(request.catalog, [folder / MODEL_FILE, version_path], ImportFailure)
     if version_path.exists():
         raise ImportFailure(
             f"{version_path} already exists: {request.model_id} has a version {version_name}; "
@@ -859,42 +848,19 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
         model_hint = schema_hint(request.catalog, folder, "model")
         plan.files[folder / MODEL_FILE] = model_hint + dump_yaml(model)
     plan.files[version_path] = schema_hint(request.catalog, folder, "version") + dump_yaml(version)
-    plan.errors = new_errors(request.catalog, plan.files, request.today)
+    plan.errors = _new_errors(request.catalog, plan.files, request.today)
     return plan
 
 
-def _error_keys(root: Path, today: dt.date) -> set[tuple[str, str, str]]:
-    result = validate_catalog(root, today)
-    return {(str(p.file.relative_to(root)), p.code, p.message) for p in result.errors}
-
-
-def new_errors(root: Path, files: dict[Path, str], today: dt.date) -> list[Problem]:
+def _new_errors(root: Path, files: dict[Path, str], today: dt.date) -> list[Problem]:
     """Errors the new files would bring into the catalog (checked in a scratch copy)."""
-    before = _error_keys(root, today)
-    with tempfile.TemporaryDirectory(prefix="modelcards-import-") as scratch:
-        copy = Path(scratch) / "catalog"
-        shutil.copytree(root, copy, symlinks=True)
-        for path, text in files.items():
-            target = copy / path.relative_to(root)
-            _check_inside(copy, [target])
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        result = validate_catalog(copy, today)
-        return [
-            Problem(root / p.file.relative_to(copy), p.line, p.column, p.code, p.severity,
-                    p.message)
-            for p in result.errors
-            if (str(p.file.relative_to(copy)), p.code, p.message) not in before
-        ]
+    return new_errors(root, [FileEdit(path, text, "imported") for path, text in files.items()],
+                      today)
 
 
 def write_plan(plan: ImportPlan) -> list[Path]:
-    """Write the planned cards; each file appears whole or not at all."""
+    """Write the planned cards: all of them, each whole, or none."""
     assert not plan.errors, "an import with errors writes nothing"
-    _check_inside(plan.root, plan.files)
-    for path, text in plan.files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+    check_inside(plan.root, plan.files, ImportFailure)
+    write_all_or_nothing(list(plan.files.items()))
     return list(plan.files)

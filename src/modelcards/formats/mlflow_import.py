@@ -37,11 +37,12 @@ from ..edit import (
     EditError,
     FileEdit,
     append_event,
-    check_edits,
     dump,
     flow_map,
     load_roundtrip,
     make_event,
+    new_errors,
+    problem_key,
     read_card_text,
     write_edits,
 )
@@ -622,17 +623,10 @@ def plan_import(root: Path, registry: Registry, options: ImportOptions) -> Plan:
 # ---- checking and writing -------------------------------------------------------------------
 
 
-def _key(root: Path, p: Problem) -> tuple[str, str, str]:
-    """A problem apart from its position, which new text above it may shift."""
-    return str(p.file.relative_to(root)) if p.file.is_relative_to(root) else str(p.file), \
-        p.code, p.message
-
-
 def _new_errors(root: Path, changes: Sequence[Change], today: dt.date,
-                before: set[tuple[str, str, str]]) -> list[Problem]:
-    edits = [FileEdit(c.path, c.text, c.description) for c in changes]
-    result = check_edits(root, edits, today)
-    return [p for p in result.errors if _key(root, p) not in before]
+                before: set[tuple[Path, str, str]]) -> list[Problem]:
+    return new_errors(root, [FileEdit(c.path, c.text, c.description) for c in changes], today,
+                      before)
 
 
 def _blocked(root: Path, changes: Sequence[Change], errors: Iterable[Problem]) -> set[Path]:
@@ -657,7 +651,7 @@ def check_plan(plan: Plan, today: dt.date, *, drafts: bool = False) -> Plan:
     With `drafts`, nothing is set aside: the errors are what the user must still complete.
     """
     root = plan.root
-    before = {_key(root, p) for p in validate_catalog(root, today).errors}
+    before = {problem_key(p) for p in validate_catalog(root, today).errors}
     active = list(plan.changes)
     refused: list[Change] = []
     problems: list[Problem] = []

@@ -8,7 +8,7 @@ checked: that would need the network.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..catalog import Catalog
@@ -18,22 +18,34 @@ from ..problems import Problem
 from ..schema import find_schema, read_schema_hint, schema_file_name
 from .context import RuleContext
 
+HINT_CODE = "MC057"
 # The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
-CODES = frozenset({"MC057"})
+CODES = frozenset({HINT_CODE})
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
-    catalog = context.catalog
+    yield from hint_problems(context.catalog)
+
+
+def hint_problems(
+    catalog: Catalog, located: Callable[[Path], Path] = lambda path: path
+) -> list[Problem]:
+    """Every hint of the catalog's files that names no file. `located`: where a file really
+    is, when the catalog was loaded from a copy (an edit's scratch copy): a hint's path is
+    relative to the card, so it is judged, and reported, there."""
+    found = []
     for path, source in catalog.sources.items():
         hint = read_schema_hint(source.text)
-        target = hint.local_path(path) if hint is not None else None
+        real = located(path)
+        target = hint.local_path(real) if hint is not None else None
         if hint is None or target is None or target.is_file():
             continue
-        yield problem(
-            "MC057", path, (hint.line, hint.column),
+        found.append(problem(
+            HINT_CODE, real, (hint.line, hint.column),
             f"the editor hint $schema={hint.target} names a file that does not exist; "
-            + _remedy(path, _kind(catalog, path)),
-        )
+            + _remedy(real, _kind(catalog, path)),
+        ))
+    return found
 
 
 def _kind(catalog: Catalog, path: Path) -> str:

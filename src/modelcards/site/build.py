@@ -23,9 +23,9 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..cardcache import CardCache, make_cache_folder
 from ..catalog import Catalog
-from ..errors import PathProblem
 from ..loading import read_catalog_files
 from ..validate import Findings, resolve_today, validate_catalog
+from ..writing import UnsafeOutput, is_inside
 from . import reuse, swap
 from .cache import (
     CACHE_FOLDER,
@@ -50,10 +50,6 @@ MARKER = ".modelcards-site"
 MARKER_TEXT = b"Built by modelcards. This folder is replaced as a whole on every build.\n"
 THEME_FOLDER = "theme"
 CARDS_FILE = "cards.json"  # validated cards by file digest, in the cache folder
-
-
-class UnsafeOutput(PathProblem):
-    """The output folder is one a build must not replace (exit 2)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,7 @@ class BuildReport:
         return f"built {len(self.files)} files into {output}{detail}"
 
 
-def check_output(config: SiteConfig) -> None:
+def check_site_folders(config: SiteConfig) -> None:
     """Refuse outputs whose replacement would destroy something that is not a site, and a
     cache folder (--cache) a build must not write into."""
     output = config.output.resolve()
@@ -99,7 +95,7 @@ def check_output(config: SiteConfig) -> None:
     _refuse_overlaps(output, f"build into {shown}", "site/", config,
                      replaced=" which a build would replace")
     theme = config.theme_folder()
-    if theme is not None and theme.resolve().is_relative_to(output):
+    if theme is not None and is_inside(output, theme):
         raise UnsafeOutput(f"refusing to build into {shown}: it holds the theme folder {theme}")
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
         raise UnsafeOutput(
@@ -118,7 +114,7 @@ def _refuse_overlaps(
     catalog = config.catalog.resolve()
     if folder == Path(folder.anchor):
         raise UnsafeOutput(f"refusing to {doing}: it is the root of the file system")
-    if catalog.is_relative_to(folder):
+    if is_inside(folder, catalog):
         which = f",{replaced}" if replaced else ""
         holds = ("is the catalog folder" if folder == catalog
                  else f"holds the catalog {config.catalog}")
@@ -126,7 +122,7 @@ def _refuse_overlaps(
             f"refusing to {doing}: it {holds}{which}; choose a separate folder such as "
             f"{example}"
         )
-    if folder.is_relative_to(catalog):
+    if is_inside(catalog, folder):
         raise UnsafeOutput(
             f"refusing to {doing}: it is inside the catalog folder, where every file must be a "
             f"card; choose a folder outside it such as {example}"
@@ -143,7 +139,7 @@ def _check_cache(cache: Path, output: Path, config: SiteConfig) -> None:
         raise UnsafeOutput(f"refusing to {doing}: it is a symbolic link; name the real folder")
     folder = cache.resolve()
     _refuse_overlaps(folder, doing, CACHE_FOLDER + "/", config)
-    if folder.is_relative_to(output):
+    if is_inside(output, folder):
         raise UnsafeOutput(
             f"refusing to {doing}: it is inside the site folder {config.output}, which every "
             f"build replaces and publishes; choose a folder outside it such as {CACHE_FOLDER}/"
@@ -166,7 +162,7 @@ def build_site(config: SiteConfig) -> BuildReport:
     With the cache, only pages whose fingerprint changed since the last build are rendered;
     the others are kept from the site being replaced. The result is the same bytes either way.
     """
-    check_output(config)
+    check_site_folders(config)
     with swap.locked(config.output.resolve()):  # builds into one folder take turns
         return _build(config)
 

@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from ..cardcache import MAX_CACHE_BYTES, make_cache_folder, signature, signed_by
 from ..problems import Problem, Severity
 from ..source import FileRefused, read_regular_file
 from ..validate import Findings, Scope
+from ..writing import write_atomically
 
 CACHE_FOLDER = ".modelcards-cache"
 FORMAT = "modelcards-site-cache-4"
@@ -186,10 +186,7 @@ def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
     header = json.dumps({"signature": signature(key, body)}).encode()
     try:
         make_cache_folder(cache)
-        handle, temporary = tempfile.mkstemp(prefix=".site-", dir=cache)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(header + b"\n" + body)
-        os.replace(temporary, target)
+        write_atomically(target, header + b"\n" + body)
     except OSError:
         forget(cache, output)  # a cache that cannot be written is no cache, not a stale one
 

@@ -22,7 +22,8 @@ import watchfiles
 
 from ..reporters import report_text
 from ..texts import capped
-from .build import BuildFailed, SiteConfig, UnsafeOutput, build_site
+from ..writing import UnsafeOutput
+from .build import BuildFailed, SiteConfig, build_site
 from .paths import NOT_FOUND
 from .render import DEFAULT_THEME
 
