@@ -25,11 +25,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from common import ensure_catalog
-from modelcards.site.build import make_site_environment, write_site
-from modelcards.site.context import prepare
-from modelcards.site.pages import render_page
-from modelcards.site.structure import site_pages
-from modelcards.validate import validate_catalog
+from modelcards.site.build import SiteConfig, build_site
 
 TODAY = dt.date(2026, 11, 26)
 QUERIES = ("fraud scorer", "law enforcement", "1.1.0", "churn predictor 12", "customer ml")
@@ -64,17 +60,11 @@ REDRAW = f"""async ([count, redraw]) => {{
 
 
 def home_site(catalog: Path, folder: Path) -> int:
-    """The home page, its search index and the assets; the number of models."""
-    result = validate_catalog(catalog, TODAY)
-    if not result.passes():
+    """The catalog's site, built as `modelcards build` builds it; the number of models."""
+    report = build_site(SiteConfig(catalog, folder, today=TODAY, use_cache=False))
+    if report.files is None:
         raise SystemExit(f"{catalog} is not valid")
-    site = prepare(result.catalog, TODAY, make_site_environment(None), result.problems)
-    files: dict[str, bytes] = {}
-    for page in site_pages(result.catalog):
-        if page.kind in ("home", "search-index", "asset"):
-            files.update(render_page(site, page))
-    write_site(files, folder)
-    return len(result.catalog.models)
+    return report.validation.scope.models
 
 
 def main() -> None:

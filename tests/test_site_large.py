@@ -14,40 +14,22 @@ from typing import Any
 
 import pytest
 
-from modelcards.site.build import make_site_environment, write_site
-from modelcards.site.context import prepare
 from modelcards.site.home import PAGE_SIZE
-from modelcards.site.pages import render_page
-from modelcards.site.structure import Page, site_pages
 from modelcards.site.views import summarise
 
 from .conftest import LARGE_MODELS, TODAY
 from .test_browser import MEASURE, browser  # noqa: F401 (fixture)
 from .test_browser_home import address, shown
+from .test_site_fixtures import build_into
 
 BUDGET = 300_000  # bytes: no page over 300 KB (issue 14)
-SAMPLE_MODELS = 3  # models whose pages are rendered besides the pages of the whole catalog
-
-
-def _sampled(pages: list[Page]) -> list[Page]:
-    models = sorted({p.subject.partition("@")[0] for p in pages if p.kind == "model"})
-    kept = set(models[:SAMPLE_MODELS])
-    return [p for p in pages if p.kind not in ("model", "version", "badge", "hf-readme",
-                                                "cyclonedx-bom")
-            or p.subject.partition("@")[0] in kept]
 
 
 @pytest.fixture(scope="module")
 def large_site(large_catalog: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every page of the whole catalog (home, search index, datasets, governance, ...) and
-    the pages of a few models, written as a site."""
-    site = prepare(large_catalog.catalog, dt.date.fromisoformat(TODAY),
-                   make_site_environment(None), large_catalog.problems)
-    files: dict[str, bytes] = {}
-    for page in _sampled(site_pages(large_catalog.catalog)):
-        files.update(render_page(site, page))
+    """The whole catalog's site, built as `modelcards build` builds it."""
     folder = tmp_path_factory.mktemp("large-site") / "site"
-    write_site(files, folder)
+    build_into(large_catalog.catalog.root, folder, dt.date.fromisoformat(TODAY))
     return folder
 
 
