@@ -12,8 +12,8 @@ from typing import overload
 
 from click.testing import CliRunner
 
-from modelcards.catalog import load_catalog
 from modelcards.cli import cli
+from modelcards.loading import load_catalog
 from modelcards.problems import Problem
 from modelcards.rules import check_catalog
 from modelcards.rules.references import find_cycles
