@@ -7,18 +7,18 @@ import datetime as dt
 import click
 import pytest
 from click.testing import CliRunner
-from modelcards.export import BadReference, UnknownVersion, UnsafeOutput, UnsupportedExport
-from modelcards.importers import ImportFailure, ImportUsageError
 
 from modelcards import errors
 from modelcards.cards import split_model_version
 from modelcards.cli import cli
 from modelcards.cli_params import Day, ModelVersion, Selector, TimeOfDay
 from modelcards.edit import EditError, UsageError
+from modelcards.formats import BadReference, UnknownVersion, UnsupportedExport
+from modelcards.formats.huggingface_import import ImportFailure, ImportUsageError
 from modelcards.lookup import BadSpec, NoMatch, Refused
 from modelcards.recording import RecordError, UnreadableInput
 from modelcards.repo_init import FilesExist, InitUsageError
-from modelcards.site.build import UnsafeOutput as UnsafeSiteOutput
+from modelcards.writing import UnsafeOutput
 
 
 def _commands(group: click.Group, ctx: click.Context) -> list[click.Command]:
@@ -84,7 +84,7 @@ def test_references_are_read_by_the_library_parsers() -> None:
     (UsageError, errors.UsageProblem), (BadSpec, errors.UsageProblem),
     (BadReference, errors.UsageProblem), (UnsupportedExport, errors.UsageProblem),
     (ImportUsageError, errors.UsageProblem), (InitUsageError, errors.UsageProblem),
-    (UnsafeOutput, errors.PathProblem), (UnsafeSiteOutput, errors.PathProblem),
+    (UnsafeOutput, errors.PathProblem),  # exports' and the site's, one class
     (UnreadableInput, errors.PathProblem),
     (EditError, errors.Refusal), (RecordError, errors.Refusal), (NoMatch, errors.Refusal),
     (Refused, errors.Refusal), (UnknownVersion, errors.Refusal), (ImportFailure, errors.Refusal),
