@@ -40,7 +40,8 @@ from .errors import Refusal, UsageProblem
 from .loading import load_catalog
 from .problems import Problem, Severity, sort_problems
 from .queries import production, stated_share, traffic_share
-from .rules.hints import HINT_CODE, hint_problems
+from .rules.hints import CODES as HINT_CODES
+from .rules.hints import hint_problems
 from .rules.references import missing_version_message
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
@@ -623,7 +624,7 @@ def check_edits(
         result = validate_catalog(copy, today)
         hints = hint_problems(result.catalog, lambda path: root / path.relative_to(copy))
     problems = [replace(p, file=root / p.file.relative_to(copy))
-                for p in result.problems if p.code != HINT_CODE]
+                for p in result.problems if p.code not in HINT_CODES]
     return ValidationResult.of(result.catalog, sort_problems([*problems, *hints]))
 
 

@@ -18,9 +18,8 @@ from ..problems import Problem
 from ..schema import find_schema, read_schema_hint, schema_file_name
 from .context import RuleContext
 
-HINT_CODE = "MC057"
 # The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
-CODES = frozenset({HINT_CODE})
+CODES = frozenset({"MC057"})
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
@@ -41,7 +40,7 @@ def hint_problems(
         if hint is None or target is None or target.is_file():
             continue
         found.append(problem(
-            HINT_CODE, real, (hint.line, hint.column),
+            "MC057", real, (hint.line, hint.column),
             f"the editor hint $schema={hint.target} names a file that does not exist; "
             + _remedy(real, _kind(catalog, path)),
         ))
