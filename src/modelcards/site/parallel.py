@@ -19,21 +19,16 @@ from jinja2 import TemplateError
 from ..forking import ChildFailed, available_cpus, fork_possible, run_forked
 from .context import SiteData
 from .errors import BuildFailed
-from .pages import render_page
+from .pages import KINDS, render_page
 from .structure import Page
 
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
 CHUNK = 64  # at least this many pages per worker: fewer do not pay for the fork
-# What a page listing the whole catalog costs, in version pages per version listed (about
-# 2 ms each; measured on the benchmark catalog of 10,000 versions: catalog.json 0.57 s, the
-# home page 0.23 s, the feed 0.14 s). After a one-card edit these few pages are most of the
-# work, and they must not all fall to one process.
-WHOLE_CATALOG_COST = {"catalog-json": 1 / 35, "home": 1 / 85, "feed": 1 / 140}
 
 
 def page_costs(pages: Sequence[Page], versions: int) -> list[int]:
-    """Each page's estimated rendering time, in version pages."""
-    return [1 + int(versions * WHOLE_CATALOG_COST.get(page.kind, 0)) for page in pages]
+    """Each page's estimated rendering time, in version pages (its kind's cost: pages.KINDS)."""
+    return [1 + int(versions * KINDS[page.kind].cost) for page in pages]
 
 
 def split(pages: Sequence[Page], costs: Sequence[int], workers: int) -> list[list[Page]]:

@@ -18,7 +18,7 @@ from .render import ASSETS
 @dataclass(frozen=True)
 class Page:
     path: str  # from the site root, with "/" separators
-    kind: str  # home, model, version, dataset, governance, not-found, badge, catalog-json, ...
+    kind: str  # a key of pages.KINDS, which says how pages of the kind are rendered and kept
     subject: str = ""  # the model id, version reference, dataset id or theme file it shows
 
 
@@ -54,7 +54,3 @@ def site_pages(catalog: Catalog) -> list[Page]:
         pages.append(Page(paths.SITEMAP, "sitemap"))
     return pages
 
-
-def html_pages(pages: list[Page]) -> list[str]:
-    """The pages a sitemap lists: every HTML page but the 404 page."""
-    return [p.path for p in pages if p.path.endswith(".html") and p.kind != "not-found"]
