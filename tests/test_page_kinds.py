@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from modelcards.catalog import load_catalog
+from modelcards.loading import load_catalog
 from modelcards.site import build as building
 from modelcards.site.context import SiteData
 from modelcards.site.dependencies import NO_CARDS
