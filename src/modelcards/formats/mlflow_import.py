@@ -214,10 +214,6 @@ class _VersionPlan:
     data: dict[str, Any] = field(default_factory=dict)
     uses: list[DatasetUse] = field(default_factory=list)
 
-    @property
-    def ref_version(self) -> str:
-        return self.semver
-
 
 class Planner:
     def __init__(self, root: Path, registry: Registry, options: ImportOptions) -> None:

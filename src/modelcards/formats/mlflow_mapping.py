@@ -14,7 +14,7 @@ import re
 import unicodedata
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..capture import public_url
@@ -41,14 +41,6 @@ _SLUG = re.compile(r"[^a-z0-9._-]+")
 _COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _DECIMAL = re.compile(r"-?(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-
-
-@dataclass
-class Mapped:
-    """Card data and what did not fit into it."""
-
-    data: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
 
 
 def to_date(milliseconds: int) -> dt.date:

@@ -221,14 +221,6 @@ class Server:
             timeout=_timeout(environ), page_size=page_size,
         )
 
-    @property
-    def display_uri(self) -> str:
-        return self.uri
-
-    def ui_link(self, fragment: str) -> str:
-        """A link into the server's web UI (`#/models/NAME/versions/N`)."""
-        return f"{self.uri}/#/{fragment}"
-
 
 def _authorization(environ: Mapping[str, str], parts: urllib.parse.SplitResult) -> str | None:
     token = environ.get("MLFLOW_TRACKING_TOKEN", "").strip()

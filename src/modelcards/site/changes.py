@@ -156,10 +156,6 @@ class Usage:
     evaluated: tuple[str, ...]  # metric names measured on it
 
 
-def dataset_usage(catalog: Catalog, dataset_id: str) -> list[Usage]:
-    return usage_by_dataset(catalog).get(dataset_id, [])
-
-
 def usage_by_dataset(catalog: Catalog) -> dict[str, list[Usage]]:
     """Every dataset's usage, found in one pass over the versions (not one pass per dataset)."""
     found: dict[str, list[Usage]] = {}

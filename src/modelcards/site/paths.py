@@ -20,7 +20,6 @@ CATALOG_JSON = "api/catalog.json"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 STYLE = "assets/style.css"
-SCRIPT = "assets/site.js"
 SEARCH_INDEX = "assets/search-index.js"
 # The folders at the site's root. The 404 page, served at any depth, finds the site root by
 # them: every page but the root's own files lives in one of these (a test holds them true).

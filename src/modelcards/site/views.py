@@ -220,5 +220,3 @@ def aliases_of(model: Model, version: ModelVersion) -> list[str]:
     return sorted(alias for alias, name in model.card.aliases.items() if name == version.version)
 
 
-def model_of(catalog: Catalog, version: ModelVersion) -> Model:
-    return catalog.models[version.model_id]
