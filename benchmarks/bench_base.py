@@ -25,8 +25,10 @@ from modelcards.validate import validate_catalog
 
 TODAY = dt.date(2026, 11, 26)
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.com",
 }
 
 
@@ -84,8 +86,9 @@ def measure(source: Path, changed: int, repeat: int) -> BaseTimes:
 
 
 def report(times: BaseTimes, repeat: int) -> None:
-    print(f"validate:        {times.plain:.3f} s (median of {repeat}; {times.changed} cards "
-          "changed)")
+    print(
+        f"validate:        {times.plain:.3f} s (median of {repeat}; {times.changed} cards changed)"
+    )
     print(f"validate --base: {times.based:.3f} s")
     print(f"ratio validate --base / validate: {times.based / times.plain:.2f}x (target <= 1.5x)")
 

@@ -73,19 +73,35 @@ def write_hugo_site(catalog: Catalog, folder: Path) -> int:
         card = model.card
         section = folder / "content/models" / model.id
         section.mkdir(parents=True)
-        (section / "_index.md").write_text(_front_matter({
-            "title": card.name, "summary": card.summary, "task": card.task, "tags": card.tags,
-            "owners": [o.name for o in card.owners], "primary_metric": card.primary_metric,
-        }, card.description))
+        (section / "_index.md").write_text(
+            _front_matter(
+                {
+                    "title": card.name,
+                    "summary": card.summary,
+                    "task": card.task,
+                    "tags": card.tags,
+                    "owners": [o.name for o in card.owners],
+                    "primary_metric": card.primary_metric,
+                },
+                card.description,
+            )
+        )
         pages += 1
         for version in model.versions:
             vcard = version.card
-            (section / f"{version.version}.md").write_text(_front_matter({
-                "title": f"{card.name} {version.version}", "summary": vcard.summary,
-                "released": vcard.released.isoformat(), "stage": version.stage.value,
-                "metrics": [m.model_dump(mode="json") for m in vcard.metrics],
-                "lifecycle": [e.model_dump(mode="json") for e in vcard.lifecycle],
-            }, vcard.description))
+            (section / f"{version.version}.md").write_text(
+                _front_matter(
+                    {
+                        "title": f"{card.name} {version.version}",
+                        "summary": vcard.summary,
+                        "released": vcard.released.isoformat(),
+                        "stage": version.stage.value,
+                        "metrics": [m.model_dump(mode="json") for m in vcard.metrics],
+                        "lifecycle": [e.model_dump(mode="json") for e in vcard.lifecycle],
+                    },
+                    vcard.description,
+                )
+            )
             pages += 1
     return pages
 
@@ -117,8 +133,9 @@ def peak_memory_mib(command: list[str]) -> float:
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe, *command], check=True,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    )
     return int(done.stdout.strip()) / 1024  # Linux reports KiB
 
 
@@ -144,9 +161,13 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=10)
     parser.add_argument("--datasets", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=OUT,
-                        help="folder to build in (default: benchmarks/out); file creation costs "
-                        "differ between file systems, and even between folders of one")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=OUT,
+        help="folder to build in (default: benchmarks/out); file creation costs "
+        "differ between file systems, and even between folders of one",
+    )
     args = parser.parse_args()
     hugo = shutil.which("hugo")
     if hugo is None:
@@ -156,20 +177,30 @@ def main() -> None:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     catalog = work / "catalog"  # a copy: the incremental runs edit one of its cards
-    shutil.copytree(ensure_catalog(args.models, args.versions, args.datasets), catalog,
-                    ignore=shutil.ignore_patterns(".complete"))
-    quarter = ensure_catalog(max(args.models // 4, 1), args.versions,
-                             max(args.datasets // 4, 1))
+    shutil.copytree(
+        ensure_catalog(args.models, args.versions, args.datasets),
+        catalog,
+        ignore=shutil.ignore_patterns(".complete"),
+    )
+    quarter = ensure_catalog(max(args.models // 4, 1), args.versions, max(args.datasets // 4, 1))
     loaded, _ = load_catalog(catalog)
     pages = write_hugo_site(loaded, work / "hugo")
     edited = next(iter(loaded.models.values())).versions[-1].path
     original = edited.read_text()
     site, public, cold_site = work / "site", work / "public", work / "cold"
 
-    hugo_build = Step(lambda: run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)]),
-                      lambda: shutil.rmtree(public, ignore_errors=True))
-    timings = interleaved_timings({"cold": cold_build(catalog, cold_site), "hugo": hugo_build,
-                                   "quarter": cold_build(quarter, work / "quarter")}, args.repeat)
+    hugo_build = Step(
+        lambda: run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)]),
+        lambda: shutil.rmtree(public, ignore_errors=True),
+    )
+    timings = interleaved_timings(
+        {
+            "cold": cold_build(catalog, cold_site),
+            "hugo": hugo_build,
+            "quarter": cold_build(quarter, work / "quarter"),
+        },
+        args.repeat,
+    )
     cold = {name: timing.wall for name, timing in timings.items()}
     cpu = {name: timing.cpu for name, timing in timings.items()}
 
@@ -185,18 +216,24 @@ def main() -> None:
         --posix of the site and the cache, extracted on a fresh runner at the same paths),
         then a merge that edits one card."""
         archive = work / "kept.tar"
-        subprocess.run(["tar", "--posix", "-cf", str(archive), "-P", "-C", str(work), "site",
-                        "cache"], check=True)
+        subprocess.run(
+            ["tar", "--posix", "-cf", str(archive), "-P", "-C", str(work), "site", "cache"],
+            check=True,
+        )
         shutil.rmtree(site)
         shutil.rmtree(work / "cache")
         subprocess.run(["tar", "-xf", str(archive), "-P", "-C", str(work)], check=True)
         archive.unlink()
         edit_one_card()
 
-    warm = interleaved({"no-op": lambda: run(incremental),
-                        "one card": Step(lambda: run(incremental), edit_one_card),
-                        "restored": Step(lambda: run(incremental), restore_and_edit)},
-                       args.repeat)
+    warm = interleaved(
+        {
+            "no-op": lambda: run(incremental),
+            "one card": Step(lambda: run(incremental), edit_one_card),
+            "restored": Step(lambda: run(incremental), restore_and_edit),
+        },
+        args.repeat,
+    )
     from_scratch = cold_build(catalog, cold_site)  # the edited catalog
     from_scratch.setup()
     from_scratch.run()
@@ -207,19 +244,28 @@ def main() -> None:
     files = len(tree(site))
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
-    print(f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets"
-          f"; {cpus} CPUs; median of {args.repeat}")
+    print(
+        f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets"
+        f"; {cpus} CPUs; median of {args.repeat}"
+    )
     print(f"built in:              {work}")
-    print(f"cold modelcards build: {cold['cold']:.2f} s, {cpu['cold']:.2f} s of CPU "
-          f"({files} files)")
-    print(f"hugo:                  {cold['hugo']:.2f} s, {cpu['hugo']:.2f} s of CPU "
-          f"({pages} Markdown pages)")
-    print(f"ratio cold / hugo:        {cold['cold'] / cold['hugo']:.2f}x "
-          f"(CPU time: {cpu['cold'] / cpu['hugo']:.2f}x)")
+    print(
+        f"cold modelcards build: {cold['cold']:.2f} s, {cpu['cold']:.2f} s of CPU ({files} files)"
+    )
+    print(
+        f"hugo:                  {cold['hugo']:.2f} s, {cpu['hugo']:.2f} s of CPU "
+        f"({pages} Markdown pages)"
+    )
+    print(
+        f"ratio cold / hugo:        {cold['cold'] / cold['hugo']:.2f}x "
+        f"(CPU time: {cpu['cold'] / cpu['hugo']:.2f}x)"
+    )
     print(f"no-op rebuild:         {warm['no-op']:.2f} s")
     print(f"ratio no-op / cold:       {warm['no-op'] / cold['cold']:.3f}x")
-    print(f"one card edited:       {warm['one card']:.2f} s "
-          f"(output {'identical to' if identical else 'DIFFERS FROM'} a cold build)")
+    print(
+        f"one card edited:       {warm['one card']:.2f} s "
+        f"(output {'identical to' if identical else 'DIFFERS FROM'} a cold build)"
+    )
     print(f"ratio one card / cold:    {warm['one card'] / cold['cold']:.3f}x")
     print(f"one card, cache restored by tar as in CI: {warm['restored']:.2f} s")
     print(f"ratio restored / cold:    {warm['restored'] / cold['cold']:.3f}x")

@@ -95,9 +95,11 @@ def main() -> None:
     keystroke, redraw = statistics.median(typed), statistics.median(redrawn)
     print(f"models:                         {models:,}")
     print(f"keystrokes timed:               {len(typed)}")
-    print(f"keystroke to painted frame:     median {keystroke:.1f} ms, "
-          f"90th percentile {statistics.quantiles(typed, n=10)[-1]:.1f} ms, "
-          f"max {max(typed):.1f} ms (target <= 100 ms)")
+    print(
+        f"keystroke to painted frame:     median {keystroke:.1f} ms, "
+        f"90th percentile {statistics.quantiles(typed, n=10)[-1]:.1f} ms, "
+        f"max {max(typed):.1f} ms (target <= 100 ms)"
+    )
     print(f"baseline, 50 rows redrawn:      median {redraw:.1f} ms")
     print(f"a frame with nothing to draw:   median {statistics.median(idle):.1f} ms")
     print(f"ratio keystroke / redraw:       {keystroke / redraw:.2f}x")

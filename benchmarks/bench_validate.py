@@ -100,8 +100,9 @@ def main() -> None:
     )
     print(f"{'':27s} {'bare parse':>8s} {'validate':>8s}  ratio (target <= 2.00x)")
     print(ratio_line("clean catalog", times["validate"], times["bare"]))
-    print(ratio_line(f"{warnings:,} warnings", times["validate, warnings"],
-                     times["bare, warnings"]))
+    print(
+        ratio_line(f"{warnings:,} warnings", times["validate, warnings"], times["bare, warnings"])
+    )
     print(f"billion laughs refused in: {billion_laughs_seconds() * 1000:.1f} ms")
     if not args.no_base:
         bench_base.report(bench_base.measure(clean, args.changed, args.repeat), args.repeat)

@@ -32,7 +32,12 @@ def ensure_catalog(
     generator = hashlib.sha256((HERE / "generate_catalog.py").read_bytes()).hexdigest()
     if not done.exists() or done.read_text().strip() != generator:
         generate(
-            folder, models=models, versions=versions, datasets=datasets, seed=seed, overwrite=True,
+            folder,
+            models=models,
+            versions=versions,
+            datasets=datasets,
+            seed=seed,
+            overwrite=True,
             warnings=warnings,
         )
         done.write_text(generator + "\n")
@@ -54,8 +59,9 @@ class Timing:
 
 
 def _cpu() -> float:
-    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
-                                                          resource.RUSAGE_CHILDREN))
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
@@ -90,14 +96,13 @@ def interleaved_timings(
         for name, action in actions.items():
             runs[name].append(_timed(_step(action)))
     return {
-        name: Timing(statistics.median(t.wall for t in timings),
-                     statistics.median(t.cpu for t in timings))
+        name: Timing(
+            statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings)
+        )
         for name, timings in runs.items()
     }
 
 
-def interleaved(
-    actions: dict[str, Callable[[], object] | Step], repeat: int
-) -> dict[str, float]:
+def interleaved(actions: dict[str, Callable[[], object] | Step], repeat: int) -> dict[str, float]:
     """Median wall times of several actions, run in turn so machine noise hits them alike."""
     return {name: timing.wall for name, timing in interleaved_timings(actions, repeat).items()}

@@ -431,8 +431,9 @@ def pick_dataset(rng: random.Random, data: list[Dataset], kind: str) -> Dataset:
     return rng.choice(matching or data)
 
 
-def make_plan(index: int, width: int, versions: int, data: list[Dataset], seed: int,
-              fan_out: int = 0) -> Plan:
+def make_plan(
+    index: int, width: int, versions: int, data: list[Dataset], seed: int, fan_out: int = 0
+) -> Plan:
     """Draw everything a model's cards need to agree on."""
     rng = random.Random(f"{seed}/model/{index}")
     theme = THEMES[index % len(THEMES)]
@@ -610,8 +611,11 @@ def metrics(
             split="test",
             slice="new-customers",
         ),
-        *([Flow(name=PRIMARY, value=auc, dataset=previous, split="test")]
-          if previous is not None and previous != ref else []),
+        *(
+            [Flow(name=PRIMARY, value=auc, dataset=previous, split="test")]
+            if previous is not None and previous != ref
+            else []
+        ),
         Flow(name="precision", value=round(rng.uniform(0.6, 0.95), 3), dataset=ref, split="test"),
         Flow(name="recall", value=round(rng.uniform(0.55, 0.9), 3), dataset=ref, split="test"),
     ]
@@ -889,7 +893,12 @@ def prepare(out_dir: Path, overwrite: bool) -> None:
 
 
 def write_models(
-    out_dir: Path, models: int, versions: int, data: list[Dataset], seed: int, warnings: bool,
+    out_dir: Path,
+    models: int,
+    versions: int,
+    data: list[Dataset],
+    seed: int,
+    warnings: bool,
     fan_out: int = 0,
 ) -> tuple[int, int]:
     """Write every model folder; return (files, bytes)."""
@@ -908,7 +917,12 @@ def write_models(
 
 
 def write_catalog(
-    out_dir: Path, models: int, versions: int, datasets: int, seed: int, overwrite: bool = False,
+    out_dir: Path,
+    models: int,
+    versions: int,
+    datasets: int,
+    seed: int,
+    overwrite: bool = False,
     warnings: bool = False,
     fan_out: int = 0,
 ) -> tuple[int, int]:
@@ -950,11 +964,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--versions", type=int, default=10, help="versions per model")
     parser.add_argument("--datasets", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--fan-out", type=int, default=0,
-                        help="models fine-tuned from the first model's latest version")
+    parser.add_argument(
+        "--fan-out",
+        type=int,
+        default=0,
+        help="models fine-tuned from the first model's latest version",
+    )
     parser.add_argument("--force", action="store_true", help="replace a catalog already in OUT_DIR")
     parser.add_argument(
-        "--warnings", action="store_true",
+        "--warnings",
+        action="store_true",
         help=f"every version card also reports {UNDECLARED_METRIC['name']}, a metric catalog.yaml "
         "does not declare: one warning (MC050) per version card",
     )
@@ -967,8 +986,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         files, size = write_catalog(
-            args.out_dir, args.models, args.versions, args.datasets, args.seed, args.force,
-            args.warnings, args.fan_out,
+            args.out_dir,
+            args.models,
+            args.versions,
+            args.datasets,
+            args.seed,
+            args.force,
+            args.warnings,
+            args.fan_out,
         )
     except (FileExistsError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -36,15 +36,36 @@ def main() -> int:
     (out / "validate").mkdir(parents=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1796169600"}  # 2026-12-02, for the example site
     subprocess.run(
-        [sys.executable, "-m", "modelcards", "build", str(ROOT / "catalog"),
-         "-o", str(out / "site"), "--no-cache"],
-        check=True, env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "modelcards",
+            "build",
+            str(ROOT / "catalog"),
+            "-o",
+            str(out / "site"),
+            "--no-cache",
+        ],
+        check=True,
+        env=env,
+        cwd=ROOT,
     )
     base = out / "pytest"
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
-         f"--basetemp={base}", *args.pytest_args],
-        check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not slow",
+            f"--basetemp={base}",
+            *args.pytest_args,
+        ],
+        check=False,
+        cwd=ROOT,
     )
     for settings in sorted(base.rglob("catalog.yaml")):
         _snapshot(settings.parent, base, out / "validate")

@@ -43,8 +43,9 @@ def fill(document: str) -> str:
         assert found is not None, f"no fenced block after {marker}"
         fence, language = found.group(1), found.group(2)
         document = (
-            document[: found.start()] + f"{fence}{language}\n{text}{fence}"
-            + document[found.end():]
+            document[: found.start()]
+            + f"{fence}{language}\n{text}{fence}"
+            + document[found.end() :]
         )
     return document
 

@@ -74,8 +74,9 @@ def finish(date: dt.date) -> None:
     heading = f"## {version} (unreleased)"
     if heading not in changelog:
         sys.exit(f"finish: CHANGELOG.md has no section {heading!r}")
-    CHANGELOG.write_text(changelog.replace(heading, f"## {version} ({date.isoformat()})", 1),
-                         encoding="utf-8")
+    CHANGELOG.write_text(
+        changelog.replace(heading, f"## {version} ({date.isoformat()})", 1), encoding="utf-8"
+    )
     print(f"dated {version} in CHANGELOG.md ({date}). Then, from a clean tree on main:\n")
     for command in (
         "python -m pytest",
@@ -93,8 +94,12 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("start", help="open the next version").add_argument("version")
     done = commands.add_parser("finish", help="date the version being released")
-    done.add_argument("--date", type=dt.date.fromisoformat, default=None,
-                      help="the release date [default: today, UTC]")
+    done.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="the release date [default: today, UTC]",
+    )
     arguments = parser.parse_args()
     if arguments.command == "start":
         start(arguments.version)

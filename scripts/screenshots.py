@@ -23,8 +23,13 @@ from modelcards.site.build import SiteConfig, build_site
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
 ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 # One page of each kind: the file name's stem and the page's path in the site.
 SHOTS = {
@@ -38,7 +43,7 @@ SHOTS = {
     "lineage": "models/fraud-detector/lineage.html",
     "leaderboard": "datasets/card-transactions/leaderboards/2025-Q4.html",
     "compare": "compare/tabular-classification/index.html"
-               "?a=fraud-detector@2.1.0&b=fraud-detector-edge@1.1.0",
+    "?a=fraud-detector@2.1.0&b=fraud-detector-edge@1.1.0",
 }
 # Window sizes: a laptop (the plain file name) and a phone (the width after the stem).
 WINDOWS = {"": (1280, 1000), "-390": (390, 844)}
@@ -58,8 +63,9 @@ def main() -> None:
             raise SystemExit(f"{args.catalog} is not valid; run modelcards validate")
         browser = playwright.chromium.launch(executable_path=args.chromium, args=ARGS)
         for suffix, (width, height) in WINDOWS.items():
-            page = browser.new_page(viewport={"width": width, "height": height},
-                                    color_scheme="light")
+            page = browser.new_page(
+                viewport={"width": width, "height": height}, color_scheme="light"
+            )
             for stem, path in SHOTS.items():
                 target = args.out / f"{stem}{suffix}.png"
                 file, _, query = path.partition("?")

@@ -58,11 +58,17 @@ def run_steps(
         script = expand(step["run"], known)
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-            cwd=cwd, env={**env, **step_env}, capture_output=True, text=True,
+            cwd=cwd,
+            env={**env, **step_env},
+            capture_output=True,
+            text=True,
             check=False,
         )
-        runs.append(StepRun(step.get("name", script.splitlines()[0]), done.returncode,
-                            done.stdout + done.stderr))
+        runs.append(
+            StepRun(
+                step.get("name", script.splitlines()[0]), done.returncode, done.stdout + done.stderr
+            )
+        )
         if done.returncode != 0 and stop_on_failure:
             break
     return runs
@@ -71,14 +77,22 @@ def run_steps(
 def clean_environment(venv: Path, scratch: Path, wheels: Path) -> dict[str, str]:
     """The environment of a user (or a runner) with only the fresh venv's Python on PATH:
     nothing of the checkout or of the test's own environment is importable or runnable."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV") and not k.startswith("GITHUB_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV") and not k.startswith("GITHUB_")
+    }
     ours = str(Path(sys.executable).parent)
     path = [p for p in env.get("PATH", "").split(os.pathsep) if p and p != ours]
-    identity = {"GIT_AUTHOR_NAME": "Ana", "GIT_AUTHOR_EMAIL": "ana@example.com",
-                "GIT_COMMITTER_NAME": "Ana", "GIT_COMMITTER_EMAIL": "ana@example.com"}
+    identity = {
+        "GIT_AUTHOR_NAME": "Ana",
+        "GIT_AUTHOR_EMAIL": "ana@example.com",
+        "GIT_COMMITTER_NAME": "Ana",
+        "GIT_COMMITTER_EMAIL": "ana@example.com",
+    }
     return {
-        **env, **identity,
+        **env,
+        **identity,
         "PATH": os.pathsep.join([str(venv / "bin"), *path]),
         "VIRTUAL_ENV": str(venv),
         "PRE_COMMIT_HOME": str(scratch / "pre-commit"),  # hook environments made afresh

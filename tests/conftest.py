@@ -139,13 +139,18 @@ def run_actionlint(paths: list[Path]) -> subprocess.CompletedProcess[str]:
     """actionlint over workflow files; it checks their `run:` scripts with shellcheck."""
     tool_path("shellcheck")
     return subprocess.run(
-        [tool_path("actionlint"), *map(str, paths)], capture_output=True, text=True,
-        env={**os.environ, "PATH": TOOLS_PATH}, check=False,
+        [tool_path("actionlint"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": TOOLS_PATH},
+        check=False,
     )
 
 
 @pytest.fixture(autouse=True)
-def _own_cache_key(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _own_cache_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Tests sign their caches with a key of their own, not the user's (cardcache.py)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
 
@@ -178,7 +183,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
     built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(folder), str(REPO)],
-        capture_output=True, text=True, env={**os.environ, "PIP_NO_INPUT": "1"}, check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PIP_NO_INPUT": "1"},
+        check=False,
     )
     assert built.returncode == 0, built.stderr
     (found,) = folder.glob("modelcards_catalog-*.whl")
@@ -205,7 +213,9 @@ def memory_cap() -> Iterator[None]:
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     pages = int(Path("/proc/self/statm").read_text().split()[0])
     cap = pages * resource.getpagesize() + (2 << 30)
-    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    resource.setrlimit(
+        resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard)
+    )
     try:
         yield
     finally:

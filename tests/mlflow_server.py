@@ -76,11 +76,26 @@ def start_mlflow_server(folder: Path) -> MlflowServer:
     log = folder / "server.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mlflow", "server",
-             "--backend-store-uri", f"sqlite:///{folder / 'mlflow.db'}",
-             "--default-artifact-root", str(folder / "artifacts"),
-             "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-            stdout=output, stderr=subprocess.STDOUT, cwd=folder, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "mlflow",
+                "server",
+                "--backend-store-uri",
+                f"sqlite:///{folder / 'mlflow.db'}",
+                "--default-artifact-root",
+                str(folder / "artifacts"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            start_new_session=True,
         )
     server = MlflowServer(uri, folder, process, log)
     deadline = time.monotonic() + START_TIMEOUT
@@ -92,8 +107,10 @@ def start_mlflow_server(folder: Path) -> MlflowServer:
         time.sleep(0.5)
     server.stop()
     tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-    pytest.fail(f"mlflow server did not come up on {uri} within {START_TIMEOUT:g} s "
-                f"(exit code {process.returncode}); its log ends:\n{tail}")
+    pytest.fail(
+        f"mlflow server did not come up on {uri} within {START_TIMEOUT:g} s "
+        f"(exit code {process.returncode}); its log ends:\n{tail}"
+    )
 
 
 # ---- fake servers for the failures ----------------------------------------------------------

@@ -39,8 +39,9 @@ def test_the_action_scripts_pass_shellcheck(tmp_path: Path) -> None:
     for index, step in enumerate(shell_steps(STEPS)):
         script = tmp_path / f"step-{index}.sh"
         script.write_text("#!/usr/bin/env bash\n" + step["run"], encoding="utf-8")
-        checked = subprocess.run([tool, "--shell=bash", str(script)], capture_output=True,
-                                 text=True, check=False)
+        checked = subprocess.run(
+            [tool, "--shell=bash", str(script)], capture_output=True, text=True, check=False
+        )
         assert checked.returncode == 0, checked.stdout
 
 
@@ -67,44 +68,70 @@ def test_the_action_validates_a_pull_request_and_builds_the_site(
     subprocess.run([*git, "add", "-A"], check=True, env=env)
     subprocess.run([*git, "commit", "-q", "-m", "registry"], check=True, env=env)
     subprocess.run([*git, "switch", "-q", "-c", "feature"], check=True, env=env)
-    new = CliRunner().invoke(cli, ["new", "version", "ticket-router", "1.1.0", "--from", "1.0.0",
-                                   "--by", "ana"])
+    new = CliRunner().invoke(
+        cli, ["new", "version", "ticket-router", "1.1.0", "--from", "1.0.0", "--by", "ana"]
+    )
     assert new.exit_code == 0
     card = repo / "catalog/models/ticket-router/1.1.0.yaml"
     # Filled in as a person would: a scaffold's placeholders are errors until then (MC054).
-    filled = card.read_text().replace(
-        "summary:  # TODO: one line: what changed since 1.0.0", "summary: Retrained."
-    ).replace(
-        "artifacts: []  # TODO: this version's files, with their sha256",
-        f"artifacts: [{{uri: s3://example/ticket-router/1.1.0/model.safetensors, sha256: "
-        f"{'a' * 64}}}]",
-    ).replace("commit: null}  # TODO: the commit it was trained from", 'commit: "4f2c1e9"}').replace(
-        "metrics: []  # TODO: measure this version",
-        "metrics: [{name: f1, value: 0.88, dataset: support-tickets@2026-Q1, split: test}]",
-    ).replace("  # TODO: check the relation", "")
+    filled = (
+        card.read_text()
+        .replace("summary:  # TODO: one line: what changed since 1.0.0", "summary: Retrained.")
+        .replace(
+            "artifacts: []  # TODO: this version's files, with their sha256",
+            f"artifacts: [{{uri: s3://example/ticket-router/1.1.0/model.safetensors, sha256: "
+            f"{'a' * 64}}}]",
+        )
+        .replace("commit: null}  # TODO: the commit it was trained from", 'commit: "4f2c1e9"}')
+        .replace(
+            "metrics: []  # TODO: measure this version",
+            "metrics: [{name: f1, value: 0.88, dataset: support-tickets@2026-Q1, split: test}]",
+        )
+        .replace("  # TODO: check the relation", "")
+    )
     assert "TODO" not in filled
     card.write_text(filled)
     subprocess.run([*git, "add", "-A"], check=True, env=env)
     subprocess.run([*git, "commit", "-q", "-m", "1.1.0"], check=True, env=env)
     subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(origin)], check=True, env=env)
     # actions/checkout's default: one commit of the pull request, no base branch.
-    subprocess.run(["git", "clone", "-q", "--depth", "1", "--branch", "feature",
-                    origin.as_uri(), str(work)], check=True, env=env)
-    assert subprocess.run(["git", "-C", str(work), "rev-parse", "--verify", "-q", "origin/main"],
-                          capture_output=True, env=env).returncode != 0
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--branch", "feature", origin.as_uri(), str(work)],
+        check=True,
+        env=env,
+    )
+    assert (
+        subprocess.run(
+            ["git", "-C", str(work), "rev-parse", "--verify", "-q", "origin/main"],
+            capture_output=True,
+            env=env,
+        ).returncode
+        != 0
+    )
 
     summary, outputs, paths = temp / "summary.md", temp / "output", temp / "path"
-    runner = {**env, "GITHUB_ACTIONS": "true", "GITHUB_ACTION_PATH": str(REPO),
-              "RUNNER_TEMP": str(temp), "GITHUB_PATH": str(paths), "GITHUB_OUTPUT": str(outputs),
-              "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_BASE_REF": "main"}
+    runner = {
+        **env,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_ACTION_PATH": str(REPO),
+        "RUNNER_TEMP": str(temp),
+        "GITHUB_PATH": str(paths),
+        "GITHUB_OUTPUT": str(outputs),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_BASE_REF": "main",
+    }
     runs = run_steps(STEPS, cwd=work, env=runner, expressions=inputs())
     assert [run.returncode for run in runs] == [0, 0], runs
     assert "catalog is valid: 1 models, 2 versions" in runs[1].output
     assert "ticket-router@1.1.0" in summary.read_text()  # checked against origin/main
     assert paths.read_text() == f"{temp}/modelcards-venv/bin\n"
 
-    runs = run_steps(STEPS[2:], cwd=work, env=runner,
-                     expressions=inputs(mode="build", output="public", today="2026-12-01"))
+    runs = run_steps(
+        STEPS[2:],
+        cwd=work,
+        env=runner,
+        expressions=inputs(mode="build", output="public", today="2026-12-01"),
+    )
     assert [run.returncode for run in runs] == [0], runs
     assert (work / "public" / "models" / "ticket-router" / "1.1.0" / "index.html").is_file()
     assert outputs.read_text().splitlines()[-1] == "site=public"
@@ -114,10 +141,16 @@ def test_the_action_validates_a_pull_request_and_builds_the_site(
     kept = temp / "modelcards-build/cache"
     assert (kept / "cards.json").is_file() and len(list(kept.glob("site-*.json"))) == 1
     assert not (work / ".modelcards-cache").exists()
-    runs = run_steps(STEPS[2:], cwd=work, env=runner,
-                     expressions=inputs(mode="build", output="public", today="2026-12-01"))
+    runs = run_steps(
+        STEPS[2:],
+        cwd=work,
+        env=runner,
+        expressions=inputs(mode="build", output="public", today="2026-12-01"),
+    )
     assert runs[0].returncode == 0 and "(0 rendered," in runs[0].output, runs
 
     runs = run_steps(STEPS[2:], cwd=work, env=runner, expressions=inputs(mode="deploy"))
     assert runs[0].returncode == 2
-    assert "::error title=modelcards::mode must be validate or build, not 'deploy'" in runs[0].output
+    assert (
+        "::error title=modelcards::mode must be validate or build, not 'deploy'" in runs[0].output
+    )

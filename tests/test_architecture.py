@@ -35,8 +35,16 @@ ONLY_IN = {"click": {"cli"}, "watchfiles": {"site"}, "nh3": {"site"}, "markupsaf
 NOT_IN_CORE = ["click", "jinja2", "nh3", "markupsafe", "watchfiles"]
 # What parses card files: the renderer reads the resolved catalog and never these. The source
 # module also reads files safely (read_regular_file, ...), which the renderer may use.
-PARSERS = ("yaml", "ruamel", "modelcards.parse", "modelcards.positions", "modelcards.loading",
-           "modelcards.validate", "modelcards.cardcache", "modelcards.edit")
+PARSERS = (
+    "yaml",
+    "ruamel",
+    "modelcards.parse",
+    "modelcards.positions",
+    "modelcards.loading",
+    "modelcards.validate",
+    "modelcards.cardcache",
+    "modelcards.edit",
+)
 PARSING_NAMES = re.compile(r"parse|read_source|SourceDocument|Locator|load|read_catalog")
 
 
@@ -80,13 +88,15 @@ def _import_nodes(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
     `if TYPE_CHECKING:` (types only) and in a module's `__getattr__` (a lazy attribute, such
     as `modelcards.record`; test_core_loads_neither_... checks what importing loads)."""
     skipped = [
-        node for node in tree.body
+        node
+        for node in tree.body
         if (isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING")
         or (isinstance(node, ast.FunctionDef) and node.name == "__getattr__")
     ]
     inside = {id(n) for node in skipped for n in ast.walk(node)}
     return [
-        node for node in ast.walk(tree)
+        node
+        for node in ast.walk(tree)
         if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in inside
     ]
 
@@ -154,7 +164,8 @@ def test_outer_libraries_stay_in_their_layers() -> None:
 
 def test_importers_and_exporters_are_formats() -> None:
     misplaced = sorted(
-        module for module in package_modules()
+        module
+        for module in package_modules()
         if re.search(r"import|export", module.rpartition(".")[2]) and layer_of(module) != "formats"
     )
     assert misplaced == []
@@ -171,7 +182,8 @@ def renderer_modules() -> set[str]:
             continue
         seen.add(module)
         todo.extend(
-            target for imported in imported_modules(module)
+            target
+            for imported in imported_modules(module)
             if (target := owner(imported)) and target.startswith("modelcards.site.")
         )
     return seen
@@ -184,7 +196,8 @@ def test_the_renderer_never_parses_cards() -> None:
         f"{module} imports {source}{'.' + name if name else ''}"
         for module in renderer
         for source, name in imports_of(module)
-        if source.split(".")[0] in PARSERS or source in PARSERS
+        if source.split(".")[0] in PARSERS
+        or source in PARSERS
         or (name is not None and PARSING_NAMES.search(name) and source.startswith("modelcards"))
     )
     assert wrong == []

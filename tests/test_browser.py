@@ -28,8 +28,13 @@ from .test_site_fixtures import INJECTION, build_into
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(os.environ.get("AXE_CORE", REPO / "tests/.node/node_modules/axe-core/axe.min.js"))
 ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SUB_PATH = "sub/path"
 
@@ -128,7 +133,8 @@ def crawl(site: str, watched: Watched) -> dict[str, set[str]]:
                 continue  # an owner's email address
             if not address.startswith(site):
                 assert address.startswith(("https://", "http://")) and not address.startswith(
-                    "http://127.0.0.1"), f"{url} links outside the site: {target}"
+                    "http://127.0.0.1"
+                ), f"{url} links outside the site: {target}"
                 continue
             if fragment:
                 fragments.append((url, address, fragment))
@@ -149,8 +155,11 @@ def test_every_link_on_every_page_resolves_without_console_errors(
     ids = crawl(site, watched)
     pages = {url.removeprefix(site) for url in ids}
     assert {
-        "index.html", "governance/index.html", "models/fraud-detector/index.html",
-        "models/fraud-detector/2.0.0/index.html", "datasets/card-transactions/index.html",
+        "index.html",
+        "governance/index.html",
+        "models/fraud-detector/index.html",
+        "models/fraud-detector/2.0.0/index.html",
+        "datasets/card-transactions/index.html",
     } <= pages
     # home, governance, models, their full lineage graphs, versions, the datasets list,
     # datasets, leaderboards
@@ -208,15 +217,25 @@ def test_injection_card_runs_nothing(injection_site: str, watched: Watched) -> N
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", [
-    "index.html", "index.html?tag=fraud&sort=-latest", "models/fraud-detector/index.html",
-    "models/fraud-detector/2.1.0/index.html", "datasets/card-transactions/index.html",
-    "datasets/index.html", "governance/index.html", "404.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        "index.html?tag=fraud&sort=-latest",
+        "models/fraud-detector/index.html",
+        "models/fraud-detector/2.1.0/index.html",
+        "datasets/card-transactions/index.html",
+        "datasets/index.html",
+        "governance/index.html",
+        "404.html",
+    ],
+)
 def test_axe_finds_no_serious_violations(
     browser: Any, served_root: tuple[Path, str], path: str, scheme: str
 ) -> None:
-    _require(AXE.is_file(), f"axe-core not found at {AXE} (npm install --prefix tests/.node axe-core)")
+    _require(
+        AXE.is_file(), f"axe-core not found at {AXE} (npm install --prefix tests/.node axe-core)"
+    )
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(served_root[1] + path)
@@ -227,7 +246,8 @@ def test_axe_finds_no_serious_violations(
     context.close()
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
 
@@ -282,7 +302,9 @@ def _check_layout(browser: Any, base: str, paths: list[str]) -> None:
             page.goto(base + path)
             _ready(page)
             found = page.evaluate(MEASURE)
-            assert found["sideways"] <= 0, f"{path} at {width} px scrolls sideways by {found['sideways']} px"
+            assert found["sideways"] <= 0, (
+                f"{path} at {width} px scrolls sideways by {found['sideways']} px"
+            )
             assert found["small"] == [], f"{path} at {width} px: {found['small']}"
         assert errors == []
         context.close()
@@ -322,8 +344,11 @@ def _biggest_leaderboard(site: Path) -> str:
 def test_a_generated_catalog_fits_the_width_and_draws_no_text_below_11_px(
     browser: Any, generated_site: Path
 ) -> None:
-    _check_layout(browser, generated_site.as_uri() + "/",
-                  [*GENERATED_PAGES, _biggest_leaderboard(generated_site)])
+    _check_layout(
+        browser,
+        generated_site.as_uri() + "/",
+        [*GENERATED_PAGES, _biggest_leaderboard(generated_site)],
+    )
 
 
 def test_the_model_page_folds_the_chain_and_caps_the_children(
@@ -334,7 +359,9 @@ def test_the_model_page_folds_the_chain_and_caps_the_children(
     graph = "section[aria-labelledby=lineage-heading] svg"
     folds = page.eval_on_selector_all(f"{graph} .mc-fold text", "ts => ts.map(t => t.textContent)")
     assert folds == ["8 versions", "1.1.0 … 1.8.0"]
-    more = page.eval_on_selector_all(f"{graph} .mc-more-node text", "ts => ts.map(t => t.textContent)")
+    more = page.eval_on_selector_all(
+        f"{graph} .mc-more-node text", "ts => ts.map(t => t.textContent)"
+    )
     # 18 children (two of the 20 start from the model before them instead): 11 drawn
     assert more == ["+7 more", "children"]
     page.click(f"{graph} .mc-fold")
@@ -387,11 +414,14 @@ def test_compare_picks_a_pair_that_the_address_names(
     page.wait_for_selector("#compare-view:not([hidden])")
     assert "a=fraud-detector%402.1.0&b=fraud-detector%402.2.0" in page.url
     rows = page.eval_on_selector_all(
-        "#compare-metrics tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' ').trim())")
+        "#compare-metrics tbody tr", "rs => rs.map(r => r.innerText.replace(/\\s+/g, ' ').trim())"
+    )
     # only readings on the same dataset version and split: 2.2.0 is on 2026-Q3 but for auc on
     # 2025-Q4 (test), which 2.1.0 also reports
-    assert rows == ["ROC AUC (higher is better) card-transactions@2025-Q4 (test) · leaderboard "
-                    "0.955 [0.952, 0.958] 0.957 [0.954, 0.96] +0.002 (better)"]
+    assert rows == [
+        "ROC AUC (higher is better) card-transactions@2025-Q4 (test) · leaderboard "
+        "0.955 [0.952, 0.958] 0.957 [0.954, 0.96] +0.002 (better)"
+    ]
     # B becomes a version of another model of the task: the address follows
     page.select_option("#compare-b-model", "fraud-detector-edge")
     page.wait_for_function("() => location.search.includes('fraud-detector-edge')")
@@ -405,7 +435,9 @@ def test_compare_picks_a_pair_that_the_address_names(
     assert page.locator("#compare-metrics tbody tr").count() == edge_rows
     assert page.input_value("#compare-b-version") == "1.1.0"
     cards = page.inner_text("#compare-cards")
-    assert "A: Card fraud detector 2.1.0" in cards and "B: Card fraud detector (edge) 1.1.0" in cards
+    assert (
+        "A: Card fraud detector 2.1.0" in cards and "B: Card fraud detector (edge) 1.1.0" in cards
+    )
     # settings that differ are shown, the same ones on request
     differing = page.locator("#compare-settings tbody tr.diff-changed:not([hidden])").count()
     assert differing > 0
@@ -424,7 +456,9 @@ def test_a_reading_leads_to_its_leaderboard(
     site = served_root[1] if kind == "http" else served_root[0].as_uri() + "/"
     page = watched.page
     page.goto(site + "models/fraud-detector/2.1.0/index.html")
-    page.click("section[aria-labelledby=metrics-heading] tbody tr:first-child a:text('leaderboard')")
+    page.click(
+        "section[aria-labelledby=metrics-heading] tbody tr:first-child a:text('leaderboard')"
+    )
     page.wait_for_url("**/datasets/card-transactions/leaderboards/2025-Q4.html#test~auc")
     board = page.locator("#test\\~auc")
     assert board.is_visible()
@@ -435,15 +469,20 @@ def test_a_reading_leads_to_its_leaderboard(
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", [
-    "models/fraud-detector/lineage.html",
-    "datasets/card-transactions/leaderboards/2025-Q4.html",
-    COMPARE + "?a=fraud-detector@2.1.0&b=fraud-detector-edge@1.1.0",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "models/fraud-detector/lineage.html",
+        "datasets/card-transactions/leaderboards/2025-Q4.html",
+        COMPARE + "?a=fraud-detector@2.1.0&b=fraud-detector-edge@1.1.0",
+    ],
+)
 def test_axe_finds_nothing_serious_on_lineage_leaderboard_and_compare(
     browser: Any, served_root: tuple[Path, str], path: str, scheme: str
 ) -> None:
-    _require(AXE.is_file(), f"axe-core not found at {AXE} (npm install --prefix tests/.node axe-core)")
+    _require(
+        AXE.is_file(), f"axe-core not found at {AXE} (npm install --prefix tests/.node axe-core)"
+    )
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(served_root[1] + path)
@@ -453,6 +492,7 @@ def test_axe_finds_nothing_serious_on_lineage_leaderboard_and_compare(
     context.close()
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert serious == []

@@ -20,13 +20,20 @@ from .test_browser import (  # noqa: F401 (fixtures)
 
 # The example's models in the home page's default order: by name.
 BY_NAME = [
-    "fraud-detector", "fraud-detector-edge", "complaint-detector", "merchant-embedder",
-    "ride-demand-forecaster", "merchant-categorizer", "callcenter-asr",
+    "fraud-detector",
+    "fraud-detector-edge",
+    "complaint-detector",
+    "merchant-embedder",
+    "ride-demand-forecaster",
+    "merchant-categorizer",
+    "callcenter-asr",
 ]
 
 
 def shown(page: Any) -> list[str]:
-    return list(page.eval_on_selector_all("#models tbody tr", "rows => rows.map(r => r.dataset.model)"))
+    return list(
+        page.eval_on_selector_all("#models tbody tr", "rows => rows.map(r => r.dataset.model)")
+    )
 
 
 def ready(page: Any, url: str) -> None:
@@ -44,7 +51,7 @@ def data(page: Any) -> dict[str, Any]:
     return {row["id"]: row for row in page.evaluate("window.MODELCARDS_SEARCH.models")}
 
 
-def test_search_finds_models_by_every_field_it_names(site: str, watched: Watched) -> None:  # noqa: F811
+def test_search_finds_models_by_every_field_it_names(site: str, watched: Watched) -> None:
     page = watched.page
     ready(page, site + "index.html")
     assert shown(page) == BY_NAME
@@ -73,7 +80,8 @@ def test_search_finds_models_by_every_field_it_names(site: str, watched: Watched
 
 
 def test_each_filter_narrows_the_list_and_counts_each_choice(
-    site: str, watched: Watched,  # noqa: F811
+    site: str,
+    watched: Watched,
 ) -> None:
     page = watched.page
     ready(page, site + "index.html")
@@ -81,7 +89,8 @@ def test_each_filter_narrows_the_list_and_counts_each_choice(
     fields = {"owner": "owners", "task": "task", "tag": "tags", "stage": "stages"}
     for key, field in fields.items():
         options = page.eval_on_selector_all(
-            f"#filter-{key} option", "os => os.filter(o => o.value).map(o => [o.value, o.text])")
+            f"#filter-{key} option", "os => os.filter(o => o.value).map(o => [o.value, o.text])"
+        )
         assert options, key
         for value, label in options:
             page.select_option(f"#filter-{key}", value)
@@ -96,7 +105,7 @@ def test_each_filter_narrows_the_list_and_counts_each_choice(
     assert watched.errors == []
 
 
-def test_the_stage_filter_takes_each_models_current_stages(site: str, watched: Watched) -> None:  # noqa: F811
+def test_the_stage_filter_takes_each_models_current_stages(site: str, watched: Watched) -> None:
     """fraud-detector has a deprecated and a retired version, but is in production (and has a
     release candidate in development): it is neither deprecated nor retired."""
     page = watched.page
@@ -108,7 +117,7 @@ def test_the_stage_filter_takes_each_models_current_stages(site: str, watched: W
     assert data(page)["fraud-detector"]["stages"] == ["development", "production"]
 
 
-def test_the_view_lives_in_the_address(site: str, watched: Watched) -> None:  # noqa: F811
+def test_the_view_lives_in_the_address(site: str, watched: Watched) -> None:
     page = watched.page
     ready(page, site + "index.html")
     page.fill("#filter-q", "fraud")
@@ -119,7 +128,10 @@ def test_the_view_lives_in_the_address(site: str, watched: Watched) -> None:  # 
     assert shown(page) == ["fraud-detector", "fraud-detector-edge"]
     assert page.get_attribute("th[data-sort=latest]", "aria-sort") == "descending"
     page.click("th[data-sort=latest] button")
-    assert address(page).endswith("sort=-latest") and shown(page) == ["fraud-detector-edge", "fraud-detector"]
+    assert address(page).endswith("sort=-latest") and shown(page) == [
+        "fraud-detector-edge",
+        "fraud-detector",
+    ]
     # Back undoes one choice at a time; the controls follow.
     page.go_back()
     assert address(page).endswith("sort=latest") and page.input_value("#filter-sort") == "latest"
@@ -146,7 +158,8 @@ ROW = """rows => rows.map(r => [r.dataset.model, r.innerText.replace(/\\s+/g, ' 
 
 
 def test_the_script_draws_the_rows_the_page_came_with(
-    browser: Any, served_root: tuple[Path, str],  # noqa: F811
+    browser: Any,
+    served_root: tuple[Path, str],
 ) -> None:
     """site.js draws every row from the search index; the page's own rows (drawn by the
     model_row macro, for readers without JavaScript) must read and link the same."""
@@ -169,17 +182,22 @@ def test_the_script_draws_the_rows_the_page_came_with(
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_search_placeholder_is_not_cut_off(
-    browser: Any, served_root: tuple[Path, str], width: int,  # noqa: F811
+    browser: Any,
+    served_root: tuple[Path, str],
+    width: int,
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     ready(page, served_root[1] + "index.html")
-    room, needed = page.eval_on_selector("#filter-q", """input => {
+    room, needed = page.eval_on_selector(
+        "#filter-q",
+        """input => {
         const style = getComputedStyle(input), canvas = document.createElement('canvas');
         const text = canvas.getContext('2d');
         text.font = style.font;
         return [input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
                 text.measureText(input.placeholder).width];
-    }""")
+    }""",
+    )
     context.close()
     assert needed <= room

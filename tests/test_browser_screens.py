@@ -28,8 +28,11 @@ def html_pages(folder: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_no_page_scrolls_sideways(browser: Any, served_root: tuple[Path, str],  # noqa: F811
-                                  width: int) -> None:
+def test_no_page_scrolls_sideways(
+    browser: Any,
+    served_root: tuple[Path, str],
+    width: int,
+) -> None:
     folder, url = served_root
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
@@ -43,14 +46,18 @@ def test_no_page_scrolls_sideways(browser: Any, served_root: tuple[Path, str],  
 
 
 def test_traffic_labels_are_painted_in_a_colour_that_shows(
-    served_root: tuple[Path, str], watched: Watched,  # noqa: F811
+    served_root: tuple[Path, str],
+    watched: Watched,
 ) -> None:
     page = watched.page
     page.goto(served_root[1] + "models/fraud-detector/index.html")
-    labels = page.eval_on_selector_all("text.mc-traffic", """els => els.map(e => ({
+    labels = page.eval_on_selector_all(
+        "text.mc-traffic",
+        """els => els.map(e => ({
         text: e.textContent, outside: e.classList.contains('mc-outside'),
         fill: getComputedStyle(e).fill,
-        page: getComputedStyle(document.body).backgroundColor}))""")
+        page: getComputedStyle(document.body).backgroundColor}))""",
+    )
     outside = [label for label in labels if label["outside"]]
     assert sorted(label["text"] for label in outside) == ["10%", "90%"]  # short bars so far
     assert all(label["fill"] != label["page"] for label in outside)
@@ -78,11 +85,12 @@ class _PagesHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def pages_host(served_root: tuple[Path, str]) -> Iterator[str]:  # noqa: F811
+def pages_host(served_root: tuple[Path, str]) -> Iterator[str]:
     folder, _ = served_root
     root = folder.parents[len(Path(SUB_PATH).parts) - 1]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler,
-                                                                     directory=str(root)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(root))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -90,7 +98,7 @@ def pages_host(served_root: tuple[Path, str]) -> Iterator[str]:  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def served_by_modelcards(served_root: tuple[Path, str]) -> Iterator[str]:  # noqa: F811
+def served_by_modelcards(served_root: tuple[Path, str]) -> Iterator[str]:
     server = start_server(served_root[0], 0)  # `modelcards serve`'s own server
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
@@ -102,17 +110,19 @@ def _lands_home(page: Any, expected: str) -> None:
     assert page.inner_text("h1") == "Page not found"
     header = page.eval_on_selector(".site-header", "e => getComputedStyle(e).borderBottomStyle")
     assert header == "solid"  # the style sheet applies
-    page.wait_for_function(
-        "want => document.querySelector('main a').href === want", arg=expected)
+    page.wait_for_function("want => document.querySelector('main a').href === want", arg=expected)
     page.click("main a")
     page.wait_for_url(expected)
     assert page.locator("#models").count() == 1
 
 
-@pytest.mark.parametrize("missing", ["models/fraud-detector/9.9.9/index.html",
-                                     "no/such/folder/", "nothing.html"])
+@pytest.mark.parametrize(
+    "missing", ["models/fraud-detector/9.9.9/index.html", "no/such/folder/", "nothing.html"]
+)
 def test_404_page_of_serve_leads_home_from_any_depth(
-    served_by_modelcards: str, watched: Watched, missing: str,  # noqa: F811
+    served_by_modelcards: str,
+    watched: Watched,
+    missing: str,
 ) -> None:
     response = watched.page.goto(served_by_modelcards + missing)
     assert response is not None and response.status == 404
@@ -122,21 +132,23 @@ def test_404_page_of_serve_leads_home_from_any_depth(
 
 @pytest.mark.parametrize("missing", ["models/fraud-detector/9.9.9/", "a/b/c/d.html", "x"])
 def test_404_page_under_a_sub_path_leads_to_that_sites_home(
-    pages_host: str, watched: Watched, missing: str,  # noqa: F811
+    pages_host: str,
+    watched: Watched,
+    missing: str,
 ) -> None:
     response = watched.page.goto(f"{pages_host}{SUB_PATH}/{missing}")
     assert response is not None and response.status == 404
     _lands_home(watched.page, f"{pages_host}{SUB_PATH}/index.html")
 
 
-def test_404_page_opened_from_disk(served_root: tuple[Path, str], watched: Watched) -> None:  # noqa: F811
+def test_404_page_opened_from_disk(served_root: tuple[Path, str], watched: Watched) -> None:
     folder, _ = served_root
     watched.page.goto((folder / "404.html").as_uri())
     _lands_home(watched.page, (folder / "index.html").as_uri())
     assert watched.errors == []
 
 
-def _opened(browser: Any, url: str, width: int) -> tuple[Any, Any]:  # noqa: F811
+def _opened(browser: Any, url: str, width: int) -> tuple[Any, Any]:
     context = browser.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
     page.goto(url)
@@ -149,7 +161,8 @@ CELLS = """(cells) => cells.map(c => { const r = c.getBoundingClientRect();
 
 
 def test_a_phone_shows_what_runs_where_and_how_well_within_the_width(
-    browser: Any, served_root: tuple[Path, str],  # noqa: F811
+    browser: Any,
+    served_root: tuple[Path, str],
 ) -> None:
     """At 390 px the home page's first model shows its production versions, primary metric
     and status inside the window, before its owner and task (no hidden columns to scroll
@@ -159,15 +172,23 @@ def test_a_phone_shows_what_runs_where_and_how_well_within_the_width(
     cells = page.eval_on_selector_all("#models tbody tr:first-child td", CELLS)
     by_label = {cell["label"]: cell for cell in cells}
     for label in ("In production", "Primary metric", "Status"):
-        assert by_label[label]["shown"] and 0 <= by_label[label]["left"] < by_label[label]["right"] <= 390, label
+        assert (
+            by_label[label]["shown"]
+            and 0 <= by_label[label]["left"] < by_label[label]["right"] <= 390
+        ), label
     order = page.eval_on_selector_all(
-        "#models tbody tr:first-child td", "cs => cs.map(c => [c.dataset.label, c.getBoundingClientRect().top])")
+        "#models tbody tr:first-child td",
+        "cs => cs.map(c => [c.dataset.label, c.getBoundingClientRect().top])",
+    )
     top = dict(order)
     assert top["In production"] < top["Owner"] and top["Primary metric"] < top["Task"]
     page.goto(served_root[1] + "models/fraud-detector/index.html")
-    rows = page.eval_on_selector_all("table.history tbody tr", """rows => rows.map(r => ({
+    rows = page.eval_on_selector_all(
+        "table.history tbody tr",
+        """rows => rows.map(r => ({
         height: r.getBoundingClientRect().height, right: r.getBoundingClientRect().right,
-        text: r.innerText}))""")
+        text: r.innerText}))""",
+    )
     context.close()
     assert len(rows) >= 5
     assert max(row["height"] for row in rows) <= 220  # was 300 px and more, in a table row
@@ -177,16 +198,25 @@ def test_a_phone_shows_what_runs_where_and_how_well_within_the_width(
 
 
 def test_tables_fit_their_column_and_dates_stay_on_one_line(
-    browser: Any, served_root: tuple[Path, str],  # noqa: F811
+    browser: Any,
+    served_root: tuple[Path, str],
 ) -> None:
     """At 1280 px the version page's "What changed" table (long digests in it) is no wider
     than the column it sits in, and no date is broken over two lines."""
-    context, page = _opened(browser, served_root[1] + "models/fraud-detector/2.1.0/index.html", 1280)
-    table = page.eval_on_selector("table.changes", """t => ({
+    context, page = _opened(
+        browser, served_root[1] + "models/fraud-detector/2.1.0/index.html", 1280
+    )
+    table = page.eval_on_selector(
+        "table.changes",
+        """t => ({
         table: t.getBoundingClientRect().width,
-        column: t.closest('main').getBoundingClientRect().width})""")
-    heights = page.eval_on_selector_all("main time", """ts => ts.map(t => {
-        const rects = t.getClientRects(); return rects.length; })""")
+        column: t.closest('main').getBoundingClientRect().width})""",
+    )
+    heights = page.eval_on_selector_all(
+        "main time",
+        """ts => ts.map(t => {
+        const rects = t.getClientRects(); return rects.length; })""",
+    )
     context.close()
     assert table["table"] <= table["column"]
     assert heights and all(lines == 1 for lines in heights)

@@ -25,7 +25,11 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_writes_the_site(runner: CliRunner, make_catalog: CatalogMaker) -> None:
@@ -39,7 +43,9 @@ def test_build_writes_the_site(runner: CliRunner, make_catalog: CatalogMaker) ->
     assert (Path("site") / "models/fraud/2.0.0/index.html").is_file()
 
 
-def test_same_input_builds_byte_identical_sites(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+def test_same_input_builds_byte_identical_sites(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
     make_catalog()
     assert runner.invoke(cli, ["build", "-o", "one"]).exit_code == 0
     assert runner.invoke(cli, ["build", "-o", "two"]).exit_code == 0
@@ -69,11 +75,15 @@ def test_template_error_keeps_the_old_site(runner: CliRunner, make_catalog: Cata
     before = snapshot(Path("site"))
     theme = Path("theme")
     theme.mkdir()
-    (theme / "version.html").write_text('{% extends "base.html" %}{% block main %}{{ no_such.thing }}{% endblock %}')
+    (theme / "version.html").write_text(
+        '{% extends "base.html" %}{% block main %}{{ no_such.thing }}{% endblock %}'
+    )
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 1
-    assert ("rendering models/fraud/1.0.0/index.html failed: "
-            f"{Path.cwd()}/theme/version.html:1: UndefinedError: 'no_such' is undefined") in result.output
+    assert (
+        "rendering models/fraud/1.0.0/index.html failed: "
+        f"{Path.cwd()}/theme/version.html:1: UndefinedError: 'no_such' is undefined"
+    ) in result.output
     assert snapshot(Path("site")) == before
     (theme / "version.html").write_text("{% block main %}")
     result = runner.invoke(cli, ["build"])
@@ -131,7 +141,8 @@ def test_the_wheel_carries_the_default_theme(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     theme = {
         f"modelcards/site/templates/{p.relative_to(DEFAULT_THEME).as_posix()}"
-        for p in DEFAULT_THEME.rglob("*") if p.is_file()
+        for p in DEFAULT_THEME.rglob("*")
+        if p.is_file()
     }
     assert "modelcards/site/templates/index.html" in theme
     assert "modelcards/site/templates/assets/style.css" in theme

@@ -43,8 +43,11 @@ def _folder(path: Path) -> None:
 
 
 PLANTS: dict[str, Plant] = {
-    "deep JSON": _deep_json, "link to /dev/zero": _dev_zero, "FIFO": _fifo,
-    "600 MB": _huge, "folder": _folder,
+    "deep JSON": _deep_json,
+    "link to /dev/zero": _dev_zero,
+    "FIFO": _fifo,
+    "600 MB": _huge,
+    "folder": _folder,
 }
 
 
@@ -57,7 +60,9 @@ def _cache_files() -> list[Path]:
 @pytest.mark.usefixtures("memory_cap")
 @pytest.mark.parametrize("name", sorted(PLANTS))
 def test_whatever_is_committed_as_the_cache_a_build_is_a_cold_one(
-    runner: CliRunner, make_catalog: CatalogMaker, name: str  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    name: str,
 ) -> None:
     make_catalog()
     assert runner.invoke(cli, ["build", "-o", "expected", "--no-cache"]).exit_code == 0
@@ -67,12 +72,16 @@ def test_whatever_is_committed_as_the_cache_a_build_is_a_cold_one(
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
-    assert result.output.endswith(f"built {BASE_SITE_FILES} files into site\n")  # every page rendered
+    assert result.output.endswith(
+        f"built {BASE_SITE_FILES} files into site\n"
+    )  # every page rendered
     assert snapshot(Path("site")) == snapshot(Path("expected"))
 
 
 def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
 ) -> None:
     """A committed `.modelcards-cache -> somewhere` would send the build's writes there."""
     make_catalog()
@@ -80,12 +89,16 @@ def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(
     elsewhere.mkdir()
     os.symlink(elsewhere, CACHE)
     assert runner.invoke(cli, ["build"]).exit_code == 0
-    assert runner.invoke(cli, ["build"]).output.endswith(f"built {BASE_SITE_FILES} files into site\n")
+    assert runner.invoke(cli, ["build"]).output.endswith(
+        f"built {BASE_SITE_FILES} files into site\n"
+    )
     assert list(elsewhere.iterdir()) == []
 
 
 def test_a_committed_gitignore_link_is_not_written_through(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
 ) -> None:
     make_catalog()
     CACHE.mkdir()
@@ -99,15 +112,27 @@ def test_a_committed_gitignore_link_is_not_written_through(
 @pytest.mark.parametrize(
     ("cache", "message"),
     [
-        (".", "refusing to keep the cache in .: it holds the catalog catalog; choose a separate "
-              "folder such as .modelcards-cache/"),
-        ("catalog", "refusing to keep the cache in catalog: it is the catalog folder; choose a "
-                    "separate folder"),
-        ("catalog/cache", "refusing to keep the cache in catalog/cache: it is inside the catalog "
-                          "folder, where every file must be a card"),
+        (
+            ".",
+            "refusing to keep the cache in .: it holds the catalog catalog; choose a separate "
+            "folder such as .modelcards-cache/",
+        ),
+        (
+            "catalog",
+            "refusing to keep the cache in catalog: it is the catalog folder; choose a "
+            "separate folder",
+        ),
+        (
+            "catalog/cache",
+            "refusing to keep the cache in catalog/cache: it is inside the catalog "
+            "folder, where every file must be a card",
+        ),
         ("/", "refusing to keep the cache in /: it is the root of the file system"),
-        ("site", "refusing to keep the cache in site: it is inside the site folder site, which "
-                 "every build replaces and publishes"),
+        (
+            "site",
+            "refusing to keep the cache in site: it is inside the site folder site, which "
+            "every build replaces and publishes",
+        ),
         ("site/cache", "refusing to keep the cache in site/cache: it is inside the site folder"),
         ("file", "Invalid value for '--cache': Directory 'file' is a file."),
         ("link", "refusing to keep the cache in link: it is a symbolic link; name the real folder"),
@@ -115,7 +140,10 @@ def test_a_committed_gitignore_link_is_not_written_through(
 )
 @pytest.mark.parametrize("command", ["build", "serve"])
 def test_refuses_cache_folders_it_must_not_write_into(
-    runner: CliRunner, make_catalog: CatalogMaker, cache: str, message: str,  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    cache: str,
+    message: str,
     command: str,
 ) -> None:
     make_catalog()
@@ -129,12 +157,16 @@ def test_refuses_cache_folders_it_must_not_write_into(
     assert "Traceback" not in result.output
     assert Path("file").read_text() == "keep me\n"
     assert not Path("site").exists() and list(Path("real").iterdir()) == []
-    assert sorted(p.name for p in Path("catalog").iterdir()) == ["catalog.yaml", "datasets",
-                                                                 "models"]
+    assert sorted(p.name for p in Path("catalog").iterdir()) == [
+        "catalog.yaml",
+        "datasets",
+        "models",
+    ]
 
 
 def test_no_cache_does_not_check_the_cache_folder(
-    runner: CliRunner, make_catalog: CatalogMaker  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
 ) -> None:
     make_catalog()
     assert runner.invoke(cli, ["build", "--cache", "/", "--no-cache"]).exit_code == 0

@@ -32,8 +32,10 @@ task: tabular-classification
 
 
 def version_card(number: int, lineage: str = "") -> str:
-    return (f'version: "1.{number}.0"\nreleased: 2026-01-01\nsummary: Version {number}.\n'
-            f"{lineage}lifecycle:\n  - {{stage: development, date: 2026-01-01, by: alice}}\n")
+    return (
+        f'version: "1.{number}.0"\nreleased: 2026-01-01\nsummary: Version {number}.\n'
+        f"{lineage}lifecycle:\n  - {{stage: development, date: 2026-01-01, by: alice}}\n"
+    )
 
 
 def test_missing_references_list_a_few_versions_and_count_the_rest(
@@ -41,17 +43,18 @@ def test_missing_references_list_a_few_versions_and_count_the_rest(
 ) -> None:
     files: dict[str, str | None] = {"models/big/model.yaml": MODEL}
     files |= {f"models/big/1.{n}.0.yaml": version_card(n) for n in range(VERSIONS)}
-    missing = "".join(f"  - {{model: big@9.{n}.0, relation: retrained}}\n"
-                      for n in range(VERSIONS))
+    missing = "".join(f"  - {{model: big@9.{n}.0, relation: retrained}}\n" for n in range(VERSIONS))
     files["models/big/2.0.0.yaml"] = version_card(0, "lineage:\n" + missing).replace(
-        '"1.0.0"', '"2.0.0"')
+        '"1.0.0"', '"2.0.0"'
+    )
     root = make_catalog(files)
     result = runner.invoke(cli, ["validate", str(root), "--today", TODAY])
     lines = [line for line in result.output.splitlines() if " MC020 " in line]
     assert len(lines) == VERSIONS
     assert lines[0].endswith(
         "its versions are: 1.0.0, 1.1.0, 1.2.0, 1.3.0, 1.4.0, 1.5.0, 1.6.0, 1.7.0, 1.8.0, "
-        "1.9.0, … and 991 more")
+        "1.9.0, … and 991 more"
+    )
     assert max(len(line) for line in lines) < 500
     assert len(result.output) < 600 * VERSIONS  # uncapped: more than 10 MB
 
@@ -64,12 +67,14 @@ def test_a_long_lineage_cycle_is_shown_by_its_first_links(make_catalog: CatalogM
     for n in range(count):
         parent = f"big@1.{(n + 1) % count}.0"
         files[f"models/big/1.{n}.0.yaml"] = version_card(
-            n, f"lineage:\n  - {{model: {parent}, relation: retrained}}\n")
+            n, f"lineage:\n  - {{model: {parent}, relation: retrained}}\n"
+        )
     root = make_catalog(files)
     cycles = [p for p in validate_catalog(root, TODAY_DATE).problems if p.code == "MC024"]
     assert len(cycles) == 1
     assert cycles[0].message.startswith(
-        "lineage loops: big@1.0.0 -> big@1.1.0 -> big@1.2.0 -> big@1.3.0 -> ")
+        "lineage loops: big@1.0.0 -> big@1.1.0 -> big@1.2.0 -> big@1.3.0 -> "
+    )
     assert "-> … and 41 more; a version cannot descend from itself" in cycles[0].message
 
 
@@ -132,12 +137,14 @@ def _python_calls(tmp_path: Path, count: int) -> int:
     files = {
         "catalog.yaml": "title: T\n",
         "models/big/model.yaml": MODEL,
-        "datasets/d.yaml": "name: D\nsummary: S.\nowners: [{name: T}]\nversions:\n" + "".join(
-            f"  - {{version: v{n}, date: 2026-01-01}}\n" for n in range(count)),
+        "datasets/d.yaml": "name: D\nsummary: S.\nowners: [{name: T}]\nversions:\n"
+        + "".join(f"  - {{version: v{n}, date: 2026-01-01}}\n" for n in range(count)),
     } | {
         f"models/big/1.{n}.0.yaml": version_card(
-            n, f"training: {{data: [d@x{n}]}}\n"
-               f"lineage: [{{model: big@9.{n}.0, relation: retrained}}]\n")
+            n,
+            f"training: {{data: [d@x{n}]}}\n"
+            f"lineage: [{{model: big@9.{n}.0, relation: retrained}}]\n",
+        )
         for n in range(count)
     }
     _write(root, files)
@@ -157,8 +164,11 @@ def test_missing_references_cost_work_in_proportion_to_the_catalog(tmp_path: Pat
 def _loops_peak_memory(count: int) -> int:
     """Peak memory of finding the loops of `count` versions where each descends from the
     next and from the first: count - 1 loops, up to `count` links long."""
-    edges = {f"big@1.{n}.0": ([f"big@1.{n + 1}.0"] if n + 1 < count else [])
-             + (["big@1.0.0"] if n else []) for n in range(count)}
+    edges = {
+        f"big@1.{n}.0": ([f"big@1.{n + 1}.0"] if n + 1 < count else [])
+        + (["big@1.0.0"] if n else [])
+        for n in range(count)
+    }
     tracemalloc.start()
     try:
         found = find_cycles(edges)
@@ -180,8 +190,12 @@ def _chain_catalog(tmp_path: Path, count: int) -> Path:
     root = tmp_path / str(count) / "catalog"
     files = {"catalog.yaml": "title: T\n", "models/big/model.yaml": MODEL}
     for n in range(count):
-        gone = (f"  - {{stage: deprecated, date: 2026-01-02, by: b, reason: R, "
-                f"replaced_by: 1.{n + 1}.0}}\n" if n + 1 < count else "")
+        gone = (
+            f"  - {{stage: deprecated, date: 2026-01-02, by: b, reason: R, "
+            f"replaced_by: 1.{n + 1}.0}}\n"
+            if n + 1 < count
+            else ""
+        )
         files[f"models/big/1.{n}.0.yaml"] = version_card(n) + gone
     _write(root, files)
     return root

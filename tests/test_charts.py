@@ -92,8 +92,11 @@ POINTS = [
 def circle_positions(root: ET.Element) -> list[tuple[float, float]]:
     """The plotted points (not the legend's keys)."""
     keys = {id(e) for legend in by_class(root, "mc-legend") for e in legend.iter()}
-    return [(float(c.get("cx", "nan")), float(c.get("cy", "nan")))
-            for c in by_class(root, "mc-point") if id(c) not in keys]
+    return [
+        (float(c.get("cx", "nan")), float(c.get("cy", "nan")))
+        for c in by_class(root, "mc-point")
+        if id(c) not in keys
+    ]
 
 
 def test_metric_chart_draws_one_point_per_version_left_to_right() -> None:
@@ -101,7 +104,10 @@ def test_metric_chart_draws_one_point_per_version_left_to_right() -> None:
     points = by_class(root, "mc-point")
     assert [tag(p) for p in points] == ["circle"] * 4
     assert [tooltip(p) for p in points] == [
-        "1.0.0: 0.91 [0.9, 0.92]", "1.1.0: 0.93", "2.0.0: 0.92", "2.1.0: 0.95 [0.94, 0.96]",
+        "1.0.0: 0.91 [0.9, 0.92]",
+        "1.1.0: 0.93",
+        "2.0.0: 0.92",
+        "2.1.0: 0.95 [0.94, 0.96]",
     ]
     xs = [x for x, _ in circle_positions(root)]
     assert xs == sorted(xs) and len(set(xs)) == 4
@@ -126,7 +132,7 @@ def test_confidence_intervals_are_drawn_exactly_where_given() -> None:
 def test_confidence_interval_spans_lower_to_upper() -> None:
     root = parse(metric_chart_svg([MetricPoint("1.0.0", 0.5, 0.2, 0.9)], title="auc", goal=None))
     (bar,) = by_class(root, "mc-ci")
-    (_, y), = circle_positions(root)
+    ((_, y),) = circle_positions(root)
     top, bottom = (float(v) for v in re.findall(r"M[\d.]+ ([\d.]+)V([\d.]+)", bar.get("d", ""))[0])
     assert top < y < bottom
 
@@ -134,7 +140,8 @@ def test_confidence_interval_spans_lower_to_upper() -> None:
 def test_points_with_a_link_are_wrapped_in_it() -> None:
     root = parse(metric_chart_svg(POINTS, title="auc", goal="maximize"))
     assert [(href, tooltip(inner).split(":")[0]) for href, inner in links(root)] == [
-        ("../1.0.0/", "1.0.0"), ("../2.0.0/", "2.0.0"),
+        ("../1.0.0/", "1.0.0"),
+        ("../2.0.0/", "2.0.0"),
     ]
 
 
@@ -145,8 +152,11 @@ def test_script_links_are_dropped() -> None:
 
 
 def test_direction_of_better_is_written_out() -> None:
-    for goal, text in (("maximize", "↑ higher is better"), ("minimize", "↓ lower is better"),
-                       (None, "direction unknown")):
+    for goal, text in (
+        ("maximize", "↑ higher is better"),
+        ("minimize", "↓ lower is better"),
+        (None, "direction unknown"),
+    ):
         root = parse(metric_chart_svg(POINTS, title="auc", goal=goal))
         assert [e.text for e in by_class(root, "mc-better")] == [text]
 
@@ -154,7 +164,8 @@ def test_direction_of_better_is_written_out() -> None:
 def test_metric_chart_is_labelled_and_summarised() -> None:
     root = parse(metric_chart_svg(POINTS, title="auc", goal="maximize"))
     assert assert_accessible(root) == (
-        "auc", "auc over 4 versions, from 0.91 (1.0.0) to 0.95 (2.1.0); higher is better",
+        "auc",
+        "auc over 4 versions, from 0.91 (1.0.0) to 0.95 (2.1.0); higher is better",
     )
     root = parse(metric_chart_svg(POINTS[:1], title="wer", goal="minimize", unit="%"))
     assert assert_accessible(root)[1] == "wer for 1 version: 0.91% (1.0.0); lower is better"
@@ -171,8 +182,10 @@ def test_single_point_and_equal_values_draw_without_dividing_by_zero() -> None:
         assert len(ys) == 1
         grid = [float(g.get("y1", "nan")) for g in by_class(root, "mc-grid")]
         assert min(grid) < ys.pop() < max(grid)  # the value sits inside the axis
-    assert by_class(parse(metric_chart_svg([MetricPoint("1", 1.0)], title="a", goal=None)),
-                    "mc-line") == []
+    assert (
+        by_class(parse(metric_chart_svg([MetricPoint("1", 1.0)], title="a", goal=None)), "mc-line")
+        == []
+    )
 
 
 def test_no_values_gives_a_figure_that_says_so() -> None:
@@ -214,10 +227,15 @@ def x_of_versions(root: ET.Element) -> dict[str, float]:
 
 def test_charts_given_the_same_versions_place_each_version_at_the_same_x() -> None:
     versions = ["1.0.0", "1.1.0", "2.0.0", "2.1.0", "3.0.0-rc.1"]
-    full = metric_series_svg([MetricSeries("tx@2025-Q4 (test)", tuple(POINTS))], versions,
-                             title="auc", goal="maximize")
-    sparse = metric_series_svg([MetricSeries("tx@2025-Q4 (test)", (POINTS[0], POINTS[3]))],
-                               versions, title="log loss", goal="minimize")
+    full = metric_series_svg(
+        [MetricSeries("tx@2025-Q4 (test)", tuple(POINTS))], versions, title="auc", goal="maximize"
+    )
+    sparse = metric_series_svg(
+        [MetricSeries("tx@2025-Q4 (test)", (POINTS[0], POINTS[3]))],
+        versions,
+        title="log loss",
+        goal="minimize",
+    )
     first, second = parse(full), parse(sparse)
     assert x_of_versions(first) == x_of_versions(second)
     assert list(x_of_versions(first)) == versions  # a version without a value keeps its place
@@ -226,11 +244,18 @@ def test_charts_given_the_same_versions_place_each_version_at_the_same_x() -> No
 
 
 def test_every_point_names_its_dataset_version_and_split() -> None:
-    one = parse(metric_series_svg([MetricSeries("tx@2025-Q4 (test)", tuple(POINTS[:2]))],
-                                  ["1.0.0", "1.1.0"], title="auc", goal="maximize"))
+    one = parse(
+        metric_series_svg(
+            [MetricSeries("tx@2025-Q4 (test)", tuple(POINTS[:2]))],
+            ["1.0.0", "1.1.0"],
+            title="auc",
+            goal="maximize",
+        )
+    )
     plotted = [p for p in by_class(one, "mc-point") if p.find(f"{SVG}title") is not None]
     assert [tooltip(p) for p in plotted] == [
-        "1.0.0: 0.91 [0.9, 0.92] on tx@2025-Q4 (test)", "1.1.0: 0.93 on tx@2025-Q4 (test)",
+        "1.0.0: 0.91 [0.9, 0.92] on tx@2025-Q4 (test)",
+        "1.1.0: 0.93 on tx@2025-Q4 (test)",
     ]
     assert assert_accessible(one)[0] == "auc on tx@2025-Q4 (test)"
     assert texts(one)[0] == "auc"  # the place is in the legend, the visible title stays short
@@ -239,9 +264,18 @@ def test_every_point_names_its_dataset_version_and_split() -> None:
 
 def test_many_versions_are_slanted_then_thinned_but_the_last_is_always_named() -> None:
     versions = [f"1.{k}.0" for k in range(40)]
-    root = parse(metric_series_svg(
-        [MetricSeries("", tuple(MetricPoint(v, 0.5 + k / 100) for k, v in enumerate(versions)))],
-        versions, title="auc", goal="maximize"))
+    root = parse(
+        metric_series_svg(
+            [
+                MetricSeries(
+                    "", tuple(MetricPoint(v, 0.5 + k / 100) for k, v in enumerate(versions))
+                )
+            ],
+            versions,
+            title="auc",
+            goal="maximize",
+        )
+    )
     named = list(x_of_versions(root))
     assert named[0] == "1.0.0" and named[-1] == "1.39.0" and len(named) < 40
     xs = list(x_of_versions(root).values())
@@ -254,8 +288,9 @@ def smallest_text(svg: str) -> float:
     root = parse(svg)
     width = float(root.get("viewBox", "").split()[2])
     narrowest = float(re.search(r"min-width:([\d.]+)px", root.get("style", "")).group(1))  # type: ignore[union-attr]
-    sizes = [float(e.get("font-size") or root.get("font-size") or "nan")
-             for e in root.iter(f"{SVG}text")]
+    sizes = [
+        float(e.get("font-size") or root.get("font-size") or "nan") for e in root.iter(f"{SVG}text")
+    ]
     return min(sizes) * narrowest / width
 
 
@@ -263,8 +298,9 @@ def test_no_figure_shrinks_its_text_below_eleven_pixels() -> None:
     figures = [
         metric_chart_svg(POINTS, title="auc", goal="maximize"),
         metric_chart_svg([MetricPoint("1.0.0", math.nan)], title="auc", goal=None),
-        monitoring_chart_svg("psi", observations_by_metric(MONITORED.card, METRICS)["psi"],
-                             goal="minimize"),
+        monitoring_chart_svg(
+            "psi", observations_by_metric(MONITORED.card, METRICS)["psi"], goal="minimize"
+        ),
         lifecycle_timeline_svg(spans_from_lifecycle([V1, V2], TODAY), today=TODAY),
     ]
     for svg in figures:
@@ -274,26 +310,37 @@ def test_no_figure_shrinks_its_text_below_eleven_pixels() -> None:
 # ---- lifecycle timeline ----------------------------------------------------------------------
 
 
-def version(name: str, events: list[dict[str, Any]],
-            observations: list[dict[str, Any]] | None = None) -> ModelVersion:
-    card = VersionCard.model_validate({
-        "version": name, "released": events[0]["date"], "summary": "s",
-        "lifecycle": [{"by": "alice", **e} for e in events],
-        "monitoring": {"observations": observations or []},
-    })
+def version(
+    name: str, events: list[dict[str, Any]], observations: list[dict[str, Any]] | None = None
+) -> ModelVersion:
+    card = VersionCard.model_validate(
+        {
+            "version": name,
+            "released": events[0]["date"],
+            "summary": "s",
+            "lifecycle": [{"by": "alice", **e} for e in events],
+            "monitoring": {"observations": observations or []},
+        }
+    )
     return ModelVersion("fraud", name, card, Path(f"models/fraud/{name}.yaml"))
 
 
-V1 = version("1.0.0", [
-    {"stage": "development", "date": date(2026, 1, 5)},
-    {"stage": "production", "date": date(2026, 1, 20), "approved_by": ["carol"]},
-    {"stage": "deprecated", "date": date(2026, 6, 1), "reason": "old", "replaced_by": "2.0.0"},
-    {"stage": "retired", "date": date(2026, 9, 1)},
-])
-V2 = version("2.0.0", [
-    {"stage": "staging", "date": date(2026, 5, 1)},
-    {"stage": "production", "date": date(2026, 6, 1), "traffic": 90},
-])
+V1 = version(
+    "1.0.0",
+    [
+        {"stage": "development", "date": date(2026, 1, 5)},
+        {"stage": "production", "date": date(2026, 1, 20), "approved_by": ["carol"]},
+        {"stage": "deprecated", "date": date(2026, 6, 1), "reason": "old", "replaced_by": "2.0.0"},
+        {"stage": "retired", "date": date(2026, 9, 1)},
+    ],
+)
+V2 = version(
+    "2.0.0",
+    [
+        {"stage": "staging", "date": date(2026, 5, 1)},
+        {"stage": "production", "date": date(2026, 6, 1), "traffic": 90},
+    ],
+)
 
 
 def test_spans_follow_the_lifecycle_events() -> None:
@@ -333,8 +380,10 @@ def test_timeline_has_one_row_per_version_newest_on_top() -> None:
     assert tops[0] < tops[1]
     bars = found[1][1]
     assert [b.get("class") for b in bars] == [
-        "mc-bar mc-stage-development", "mc-bar mc-stage-production",
-        "mc-bar mc-stage-deprecated", "mc-bar mc-stage-retired",
+        "mc-bar mc-stage-development",
+        "mc-bar mc-stage-production",
+        "mc-bar mc-stage-deprecated",
+        "mc-bar mc-stage-retired",
     ]
     starts = [float(b.get("x", "nan")) for b in bars]
     assert starts == sorted(starts) and len(set(starts)) == 4
@@ -379,13 +428,17 @@ def test_time_ticks_pick_months_quarters_or_years() -> None:
         (date(2026, m, 1), f"2026-0{m}") for m in (2, 3, 4, 5)
     ]
     assert [label for _, label in time_ticks(date(2025, 11, 1), date(2026, 11, 26))] == [
-        "2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4",
+        "2026 Q1",
+        "2026 Q2",
+        "2026 Q3",
+        "2026 Q4",
     ]
     assert [label for _, label in time_ticks(date(2020, 3, 1), date(2026, 1, 1))] == [
         str(y) for y in range(2021, 2027)
     ]
     assert time_ticks(date(2026, 1, 5), date(2026, 1, 20)) == [
-        (date(2026, 1, 5), "2026-01-05"), (date(2026, 1, 20), "2026-01-20"),
+        (date(2026, 1, 5), "2026-01-05"),
+        (date(2026, 1, 20), "2026-01-20"),
     ]
 
 
@@ -431,8 +484,10 @@ def test_drift_is_a_threshold_crossed_in_the_bad_direction() -> None:
 
 
 def test_monitoring_chart_marks_exactly_the_drifting_observations() -> None:
-    for metric, goal, drifted in (("auc", "maximize", "2026-03-01"),
-                                  ("psi", "minimize", "2026-04-01")):
+    for metric, goal, drifted in (
+        ("auc", "maximize", "2026-03-01"),
+        ("psi", "minimize", "2026-04-01"),
+    ):
         points = observations_by_metric(MONITORED.card, METRICS)[metric]
         root = parse(monitoring_chart_svg(metric, points, goal=goal))
         drifts = by_class(root, "mc-drift")
@@ -443,8 +498,10 @@ def test_monitoring_chart_marks_exactly_the_drifting_observations() -> None:
 
 
 def test_monitoring_chart_without_drift_shows_no_drift_marker() -> None:
-    points = [ObservationPoint(date(2026, 1, 1), 0.1, 0.25, False),
-              ObservationPoint(date(2026, 2, 1), 0.2, None, False)]
+    points = [
+        ObservationPoint(date(2026, 1, 1), 0.1, 0.25, False),
+        ObservationPoint(date(2026, 2, 1), 0.2, None, False),
+    ]
     root = parse(monitoring_chart_svg("psi", points, goal="minimize"))
     assert by_class(root, "mc-drift") == []
     assert not any("drift" in t for t in texts(root))
@@ -464,8 +521,11 @@ def test_thresholds_are_dashed_lines_at_their_value() -> None:
 
 
 def test_monitoring_x_follows_dates() -> None:
-    points = [ObservationPoint(date(2026, 1, 1), 1.0), ObservationPoint(date(2026, 1, 11), 2.0),
-              ObservationPoint(date(2026, 1, 31), 3.0)]
+    points = [
+        ObservationPoint(date(2026, 1, 1), 1.0),
+        ObservationPoint(date(2026, 1, 11), 2.0),
+        ObservationPoint(date(2026, 1, 31), 3.0),
+    ]
     root = parse(monitoring_chart_svg("mae", list(reversed(points)), goal="minimize"))
     xs = [float(c.get("cx", "nan")) for c in by_class(root, "mc-point")]
     assert xs[0] < xs[1] < xs[2]
@@ -474,15 +534,22 @@ def test_monitoring_x_follows_dates() -> None:
 
 
 def test_a_threshold_on_the_last_observation_only_is_a_labelled_line_across_the_plot() -> None:
-    points = [ObservationPoint(date(2026, 3, 2), 0.954), ObservationPoint(date(2026, 6, 1), 0.951),
-              ObservationPoint(date(2026, 10, 1), 0.941, 0.93)]
+    points = [
+        ObservationPoint(date(2026, 3, 2), 0.954),
+        ObservationPoint(date(2026, 6, 1), 0.951),
+        ObservationPoint(date(2026, 10, 1), 0.941, 0.93),
+    ]
     root = parse(monitoring_chart_svg("auc", points, goal="maximize"))
     (line,) = by_class(root, "mc-threshold")
-    grid = sorted(float(g.get("y1", "nan")) for g in by_class(root, "mc-grid") if g.get("y1") == g.get("y2"))
+    grid = sorted(
+        float(g.get("y1", "nan")) for g in by_class(root, "mc-grid") if g.get("y1") == g.get("y2")
+    )
     at = float(line.get("y1", "nan"))
     assert grid[0] < at < grid[-1]  # inside the plot, not on its edge
     x1, x2 = float(line.get("x1", "nan")), float(line.get("x2", "nan"))
-    lefts = [float(g.get("x1", "nan")) for g in by_class(root, "mc-grid") if g.get("y1") == g.get("y2")]
+    lefts = [
+        float(g.get("x1", "nan")) for g in by_class(root, "mc-grid") if g.get("y1") == g.get("y2")
+    ]
     assert x1 == min(lefts) and x2 - x1 > 300  # across the plot, not a dash at the last point
     (label,) = by_class(root, "mc-threshold-label")
     assert label.text == "threshold 0.93"
@@ -495,8 +562,10 @@ def test_changing_thresholds_are_steps_that_meet_halfway() -> None:
     points = observations_by_metric(MONITORED.card, METRICS)["psi"]
     root = parse(monitoring_chart_svg("psi", points, goal="minimize"))
     first, second = by_class(root, "mc-threshold")
-    xs = [float(c.get("cx") or re.findall(r"[\d.]+", c.get("d", ""))[0])
-          for c in by_class(root, "mc-point")]
+    xs = [
+        float(c.get("cx") or re.findall(r"[\d.]+", c.get("d", ""))[0])
+        for c in by_class(root, "mc-point")
+    ]
     assert float(first.get("x2", "nan")) == float(second.get("x1", "nan"))
     assert xs[2] < float(first.get("x2", "nan")) < xs[3]
 
@@ -507,10 +576,12 @@ def test_monitoring_single_observation_and_escaping() -> None:
     assert all(math.isfinite(n) for n in numbers(svg))
     assert not [e for e in root.iter() if tag(e) == "script"]
     assert assert_accessible(root) == (
-        EVIL, f"{EVIL}: 1 observation on 2026-01-01, latest 5; 0 with drift; direction unknown",
+        EVIL,
+        f"{EVIL}: 1 observation on 2026-01-01, latest 5; 0 with drift; direction unknown",
     )
-    assert svg == monitoring_chart_svg(EVIL, [ObservationPoint(date(2026, 1, 1), 5.0, 5.0)],
-                                       goal=None)
+    assert svg == monitoring_chart_svg(
+        EVIL, [ObservationPoint(date(2026, 1, 1), 5.0, 5.0)], goal=None
+    )
 
 
 # ---- status badge ----------------------------------------------------------------------------
@@ -546,7 +617,6 @@ def test_badge_escapes_and_is_deterministic() -> None:
     assert root.get("aria-label") == f"{EVIL}: {EVIL}"
 
 
-
 # ---- on a page -------------------------------------------------------------------------------
 
 
@@ -561,5 +631,12 @@ def test_a_model_pages_metric_charts_share_one_x_axis() -> None:
     assert all(axis == axes[0] for axis in axes)
     assert list(axes[0]) == ["1.0.0", "2.0.0", "2.1.0", "2.2.0", "3.0.0-rc.1"]
     # log loss has no value for 3.0.0-rc.1, and still keeps its place for it
-    assert any("3.0.0-rc.1" not in "".join(tooltip(p) for p in by_class(parse(svg), "mc-point")
-                                           if p.find(f"{SVG}title") is not None) for svg in svgs)
+    assert any(
+        "3.0.0-rc.1"
+        not in "".join(
+            tooltip(p)
+            for p in by_class(parse(svg), "mc-point")
+            if p.find(f"{SVG}title") is not None
+        )
+        for svg in svgs
+    )

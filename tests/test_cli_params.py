@@ -51,9 +51,11 @@ def test_build_and_serve_take_the_same_site_options() -> None:
         assert command is not None
         return [p.name or "" for p in command.params if p.name not in ("catalog", "port")]
 
-    assert site_options("build") == site_options("serve") == [
-        "output", "theme", "today", "cache", "no_cache"
-    ]
+    assert (
+        site_options("build")
+        == site_options("serve")
+        == ["output", "theme", "today", "cache", "no_cache"]
+    )
 
 
 def test_a_day_is_a_date() -> None:
@@ -80,16 +82,26 @@ def test_references_are_read_by_the_library_parsers() -> None:
         Selector().convert("fraud@", None, None)
 
 
-@pytest.mark.parametrize(("error", "kind"), [
-    (UsageError, errors.UsageProblem), (BadSpec, errors.UsageProblem),
-    (BadReference, errors.UsageProblem), (UnsupportedExport, errors.UsageProblem),
-    (ImportUsageError, errors.UsageProblem), (InitUsageError, errors.UsageProblem),
-    (UnsafeOutput, errors.PathProblem),  # exports' and the site's, one class
-    (UnreadableInput, errors.PathProblem),
-    (EditError, errors.Refusal), (RecordError, errors.Refusal), (NoMatch, errors.Refusal),
-    (Refused, errors.Refusal), (UnknownVersion, errors.Refusal), (ImportFailure, errors.Refusal),
-    (FilesExist, errors.Refusal),
-])
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (UsageError, errors.UsageProblem),
+        (BadSpec, errors.UsageProblem),
+        (BadReference, errors.UsageProblem),
+        (UnsupportedExport, errors.UsageProblem),
+        (ImportUsageError, errors.UsageProblem),
+        (InitUsageError, errors.UsageProblem),
+        (UnsafeOutput, errors.PathProblem),  # exports' and the site's, one class
+        (UnreadableInput, errors.PathProblem),
+        (EditError, errors.Refusal),
+        (RecordError, errors.Refusal),
+        (NoMatch, errors.Refusal),
+        (Refused, errors.Refusal),
+        (UnknownVersion, errors.Refusal),
+        (ImportFailure, errors.Refusal),
+        (FilesExist, errors.Refusal),
+    ],
+)
 def test_library_errors_are_of_two_kinds(error: type[Exception], kind: type[Exception]) -> None:
     assert issubclass(error, kind)
     if kind is errors.Refusal:

@@ -35,8 +35,11 @@ def test_links_leading_outside_the_catalog(make_catalog: CatalogMaker, tmp_path:
     outside.write_text("name: x\n")
     os.symlink(outside, root / "datasets" / "secret.yaml")
     assert report(root) == [
-        ("MC009", "datasets/secret.yaml",
-         "'secret.yaml' does not belong here; it links outside the catalog folder"),
+        (
+            "MC009",
+            "datasets/secret.yaml",
+            "'secret.yaml' does not belong here; it links outside the catalog folder",
+        ),
     ]
 
 
@@ -56,8 +59,11 @@ def test_entries_named_like_cards_that_are_not_files(make_catalog: CatalogMaker)
     (root / "models" / "fraud" / "9.9.9.yaml").mkdir()
     assert report(root) == [
         ("MC017", "datasets/fifo.yaml", "'fifo.yaml' is not a regular file; a card is a YAML file"),
-        ("MC017", "models/fraud/9.9.9.yaml",
-         "'9.9.9.yaml' is not a regular file; a card is a YAML file"),
+        (
+            "MC017",
+            "models/fraud/9.9.9.yaml",
+            "'9.9.9.yaml' is not a regular file; a card is a YAML file",
+        ),
     ]
 
 

@@ -31,8 +31,10 @@ def test_rules_doc_gives_every_code_what_why_example_and_fix() -> None:
     sections = re.split(r"^### ", RULES_DOC, flags=re.MULTILINE)[1:]
     assert len(sections) == len(RULES)
     for section in sections:
-        parts = [section.find(part) for part in ("\n**What.** ", "\n**Why.** ",
-                                                 "\n**Example.**\n", "\n**Fix.** ")]
+        parts = [
+            section.find(part)
+            for part in ("\n**What.** ", "\n**Why.** ", "\n**Example.**\n", "\n**Fix.** ")
+        ]
         assert -1 not in parts and parts == sorted(parts), f"{section[:5]}: {parts}"
 
 

@@ -29,7 +29,8 @@ lifecycle:
   - {stage: development, date: 2026-02-01, by: dana}  # started by the edge team
 """
 
-STAGED = textwrap.dedent("""\
+STAGED = (
+    textwrap.dedent("""\
     version: "2.1.0"
     released: 2026-03-02
     summary: Retrained with merchant features.
@@ -44,7 +45,9 @@ STAGED = textwrap.dedent("""\
       - {model: fraud@2.0.0, relation: retrained}
     lifecycle:
       - {stage: staging, date: 2026-03-02, by: alice}
-    """) % SHA_A
+    """)
+    % SHA_A
+)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -55,8 +58,20 @@ def test_promote_keeps_comments_and_appends_in_the_file_style(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     root = make_catalog({SMALL: COMMENTED_SMALL})
-    result = runner.invoke(cli, ["promote", "small@0.1.0", "staging", "--by", "dana",
-                                 "--reason", "Shadow: 5% of traffic", "--date", "2026-03-01"])
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "small@0.1.0",
+            "staging",
+            "--by",
+            "dana",
+            "--reason",
+            "Shadow: 5% of traffic",
+            "--date",
+            "2026-03-01",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output == "wrote catalog/models/small/0.1.0.yaml: small@0.1.0: staging\n"
     assert (root / SMALL).read_text() == COMMENTED_SMALL + (
@@ -83,10 +98,22 @@ def test_promotion_to_production_archives_the_version_it_replaces(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     root = make_catalog({"models/fraud/2.1.0.yaml": STAGED})
-    result = runner.invoke(cli, [
-        "promote", "fraud@2.1.0", "production", "--by", "bob", "--approved-by", "carol",
-        "--approved-by", "dave", "--date", "2026-03-10",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "fraud@2.1.0",
+            "production",
+            "--by",
+            "bob",
+            "--approved-by",
+            "carol",
+            "--approved-by",
+            "dave",
+            "--date",
+            "2026-03-10",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "wrote catalog/models/fraud/2.1.0.yaml: fraud@2.1.0: production",
@@ -104,18 +131,38 @@ def test_canary_moves_the_incumbent_to_the_rest_of_the_traffic(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     root = make_catalog({"models/fraud/2.1.0.yaml": STAGED})
-    result = runner.invoke(cli, [
-        "promote", "fraud@2.1.0", "production", "--by", "bob", "--approved-by", "carol",
-        "--traffic", "10", "--date", "2026-03-10",
-    ])
-    assert result.exit_code == 0, result.output
-    assert (root / "models/fraud/2.1.0.yaml").read_text().endswith(
-        "  - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol], traffic: 10}\n"
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "fraud@2.1.0",
+            "production",
+            "--by",
+            "bob",
+            "--approved-by",
+            "carol",
+            "--traffic",
+            "10",
+            "--date",
+            "2026-03-10",
+        ],
     )
-    assert (root / V2).read_text().endswith(
-        "  - {stage: production, date: 2026-01-20, by: bob, approved_by: [carol]}\n"
-        "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90, "
-        "reason: Traffic split with 2.1.0 at 10%}\n"
+    assert result.exit_code == 0, result.output
+    assert (
+        (root / "models/fraud/2.1.0.yaml")
+        .read_text()
+        .endswith(
+            "  - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol], traffic: 10}\n"
+        )
+    )
+    assert (
+        (root / V2)
+        .read_text()
+        .endswith(
+            "  - {stage: production, date: 2026-01-20, by: bob, approved_by: [carol]}\n"
+            "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90, "
+            "reason: Traffic split with 2.1.0 at 10%}\n"
+        )
     )
     lookup = runner.invoke(cli, ["get", "fraud", "--field", "traffic", "--all"])
     assert lookup.output == "2.0.0\t90\t90\n2.1.0\t10\t10\n"
@@ -140,9 +187,19 @@ def test_refused_promotion_writes_nothing(runner: CliRunner, make_catalog: Catal
 def test_refused_deprecation_writes_nothing(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
     before = snapshot(root)
-    result = runner.invoke(cli, [
-        "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift", "--date", "2026-11-20",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "deprecate",
+            "fraud@2.0.0",
+            "--by",
+            "bob",
+            "--reason",
+            "Drift",
+            "--date",
+            "2026-11-20",
+        ],
+    )
     assert result.exit_code == 1
     assert result.output.splitlines()[2] == (
         "fraud@2.0.0, the new deprecated event: error MC034 fraud@1.0.0 is deprecated in favour "
@@ -153,14 +210,31 @@ def test_refused_deprecation_writes_nothing(runner: CliRunner, make_catalog: Cat
 
 
 def test_deprecate(runner: CliRunner, make_catalog: CatalogMaker) -> None:
-    root = make_catalog({
-        **edit(V1, "replaced_by: 2.0.0, ", ""), "models/fraud/2.1.0.yaml": STAGED,
-    })
-    result = runner.invoke(cli, [
-        "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift on new merchants",
-        "--replaced-by", "2.1.0", "--sunset", "2027-03-01", "--date", "2026-11-20",
-        "--approved-by", "carol",  # 2.0.0 is fraud's only production version
-    ])
+    root = make_catalog(
+        {
+            **edit(V1, "replaced_by: 2.0.0, ", ""),
+            "models/fraud/2.1.0.yaml": STAGED,
+        }
+    )
+    result = runner.invoke(
+        cli,
+        [
+            "deprecate",
+            "fraud@2.0.0",
+            "--by",
+            "bob",
+            "--reason",
+            "Drift on new merchants",
+            "--replaced-by",
+            "2.1.0",
+            "--sunset",
+            "2027-03-01",
+            "--date",
+            "2026-11-20",
+            "--approved-by",
+            "carol",  # 2.0.0 is fraud's only production version
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output == (
         "wrote catalog/models/fraud/2.0.0.yaml: fraud@2.0.0: deprecated; use 2.1.0 instead; "
@@ -175,9 +249,19 @@ def test_deprecate(runner: CliRunner, make_catalog: CatalogMaker) -> None:
 
 def test_retire(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
-    result = runner.invoke(cli, [
-        "retire", "fraud@1.0.0", "--by", "bob", "--reason", "Sunset reached", "--date", "2026-11-20",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "retire",
+            "fraud@1.0.0",
+            "--by",
+            "bob",
+            "--reason",
+            "Sunset reached",
+            "--date",
+            "2026-11-20",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (root / V1).read_text() == textwrap.dedent(BASE[V1]) % {"SHA_A": SHA_A} + (
         "  - {stage: retired, date: 2026-11-20, by: bob, reason: Sunset reached}\n"
@@ -196,11 +280,21 @@ def test_event_date_defaults_to_source_date_epoch(
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["retire", "fraud@9.9.9", "--by", "bob"], 1,
-         "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n"),
-        (["retire", "ghost@1.0.0", "--by", "bob"], 1, "Error: there is no model 'ghost'; its models are: fraud, small\n"),
-        (["retire", "fraud-1.0.0", "--by", "bob"], 2,
-         "'fraud-1.0.0' is not a model version: write MODEL@VERSION"),
+        (
+            ["retire", "fraud@9.9.9", "--by", "bob"],
+            1,
+            "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n",
+        ),
+        (
+            ["retire", "ghost@1.0.0", "--by", "bob"],
+            1,
+            "Error: there is no model 'ghost'; its models are: fraud, small\n",
+        ),
+        (
+            ["retire", "fraud-1.0.0", "--by", "bob"],
+            2,
+            "'fraud-1.0.0' is not a model version: write MODEL@VERSION",
+        ),
         (["promote", "fraud@2.0.0", "live", "--by", "bob"], 2, "'live' is not one of"),
         (["promote", "fraud@2.0.0", "staging"], 2, "Missing option '--by'"),
     ],
@@ -224,9 +318,18 @@ def test_new_model(runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path
     root = make_catalog()
     (tmp_path / "schema").mkdir()
     (tmp_path / "schema" / "model.schema.json").write_text("{}")
-    result = runner.invoke(cli, [
-        "new", "model", "churn-predictor", "--owner", "Growth ML", "--task", "tabular-classification",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "new",
+            "model",
+            "churn-predictor",
+            "--owner",
+            "Growth ML",
+            "--task",
+            "tabular-classification",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (root / "models/churn-predictor/model.yaml").read_text() == (
         "# yaml-language-server: $schema=../../../schema/model.schema.json\n"
@@ -294,10 +397,17 @@ def test_new_blank_version(runner: CliRunner, make_catalog: CatalogMaker) -> Non
 
 
 def test_new_version_from_the_previous_one(runner: CliRunner, make_catalog: CatalogMaker) -> None:
-    v2 = textwrap.dedent(BASE[V2]).replace(
-        "training:\n", "framework: {name: xgboost, version: \"2.0.3\"}  # pinned\ntraining:\n"
-    ).replace("  data: [tx@2025-Q4]\n", "  data: [tx@2025-Q4]\n  hyperparameters:\n"
-              "    max_depth: 8  # tuned\n    eta: 0.05\n  seed: 42\n")
+    v2 = (
+        textwrap.dedent(BASE[V2])
+        .replace(
+            "training:\n", 'framework: {name: xgboost, version: "2.0.3"}  # pinned\ntraining:\n'
+        )
+        .replace(
+            "  data: [tx@2025-Q4]\n",
+            "  data: [tx@2025-Q4]\n  hyperparameters:\n"
+            "    max_depth: 8  # tuned\n    eta: 0.05\n  seed: 42\n",
+        )
+    )
     root = make_catalog({V2: v2})
     args = ["new", "version", "fraud", "2.1.0", "--from", "2.0.0", "--date", "2026-11-20"]
     result = runner.invoke(cli, args)
@@ -366,9 +476,13 @@ def test_flow_list_lifecycle_is_edited_by_round_trip(
 def test_edit_keeps_crlf_line_endings(
     runner: CliRunner, make_catalog: CatalogMaker, layout: str
 ) -> None:
-    text = COMMENTED_SMALL if layout == "flow items" else COMMENTED_SMALL.replace(
-        "  - {stage: development, date: 2026-02-01, by: dana}  # started by the edge team\n",
-        "- stage: development  # started by the edge team\n  date: 2026-02-01\n  by: dana\n",
+    text = (
+        COMMENTED_SMALL
+        if layout == "flow items"
+        else COMMENTED_SMALL.replace(
+            "  - {stage: development, date: 2026-02-01, by: dana}  # started by the edge team\n",
+            "- stage: development  # started by the edge team\n  date: 2026-02-01\n  by: dana\n",
+        )
     )
     crlf = text.replace("\n", "\r\n").encode()
     root = make_catalog(raw={SMALL: crlf})
@@ -376,7 +490,8 @@ def test_edit_keeps_crlf_line_endings(
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
     added = (
-        "  - {stage: staging, date: 2026-03-01, by: dana}\r\n" if layout == "flow items"
+        "  - {stage: staging, date: 2026-03-01, by: dana}\r\n"
+        if layout == "flow items"
         else "- stage: staging\r\n  date: 2026-03-01\r\n  by: dana\r\n"
     )
     assert (root / SMALL).read_bytes() == crlf + added.encode()
@@ -408,12 +523,27 @@ def test_an_edit_that_fixes_the_catalog_goes_through(
     )
     root = make_catalog({"models/fraud/2.1.0.yaml": canary})
     assert "error MC035" in runner.invoke(cli, ["validate", "--today", "2026-03-11"]).output
-    args = ["promote", "fraud@2.0.0", "production", "--traffic", "90", "--by", "bob",
-            "--approved-by", "carol", "--date", "2026-03-11"]
+    args = [
+        "promote",
+        "fraud@2.0.0",
+        "production",
+        "--traffic",
+        "90",
+        "--by",
+        "bob",
+        "--approved-by",
+        "carol",
+        "--date",
+        "2026-03-11",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert (root / V2).read_text().endswith(
-        "  - {stage: production, date: 2026-03-11, by: bob, approved_by: [carol], traffic: 90}\n"
+    assert (
+        (root / V2)
+        .read_text()
+        .endswith(
+            "  - {stage: production, date: 2026-03-11, by: bob, approved_by: [carol], traffic: 90}\n"
+        )
     )
 
 
@@ -436,25 +566,47 @@ def test_edit_of_a_broken_version_lists_its_errors(
 def test_deprecation_with_a_sunset_before_its_date_is_refused(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    root = make_catalog({
-        **edit(V1, "replaced_by: 2.0.0, ", ""), "models/fraud/2.1.0.yaml": STAGED,
-    })
+    root = make_catalog(
+        {
+            **edit(V1, "replaced_by: 2.0.0, ", ""),
+            "models/fraud/2.1.0.yaml": STAGED,
+        }
+    )
     before = snapshot(root)
-    result = runner.invoke(cli, [
-        "deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift", "--replaced-by", "2.1.0",
-        "--date", "2026-11-20", "--sunset", "2026-10-01", "--approved-by", "carol",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "deprecate",
+            "fraud@2.0.0",
+            "--by",
+            "bob",
+            "--reason",
+            "Drift",
+            "--replaced-by",
+            "2.1.0",
+            "--date",
+            "2026-11-20",
+            "--sunset",
+            "2026-10-01",
+            "--approved-by",
+            "carol",
+        ],
+    )
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == (
         "Error: the catalog would not validate after this change, so nothing was written"
     )
     assert [line.split(": ")[1].split(" ")[:2] for line in lines[1:]] == [["error", "MC036"]]
-    assert lines[1].startswith("fraud@2.0.0, the new deprecated event: error MC036 sunset 2026-10-01")
+    assert lines[1].startswith(
+        "fraud@2.0.0, the new deprecated event: error MC036 sunset 2026-10-01"
+    )
     assert snapshot(root) == before
 
 
-@pytest.mark.parametrize(("version", "existing"), [("1.0.0+build.7", "1.0.0"), ("2.0.0+b", "2.0.0")])
+@pytest.mark.parametrize(
+    ("version", "existing"), [("1.0.0+build.7", "1.0.0"), ("2.0.0+b", "2.0.0")]
+)
 def test_new_version_equal_in_precedence_to_an_existing_one_is_refused(
     runner: CliRunner, make_catalog: CatalogMaker, version: str, existing: str
 ) -> None:

@@ -24,8 +24,7 @@ def runner(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["fraud@2.0.0", "production"],
-         "fraud@2.0.0 is already in production (100% of traffic)"),
+        (["fraud@2.0.0", "production"], "fraud@2.0.0 is already in production (100% of traffic)"),
         (["small@0.1.0", "development"], "small@0.1.0 is already in development"),
     ],
 )
@@ -58,14 +57,20 @@ def test_a_canary_at_its_current_share_is_refused(
 
 
 def test_a_production_event_repeating_the_last_is_an_error(make_catalog: CatalogMaker) -> None:
-    files = edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n"
-                 "  - {stage: production, date: 2026-02-01, by: bob}")
+    files = edit(
+        V2,
+        "approved_by: [carol]}",
+        "approved_by: [carol]}\n  - {stage: production, date: 2026-02-01, by: bob}",
+    )
     result = validate_catalog(make_catalog(files), TODAY)
-    assert [(p.code, p.line, p.message) for p in result.problems] == [(
-        "MC048", 16,
-        "this production event repeats the one before it (same stage, same traffic); the "
-        "lifecycle records changes: remove it",
-    )]
+    assert [(p.code, p.line, p.message) for p in result.problems] == [
+        (
+            "MC048",
+            16,
+            "this production event repeats the one before it (same stage, same traffic); the "
+            "lifecycle records changes: remove it",
+        )
+    ]
 
 
 def test_taking_the_only_production_version_out_needs_an_approver(
@@ -83,8 +88,9 @@ def test_taking_the_only_production_version_out_needs_an_approver(
         "changes: pass --approved-by NAME",
     ]
     assert snapshot(root) == before
-    done = runner.invoke(cli, ["promote", "fraud@2.0.0", "archived", "--by", "bob",
-                               "--approved-by", "carol"])
+    done = runner.invoke(
+        cli, ["promote", "fraud@2.0.0", "archived", "--by", "bob", "--approved-by", "carol"]
+    )
     assert done.exit_code == 0, done.output
     assert done.output == (
         "wrote catalog/models/fraud/2.0.0.yaml: fraud@2.0.0: archived; fraud has no version in "
@@ -96,8 +102,16 @@ def test_deprecating_the_only_production_version_takes_an_approver(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     make_catalog({"models/fraud/2.1.0.yaml": STAGED})
-    args = ["deprecate", "fraud@2.0.0", "--by", "bob", "--reason", "Drift",
-            "--replaced-by", "2.1.0"]
+    args = [
+        "deprecate",
+        "fraud@2.0.0",
+        "--by",
+        "bob",
+        "--reason",
+        "Drift",
+        "--replaced-by",
+        "2.1.0",
+    ]
     refused = runner.invoke(cli, args)
     assert refused.exit_code == 1
     assert "error MC047" in refused.output and "pass --approved-by NAME" in refused.output

@@ -25,16 +25,16 @@ EVENT = make_event(Stage.PRODUCTION, dt.date(2026, 1, 5), "bob")
 # anchor was, in the middle of the log, and the command reported success.
 ALIASED = {
     "a value": "lifecycle:\n  - stage: development\n    date: 2026-01-01\n    by: &who alice\n"
-               "  - stage: staging\n    date: 2026-01-02\n    by: *who\n",
+    "  - stage: staging\n    date: 2026-01-02\n    by: *who\n",
     "a whole event": "lifecycle:\n  - &dev {stage: development, date: 2026-01-01, by: alice}\n"
-                     "  - {stage: staging, date: 2026-01-02, by: alice}\n  - *dev\n",
+    "  - {stage: staging, date: 2026-01-02, by: alice}\n  - *dev\n",
     "a flow list": "lifecycle: [&dev {stage: development, date: 2026-01-01, by: alice}, *dev]\n",
     "a merge": "lifecycle:\n  - &dev {stage: development, date: 2026-01-01, by: alice}\n"
-               "  - {<<: *dev, stage: staging}\n",
+    "  - {<<: *dev, stage: staging}\n",
     "a nested flow": "lifecycle:\n  - stage: development\n    date: 2026-01-01\n"
-                     "    by: alice\n    approved_by: &people [carol]\n"
-                     "  - {stage: staging, date: 2026-01-02, by: bob, approved_by: *people}\n"
-                     "# the end\n",
+    "    by: alice\n    approved_by: &people [carol]\n"
+    "  - {stage: staging, date: 2026-01-02, by: bob, approved_by: *people}\n"
+    "# the end\n",
 }
 
 
@@ -61,8 +61,9 @@ def test_an_edit_that_would_not_land_at_the_end_is_refused(
     import modelcards.edit as edit
 
     def misplaced(text: str, path: Path, event: dict[str, object], last: object) -> str:
-        return text.replace("lifecycle:\n", "lifecycle:\n  - {stage: production, "
-                            "date: 2026-01-05, by: bob}\n", 1)
+        return text.replace(
+            "lifecycle:\n", "lifecycle:\n  - {stage: production, date: 2026-01-05, by: bob}\n", 1
+        )
 
     monkeypatch.setattr(edit, "_append_block", misplaced)  # as the alias bug did
     with pytest.raises(EditError, match="would not land at the end of the log"):
@@ -72,15 +73,30 @@ def test_an_edit_that_would_not_land_at_the_end_is_refused(
 def test_promote_through_the_cli_appends_after_an_aliased_event(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    aliased = STAGED.replace("  - {stage: staging, date: 2026-03-02, by: alice}\n",
-                             "  - {stage: development, date: 2026-03-02, by: &who alice}\n"
-                             "  - {stage: staging, date: 2026-03-03, by: *who}\n")
+    aliased = STAGED.replace(
+        "  - {stage: staging, date: 2026-03-02, by: alice}\n",
+        "  - {stage: development, date: 2026-03-02, by: &who alice}\n"
+        "  - {stage: staging, date: 2026-03-03, by: *who}\n",
+    )
     root = make_catalog({"models/fraud/2.1.0.yaml": aliased})
-    result = runner.invoke(cli, ["promote", "fraud@2.1.0", "production", "--by", "bob",
-                                 "--approved-by", "carol", "--date", "2026-03-10"])
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "fraud@2.1.0",
+            "production",
+            "--by",
+            "bob",
+            "--approved-by",
+            "carol",
+            "--date",
+            "2026-03-10",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (root / "models/fraud/2.1.0.yaml").read_text() == aliased + (
-        "  - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol]}\n")
+        "  - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol]}\n"
+    )
 
 
 def test_a_promotion_editing_two_files_writes_both_or_neither(
@@ -98,8 +114,20 @@ def test_a_promotion_editing_two_files_writes_both_or_neither(
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", second_fails)
-    result = runner.invoke(cli, ["promote", "fraud@2.1.0", "production", "--by", "bob",
-                                 "--approved-by", "carol", "--date", "2026-03-10"])
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "fraud@2.1.0",
+            "production",
+            "--by",
+            "bob",
+            "--approved-by",
+            "carol",
+            "--date",
+            "2026-03-10",
+        ],
+    )
     monkeypatch.setattr(os, "replace", real_replace)
     assert result.exit_code != 0
     assert "No space left on device" in result.output

@@ -54,10 +54,15 @@ def check_dependency_graph(bom: dict[str, Any]) -> None:
 
 
 def expected_metric(m: Any) -> dict[str, Any]:
-    where = "; ".join(part for part in (
-        f"dataset={m.dataset}" if m.dataset else "", f"split={m.split}" if m.split else "",
-        f"slice={m.slice}" if m.slice else "",
-    ) if part)
+    where = "; ".join(
+        part
+        for part in (
+            f"dataset={m.dataset}" if m.dataset else "",
+            f"split={m.split}" if m.split else "",
+            f"slice={m.slice}" if m.slice else "",
+        )
+        if part
+    )
     found: dict[str, Any] = {"type": m.name, "value": str(m.value)}
     if where:
         found["slice"] = where
@@ -66,20 +71,26 @@ def expected_metric(m: Any) -> dict[str, Any]:
     return found
 
 
-def check_model_component(catalog: Catalog, version: ModelVersion, component: dict[str, Any]) -> None:
+def check_model_component(
+    catalog: Catalog, version: ModelVersion, component: dict[str, Any]
+) -> None:
     card = version.card
     assert (component["name"], component["version"]) == (version.model_id, version.version)
     hashes = [{"alg": "SHA-256", "content": a.sha256} for a in card.artifacts if a.sha256]
     assert component.get("hashes", []) == hashes
-    distributions = [r for r in component.get("externalReferences", []) if r["type"] == "distribution"]
+    distributions = [
+        r for r in component.get("externalReferences", []) if r["type"] == "distribution"
+    ]
     assert [r["url"] for r in distributions] == [a.uri for a in card.artifacts]
     vcs = [r["url"] for r in component.get("externalReferences", []) if r["type"] == "vcs"]
     assert vcs == ([card.training.code.repo] if card.training and card.training.code else [])
     ancestors = component.get("pedigree", {}).get("ancestors", [])
     assert [(a["name"], a.get("version"), a["properties"]) for a in ancestors] == [
-        (e.model.partition("@")[0] if e.model else e.external,
-         e.model.partition("@")[2] if e.model else None,
-         [{"name": "modelcards:relation", "value": e.relation.value}])
+        (
+            e.model.partition("@")[0] if e.model else e.external,
+            e.model.partition("@")[2] if e.model else None,
+            [{"name": "modelcards:relation", "value": e.relation.value}],
+        )
         for e in card.lineage
     ]
     model_card = component["modelCard"]
@@ -96,8 +107,9 @@ def check_data_components(catalog: Catalog, bom: dict[str, Any], references: set
         entry = next(v for v in catalog.datasets[dataset_id].card.versions if v.version == name)
         component = data[f"dataset:{reference}"]
         assert (component["name"], component["version"]) == (dataset_id, name)
-        assert component.get("hashes") == ([{"alg": "SHA-256", "content": entry.sha256}]
-                                           if entry.sha256 else None)
+        assert component.get("hashes") == (
+            [{"alg": "SHA-256", "content": entry.sha256}] if entry.sha256 else None
+        )
 
 
 def used_datasets(version: ModelVersion) -> set[str]:
@@ -131,10 +143,17 @@ def test_whole_catalog_bom(example: Catalog) -> None:
     check_dependency_graph(bom)
     subject = bom["metadata"]["component"]
     assert (subject["type"], subject["bom-ref"], subject["name"]) == (
-        "application", "catalog", "Kestrel Labs model catalog")
-    assert bom["dependencies"][0] == {"ref": "catalog", "dependsOn": sorted(
-        (f"model:{ref}" for ref in example.versions),
-        key=lambda r: [m["bom-ref"] for m in bom["components"]].index(r))}
+        "application",
+        "catalog",
+        "Kestrel Labs model catalog",
+    )
+    assert bom["dependencies"][0] == {
+        "ref": "catalog",
+        "dependsOn": sorted(
+            (f"model:{ref}" for ref in example.versions),
+            key=lambda r: [m["bom-ref"] for m in bom["components"]].index(r),
+        ),
+    }
     edge = next(d for d in bom["dependencies"] if d["ref"] == "model:callcenter-asr@2.0.1")
     assert edge["dependsOn"] == ["dataset:support-calls@2026-03", "model:callcenter-asr@2.0.0"]
 
@@ -143,30 +162,48 @@ def test_ci_bounds_slices_and_external_ancestor(example: Catalog) -> None:
     bom = render_cyclonedx_bom(example, [example.versions["callcenter-asr@1.0.0"]])
     model = components(bom, "machine-learning-model")["model:callcenter-asr@1.0.0"]
     assert model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"] == [
-        {"type": "wer", "value": "0.126", "slice": "dataset=support-calls@2025-03; split=test",
-         "confidenceInterval": {"lowerBound": "0.121", "upperBound": "0.131"}},
+        {
+            "type": "wer",
+            "value": "0.126",
+            "slice": "dataset=support-calls@2025-03; split=test",
+            "confidenceInterval": {"lowerBound": "0.121", "upperBound": "0.131"},
+        },
         {"type": "cer", "value": "0.061", "slice": "dataset=support-calls@2025-03; split=test"},
-        {"type": "wer", "value": "0.171",
-         "slice": "dataset=support-calls@2025-03; split=test; slice=de-CH"},
+        {
+            "type": "wer",
+            "value": "0.171",
+            "slice": "dataset=support-calls@2025-03; split=test; slice=de-CH",
+        },
     ]
-    assert model["pedigree"]["ancestors"] == [{
-        "type": "machine-learning-model", "name": "openai/whisper-small",
-        "purl": "pkg:huggingface/openai/whisper-small",
-        "externalReferences": [{"type": "website", "url": "https://huggingface.co/openai/whisper-small"}],
-        "properties": [{"name": "modelcards:relation", "value": "fine-tuned"}],
-    }]
+    assert model["pedigree"]["ancestors"] == [
+        {
+            "type": "machine-learning-model",
+            "name": "openai/whisper-small",
+            "purl": "pkg:huggingface/openai/whisper-small",
+            "externalReferences": [
+                {"type": "website", "url": "https://huggingface.co/openai/whisper-small"}
+            ],
+            "properties": [{"name": "modelcards:relation", "value": "fine-tuned"}],
+        }
+    ]
     assert model["licenses"] == [{"license": {"name": "proprietary"}}]
 
 
-def test_spdx_license_becomes_an_id(make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_spdx_license_becomes_an_id(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    root = make_catalog({"models/small/model.yaml": """\
+    root = make_catalog(
+        {
+            "models/small/model.yaml": """\
         name: Small fraud detector
         summary: A distilled fraud model for the edge.
         owners: [{name: Edge ML}]
         task: tabular-classification
         license: apache-2.0
-        """})
+        """
+        }
+    )
     catalog = validate_catalog(root).catalog
     bom = render_cyclonedx_bom(catalog, [catalog.versions["small@0.1.0"]])
     assert VALIDATOR.validate_str(bom_json_text(bom)) is None
@@ -203,7 +240,8 @@ def test_the_timestamp_comes_from_today_or_source_date_epoch(
     plain = json.loads(export(runner, "fraud-detector@2.1.0"))
     plain = json.loads(export(runner, "fraud-detector@2.1.0"))
     assert plain["metadata"]["timestamp"] == dt.datetime.now(dt.timezone.utc).strftime(
-        "%Y-%m-%dT00:00:00Z")
+        "%Y-%m-%dT00:00:00Z"
+    )
     # Dates after the catalog's last event: export validates against the same today.
     dated = json.loads(export(runner, "fraud-detector@2.1.0", "--today", "2026-11-28"))
     assert dated["metadata"]["timestamp"] == "2026-11-28T00:00:00Z"
@@ -216,8 +254,9 @@ def test_the_timestamp_comes_from_today_or_source_date_epoch(
 
 
 def test_cli_all_writes_one_bom(runner: CliRunner, example: Catalog) -> None:
-    result = runner.invoke(cli, ["export", "--all", str(EXAMPLE_CATALOG), "--format", "cyclonedx",
-                                 "-o", "bom.json"])
+    result = runner.invoke(
+        cli, ["export", "--all", str(EXAMPLE_CATALOG), "--format", "cyclonedx", "-o", "bom.json"]
+    )
     assert (result.exit_code, result.output) == (0, "wrote bom.json\n")
     text = Path("bom.json").read_text(encoding="utf-8")
     assert VALIDATOR.validate_str(text) is None
@@ -225,8 +264,9 @@ def test_cli_all_writes_one_bom(runner: CliRunner, example: Catalog) -> None:
 
 
 def test_cli_unknown_version(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["export", "fraud-detector@9.0.0", str(EXAMPLE_CATALOG),
-                                 "--format", "cyclonedx"])
+    result = runner.invoke(
+        cli, ["export", "fraud-detector@9.0.0", str(EXAMPLE_CATALOG), "--format", "cyclonedx"]
+    )
     assert result.exit_code == 1
     assert result.output == (
         "Error: model 'fraud-detector' has no version 9.0.0; its versions are: "
@@ -235,8 +275,18 @@ def test_cli_unknown_version(runner: CliRunner) -> None:
 
 
 def test_cli_unwritable_output_exits_2(runner: CliRunner) -> None:
-    result = runner.invoke(cli, ["export", "fraud-detector@2.1.0", str(EXAMPLE_CATALOG),
-                                 "--format", "cyclonedx", "-o", "missing/bom.json"])
+    result = runner.invoke(
+        cli,
+        [
+            "export",
+            "fraud-detector@2.1.0",
+            str(EXAMPLE_CATALOG),
+            "--format",
+            "cyclonedx",
+            "-o",
+            "missing/bom.json",
+        ],
+    )
     assert result.exit_code == 2
     assert result.output.startswith("Error: cannot write missing/bom.json: ")
 
@@ -244,12 +294,16 @@ def test_cli_unwritable_output_exits_2(runner: CliRunner) -> None:
 def test_cli_refuses_to_write_a_bom_into_the_catalog(runner: CliRunner, tmp_path: Path) -> None:
     catalog = tmp_path / "copy"
     shutil.copytree(EXAMPLE_CATALOG, catalog)
-    result = runner.invoke(cli, ["export", "--all", "copy", "--format", "cyclonedx",
-                                 "-o", "copy/models/bom.json"])
-    assert (result.exit_code, result.output) == (2, (
-        "Error: refusing to write copy/models/bom.json: it is inside the catalog folder copy, "
-        "where every file is a card; choose a path outside it\n"
-    ))
+    result = runner.invoke(
+        cli, ["export", "--all", "copy", "--format", "cyclonedx", "-o", "copy/models/bom.json"]
+    )
+    assert (result.exit_code, result.output) == (
+        2,
+        (
+            "Error: refusing to write copy/models/bom.json: it is inside the catalog folder copy, "
+            "where every file is a card; choose a path outside it\n"
+        ),
+    )
     assert not (catalog / "models" / "bom.json").exists()
 
 
@@ -270,11 +324,13 @@ def test_model_card_fields_the_cards_fill(example: Catalog) -> None:
         "inputs": [{"format": "audio"}],
         "outputs": [{"format": "text"}],
     }
-    assert [r for r in model["externalReferences"] if r["type"] == "model-card"] == [{
-        "type": "model-card",
-        "url": "https://models.kestrel.example/models/callcenter-asr/2.0.1/README.md",
-        "comment": "the version's model card (Hugging Face README)",
-    }]
+    assert [r for r in model["externalReferences"] if r["type"] == "model-card"] == [
+        {
+            "type": "model-card",
+            "url": "https://models.kestrel.example/models/callcenter-asr/2.0.1/README.md",
+            "comment": "the version's model card (Hugging Face README)",
+        }
+    ]
     data = components(bom, "data")["dataset:support-calls@2026-03"]["data"][0]
     assert data["classification"] == "confidential, personal data (voice recordings)"
     # A task without a clear learning approach, and a version without an architecture, say
@@ -284,12 +340,16 @@ def test_model_card_fields_the_cards_fill(example: Catalog) -> None:
     assert "approach" not in parameters and "modelArchitecture" not in parameters
 
 
-EXTERNAL = edit(SMALL, "lineage:", """training:
+EXTERNAL = edit(
+    SMALL,
+    "lineage:",
+    """training:
   external_data: [{id: HuggingFaceH4/ultrachat_200k}]
 metrics:
   - {name: acc_norm, value: 62.03, split: test, external_dataset: {id: ai2_arc, name: ARC, config: ARC-Challenge, args: {num_few_shot: 25}}}
   - {name: auc, value: 0.9, dataset: tx@2025-Q4, split: test}
-lineage:""")
+lineage:""",
+)
 
 
 def test_external_datasets_are_data_components(
@@ -307,11 +367,18 @@ def test_external_datasets_are_data_components(
     ]
     arc = bom["components"][2]
     assert (arc["name"], arc["data"][0]["name"], arc["data"][0]["description"]) == (
-        "ai2_arc", "ARC", "configuration ARC-Challenge")
+        "ai2_arc",
+        "ARC",
+        "configuration ARC-Challenge",
+    )
     model = bom["metadata"]["component"]
     assert [d["ref"] for d in model["modelCard"]["modelParameters"]["datasets"]] == [
-        c["bom-ref"] for c in bom["components"]]
+        c["bom-ref"] for c in bom["components"]
+    ]
     assert bom["dependencies"][0] == {
-        "ref": "model:small@0.1.0", "dependsOn": ["external-dataset:HuggingFaceH4/ultrachat_200k"]}
+        "ref": "model:small@0.1.0",
+        "dependsOn": ["external-dataset:HuggingFaceH4/ultrachat_200k"],
+    }
     assert model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"][0]["slice"] == (
-        'dataset=ai2_arc:ARC-Challenge {"num_few_shot":25}; split=test')
+        'dataset=ai2_arc:ARC-Challenge {"num_few_shot":25}; split=test'
+    )

@@ -19,8 +19,12 @@ from modelcards.validate import validate_catalog
 from .conftest import EXAMPLE_CATALOG, REPO, CatalogMaker
 from .test_rules import SMALL, edit
 
-HUB_RELATION = {"fine-tuned": "finetune", "adapter": "adapter", "quantized": "quantized",
-                "merged": "merge"}
+HUB_RELATION = {
+    "fine-tuned": "finetune",
+    "adapter": "adapter",
+    "quantized": "quantized",
+    "merged": "merge",
+}
 
 
 def valid_catalog(root: Path) -> Catalog:
@@ -36,15 +40,36 @@ def expected_results(catalog: Catalog, version: ModelVersion) -> list[tuple[obje
     for m in version.card.metrics:
         assert m.dataset is not None
         dataset_id, _, dataset_version = m.dataset.partition("@")
-        rows.append((task, dataset_id, catalog.datasets[dataset_id].card.name, m.slice, m.split,
-                     dataset_version, m.name, m.value))
+        rows.append(
+            (
+                task,
+                dataset_id,
+                catalog.datasets[dataset_id].card.name,
+                m.slice,
+                m.split,
+                dataset_version,
+                m.name,
+                m.value,
+            )
+        )
     return sorted(rows, key=repr)
 
 
 def parsed_results(card: ModelCard) -> list[tuple[object, ...]]:
     return sorted(
-        ((r.task_type, r.dataset_type, r.dataset_name, r.dataset_config, r.dataset_split,
-          r.dataset_revision, r.metric_type, r.metric_value) for r in card.data.eval_results or []),
+        (
+            (
+                r.task_type,
+                r.dataset_type,
+                r.dataset_name,
+                r.dataset_config,
+                r.dataset_split,
+                r.dataset_revision,
+                r.metric_type,
+                r.metric_value,
+            )
+            for r in card.data.eval_results or []
+        ),
         key=repr,
     )
 
@@ -71,8 +96,10 @@ def check_readme(catalog: Catalog, version: ModelVersion) -> None:
     assert parsed_results(card) == expected_results(catalog, version)
     for m in version.card.metrics:
         if m.ci:  # the Hub has no slot for intervals: the body's results table carries them
-            row = (f"| `{m.name}` | `{m.dataset}` | {m.split or ''} | {m.slice or ''} | "
-                   f"{m.value!r} | [{m.ci[0]!r}, {m.ci[1]!r}] |")
+            row = (
+                f"| `{m.name}` | `{m.dataset}` | {m.split or ''} | {m.slice or ''} | "
+                f"{m.value!r} | [{m.ci[0]!r}, {m.ci[1]!r}] |"
+            )
             assert row in card.text
 
 
@@ -89,15 +116,31 @@ def test_base_catalog_versions_read_back(make_catalog: CatalogMaker) -> None:
         check_readme(catalog, version)
 
 
-@pytest.mark.parametrize("relation", ["fine-tuned", "adapter", "quantized", "merged",
-                                      "distilled", "retrained", "pruned", "converted"])
+@pytest.mark.parametrize(
+    "relation",
+    [
+        "fine-tuned",
+        "adapter",
+        "quantized",
+        "merged",
+        "distilled",
+        "retrained",
+        "pruned",
+        "converted",
+    ],
+)
 def test_base_model_relation_maps_to_the_hub_values(
     make_catalog: CatalogMaker, relation: str
 ) -> None:
-    catalog = valid_catalog(make_catalog(edit(
-        SMALL, "- {model: fraud@2.0.0, relation: distilled}",
-        f"- {{external: acme/base, url: 'https://huggingface.co/acme/base', relation: {relation}}}",
-    )))
+    catalog = valid_catalog(
+        make_catalog(
+            edit(
+                SMALL,
+                "- {model: fraud@2.0.0, relation: distilled}",
+                f"- {{external: acme/base, url: 'https://huggingface.co/acme/base', relation: {relation}}}",
+            )
+        )
+    )
     card = ModelCard(render_hf_readme(catalog, catalog.versions["small@0.1.0"]))
     assert card.data.base_model == "acme/base"
     assert card.data.get("base_model_relation") == HUB_RELATION.get(relation)
@@ -111,10 +154,15 @@ def test_parents_inside_the_catalog_are_no_hub_base_model(make_catalog: CatalogM
 
 
 def test_hub_license_is_kept_and_lowercased(make_catalog: CatalogMaker) -> None:
-    catalog = valid_catalog(make_catalog(edit(
-        "models/small/model.yaml", "task: tabular-classification",
-        "task: tabular-classification\nlicense: Apache-2.0",
-    )))
+    catalog = valid_catalog(
+        make_catalog(
+            edit(
+                "models/small/model.yaml",
+                "task: tabular-classification",
+                "task: tabular-classification\nlicense: Apache-2.0",
+            )
+        )
+    )
     card = ModelCard(render_hf_readme(catalog, catalog.versions["small@0.1.0"]))
     assert (card.data.license, card.data.get("license_name")) == ("apache-2.0", None)
 
@@ -125,14 +173,23 @@ def test_body_keeps_what_the_front_matter_cannot_hold() -> None:
     text = ModelCard(render_hf_readme(catalog, version)).text
     headings = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
     assert headings == [
-        "Model Details", "Uses", "Bias, Risks, and Limitations", "Training Details", "Evaluation",
-        "Environmental Impact", "Technical Specifications", "Lifecycle", "Monitoring",
+        "Model Details",
+        "Uses",
+        "Bias, Risks, and Limitations",
+        "Training Details",
+        "Evaluation",
+        "Environmental Impact",
+        "Technical Specifications",
+        "Lifecycle",
+        "Monitoring",
         "Model Card Contact",
     ]
     assert "| `wer` | `support-calls@2025-09` | test | de-CH | 0.148 |  |" in text
-    assert ("| 2026-06-15 | deprecated | s.vermeulen |  |  | reason: German-only line "
-            "discontinued; the multilingual 2.0.1 serves German too. Kept to reproduce transcripts "
-            "under complaint review.; replaced by 2.0.1; sunset 2027-01-29 |") in text
+    assert (
+        "| 2026-06-15 | deprecated | s.vermeulen |  |  | reason: German-only line "
+        "discontinued; the multilingual 2.0.1 serves German too. Kept to reproduce transcripts "
+        "under complaint review.; replaced by 2.0.1; sunset 2027-01-29 |"
+    ) in text
     assert "| 2026-03-02 | `wer` | 0.116 | 0.16 |  |" in text
     # Markdown from the cards is copied as Markdown.
     assert catalog.models["callcenter-asr"].card.description.strip() in text  # type: ignore[union-attr]
@@ -140,11 +197,16 @@ def test_body_keeps_what_the_front_matter_cannot_hold() -> None:
 
 
 def test_drift_is_flagged_in_the_monitoring_table(make_catalog: CatalogMaker) -> None:
-    catalog = valid_catalog(make_catalog(edit(
-        "models/fraud/2.0.0.yaml", "lifecycle:",
-        "monitoring:\n  observations:\n    - {date: 2026-02-01, metric: auc, value: 0.80, "
-        "threshold: 0.85}\nlifecycle:",
-    )))
+    catalog = valid_catalog(
+        make_catalog(
+            edit(
+                "models/fraud/2.0.0.yaml",
+                "lifecycle:",
+                "monitoring:\n  observations:\n    - {date: 2026-02-01, metric: auc, value: 0.80, "
+                "threshold: 0.85}\nlifecycle:",
+            )
+        )
+    )
     text = render_hf_readme(catalog, catalog.versions["fraud@2.0.0"])
     assert "| 2026-02-01 | `auc` | 0.8 | 0.85 | yes |" in text
 
@@ -154,8 +216,9 @@ def test_drift_is_flagged_in_the_monitoring_table(make_catalog: CatalogMaker) ->
 
 def test_cli_writes_the_readme(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
-    result = runner.invoke(cli, ["export", "fraud@2.0.0", str(root), "--format", "hf",
-                                 "-o", "README.md"])
+    result = runner.invoke(
+        cli, ["export", "fraud@2.0.0", str(root), "--format", "hf", "-o", "README.md"]
+    )
     assert (result.exit_code, result.output) == (0, "wrote README.md\n")
     catalog = valid_catalog(root)
     assert Path("README.md").read_text(encoding="utf-8") == render_hf_readme(
@@ -163,7 +226,9 @@ def test_cli_writes_the_readme(runner: CliRunner, make_catalog: CatalogMaker) ->
     )
 
 
-def test_cli_prints_to_stdout_byte_identical_twice(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+def test_cli_prints_to_stdout_byte_identical_twice(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
     make_catalog()
     first = runner.invoke(cli, ["export", "fraud@1.0.0", "--format", "hf"])
     second = runner.invoke(cli, ["export", "fraud@1.0.0", "--format", "hf"])
@@ -172,10 +237,16 @@ def test_cli_prints_to_stdout_byte_identical_twice(runner: CliRunner, make_catal
     assert first.output.startswith("---\n")
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("fraud@9.9.9", "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n"),
-    ("nope@1.0.0", "Error: there is no model 'nope'; its models are: fraud, small\n"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "fraud@9.9.9",
+            "Error: model 'fraud' has no version 9.9.9; its versions are: 1.0.0, 2.0.0\n",
+        ),
+        ("nope@1.0.0", "Error: there is no model 'nope'; its models are: fraud, small\n"),
+    ],
+)
 def test_cli_unknown_version_lists_the_known_ones(
     runner: CliRunner, make_catalog: CatalogMaker, target: str, message: str
 ) -> None:
@@ -184,13 +255,16 @@ def test_cli_unknown_version_lists_the_known_ones(
     assert (result.exit_code, result.output) == (1, message)
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("fraud", "Error: 'fraud' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
-    ("fraud@", "Error: 'fraud@' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
-    ("fraud@v2", "Error: 'fraud@v2' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
-    ("@2.0.0", "Error: '@2.0.0' is not MODEL@VERSION, such as fraud-detector@2.1.0\n"),
-    ("a@b@c", "Error: 'a@b@c' is not MODEL@VERSION, such as fraud-detector@2.1.0\n"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("fraud", "Error: 'fraud' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
+        ("fraud@", "Error: 'fraud@' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
+        ("fraud@v2", "Error: 'fraud@v2' is not MODEL@VERSION; its versions are: 1.0.0, 2.0.0\n"),
+        ("@2.0.0", "Error: '@2.0.0' is not MODEL@VERSION, such as fraud-detector@2.1.0\n"),
+        ("a@b@c", "Error: 'a@b@c' is not MODEL@VERSION, such as fraud-detector@2.1.0\n"),
+    ],
+)
 def test_cli_malformed_reference_is_a_usage_error(
     runner: CliRunner, make_catalog: CatalogMaker, target: str, message: str
 ) -> None:
@@ -201,10 +275,14 @@ def test_cli_malformed_reference_is_a_usage_error(
     assert result.output.endswith(message)
 
 
-@pytest.mark.parametrize("output", [
-    "catalog/models/fraud/2.0.0.yaml", "catalog/models/fraud/README.md",
-    "catalog/../catalog/models/x.yaml",
-])
+@pytest.mark.parametrize(
+    "output",
+    [
+        "catalog/models/fraud/2.0.0.yaml",
+        "catalog/models/fraud/README.md",
+        "catalog/../catalog/models/x.yaml",
+    ],
+)
 def test_cli_refuses_to_write_into_the_catalog(
     runner: CliRunner, make_catalog: CatalogMaker, output: str
 ) -> None:
@@ -219,14 +297,19 @@ def test_cli_refuses_to_write_into_the_catalog(
     assert {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()} == before
 
 
-@pytest.mark.parametrize("args", [
-    ["export", "fraud@2.0.0", "--format", "pdf"],
-    ["export", "fraud@2.0.0"],
-    ["export", "--format", "hf"],
-    ["export", "--all", "--format", "hf"],
-    ["export", "--all", "catalog", "extra", "--format", "cyclonedx"],
-])
-def test_cli_usage_errors_exit_2(runner: CliRunner, make_catalog: CatalogMaker, args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "fraud@2.0.0", "--format", "pdf"],
+        ["export", "fraud@2.0.0"],
+        ["export", "--format", "hf"],
+        ["export", "--all", "--format", "hf"],
+        ["export", "--all", "catalog", "extra", "--format", "cyclonedx"],
+    ],
+)
+def test_cli_usage_errors_exit_2(
+    runner: CliRunner, make_catalog: CatalogMaker, args: list[str]
+) -> None:
     make_catalog()
     result = runner.invoke(cli, args)
     assert result.exit_code == 2
@@ -245,7 +328,10 @@ def test_cli_refuses_an_invalid_catalog(runner: CliRunner, make_catalog: Catalog
 
 def test_cli_missing_catalog_exits_2(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["export", "fraud@2.0.0", "nowhere", "--format", "hf"])
-    assert (result.exit_code, result.output) == (2, "Error: catalog folder nowhere does not exist\n")
+    assert (result.exit_code, result.output) == (
+        2,
+        "Error: catalog folder nowhere does not exist\n",
+    )
 
 
 # ---- docs/interop.md shows the current output ----------------------------------------------

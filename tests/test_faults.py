@@ -120,7 +120,8 @@ def states(root: Path) -> Iterator[tuple[str, Callable[[], SiteConfig]]]:
 
 
 def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site_whole(
-    make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
+    make_catalog: CatalogMaker,
+    tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     tested = _kill_at_every_step(make_catalog, tmp_path_factory, monkeypatch, two_renames=False)
@@ -128,7 +129,8 @@ def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_site_whole(
 
 
 def test_where_sites_are_switched_by_two_renames_both_stay_whole_between_them(
-    make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
+    make_catalog: CatalogMaker,
+    tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Without the atomic exchange (macOS, Windows, some file systems), a build killed between
@@ -140,8 +142,11 @@ def test_where_sites_are_switched_by_two_renames_both_stay_whole_between_them(
 
 
 def _kill_at_every_step(
-    make_catalog: CatalogMaker, tmp_path_factory: pytest.TempPathFactory,
-    monkeypatch: pytest.MonkeyPatch, *, two_renames: bool,
+    make_catalog: CatalogMaker,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    two_renames: bool,
 ) -> int:
     # The templates do not change here: compiled once, not for each of the 500 builds.
     environment = site_build.make_site_environment(None)
@@ -161,8 +166,10 @@ def _kill_at_every_step(
             there = snapshot(output) if output.exists() else None
             if there is None and old is not None and two_renames:
                 # between the renames: both sites whole, under the names swap.py gives them
-                aside = {("new" if ".new-" in p.name else "old"): snapshot(p)
-                         for p in swap.leftovers(output)}
+                aside = {
+                    ("new" if ".new-" in p.name else "old"): snapshot(p)
+                    for p in swap.leftovers(output)
+                }
                 assert aside == {"new": new, "old": old}, f"{where}: a partial site aside"
                 between += 1
             else:

@@ -59,7 +59,7 @@ BROKEN = {
     "models/fraud/1.1.0.yaml": "version: 1.1.0\nreleased: 2026-01-01\nsummary: ok\nstage: nope\n",
     "models/fraud/1.2.0.yaml": "version: 1.2.0\nreleased: 2026-01-01\nsummary: Fine.\n",
     "models/other/model.yaml": "name: Other\nsummary: x\nowners: [{name: A}]\ntask: t\n"
-                               "extra_field: 1\n",
+    "extra_field: 1\n",
 }
 
 

@@ -23,11 +23,18 @@ V1, V2 = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml"
 def gated(version: str, metrics: list[str], events: list[str], released: str = "2026-03-01") -> str:
     """A version card of model `gated` that meets the policy of the BASE catalog."""
     lines = [
-        f'version: "{version}"', f"released: {released}", f"summary: Version {version}.",
-        "artifacts:", f"  - {{uri: s3://m/gated/{version}.onnx, sha256: {SHA_A}}}",
-        "training:", '  code: {repo: https://git.example/gated, commit: "4f2c1e9"}',
-        "  data: [tx@2025-Q4]", "metrics:", *(f"  - {m}" for m in metrics),
-        "lifecycle:", *(f"  - {e}" for e in events),
+        f'version: "{version}"',
+        f"released: {released}",
+        f"summary: Version {version}.",
+        "artifacts:",
+        f"  - {{uri: s3://m/gated/{version}.onnx, sha256: {SHA_A}}}",
+        "training:",
+        '  code: {repo: https://git.example/gated, commit: "4f2c1e9"}',
+        "  data: [tx@2025-Q4]",
+        "metrics:",
+        *(f"  - {m}" for m in metrics),
+        "lifecycle:",
+        *(f"  - {e}" for e in events),
     ]
     return "\n".join(lines) + "\n"
 
@@ -87,10 +94,16 @@ def test_a_canary_and_a_full_rollout_on_one_day(make_catalog: CatalogMaker) -> N
     # 1.0.0 goes to production as a 10% canary and to 100% the same day; 2.0.0 (worse)
     # replaces it that day too. Whatever the order, 2.0.0 met 1.0.0 in production.
     versions = {
-        "1.0.0": gated("1.0.0", [auc(0.95)], [
-            STAGING, production("2026-03-10", ", traffic: 10"), production("2026-03-10"),
-            "{stage: archived, date: 2026-03-10, by: bob}",
-        ]),
+        "1.0.0": gated(
+            "1.0.0",
+            [auc(0.95)],
+            [
+                STAGING,
+                production("2026-03-10", ", traffic: 10"),
+                production("2026-03-10"),
+                "{stage: archived, date: 2026-03-10, by: bob}",
+            ],
+        ),
         "2.0.0": gated("2.0.0", [auc(0.80)], [STAGING, production("2026-03-10")]),
     }
     assert problems(make_catalog, versions) == [("MC041", "2.0.0.yaml", 13)]
@@ -100,16 +113,25 @@ def test_times_order_events_of_one_date(make_catalog: CatalogMaker) -> None:
     # With times, the order is known: 2.0.0 at 08:00 came before 1.0.0 at 09:00 and met
     # nothing in production; 1.0.0, better than 2.0.0, passes its own gate.
     early = {
-        "1.0.0": gated("1.0.0", [auc(0.95)], [
-            STAGING, production("2026-03-10", ', time: "09:00", traffic: 50')]),
-        "2.0.0": gated("2.0.0", [auc(0.80)], [
-            STAGING, production("2026-03-10", ', time: "08:00", traffic: 50')]),
+        "1.0.0": gated(
+            "1.0.0",
+            [auc(0.95)],
+            [STAGING, production("2026-03-10", ', time: "09:00", traffic: 50')],
+        ),
+        "2.0.0": gated(
+            "2.0.0",
+            [auc(0.80)],
+            [STAGING, production("2026-03-10", ', time: "08:00", traffic: 50')],
+        ),
     }
     assert problems(make_catalog, early) == []
     late = {
         **early,
-        "2.0.0": gated("2.0.0", [auc(0.80)], [
-            STAGING, production("2026-03-10", ', time: "14:30", traffic: 50')]),
+        "2.0.0": gated(
+            "2.0.0",
+            [auc(0.80)],
+            [STAGING, production("2026-03-10", ', time: "14:30", traffic: 50')],
+        ),
     }
     assert problems(make_catalog, late) == [("MC041", "2.0.0.yaml", 13)]
 
@@ -117,23 +139,35 @@ def test_times_order_events_of_one_date(make_catalog: CatalogMaker) -> None:
 def test_a_time_is_quoted_and_never_goes_backwards_within_a_card(
     make_catalog: CatalogMaker,
 ) -> None:
-    unquoted = {"1.0.0": gated("1.0.0", [auc(0.95)], [
-        STAGING, production("2026-03-10", ", time: 14:30")])}
+    unquoted = {
+        "1.0.0": gated("1.0.0", [auc(0.95)], [STAGING, production("2026-03-10", ", time: 14:30")])
+    }
     assert messages(make_catalog, unquoted) == [
         'lifecycle[1].time: write the time in quotes, "14:30": unquoted, YAML reads it as the '
         "number 870"
     ]
-    backwards = {"1.0.0": gated("1.0.0", [auc(0.95)], [
-        '{stage: staging, date: 2026-03-10, time: "12:00", by: alice}',
-        production("2026-03-10", ', time: "09:00"')])}
+    backwards = {
+        "1.0.0": gated(
+            "1.0.0",
+            [auc(0.95)],
+            [
+                '{stage: staging, date: 2026-03-10, time: "12:00", by: alice}',
+                production("2026-03-10", ', time: "09:00"'),
+            ],
+        )
+    }
     assert problems(make_catalog, backwards) == [("MC030", "1.0.0.yaml", 13)]
 
 
 def test_no_comparable_reading_is_an_error_unless_overridden(make_catalog: CatalogMaker) -> None:
-    first = gated("1.0.0", [auc(0.95)], [STAGING, production("2026-03-05"),
-                                         "{stage: archived, date: 2026-03-10, by: bob}"])
-    other_split = gated("2.0.0", [auc(0.80, split="validation")], [
-        STAGING, production("2026-03-10")])
+    first = gated(
+        "1.0.0",
+        [auc(0.95)],
+        [STAGING, production("2026-03-05"), "{stage: archived, date: 2026-03-10, by: bob}"],
+    )
+    other_split = gated(
+        "2.0.0", [auc(0.80, split="validation")], [STAGING, production("2026-03-10")]
+    )
     versions = {"1.0.0": first, "2.0.0": other_split}
     assert problems(make_catalog, versions) == [("MC045", "2.0.0.yaml", 13)]
     assert messages(make_catalog, versions) == [
@@ -142,20 +176,38 @@ def test_no_comparable_reading_is_an_error_unless_overridden(make_catalog: Catal
         "tx@2025-Q4 (validation); gated@1.0.0: tx@2025-Q4 (test)); report auc of gated@2.0.0 "
         "on tx@2025-Q4 (test), or add `override: <justification>` to this event"
     ]
-    other_dataset = {**versions, "2.0.0": gated("2.0.0", [auc(0.80, dataset="tx@2025-Q3")], [
-        STAGING, production("2026-03-10")])}
+    other_dataset = {
+        **versions,
+        "2.0.0": gated(
+            "2.0.0", [auc(0.80, dataset="tx@2025-Q3")], [STAGING, production("2026-03-10")]
+        ),
+    }
     assert problems(make_catalog, other_dataset) == [("MC045", "2.0.0.yaml", 13)]
-    overridden = {**versions, "2.0.0": gated("2.0.0", [auc(0.80, split="validation")], [
-        STAGING, production("2026-03-10", ', override: "Validation split only, accepted by carol"')
-    ])}
+    overridden = {
+        **versions,
+        "2.0.0": gated(
+            "2.0.0",
+            [auc(0.80, split="validation")],
+            [
+                STAGING,
+                production("2026-03-10", ', override: "Validation split only, accepted by carol"'),
+            ],
+        ),
+    }
     assert problems(make_catalog, overridden) == []
 
 
 def test_a_candidate_without_the_gated_metric_cannot_pass(make_catalog: CatalogMaker) -> None:
-    first = gated("1.0.0", [auc(0.95)], [STAGING, production("2026-03-05"),
-                                         "{stage: archived, date: 2026-03-10, by: bob}"])
-    silent = gated("2.0.0", ["{name: f1, value: 0.5, dataset: tx@2025-Q4, split: test}"], [
-        STAGING, production("2026-03-10")])
+    first = gated(
+        "1.0.0",
+        [auc(0.95)],
+        [STAGING, production("2026-03-05"), "{stage: archived, date: 2026-03-10, by: bob}"],
+    )
+    silent = gated(
+        "2.0.0",
+        ["{name: f1, value: 0.5, dataset: tx@2025-Q4, split: test}"],
+        [STAGING, production("2026-03-10")],
+    )
     assert messages(make_catalog, {"1.0.0": first, "2.0.0": silent}) == [
         "promotion to production cannot be gated: gated@2.0.0 reports no auc without a slice "
         "to compare with gated@1.0.0 (in production before, on tx@2025-Q4 (test)); report auc "
@@ -168,34 +220,49 @@ def test_a_gate_on_a_model_without_a_primary_metric_cannot_pass(
 ) -> None:
     files = {
         "models/gated/model.yaml": MODEL.replace("primary_metric: auc\n", ""),
-        "models/gated/1.0.0.yaml": gated("1.0.0", [auc(0.95)], [
-            STAGING, production("2026-03-05"), "{stage: archived, date: 2026-03-10, by: bob}"]),
-        "models/gated/2.0.0.yaml": gated("2.0.0", [auc(0.80)], [
-            STAGING, production("2026-03-10")]),
+        "models/gated/1.0.0.yaml": gated(
+            "1.0.0",
+            [auc(0.95)],
+            [STAGING, production("2026-03-05"), "{stage: archived, date: 2026-03-10, by: bob}"],
+        ),
+        "models/gated/2.0.0.yaml": gated("2.0.0", [auc(0.80)], [STAGING, production("2026-03-10")]),
     }
     result = validate_catalog(make_catalog(files), TODAY)
-    assert [(p.code, p.file.name, p.line, p.message) for p in result.problems] == [(
-        "MC045", "2.0.0.yaml", 13,
-        "promotion to production cannot be gated: the catalog gates the primary metric and "
-        "gated has no primary_metric; set it in model.yaml, or add "
-        "`override: <justification>` to this event",
-    )]
+    assert [(p.code, p.file.name, p.line, p.message) for p in result.problems] == [
+        (
+            "MC045",
+            "2.0.0.yaml",
+            13,
+            "promotion to production cannot be gated: the catalog gates the primary metric and "
+            "gated has no primary_metric; set it in model.yaml, or add "
+            "`override: <justification>` to this event",
+        )
+    ]
 
 
 def test_the_first_production_version_is_not_gated(make_catalog: CatalogMaker) -> None:
-    versions = {"1.0.0": gated("1.0.0", [auc(0.5, split="validation")], [
-        STAGING, production("2026-03-05")])}
+    versions = {
+        "1.0.0": gated("1.0.0", [auc(0.5, split="validation")], [STAGING, production("2026-03-05")])
+    }
     assert problems(make_catalog, versions) == []
 
 
 def test_an_event_after_today_is_an_error(make_catalog: CatalogMaker) -> None:
-    files = edit("models/small/0.1.0.yaml", "by: dana}", "by: dana}\n  - {stage: staging, date: 2026-12-01, by: dana}")
+    files = edit(
+        "models/small/0.1.0.yaml",
+        "by: dana}",
+        "by: dana}\n  - {stage: staging, date: 2026-12-01, by: dana}",
+    )
     result = validate_catalog(make_catalog(files), TODAY)
-    assert [(p.code, p.line, p.column, p.message) for p in result.problems] == [(
-        "MC037", 8, 28,
-        "staging event dated 2026-12-01 is after today (2026-11-26); the lifecycle records "
-        "what has happened: add the event on the day it happens",
-    )]
+    assert [(p.code, p.line, p.column, p.message) for p in result.problems] == [
+        (
+            "MC037",
+            8,
+            28,
+            "staging event dated 2026-12-01 is after today (2026-11-26); the lifecycle records "
+            "what has happened: add the event on the day it happens",
+        )
+    ]
 
 
 @pytest.fixture
@@ -207,8 +274,9 @@ def runner(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_edits_refuse_a_date_after_today(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
     before = (root / "models/small/0.1.0.yaml").read_bytes()
-    result = runner.invoke(cli, ["promote", "small@0.1.0", "staging", "--by", "dana",
-                                 "--date", "2031-01-01"])
+    result = runner.invoke(
+        cli, ["promote", "small@0.1.0", "staging", "--by", "dana", "--date", "2031-01-01"]
+    )
     assert result.exit_code == 1
     assert result.output == (
         "Error: --date 2031-01-01 is after today (2026-11-26); the lifecycle records what has "
@@ -222,7 +290,13 @@ def test_edits_refuse_a_date_after_today(runner: CliRunner, make_catalog: Catalo
 
 
 def test_get_never_answers_from_the_future(runner: CliRunner, make_catalog: CatalogMaker) -> None:
-    make_catalog(edit("models/small/0.1.0.yaml", "by: dana}", "by: dana}\n  - {stage: staging, date: 2031-01-01, by: dana}"))
+    make_catalog(
+        edit(
+            "models/small/0.1.0.yaml",
+            "by: dana}",
+            "by: dana}\n  - {stage: staging, date: 2031-01-01, by: dana}",
+        )
+    )
     result = runner.invoke(cli, ["get", "small@staging"])
     assert result.exit_code == 1
     assert "MC037" in result.output
@@ -230,11 +304,25 @@ def test_get_never_answers_from_the_future(runner: CliRunner, make_catalog: Cata
 
 def test_edits_record_a_time_of_day(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
-    result = runner.invoke(cli, ["promote", "small@0.1.0", "staging", "--by", "dana",
-                                 "--date", "2026-03-01", "--time", "14:30"])
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "small@0.1.0",
+            "staging",
+            "--by",
+            "dana",
+            "--date",
+            "2026-03-01",
+            "--time",
+            "14:30",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert (root / "models/small/0.1.0.yaml").read_text().endswith(
-        '  - {stage: staging, date: 2026-03-01, time: "14:30", by: dana}\n'
+    assert (
+        (root / "models/small/0.1.0.yaml")
+        .read_text()
+        .endswith('  - {stage: staging, date: 2026-03-01, time: "14:30", by: dana}\n')
     )
     assert validate_catalog(root, TODAY).problems == []
     wrong = runner.invoke(cli, ["retire", "small@0.1.0", "--by", "dana", "--time", "9:30"])

@@ -15,7 +15,8 @@ from .conftest import SHA_A, SHA_B, CatalogMaker
 from .test_rules import edit
 
 V2 = "models/fraud/2.0.0.yaml"
-CANARY = textwrap.dedent("""\
+CANARY = (
+    textwrap.dedent("""\
     version: "2.1.0"
     released: 2026-03-02
     summary: Retrained with merchant features.
@@ -29,23 +30,37 @@ CANARY = textwrap.dedent("""\
     lifecycle:
       - {stage: staging, date: 2026-03-02, by: alice}
       - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol], traffic: 10}
-    """) % SHA_A
+    """)
+    % SHA_A
+)
 
 
 def version_record(
     version: str, stage: str, traffic: int | None, released: str, artifact: dict[str, object]
 ) -> dict[str, object]:
     return {
-        "ref": f"fraud@{version}", "version": version, "stage": stage, "traffic": traffic,
-        "released": released, "artifacts": [artifact],
+        "ref": f"fraud@{version}",
+        "version": version,
+        "stage": stage,
+        "traffic": traffic,
+        "released": released,
+        "artifacts": [artifact],
     }
 
 
 V1_RECORD = version_record(
-    "1.0.0", "deprecated", None, "2025-10-05", {"uri": "s3://m/fraud/1.0.0/model.onnx", "sha256": SHA_A}
+    "1.0.0",
+    "deprecated",
+    None,
+    "2025-10-05",
+    {"uri": "s3://m/fraud/1.0.0/model.onnx", "sha256": SHA_A},
 )
 V2_RECORD = version_record(
-    "2.0.0", "production", 100, "2026-01-05", {"uri": "s3://m/fraud/2.0.0/model.onnx", "sha256": SHA_B}
+    "2.0.0",
+    "production",
+    100,
+    "2026-01-05",
+    {"uri": "s3://m/fraud/2.0.0/model.onnx", "sha256": SHA_B},
 )
 
 
@@ -72,29 +87,47 @@ def get_json(runner: CliRunner, *args: str) -> object:
     ],
 )
 def test_get_json(
-    runner: CliRunner, make_catalog: CatalogMaker, spec: str, matched: str, selector: str,
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    spec: str,
+    matched: str,
+    selector: str,
     records: list[dict[str, object]],
 ) -> None:
     make_catalog()
     assert get_json(runner, spec) == {
-        "model": "fraud", "selector": selector, "matched": matched, "versions": records,
+        "model": "fraud",
+        "selector": selector,
+        "matched": matched,
+        "versions": records,
     }
 
 
 def test_canary_returns_both_versions_with_their_traffic(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    make_catalog({
-        "models/fraud/2.1.0.yaml": CANARY,
-        **edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n"
-               "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90}"),
-    })
+    make_catalog(
+        {
+            "models/fraud/2.1.0.yaml": CANARY,
+            **edit(
+                V2,
+                "approved_by: [carol]}",
+                "approved_by: [carol]}\n"
+                "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90}",
+            ),
+        }
+    )
     canary = version_record(
-        "2.1.0", "production", 10, "2026-03-02",
+        "2.1.0",
+        "production",
+        10,
+        "2026-03-02",
         {"uri": "s3://m/fraud/2.1.0/model.onnx", "sha256": SHA_A, "format": "onnx"},
     )
     assert get_json(runner, "fraud@production") == {
-        "model": "fraud", "selector": "production", "matched": "stage",
+        "model": "fraud",
+        "selector": "production",
+        "matched": "stage",
         "versions": [{**V2_RECORD, "traffic": 90}, canary],
     }
     text = runner.invoke(cli, ["get", "fraud"])
@@ -129,10 +162,15 @@ def test_catalog_argument(runner: CliRunner, make_catalog: CatalogMaker, tmp_pat
     ("spec", "message"),
     [
         ("frod", "Error: there is no model 'frod' in the catalog; did you mean 'fraud'?\n"),
-        ("fraud@9.0.0", "Error: fraud has no version, stage or alias '9.0.0'; versions: 1.0.0, "
-         "2.0.0; aliases: champion\n"),
-        ("small", "Error: no version of small is in production; its versions are: 0.1.0 "
-         "(development)\n"),
+        (
+            "fraud@9.0.0",
+            "Error: fraud has no version, stage or alias '9.0.0'; versions: 1.0.0, "
+            "2.0.0; aliases: champion\n",
+        ),
+        (
+            "small",
+            "Error: no version of small is in production; its versions are: 0.1.0 (development)\n",
+        ),
     ],
 )
 def test_nothing_matches(
@@ -154,7 +192,9 @@ def test_refuses_an_invalid_catalog(runner: CliRunner, make_catalog: CatalogMake
     assert result.output.startswith("catalog/models/fraud/2.0.0.yaml:5:")
 
 
-@pytest.mark.parametrize("spec", ["fraud@", "@1.0.0", "a@b@c", "fraud@2.0.0@x", "", "Fraud", "../fraud"])
+@pytest.mark.parametrize(
+    "spec", ["fraud@", "@1.0.0", "a@b@c", "fraud@2.0.0@x", "", "Fraud", "../fraud"]
+)
 def test_malformed_spec_is_a_usage_error(
     runner: CliRunner, make_catalog: CatalogMaker, spec: str
 ) -> None:
@@ -175,13 +215,15 @@ def test_malformed_spec_is_a_usage_error_even_in_a_broken_catalog(
     assert runner.invoke(cli, ["get", "fraud@"]).exit_code == 2
 
 
-
 # ---- answers that could hurt a deploy (issue 11, item 8) -----------------------------------
 
 
 RETIRED = {
-    **edit("models/fraud/1.0.0.yaml", "sunset: 2027-01-01}",
-           "sunset: 2027-01-01}\n  - {stage: retired, date: 2026-11-01, by: bob, reason: Sunset brought forward}"),
+    **edit(
+        "models/fraud/1.0.0.yaml",
+        "sunset: 2027-01-01}",
+        "sunset: 2027-01-01}\n  - {stage: retired, date: 2026-11-01, by: bob, reason: Sunset brought forward}",
+    ),
 }
 
 
@@ -217,11 +259,17 @@ def test_a_deprecated_version_is_answered_with_a_warning(
 def test_a_field_of_several_versions_needs_all_and_names_each(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    make_catalog({
-        "models/fraud/2.1.0.yaml": CANARY,
-        **edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n"
-               "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90}"),
-    })
+    make_catalog(
+        {
+            "models/fraud/2.1.0.yaml": CANARY,
+            **edit(
+                V2,
+                "approved_by: [carol]}",
+                "approved_by: [carol]}\n"
+                "  - {stage: production, date: 2026-03-10, by: bob, traffic: 90}",
+            ),
+        }
+    )
     result = runner.invoke(cli, ["get", "fraud", "--field", "uri"])
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -233,8 +281,7 @@ def test_a_field_of_several_versions_needs_all_and_names_each(
     every = runner.invoke(cli, ["get", "fraud", "--field", "uri", "--all"])
     assert every.exit_code == 0
     assert every.stdout == (
-        "2.0.0\t90\ts3://m/fraud/2.0.0/model.onnx\n"
-        "2.1.0\t10\ts3://m/fraud/2.1.0/model.onnx\n"
+        "2.0.0\t90\ts3://m/fraud/2.0.0/model.onnx\n2.1.0\t10\ts3://m/fraud/2.1.0/model.onnx\n"
     )
     one = runner.invoke(cli, ["get", "fraud@2.1.0", "--field", "uri"])
     assert one.stdout == "s3://m/fraud/2.1.0/model.onnx\n"
@@ -244,4 +291,7 @@ def test_no_model_lists_the_models(runner: CliRunner, make_catalog: CatalogMaker
     make_catalog()
     result = runner.invoke(cli, ["get", "ghost"])
     assert result.exit_code == 1
-    assert result.stderr == "Error: there is no model 'ghost' in the catalog; its models are: fraud, small\n"
+    assert (
+        result.stderr
+        == "Error: there is no model 'ghost' in the catalog; its models are: fraud, small\n"
+    )

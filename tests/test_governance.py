@@ -14,10 +14,19 @@ from .test_site_pages import text
 def section(page: str, title: str) -> str:
     """A section's text, from its heading (the table of contents lists "Title (n)")."""
     start = re.search(re.escape(title) + r" \d", page).start()
-    following = [page.find(t, start + len(title)) for t in (
-        "Overdue reviews", "Production versions without", "Deprecated, not yet retired",
-        "Sunsets passed", "Sunsets coming", "Promotions that overrode a gate", "Built by")]
-    return page[start:min(i for i in following if i > start)]
+    following = [
+        page.find(t, start + len(title))
+        for t in (
+            "Overdue reviews",
+            "Production versions without",
+            "Deprecated, not yet retired",
+            "Sunsets passed",
+            "Sunsets coming",
+            "Promotions that overrode a gate",
+            "Built by",
+        )
+    ]
+    return page[start : min(i for i in following if i > start)]
 
 
 def test_deprecated_versions_are_not_said_to_take_traffic(make_catalog: CatalogMaker) -> None:
@@ -31,7 +40,9 @@ def test_deprecated_versions_are_not_said_to_take_traffic(make_catalog: CatalogM
 
 
 def test_reasons_are_sentences_without_stray_punctuation(make_catalog: CatalogMaker) -> None:
-    files = edit(V1, "reason: Superseded,", 'reason: "Superseded by 2.0.0 (Q4 data). Kept for disputes.",')
+    files = edit(
+        V1, "reason: Superseded,", 'reason: "Superseded by 2.0.0 (Q4 data). Kept for disputes.",'
+    )
     page = text(site_files(make_catalog(files))["governance/index.html"])
     assert (
         "fraud@1.0.0 : Deprecated on 2026-01-20: Superseded by 2.0.0 (Q4 data). Kept for "
@@ -42,14 +53,19 @@ def test_reasons_are_sentences_without_stray_punctuation(make_catalog: CatalogMa
 
 def test_each_model_or_version_is_counted_once(make_catalog: CatalogMaker) -> None:
     # fraud@1.0.0 is deprecated and its sunset is coming: two findings, one version.
-    overdue = edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")
+    overdue = edit(
+        "models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01"
+    )
     page = text(site_files(make_catalog(overdue))["governance/index.html"])
     assert "What needs attention as of 2026-11-26: 2 models or versions." in page
 
 
 def test_promotions_that_overrode_a_gate_are_listed(make_catalog: CatalogMaker) -> None:
-    files = edit(V2, "approved_by: [carol]}",
-                 'approved_by: [carol], override: "Q4 data only; accepted by the risk board"}')
+    files = edit(
+        V2,
+        "approved_by: [carol]}",
+        'approved_by: [carol], override: "Q4 data only; accepted by the risk board"}',
+    )
     page = text(site_files(make_catalog(files))["governance/index.html"])
     assert section(page, "Promotions that overrode a gate") == (
         "Promotions that overrode a gate 1 Every promotion to production that went ahead with "

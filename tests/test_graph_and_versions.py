@@ -43,8 +43,18 @@ def test_a_long_cycle_keeps_its_first_nodes_and_its_length() -> None:
 def test_semver_precedence() -> None:
     # The ordering example of semver.org section 11, shuffled.
     ordered = [
-        "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
-        "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.10.0", "2.0.0", "10.0.0",
+        "1.0.0-alpha",
+        "1.0.0-alpha.1",
+        "1.0.0-alpha.beta",
+        "1.0.0-beta",
+        "1.0.0-beta.2",
+        "1.0.0-beta.11",
+        "1.0.0-rc.1",
+        "1.0.0",
+        "1.0.1",
+        "1.10.0",
+        "2.0.0",
+        "10.0.0",
     ]
     shuffled = ordered[5:] + ordered[:5]
     assert sorted(shuffled, key=version_key) == ordered

@@ -49,8 +49,14 @@ TODAY = "2026-11-26"
 _READING_TEXT = re.compile(r"\s*-?\d+(\.\d+)?\s*(%|(±|\+/-)\s*\d+(\.\d+)?)?\s*")
 _MARKUP_START = tuple("<>[]!#*_`|~\\{")
 _TEMPLATE_NAMES = {
-    "model card for model id", "model details", "table of contents", "model description",
-    "model summary", "overview", "introduction", "contents",
+    "model card for model id",
+    "model details",
+    "table of contents",
+    "model description",
+    "model summary",
+    "overview",
+    "introduction",
+    "contents",
 }
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _STYLE = re.compile(r"<(style|script)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -152,8 +158,21 @@ def _crash(result: Any) -> list[str]:
 def run_one(readme: Path, root: Path, runner: CliRunner) -> Outcome:
     model_id = readme.parent.name
     text = readme.read_text(encoding="utf-8")
-    imported = runner.invoke(cli, ["import", "hf", str(readme), str(root), "--model", model_id,
-                                   "--owner", "Corpus", "--today", TODAY])
+    imported = runner.invoke(
+        cli,
+        [
+            "import",
+            "hf",
+            str(readme),
+            str(root),
+            "--model",
+            model_id,
+            "--owner",
+            "Corpus",
+            "--today",
+            TODAY,
+        ],
+    )
     outcome = Outcome(model_id, imported.exit_code, crashed=_crash(imported))
     outcome.warnings = [line for line in imported.output.splitlines() if "warning" in line]
     outcome.results = eval_results(text)
@@ -168,14 +187,16 @@ def run_one(readme: Path, root: Path, runner: CliRunner) -> Outcome:
     model = yaml.safe_load((folder / "model.yaml").read_text(encoding="utf-8"))
     outcome.name_and_summary = (model["name"], model["summary"])
     out = root.parent / f"{model_id}.md"
-    exported = runner.invoke(cli, ["export", f"{model_id}@1.0.0", str(root), "--format", "hf",
-                                   "-o", str(out)])
+    exported = runner.invoke(
+        cli, ["export", f"{model_id}@1.0.0", str(root), "--format", "hf", "-o", str(out)]
+    )
     outcome.export_exit = exported.exit_code
     outcome.crashed += _crash(exported)
     if exported.exit_code == 0:
         outcome.exported = eval_results(out.read_text(encoding="utf-8"))
-    bom = runner.invoke(cli, ["export", f"{model_id}@1.0.0", str(root), "--format", "cyclonedx",
-                              "--today", TODAY])
+    bom = runner.invoke(
+        cli, ["export", f"{model_id}@1.0.0", str(root), "--format", "cyclonedx", "--today", TODAY]
+    )
     outcome.crashed += _crash(bom)
     outcome.bom = bom.stdout if bom.exit_code == 0 else ""
     return outcome
@@ -192,8 +213,10 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
 
 
 def report(outcomes: list[Outcome]) -> str:
-    lines = [f"{'README':46} {'import':>6} {'export':>6} {'results':>7} {'equal':>5} "
-             f"{'words':>6} {'kept':>5}  name | summary"]
+    lines = [
+        f"{'README':46} {'import':>6} {'export':>6} {'results':>7} {'equal':>5} "
+        f"{'words':>6} {'kept':>5}  name | summary"
+    ]
     for o in outcomes:
         share = o.words_kept / sum(o.words.values()) if o.words else 1.0
         lines.append(
@@ -222,32 +245,47 @@ def test_the_corpus_is_real_and_diverse() -> None:
     listed = {entry["fixture"] for entry in sources}
     assert listed == {str(p.relative_to(FIXTURES)) for p in READMES}
     assert len(READMES) >= 25
-    assert all(entry["copied_from"].startswith("https://github.com/") and entry["license"]
-               for entry in sources)
+    assert all(
+        entry["copied_from"].startswith("https://github.com/") and entry["license"]
+        for entry in sources
+    )
     raw = {p.parent.name: p.read_bytes() for p in READMES}
     texts = {name: data.decode("utf-8") for name, data in raw.items()}
     fronts = {name: _FRONT_MATTER.match(t) for name, t in texts.items()}
-    metas = {name: yaml.safe_load(found.group(0).strip().strip("-")) if found else {}
-             for name, found in fronts.items()}
+    metas = {
+        name: yaml.safe_load(found.group(0).strip().strip("-")) if found else {}
+        for name, found in fronts.items()
+    }
     assert sum(found is None for found in fronts.values()) >= 1  # no front matter at all
     with_index = [n for n, m in metas.items() if m.get("model-index")]
     assert len(with_index) >= 10 and len(metas) - len(with_index) >= 5
     assert sum(b"\r\n" in data for data in raw.values()) >= 2  # CRLF
     assert sum(t.startswith("\n") for t in texts.values()) >= 2  # a blank line before ---
     assert sum(m.get("license") == "other" and "license_name" in m for m in metas.values()) >= 3
-    assert sum(isinstance(m.get("base_model"), list) and len(m["base_model"]) > 1
-               for m in metas.values()) >= 2
+    assert (
+        sum(
+            isinstance(m.get("base_model"), list) and len(m["base_model"]) > 1
+            for m in metas.values()
+        )
+        >= 2
+    )
     bodies = [_FRONT_MATTER.sub("", t, count=1).lstrip() for t in texts.values()]
     assert sum(b.startswith("<") for b in bodies) >= 3  # HTML before any text
     values = [r.metric_value for t in texts.values() for r in eval_results(t)]
     assert any(isinstance(v, float) and math.isnan(v) for v in values)
     assert any(isinstance(v, str) and v.endswith("%") for v in values)
-    configs = {(r.dataset_type, r.dataset_config, r.dataset_split)
-               for t in texts.values() for r in eval_results(t)}
+    configs = {
+        (r.dataset_type, r.dataset_config, r.dataset_split)
+        for t in texts.values()
+        for r in eval_results(t)
+    }
     assert len(configs) >= 30
     # One dataset, config and split told apart by display name only (MultiPL-E's languages).
-    places = Counter((n, r.metric_type, r.dataset_type, r.dataset_config, r.dataset_split,
-                      r.dataset_name) for n, t in texts.items() for r in eval_results(t))
+    places = Counter(
+        (n, r.metric_type, r.dataset_type, r.dataset_config, r.dataset_split, r.dataset_name)
+        for n, t in texts.items()
+        for r in eval_results(t)
+    )
     by_name = Counter(place[:-1] for place in places)
     assert any(count > 1 for count in by_name.values())
 
@@ -280,8 +318,11 @@ def test_the_body_is_kept(outcomes: list[Outcome]) -> None:
 
 
 def test_names_and_summaries_are_text_not_markup(outcomes: list[Outcome]) -> None:
-    bad = [(o.name, o.name_and_summary) for o in outcomes
-           if not all(is_text(v) for v in o.name_and_summary)]
+    bad = [
+        (o.name, o.name_and_summary)
+        for o in outcomes
+        if not all(is_text(v) for v in o.name_and_summary)
+    ]
     assert bad == [], report(outcomes)
 
 

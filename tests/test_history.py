@@ -30,15 +30,22 @@ monitoring:
     - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}
 """
 GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
 def git(repo: Path, *args: str) -> str:
     done = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True,
+        ["git", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
         env={**os.environ, **GIT_ENV},
     )
     return done.stdout
@@ -53,7 +60,8 @@ def base_files() -> dict[str, str]:
     files[V2] += MONITORING
     # The base's dataset versions are recorded in full, so that each fact can be rewritten.
     files[DATASET] = files[DATASET].replace(
-        "{version: 2025-Q3, date: 2025-10-01}", f"{{version: 2025-Q3, date: 2025-10-01, {RECORDED}}}"
+        "{version: 2025-Q3, date: 2025-10-01}",
+        f"{{version: 2025-Q3, date: 2025-10-01, {RECORDED}}}",
     )
     return files
 
@@ -108,31 +116,43 @@ def test_base_catalog_passes_against_itself(catalog: Path) -> None:
 
 def test_edited_released_metric(catalog: Path) -> None:
     files = changed(V2, "- {name: auc, value: 0.91,", "- {name: auc, value: 0.93,")
-    assert history_problems(catalog, files) == [(
-        "MC063", V2, 10,
-        "metrics[0] was changed: main had `{name: auc, value: 0.91, dataset: tx@2025-Q3, "
-        "split: test}`. Metrics are append-only: keep every entry main has, and add new entries "
-        "at the end",
-    )]
+    assert history_problems(catalog, files) == [
+        (
+            "MC063",
+            V2,
+            10,
+            "metrics[0] was changed: main had `{name: auc, value: 0.91, dataset: tx@2025-Q3, "
+            "split: test}`. Metrics are append-only: keep every entry main has, and add new entries "
+            "at the end",
+        )
+    ]
 
 
 def test_deleted_version(catalog: Path) -> None:
-    assert history_problems(catalog, {SMALL: None}) == [(
-        "MC060", SMALL, 1,
-        "version small@0.1.0 exists on main and was deleted; a published version is a record: "
-        "restore the file and retire it instead (modelcards retire small@0.1.0 --by <you> "
-        "--reason <why>)",
-    )]
+    assert history_problems(catalog, {SMALL: None}) == [
+        (
+            "MC060",
+            SMALL,
+            1,
+            "version small@0.1.0 exists on main and was deleted; a published version is a record: "
+            "restore the file and retire it instead (modelcards retire small@0.1.0 --by <you> "
+            "--reason <why>)",
+        )
+    ]
 
 
 def test_rewritten_lifecycle_event(catalog: Path) -> None:
     files = changed(V1, "by: bob, reason: Superseded", "by: dave, reason: Superseded")
-    assert history_problems(catalog, files) == [(
-        "MC064", V1, 14,
-        "lifecycle[2] was changed: main had `{stage: deprecated, date: 2026-01-20, by: bob, "
-        "reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}`. The lifecycle is "
-        "append-only: keep every entry main has, and add new entries at the end",
-    )]
+    assert history_problems(catalog, files) == [
+        (
+            "MC064",
+            V1,
+            14,
+            "lifecycle[2] was changed: main had `{stage: deprecated, date: 2026-01-20, by: bob, "
+            "reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}`. The lifecycle is "
+            "append-only: keep every entry main has, and add new entries at the end",
+        )
+    ]
 
 
 def test_removed_lifecycle_event_points_where_it_was(catalog: Path) -> None:
@@ -146,7 +166,8 @@ def test_removed_lifecycle_event_points_where_it_was(catalog: Path) -> None:
 
 def test_event_inserted_before_the_end(catalog: Path) -> None:
     files = changed(
-        V2, "  - {stage: production,",
+        V2,
+        "  - {stage: production,",
         "  - {stage: development, date: 2026-01-06, by: alice}\n  - {stage: production,",
     )
     problems = history_problems(catalog, files)
@@ -158,50 +179,67 @@ def test_event_inserted_before_the_end(catalog: Path) -> None:
 
 def test_removed_observation(catalog: Path) -> None:
     files = changed(V2, "    - {date: 2026-02-01, metric: auc, value: 0.91}\n", "")
-    assert history_problems(catalog, files) == [(
-        "MC065", V2, 19,
-        "monitoring.observations[0] was removed: main had `{date: 2026-02-01, metric: auc, "
-        "value: 0.91}`. Monitoring observations are append-only: keep every entry main has, and "
-        "add new entries at the end",
-    )]
+    assert history_problems(catalog, files) == [
+        (
+            "MC065",
+            V2,
+            19,
+            "monitoring.observations[0] was removed: main had `{date: 2026-02-01, metric: auc, "
+            "value: 0.91}`. Monitoring observations are append-only: keep every entry main has, and "
+            "add new entries at the end",
+        )
+    ]
 
 
 def test_renamed_model_folder(catalog: Path) -> None:
     (catalog / "models" / "small").rename(catalog / "models" / "small-edge")
     problems = history_problems(catalog, {})
-    assert problems == [(
-        "MC061", "models/small-edge/0.1.0.yaml", 1,
-        "small-edge@0.1.0 is small@0.1.0 from main under a new name: the model folder "
-        "models/small/ was renamed to models/small-edge/. A rename is a deletion plus an "
-        "addition, and small@0.1.0 may not be deleted; keep models/small/ (retire its versions "
-        "if they should no longer be used) and add the new model next to it",
-    )]
+    assert problems == [
+        (
+            "MC061",
+            "models/small-edge/0.1.0.yaml",
+            1,
+            "small-edge@0.1.0 is small@0.1.0 from main under a new name: the model folder "
+            "models/small/ was renamed to models/small-edge/. A rename is a deletion plus an "
+            "addition, and small@0.1.0 may not be deleted; keep models/small/ (retire its versions "
+            "if they should no longer be used) and add the new model next to it",
+        )
+    ]
 
 
 def test_changed_artifact_is_a_recorded_fact(catalog: Path) -> None:
     files = changed(V2, "s3://m/fraud/2.0.0/model.onnx", "s3://m/fraud/2.0.0/model-v2.onnx")
-    assert history_problems(catalog, files) == [(
-        "MC062", V2, 5,
-        "artifacts[0].uri of fraud@2.0.0 may not change once the version is on main: main had "
-        "`s3://m/fraud/2.0.0/model.onnx`. A published version is a record; restore it, and "
-        "publish what changed as a new version (modelcards new version fraud <VERSION> --from "
-        "2.0.0)",
-    )]
+    assert history_problems(catalog, files) == [
+        (
+            "MC062",
+            V2,
+            5,
+            "artifacts[0].uri of fraud@2.0.0 may not change once the version is on main: main had "
+            "`s3://m/fraud/2.0.0/model.onnx`. A published version is a record; restore it, and "
+            "publish what changed as a new version (modelcards new version fraud <VERSION> --from "
+            "2.0.0)",
+        )
+    ]
 
 
 def test_added_training_field_says_the_base_had_none(catalog: Path) -> None:
     files = changed(V2, "  data: [tx@2025-Q4]\n", "  data: [tx@2025-Q4]\n  seed: 7\n")
     problems = history_problems(catalog, files)
     assert [(code, line) for code, _, line, _ in problems] == [("MC062", 9)]
-    assert "training.seed of fraud@2.0.0 may not change once the version is on main: " \
+    assert (
+        "training.seed of fraud@2.0.0 may not change once the version is on main: "
         "main had no training.seed." in problems[0][3]
+    )
 
 
 def test_documentation_edits_pass(catalog: Path) -> None:
     files = {
         **changed(V1, "summary: First model.", "summary: The first fraud model."),
-        **changed(V2, "summary: Retrained on Q4 data.",
-                  "summary: Retrained on Q4 data.\ndescription: |\n  Same features, newer data.\n"),
+        **changed(
+            V2,
+            "summary: Retrained on Q4 data.",
+            "summary: Retrained on Q4 data.\ndescription: |\n  Same features, newer data.\n",
+        ),
         **changed(M, "summary: Scores card transactions for fraud.", "summary: Scores fraud."),
     }
     assert history_problems(catalog, files) == []
@@ -209,7 +247,8 @@ def test_documentation_edits_pass(catalog: Path) -> None:
 
 def test_reformatting_without_changing_values_passes(catalog: Path) -> None:
     files = changed(
-        V2, "  - {stage: staging, date: 2026-01-05, by: alice}\n",
+        V2,
+        "  - {stage: staging, date: 2026-01-05, by: alice}\n",
         "  - stage: staging  # the first event\n    date: 2026-01-05\n    by: alice\n",
     )
     assert history_problems(catalog, files) == []
@@ -217,16 +256,22 @@ def test_reformatting_without_changing_values_passes(catalog: Path) -> None:
 
 def test_appended_entries_pass(catalog: Path) -> None:
     files = changed(
-        V2, "    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}\n",
+        V2,
+        "    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}\n",
         "    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}\n"
         "    - {date: 2026-04-01, metric: psi, value: 0.14, threshold: 0.25}\n",
     )
-    files[V2] = files[V2].replace(
-        "approved_by: [carol]}\n", "approved_by: [carol]}\n"
-        "  - {stage: archived, date: 2026-05-01, by: bob, approved_by: [carol]}\n",
-    ).replace(
-        "split: test}\n",
-        "split: test}\n  - {name: auc, value: 0.905, dataset: tx@2025-Q4, split: test}\n",
+    files[V2] = (
+        files[V2]
+        .replace(
+            "approved_by: [carol]}\n",
+            "approved_by: [carol]}\n"
+            "  - {stage: archived, date: 2026-05-01, by: bob, approved_by: [carol]}\n",
+        )
+        .replace(
+            "split: test}\n",
+            "split: test}\n  - {name: auc, value: 0.905, dataset: tx@2025-Q4, split: test}\n",
+        )
     )
     write(catalog, files)
     result, history = validate_against_base(catalog, "main", TODAY)
@@ -351,40 +396,54 @@ def test_a_published_dataset_version_is_a_record(
     catalog: Path, old: str, new: str, field: str, had: str
 ) -> None:
     problems = history_problems(catalog, changed(DATASET, old, new))
-    assert problems == [(
-        "MC067", DATASET, 5,
-        f"versions[0].{field} of dataset version tx@2025-Q3 may not change once it is on main: "
-        f"main had `{had}`. A published dataset version is a record (fraud@1.0.0 and "
-        "fraud@2.0.0 were trained or evaluated on it); restore it, and publish changed data as "
-        "a new version: a new entry at the end of versions",
-    )]
+    assert problems == [
+        (
+            "MC067",
+            DATASET,
+            5,
+            f"versions[0].{field} of dataset version tx@2025-Q3 may not change once it is on main: "
+            f"main had `{had}`. A published dataset version is a record (fraud@1.0.0 and "
+            "fraud@2.0.0 were trained or evaluated on it); restore it, and publish changed data as "
+            "a new version: a new entry at the end of versions",
+        )
+    ]
 
 
 def test_recording_a_missing_fact_is_a_change_too(catalog: Path) -> None:
-    files = changed(DATASET, "{version: 2025-Q4, date: 2026-01-02}",
-                    "{version: 2025-Q4, date: 2026-01-02, rows: 5000}")
+    files = changed(
+        DATASET,
+        "{version: 2025-Q4, date: 2026-01-02}",
+        "{version: 2025-Q4, date: 2026-01-02, rows: 5000}",
+    )
     problems = history_problems(catalog, files)
     assert [(code, line) for code, _, line, _ in problems] == [("MC067", 6)]
-    assert "versions[1].rows of dataset version tx@2025-Q4 may not change once it is on main: " \
+    assert (
+        "versions[1].rows of dataset version tx@2025-Q4 may not change once it is on main: "
         "main had no versions[1].rows." in problems[0][3]
+    )
 
 
 def test_a_published_dataset_version_may_not_be_removed(catalog: Path) -> None:
     files = changed(DATASET, "  - {version: 2025-Q4, date: 2026-01-02}\n", "")
     problems = history_problems(catalog, files)
-    assert [p for p in problems if p[0] != "MC021"] == [(
-        "MC066", DATASET, 5,
-        "dataset version tx@2025-Q4 exists on main and was removed from versions; a published "
-        "dataset version is a record (fraud@2.0.0 was trained or evaluated on it): restore its "
-        "entry, describe what is wrong with it in its description, and add corrected data as a "
-        "new version",
-    )]
+    assert [p for p in problems if p[0] != "MC021"] == [
+        (
+            "MC066",
+            DATASET,
+            5,
+            "dataset version tx@2025-Q4 exists on main and was removed from versions; a published "
+            "dataset version is a record (fraud@2.0.0 was trained or evaluated on it): restore its "
+            "entry, describe what is wrong with it in its description, and add corrected data as a "
+            "new version",
+        )
+    ]
 
 
 def test_a_deleted_dataset_file_deletes_each_of_its_versions(catalog: Path) -> None:
     problems = history_problems(catalog, {DATASET: None})
     assert [(code, file, line) for code, file, line, _ in problems if code.startswith("MC06")] == [
-        ("MC066", DATASET, 1), ("MC066", DATASET, 1),
+        ("MC066", DATASET, 1),
+        ("MC066", DATASET, 1),
     ]
     assert problems[0][3].startswith(
         "dataset version tx@2025-Q3 exists on main and was deleted with datasets/tx.yaml;"
@@ -393,7 +452,8 @@ def test_a_deleted_dataset_file_deletes_each_of_its_versions(catalog: Path) -> N
 
 def test_dataset_descriptions_and_new_versions_may_change(catalog: Path) -> None:
     files = changed(
-        DATASET, "{version: 2025-Q4, date: 2026-01-02}",
+        DATASET,
+        "{version: 2025-Q4, date: 2026-01-02}",
         "{version: 2025-Q4, date: 2026-01-02, description: Labels of December are late.}\n"
         "  - {version: 2026-Q1, date: 2026-04-01, rows: 900}",
     )
@@ -409,7 +469,9 @@ def _commit_all(repo: Path, message: str) -> None:
     git(repo, "commit", "-q", "-m", message)
 
 
-def test_a_catalog_swapped_for_a_link_cannot_rewrite_history(runner: CliRunner, catalog: Path) -> None:
+def test_a_catalog_swapped_for_a_link_cannot_rewrite_history(
+    runner: CliRunner, catalog: Path
+) -> None:
     """The reproduction: catalog/ renamed to catalog2/, a link catalog -> catalog2 in its
     place, and a published version rewritten. CI's own command must not pass."""
     repo = catalog.parent
@@ -448,15 +510,23 @@ def test_links_above_the_repository_are_followed(tmp_path: Path) -> None:
     assert result.problems == []
 
 
-@pytest.mark.parametrize("command", [
-    ["validate"], ["build", "-o", "site"], ["get", "fraud"], ["export", "fraud@1.0.0", "--format", "hf"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["build", "-o", "site"],
+        ["get", "fraud"],
+        ["export", "fraud@1.0.0", "--format", "hf"],
+    ],
+)
 def test_every_command_refuses_a_linked_catalog(
     runner: CliRunner, tmp_path: Path, command: list[str]
 ) -> None:
     root = make_repo(tmp_path)
     os.symlink(root, tmp_path / "linked")
-    args = [*command, "linked"] if command[0] != "export" else [*command[:2], "linked", *command[2:]]
+    args = (
+        [*command, "linked"] if command[0] != "export" else [*command[:2], "linked", *command[2:]]
+    )
     result = runner.invoke(cli, args)
     assert result.exit_code == 2, result.output
     assert "is a symbolic link" in result.output
@@ -474,13 +544,18 @@ def test_a_version_replaced_by_a_link_out_of_the_catalog_is_missing(
     os.symlink(outside, catalog / V1)
     result, _ = validate_against_base(catalog, "main", TODAY)
     found = [(p.code, p.file.relative_to(catalog).as_posix(), p.message) for p in result.problems]
-    assert ("MC060", V1,
-            "version fraud@1.0.0 exists on main and is no longer a version card here (1.0.0.yaml "
-            "is not a file the catalog loads); a published version is a record: restore the file "
-            "and retire it instead (modelcards retire fraud@1.0.0 --by <you> --reason <why>)"
-            ) in found
-    assert ("MC009", V1, "'1.0.0.yaml' does not belong here; it links outside the catalog folder"
-            ) in found
+    assert (
+        "MC060",
+        V1,
+        "version fraud@1.0.0 exists on main and is no longer a version card here (1.0.0.yaml "
+        "is not a file the catalog loads); a published version is a record: restore the file "
+        "and retire it instead (modelcards retire fraud@1.0.0 --by <you> --reason <why>)",
+    ) in found
+    assert (
+        "MC009",
+        V1,
+        "'1.0.0.yaml' does not belong here; it links outside the catalog folder",
+    ) in found
 
 
 @pytest.mark.usefixtures("memory_cap")
@@ -490,7 +565,9 @@ def test_a_link_to_dev_zero_at_a_published_path_does_not_hang(catalog: Path) -> 
     os.symlink("/dev/zero", catalog / V1)
     result, _ = validate_against_base(catalog, "main", TODAY)
     assert {(p.code, p.file.name) for p in result.problems} == {
-        ("MC009", "1.0.0.yaml"), ("MC060", "1.0.0.yaml"), ("MC020", "2.0.0.yaml")
+        ("MC009", "1.0.0.yaml"),
+        ("MC060", "1.0.0.yaml"),
+        ("MC020", "2.0.0.yaml"),
     }
 
 
@@ -499,7 +576,9 @@ def test_a_fifo_at_a_published_path_does_not_hang(catalog: Path) -> None:
     os.mkfifo(catalog / V1)
     result, _ = validate_against_base(catalog, "main", TODAY)
     assert {(p.code, p.file.name) for p in result.problems} == {
-        ("MC017", "1.0.0.yaml"), ("MC060", "1.0.0.yaml"), ("MC020", "2.0.0.yaml")
+        ("MC017", "1.0.0.yaml"),
+        ("MC060", "1.0.0.yaml"),
+        ("MC020", "2.0.0.yaml"),
     }
 
 
@@ -512,15 +591,23 @@ def test_a_published_version_that_is_a_link_keeps_its_record(catalog: Path) -> N
     os.symlink(".record.yaml", catalog / V1)
     _commit_all(repo, "the version file becomes a link")
     git(repo, "branch", "-f", "main", "HEAD")
-    write(catalog, {"models/fraud/.record.yaml": base_files()[V1].replace(
-        "released: 2025-10-05", "released: 2001-01-01")})
+    write(
+        catalog,
+        {
+            "models/fraud/.record.yaml": base_files()[V1].replace(
+                "released: 2025-10-05", "released: 2001-01-01"
+            )
+        },
+    )
     result, _ = validate_against_base(catalog, "main", TODAY)
     assert [(p.code, p.file.relative_to(catalog).as_posix()) for p in result.problems] == [
         ("MC062", V1)
     ]
 
 
-def test_a_huge_blob_on_the_base_is_not_read(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_huge_blob_on_the_base_is_not_read(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Blob sizes come from ls-tree: one over the card limit is never asked of cat-file."""
     repo = catalog.parent
     write(catalog, {V1: "#" * 1_100_000 + "\n"})

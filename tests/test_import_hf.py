@@ -26,7 +26,9 @@ def export_readme(root: Path, ref: str) -> str:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_round_trip_of_every_example_version(runner: CliRunner, tmp_path: Path) -> None:
@@ -39,8 +41,19 @@ def test_round_trip_of_every_example_version(runner: CliRunner, tmp_path: Path) 
         Path("README.md").write_text(first, encoding="utf-8")
         original = version.path.read_bytes()
         version.path.unlink()
-        result = runner.invoke(cli, ["import", "hf", "README.md", str(root), "--model",
-                                     version.model_id, "--today", "2026-11-26"])
+        result = runner.invoke(
+            cli,
+            [
+                "import",
+                "hf",
+                "README.md",
+                str(root),
+                "--model",
+                version.model_id,
+                "--today",
+                "2026-11-26",
+            ],
+        )
         assert result.exit_code == 0, (ref, result.output)
         assert result.output.splitlines()[-1] == f"wrote {version.path.relative_to(tmp_path)}"
         assert export_readme(root, ref) == first, ref
@@ -134,8 +147,20 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
     root = make_catalog()
     write_schemas(root.parent / "schema")  # the hints point at them
     Path("README.md").write_text(HUB_README, encoding="utf-8")
-    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "whisper-de",
-                                 "--owner", "Voice AI", "--today", "2026-11-26"])
+    result = runner.invoke(
+        cli,
+        [
+            "import",
+            "hf",
+            "README.md",
+            "--model",
+            "whisper-de",
+            "--owner",
+            "Voice AI",
+            "--today",
+            "2026-11-26",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "warning: README.md:24: model-index metric 'cer': its value 'n/a' is not a number; "
@@ -222,8 +247,17 @@ def test_import_of_a_hub_readme_maps_fields_and_reports_the_rest(
 def test_imported_hub_model_round_trips(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     root = make_catalog()
     Path("README.md").write_text(HUB_README, encoding="utf-8")
-    args = ["import", "hf", "README.md", "--model", "whisper-de", "--owner", "Voice AI",
-            "--today", "2026-11-26"]
+    args = [
+        "import",
+        "hf",
+        "README.md",
+        "--model",
+        "whisper-de",
+        "--owner",
+        "Voice AI",
+        "--today",
+        "2026-11-26",
+    ]
     assert runner.invoke(cli, args).exit_code == 0
     first = export_readme(root, "whisper-de@1.0.0")
     Path("README.md").write_text(first, encoding="utf-8")
@@ -253,11 +287,26 @@ def test_cards_that_would_not_validate_are_not_written(
     Path("README.md").write_text(export_readme(root, "fraud@2.0.0"), encoding="utf-8")
     before = snapshot(root)
     # A second production version of fraud, without traffic shares: the catalog would break.
-    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "fraud",
-                                 "--version", "3.0.0", "--today", "2026-11-26"])
+    result = runner.invoke(
+        cli,
+        [
+            "import",
+            "hf",
+            "README.md",
+            "--model",
+            "fraud",
+            "--version",
+            "3.0.0",
+            "--today",
+            "2026-11-26",
+        ],
+    )
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0] == "warning: catalog/models/fraud/model.yaml exists; kept it and added the version only"
+    assert (
+        lines[0]
+        == "warning: catalog/models/fraud/model.yaml exists; kept it and added the version only"
+    )
     assert [line.split(" ")[1:3] for line in lines[1:-1]] == [["error", "MC035"]] * (len(lines) - 2)
     assert lines[-1] == "Error: the imported cards would not validate; nothing was written"
     assert snapshot(root) == before
@@ -271,17 +320,29 @@ def test_broken_front_matter_names_the_line(runner: CliRunner, make_catalog: Cat
     assert result.output.startswith("Error: README.md:4:")
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--model", "Bad_Id"], "Error: --model 'Bad_Id' is not a valid model id: use lowercase "
-     "letters, digits, '.', '_' and '-', starting and ending with a letter or digit\n"),
-    (["--model", "../evil"], "Error: --model '../evil' is not a valid model id: "),
-    (["--model", "x", "--version", "1.0"],
-     "Error: --version '1.0' is not a SemVer version such as 1.2.0\n"),
-    (["--model", "x", "--version", "v1"],
-     "Error: --version 'v1' is not a SemVer version such as 1.2.0\n"),
-    (["--model", "x", "--version", "../../../escaped"],
-     "Error: --version '../../../escaped' is not a SemVer version such as 1.2.0\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--model", "Bad_Id"],
+            "Error: --model 'Bad_Id' is not a valid model id: use lowercase "
+            "letters, digits, '.', '_' and '-', starting and ending with a letter or digit\n",
+        ),
+        (["--model", "../evil"], "Error: --model '../evil' is not a valid model id: "),
+        (
+            ["--model", "x", "--version", "1.0"],
+            "Error: --version '1.0' is not a SemVer version such as 1.2.0\n",
+        ),
+        (
+            ["--model", "x", "--version", "v1"],
+            "Error: --version 'v1' is not a SemVer version such as 1.2.0\n",
+        ),
+        (
+            ["--model", "x", "--version", "../../../escaped"],
+            "Error: --version '../../../escaped' is not a SemVer version such as 1.2.0\n",
+        ),
+    ],
+)
 def test_malformed_id_or_version_is_a_usage_error(
     runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path, args: list[str], message: str
 ) -> None:
@@ -297,7 +358,8 @@ def test_malformed_id_or_version_is_a_usage_error(
 
 def embedding(version: object) -> str:
     """A README as modelcards exports it, whose embedded version card has this version."""
-    return textwrap.dedent("""\
+    return (
+        textwrap.dedent("""\
         ---
         modelcards:
           model: x
@@ -309,17 +371,22 @@ def embedding(version: object) -> str:
             lifecycle: [{stage: development, date: 2026-01-01, by: a}]
         ---
         # X
-        """) % version
+        """)
+        % version
+    )
 
 
-@pytest.mark.parametrize(("version", "shown"), [
-    ('"../../../escaped"', "'../../../escaped'"),
-    ('"../../escaped"', "'../../escaped'"),
-    ('"/tmp/modelcards-abs/evil"', "'/tmp/modelcards-abs/evil'"),
-    ("1", "1"),
-    ("null", "None"),
-    ('""', "''"),
-])
+@pytest.mark.parametrize(
+    ("version", "shown"),
+    [
+        ('"../../../escaped"', "'../../../escaped'"),
+        ('"../../escaped"', "'../../escaped'"),
+        ('"/tmp/modelcards-abs/evil"', "'/tmp/modelcards-abs/evil'"),
+        ("1", "1"),
+        ("null", "None"),
+        ('""', "''"),
+    ],
+)
 def test_version_from_the_front_matter_never_becomes_a_path(
     runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path, version: str, shown: str
 ) -> None:
@@ -342,8 +409,20 @@ def test_a_version_given_on_the_command_line_replaces_a_bad_embedded_one(
 ) -> None:
     root = make_catalog()
     Path("README.md").write_text(embedding('"../../escaped"'), encoding="utf-8")
-    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "trav", "--version",
-                                 "1.0.0", "--today", "2026-11-26"])
+    result = runner.invoke(
+        cli,
+        [
+            "import",
+            "hf",
+            "README.md",
+            "--model",
+            "trav",
+            "--version",
+            "1.0.0",
+            "--today",
+            "2026-11-26",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (root / "models/trav/1.0.0.yaml").is_file()
 
@@ -365,13 +444,18 @@ def test_never_writes_through_a_link_out_of_the_catalog(
     assert list(outside.iterdir()) == []
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "Error: README.md has neither metadata nor text; nothing to import\n"),
-    ("\n  \n", "Error: README.md has neither metadata nor text; nothing to import\n"),
-    ("---\n---\n", "Error: README.md has neither metadata nor text; nothing to import\n"),
-    ("---\nlicense: mit\n", "Error: README.md:1: the front matter opened by '---' is never "
-     "closed\n"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Error: README.md has neither metadata nor text; nothing to import\n"),
+        ("\n  \n", "Error: README.md has neither metadata nor text; nothing to import\n"),
+        ("---\n---\n", "Error: README.md has neither metadata nor text; nothing to import\n"),
+        (
+            "---\nlicense: mit\n",
+            "Error: README.md:1: the front matter opened by '---' is never closed\n",
+        ),
+    ],
+)
 def test_a_readme_with_nothing_to_read_imports_nothing(
     runner: CliRunner, make_catalog: CatalogMaker, text: str, message: str
 ) -> None:
@@ -383,11 +467,14 @@ def test_a_readme_with_nothing_to_read_imports_nothing(
     assert snapshot(root) == before
 
 
-@pytest.mark.parametrize("text", [
-    "# Athena\n\nAn experimental role-play model.\n\n## Limitations\n\nIt makes things up.\n",
-    "---\n---\n# Athena\n\nAn experimental role-play model.\n\n## Limitations\n\nIt makes "
-    "things up.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Athena\n\nAn experimental role-play model.\n\n## Limitations\n\nIt makes things up.\n",
+        "---\n---\n# Athena\n\nAn experimental role-play model.\n\n## Limitations\n\nIt makes "
+        "things up.\n",
+    ],
+)
 def test_a_readme_without_metadata_imports_its_text(
     runner: CliRunner, make_catalog: CatalogMaker, text: str
 ) -> None:
@@ -395,8 +482,10 @@ def test_a_readme_without_metadata_imports_its_text(
     the import, and says what the cards then lack."""
     root = make_catalog()
     Path("README.md").write_text(text, encoding="utf-8")
-    result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "athena", "--owner", "t",
-                                 "--today", "2026-11-26"])
+    result = runner.invoke(
+        cli,
+        ["import", "hf", "README.md", "--model", "athena", "--owner", "t", "--today", "2026-11-26"],
+    )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:2] == [
         "warning: README.md has no metadata (front matter): the cards come from its text alone; "
@@ -405,7 +494,10 @@ def test_a_readme_without_metadata_imports_its_text(
     ]
     model = yaml.safe_load((root / "models/athena/model.yaml").read_text(encoding="utf-8"))
     assert (model["name"], model["summary"], model["task"]) == (
-        "Athena", "An experimental role-play model.", "other")
+        "Athena",
+        "An experimental role-play model.",
+        "other",
+    )
     assert model["considerations"]["limitations"] == ["It makes things up."]
 
 
@@ -413,14 +505,17 @@ def test_fields_of_the_wrong_shape_are_reported(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     root = make_catalog()
-    Path("README.md").write_text(textwrap.dedent("""\
+    Path("README.md").write_text(
+        textwrap.dedent("""\
         ---
         pipeline_tag: [a, b]
         tags: {speech: yes}
         model-index: foo
         ---
         # X
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x", "--owner", "t"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:4] == [
@@ -438,7 +533,8 @@ def test_results_of_the_wrong_shape_are_reported(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
     root = make_catalog()
-    Path("README.md").write_text(textwrap.dedent("""\
+    Path("README.md").write_text(
+        textwrap.dedent("""\
         ---
         pipeline_tag: text-classification
         model-index:
@@ -450,7 +546,9 @@ def test_results_of_the_wrong_shape_are_reported(
               - {dataset: {type: d}, metrics: [{type: f1, value: 0.5}]}
         ---
         # X
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["import", "hf", "README.md", "--model", "x", "--owner", "t"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:3] == [

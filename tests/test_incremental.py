@@ -43,13 +43,15 @@ NEW_VERSION = """\
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
 def config(root: Path, output: str = "site", **options: object) -> SiteConfig:
-    return SiteConfig(root, root.parent / output, today=TODAY,
-                      cache=root.parent / "cache", **options)  # type: ignore[arg-type]
+    return SiteConfig(
+        root, root.parent / output, today=TODAY, cache=root.parent / "cache", **options
+    )  # type: ignore[arg-type]
 
 
 def build(root: Path, output: str = "site", **options: object) -> BuildReport:
@@ -76,6 +78,7 @@ def write(name: str, text: str) -> Callable[[Path], None]:
     def apply(root: Path) -> None:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(textwrap.dedent(text))
+
     return apply
 
 
@@ -85,6 +88,7 @@ def from_base(name: str, old: str, new: str) -> Callable[[Path], None]:
         text = path.read_text()
         assert old in text, f"{old!r} not in {name}"
         path.write_text(text.replace(old, new))
+
     return apply
 
 
@@ -103,27 +107,41 @@ def override_template(root: Path) -> None:
 # all of them proves pages were kept, and the comparison with a cold build proves that
 # keeping them was right.
 EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
-    "change a version": (from_base(V2, "summary: Retrained on Q4 data.",
-                                   "summary: Retrained on fresh data."), 20),
+    "change a version": (
+        from_base(V2, "summary: Retrained on Q4 data.", "summary: Retrained on fresh data."),
+        20,
+    ),
     "add a version": (write(V3, NEW_VERSION), ALL_FILES + 3),
     "delete a version": (remove(SMALL), 18),
     "delete a model": (delete_small_model, 15),
     "change a model": (from_base(M, "name: Fraud detector", "name: Fraud scorer"), ALL_FILES),
-    "change a dataset": (from_base("datasets/tx.yaml", "Card transactions with labels.",
-                                   "Card transactions, labelled."), 18),
-    "change lineage across models": (from_base(SMALL, "model: fraud@2.0.0",
-                                               "model: fraud@1.0.0"), 22),
+    "change a dataset": (
+        from_base(
+            "datasets/tx.yaml", "Card transactions with labels.", "Card transactions, labelled."
+        ),
+        18,
+    ),
+    "change lineage across models": (
+        from_base(SMALL, "model: fraud@2.0.0", "model: fraud@1.0.0"),
+        22,
+    ),
     "change training data": (from_base(V2, "data: [tx@2025-Q4]", "data: [tx@2025-Q3]"), 20),
-    "change a metric value": (from_base(V2, "value: 0.91, dataset: tx@2025-Q3",
-                                        "value: 0.915, dataset: tx@2025-Q3"), 21),
-    "move a model to another task": (from_base("models/small/model.yaml",
-                                               "task: tabular-classification",
-                                               "task: edge-classification"), 18),
-    "change a comment only": (from_base(V2, 'version: "2.0.0"', '# a note\nversion: "2.0.0"'),
-                              20),
+    "change a metric value": (
+        from_base(V2, "value: 0.91, dataset: tx@2025-Q3", "value: 0.915, dataset: tx@2025-Q3"),
+        21,
+    ),
+    "move a model to another task": (
+        from_base(
+            "models/small/model.yaml", "task: tabular-classification", "task: edge-classification"
+        ),
+        18,
+    ),
+    "change a comment only": (from_base(V2, 'version: "2.0.0"', '# a note\nversion: "2.0.0"'), 20),
     "change a template": (override_template, ALL_FILES - 1),
-    "change catalog.yaml": (from_base("catalog.yaml", "title: Test catalog",
-                                      "title: Renamed catalog"), ALL_FILES - 1),
+    "change catalog.yaml": (
+        from_base("catalog.yaml", "title: Test catalog", "title: Renamed catalog"),
+        ALL_FILES - 1,
+    ),
 }
 
 
@@ -144,8 +162,13 @@ def test_incremental_build_equals_a_cold_build(name: str, make_catalog: CatalogM
 def test_a_chain_of_edits_stays_equal_to_cold_builds(make_catalog: CatalogMaker) -> None:
     root = make_catalog()
     build(root)
-    for name in ("change a version", "add a version", "change lineage across models",
-                 "delete a version", "change a dataset"):
+    for name in (
+        "change a version",
+        "add a version",
+        "change lineage across models",
+        "delete a version",
+        "change a dataset",
+    ):
         EDITS[name][0](root)
         build(root)
         assert snapshot(root.parent / "site") == cold(root), name
@@ -168,8 +191,11 @@ def test_a_different_date_renders_again(make_catalog: CatalogMaker) -> None:
 
     root = make_catalog()
     build(root)
-    report = build_site(SiteConfig(root, root.parent / "site", today=dt.date(2027, 2, 1),
-                                   cache=root.parent / "cache"))
+    report = build_site(
+        SiteConfig(
+            root, root.parent / "site", today=dt.date(2027, 2, 1), cache=root.parent / "cache"
+        )
+    )
     assert report.rendered == ALL_FILES - 1
 
 
@@ -207,8 +233,12 @@ def _spoil_foreign(path: Path) -> None:
 
 
 def _spoil_wrong_types(path: Path) -> None:
-    _resign(path, lambda data: data.update(pages={
-        name: [key, str(size)] for name, (key, size) in data["pages"].items()}))  # type: ignore[attr-defined]
+    _resign(
+        path,
+        lambda data: data.update(
+            pages={name: [key, str(size)] for name, (key, size) in data["pages"].items()}
+        ),
+    )  # type: ignore[attr-defined]
 
 
 def _spoil_inputs(path: Path) -> None:
@@ -216,18 +246,31 @@ def _spoil_inputs(path: Path) -> None:
 
 
 def _spoil_findings(path: Path) -> None:
-    _resign(path, lambda data: data.update(
-        problems=[["models/fraud/model.yaml", "7", 16, "MC051", "warning", "x"]]))
+    _resign(
+        path,
+        lambda data: data.update(
+            problems=[["models/fraud/model.yaml", "7", 16, "MC051", "warning", "x"]]
+        ),
+    )
 
 
 def _spoil_other_output(path: Path) -> None:
     _resign(path, lambda data: data.update(output="/elsewhere/site"))
 
 
-@pytest.mark.parametrize("spoil", [_spoil_unsigned, _spoil_corrupted, _spoil_truncated,
-                                   _spoil_foreign,
-                                   _spoil_wrong_types, _spoil_inputs, _spoil_findings,
-                                   _spoil_other_output])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _spoil_unsigned,
+        _spoil_corrupted,
+        _spoil_truncated,
+        _spoil_foreign,
+        _spoil_wrong_types,
+        _spoil_inputs,
+        _spoil_findings,
+        _spoil_other_output,
+    ],
+)
 def test_a_cache_that_cannot_be_trusted_is_ignored(
     spoil: Callable[[Path], None], make_catalog: CatalogMaker
 ) -> None:
@@ -244,8 +287,9 @@ def test_a_cache_that_cannot_be_trusted_is_ignored(
 def _archive_and_restore(place: Path, names: list[str], archive: Path) -> None:
     """What actions/cache does between two jobs: `tar --posix` of the folders at the end of
     one, extracted at the same paths on a fresh runner (other inode numbers, same times)."""
-    subprocess.run(["tar", "--posix", "-cf", str(archive), "-P", "-C", str(place), *names],
-                   check=True)
+    subprocess.run(
+        ["tar", "--posix", "-cf", str(archive), "-P", "-C", str(place), *names], check=True
+    )
     for name in names:
         shutil.rmtree(place / name)
     subprocess.run(["tar", "-xf", str(archive), "-P", "-C", str(place)], check=True)
@@ -343,13 +387,17 @@ def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
     theme = root.parent / "theme"
     theme.mkdir()
     text = (DEFAULT_THEME / "version.html").read_text()
-    (theme / "version.html").write_text(text.replace("{% block main %}",
-                                                     "{% block main %}{{ no_such_value }}", 1))
+    (theme / "version.html").write_text(
+        text.replace("{% block main %}", "{% block main %}{{ no_such_value }}", 1)
+    )
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(parallel, "CHUNK", 4)
-    with pytest.raises(BuildFailed, match=r"rendering models/fraud/\S+/index.html failed: "
-                                        r"\S+/theme/version.html:\d+: "
-                                        r"UndefinedError: 'no_such_value' is undefined"):
+    with pytest.raises(
+        BuildFailed,
+        match=r"rendering models/fraud/\S+/index.html failed: "
+        r"\S+/theme/version.html:\d+: "
+        r"UndefinedError: 'no_such_value' is undefined",
+    ):
         build(root, jobs=2)
     assert snapshot(root.parent / "site") == before
     assert sorted(p.name for p in root.parent.iterdir()) == ["cache", "catalog", "site", "theme"]
@@ -369,8 +417,11 @@ def test_pages_listing_a_large_catalog_are_spread_over_the_workers() -> None:
     of the work: they are rendered in parallel, and catalog.json does not share a worker."""
     from modelcards.site.structure import Page
 
-    listing = [Page("api/catalog.json", "catalog-json"), Page("index.html", "home"),
-               Page("feed.xml", "feed")]
+    listing = [
+        Page("api/catalog.json", "catalog-json"),
+        Page("index.html", "home"),
+        Page("feed.xml", "feed"),
+    ]
     versions = [Page(f"models/m/{n}.0.0/index.html", "version", f"m@{n}.0.0") for n in range(30)]
     costs = parallel.page_costs([*versions, *listing], 10_000)
     assert costs[:30] == [1] * 30 and costs[30] > costs[31] > costs[32] > 1
@@ -442,7 +493,6 @@ def test_cli_keeps_unchanged_pages_and_no_cache_renders_all(
     assert Path("mine/.gitignore").read_text().endswith("\n*\n")  # never committed by mistake
 
 
-
 def test_card_cache_gives_the_same_result_and_distrusts_bad_entries(
     make_catalog: CatalogMaker, tmp_path: Path
 ) -> None:
@@ -501,8 +551,11 @@ def test_the_card_cache_is_not_rewritten_for_a_few_new_cards(
     second.save()
     assert store.read_bytes() == written
     third = CardCache.open(store)
-    assert validate_catalog(root, today, third).catalog.versions["fraud@2.0.0"].card.summary \
-        == "Retrained again." == result.catalog.versions["fraud@2.0.0"].card.summary
+    assert (
+        validate_catalog(root, today, third).catalog.versions["fraud@2.0.0"].card.summary
+        == "Retrained again."
+        == result.catalog.versions["fraud@2.0.0"].card.summary
+    )
     monkeypatch.setattr(cardcache, "REWRITE_SHARE", 100)  # a catalog of 6 cards: rewritten
     third.save()
     assert store.read_bytes() != written and len(CardCache.open(store).entries) == 6
@@ -553,8 +606,9 @@ def test_inputs_read_from_the_files_equal_those_of_the_loaded_catalog(
     from modelcards.loading import load_catalog, read_catalog_files
     from modelcards.site.fingerprint import build_inputs, code_digest, read_inputs
 
-    root = make_catalog(raw={"models/fraud/2.1.0.yaml": b"\xef\xbb\xbf" + textwrap.dedent(
-        NEW_VERSION).encode()})  # a byte-order mark: dropped from the text either way
+    root = make_catalog(
+        raw={"models/fraud/2.1.0.yaml": b"\xef\xbb\xbf" + textwrap.dedent(NEW_VERSION).encode()}
+    )  # a byte-order mark: dropped from the text either way
     code = code_digest(DEFAULT_THEME)
     files = read_catalog_files(root)
     catalog, problems = load_catalog(root, None, files)
@@ -594,15 +648,24 @@ def test_a_share_of_traffic_follows_the_other_versions_of_its_model(
     """fraud@2.1.0 joins production at 0%: fraud@2.0.0, unchanged, now shows 100% on the page
     of the dataset it was trained on, which 2.1.0 does not name."""
     promoted = "approved_by: [carol]}"
-    root = make_catalog({V3: SIBLING, "datasets/other.yaml": OTHER,
-                         **edit(V2, promoted, "approved_by: [carol], traffic: 100}")})
+    root = make_catalog(
+        {
+            V3: SIBLING,
+            "datasets/other.yaml": OTHER,
+            **edit(V2, promoted, "approved_by: [carol], traffic: 100}"),
+        }
+    )
     build(root)
     page = root.parent / "site/datasets/tx/index.html"
     assert b"(100%)" not in page.read_bytes()
-    write(V3, SIBLING.replace(
-        "by: alice}\n",
-        "by: alice}\n      - {stage: production, date: 2026-03-05, by: bob, "
-        "approved_by: [carol], traffic: 0, override: A dark launch takes no traffic}\n"))(root)
+    write(
+        V3,
+        SIBLING.replace(
+            "by: alice}\n",
+            "by: alice}\n      - {stage: production, date: 2026-03-05, by: bob, "
+            "approved_by: [carol], traffic: 0, override: A dark launch takes no traffic}\n",
+        ),
+    )(root)
     build(root)
     assert snapshot(root.parent / "site") == cold(root)
     assert b"(100%)" in page.read_bytes()

@@ -32,8 +32,12 @@ from .test_site_fixtures import TODAY
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate_catalog import generate
 
-MODELS = ["m0001-fraud-scorer", "m0002-churn-predictor", "m0003-credit-default",
-          "m0004-spam-filter"]
+MODELS = [
+    "m0001-fraud-scorer",
+    "m0002-churn-predictor",
+    "m0003-credit-default",
+    "m0004-spam-filter",
+]
 VERSIONS = ["1.0.0", "1.1.0", "1.2.0"]
 DATASETS = ["d0001-card-transactions", "d0002-customer-events"]
 PEOPLE = ["alice", "bob", "chen", "dana"]
@@ -63,11 +67,18 @@ class Workspace:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     place = tmp_path_factory.mktemp("incremental-properties")
-    generate(place / "catalog", models=len(MODELS), versions=len(VERSIONS),
-             datasets=len(DATASETS), seed=3)
+    generate(
+        place / "catalog",
+        models=len(MODELS),
+        versions=len(VERSIONS),
+        datasets=len(DATASETS),
+        seed=3,
+    )
     root = place / "catalog"
-    base = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*.yaml"))}
+    base = {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*.yaml"))
+    }
     assert {f"models/{m}/model.yaml" for m in MODELS} <= set(base)
     assert {f"datasets/{d}.yaml" for d in DATASETS} <= set(base)
     return Workspace(place, base)
@@ -84,10 +95,14 @@ class Edit:
 
 def replace(name: str, pattern: str, new: str) -> Edit:
     """Replace the first match of `pattern` (multi-line) in one file; no match, no change."""
+
     def apply(root: Path) -> None:
         path = root / name
-        path.write_text(re.sub(pattern, lambda _: new, path.read_text(encoding="utf-8"),
-                               count=1, flags=re.M), encoding="utf-8")
+        path.write_text(
+            re.sub(pattern, lambda _: new, path.read_text(encoding="utf-8"), count=1, flags=re.M),
+            encoding="utf-8",
+        )
+
     return Edit(f"{name}: {pattern} -> {new}", apply)
 
 
@@ -112,16 +127,20 @@ def add_lineage(child: int, parent: int) -> Edit:
         else:
             text = text.replace("\nlifecycle:\n", "\nlineage:\n" + entry + "lifecycle:\n", 1)
         path.write_text(text, encoding="utf-8")
+
     return Edit(f"{card(child, 0)}: lineage from {MODELS[parent]}@1.0.0", apply)
 
 
 def add_version(model: int, summary: str) -> Edit:
-    text = (f'version: "1.9.0"\nreleased: 2026-10-01\nsummary: {quoted(summary)}\n'
-            f"lineage:\n  - {{model: {MODELS[model]}@1.0.0, relation: retrained}}\n"
-            "lifecycle:\n  - {stage: development, date: 2026-10-01, by: alice}\n")
+    text = (
+        f'version: "1.9.0"\nreleased: 2026-10-01\nsummary: {quoted(summary)}\n'
+        f"lineage:\n  - {{model: {MODELS[model]}@1.0.0, relation: retrained}}\n"
+        "lifecycle:\n  - {stage: development, date: 2026-10-01, by: alice}\n"
+    )
 
     def apply(root: Path) -> None:
         (root / f"models/{MODELS[model]}/1.9.0.yaml").write_text(text, encoding="utf-8")
+
     return Edit(f"new version {MODELS[model]}@1.9.0: {summary!r}", apply)
 
 
@@ -130,50 +149,101 @@ def theme(footer: str) -> Edit:
         folder = root.parent / "theme"
         folder.mkdir(exist_ok=True)
         text = (DEFAULT_THEME / "base.html").read_text(encoding="utf-8")
-        (folder / "base.html").write_text(text.replace("</footer>", f"<p>{footer}</p></footer>",
-                                                       1), encoding="utf-8")
+        (folder / "base.html").write_text(
+            text.replace("</footer>", f"<p>{footer}</p></footer>", 1), encoding="utf-8"
+        )
+
     return Edit(f"theme/base.html: footer {footer!r}", apply)
 
 
-texts = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")),
-                min_size=1, max_size=24).map(str.strip).filter(bool)
+texts = (
+    st.text(
+        st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=24
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 models, versions = st.integers(0, len(MODELS) - 1), st.integers(0, len(VERSIONS) - 1)
 datasets = st.integers(0, len(DATASETS) - 1)
 values = st.integers(0, 1000).map(lambda n: f"{n / 1000:.3f}")
 edits = st.one_of(
     # model cards
-    st.builds(lambda m, t: replace(f"models/{MODELS[m]}/model.yaml", r"^name: .*$",
-                                   f"name: {quoted(t)}"), models, texts),
-    st.builds(lambda m, t: replace(f"models/{MODELS[m]}/model.yaml", r"^summary: .*$",
-                                   f"summary: {quoted(t)}"), models, texts),
-    st.builds(lambda m, t: replace(f"models/{MODELS[m]}/model.yaml", r"^tags: \[.*\]$",
-                                   f"tags: [{t}]"), models, st.sampled_from(TAGS)),
+    st.builds(
+        lambda m, t: replace(f"models/{MODELS[m]}/model.yaml", r"^name: .*$", f"name: {quoted(t)}"),
+        models,
+        texts,
+    ),
+    st.builds(
+        lambda m, t: replace(
+            f"models/{MODELS[m]}/model.yaml", r"^summary: .*$", f"summary: {quoted(t)}"
+        ),
+        models,
+        texts,
+    ),
+    st.builds(
+        lambda m, t: replace(f"models/{MODELS[m]}/model.yaml", r"^tags: \[.*\]$", f"tags: [{t}]"),
+        models,
+        st.sampled_from(TAGS),
+    ),
     # version cards: text, metrics, lifecycle, lineage; a new version
-    st.builds(lambda m, v, t: replace(card(m, v), r"^summary: .*$", f"summary: {quoted(t)}"),
-              models, versions, texts),
-    st.builds(lambda m, v, t: replace(card(m, v), r"^description: \|\n",
-                                      f"description: |\n  {t}\n"), models, versions, texts),
-    st.builds(lambda m, v, x: replace(card(m, v), r"\{name: precision, value: [0-9.]+",
-                                      f"{{name: precision, value: {x}"), models, versions, values),
-    st.builds(lambda m, v, p: replace(card(m, v), r"by: \w+\}", f"by: {p}}}"),  # the first event
-              models, versions, st.sampled_from(PEOPLE)),
-    st.builds(lambda m, v, p: replace(card(m, v), r"approved_by: \[\w+\]", f"approved_by: [{p}]"),
-              models, versions, st.sampled_from(PEOPLE)),
-    st.builds(lambda m, v: replace(card(m, v), r"relation: retrained", "relation: fine-tuned"),
-              models, versions),
+    st.builds(
+        lambda m, v, t: replace(card(m, v), r"^summary: .*$", f"summary: {quoted(t)}"),
+        models,
+        versions,
+        texts,
+    ),
+    st.builds(
+        lambda m, v, t: replace(card(m, v), r"^description: \|\n", f"description: |\n  {t}\n"),
+        models,
+        versions,
+        texts,
+    ),
+    st.builds(
+        lambda m, v, x: replace(
+            card(m, v), r"\{name: precision, value: [0-9.]+", f"{{name: precision, value: {x}"
+        ),
+        models,
+        versions,
+        values,
+    ),
+    st.builds(
+        lambda m, v, p: replace(card(m, v), r"by: \w+\}", f"by: {p}}}"),  # the first event
+        models,
+        versions,
+        st.sampled_from(PEOPLE),
+    ),
+    st.builds(
+        lambda m, v, p: replace(card(m, v), r"approved_by: \[\w+\]", f"approved_by: [{p}]"),
+        models,
+        versions,
+        st.sampled_from(PEOPLE),
+    ),
+    st.builds(
+        lambda m, v: replace(card(m, v), r"relation: retrained", "relation: fine-tuned"),
+        models,
+        versions,
+    ),
     st.builds(lambda m, v: replace(card(m, v), r"^lineage:\n(  - .*\n)+", ""), models, versions),
     st.integers(1, len(MODELS) - 1).flatmap(
-        lambda child: st.builds(add_lineage, st.just(child), st.integers(0, child - 1))),
+        lambda child: st.builds(add_lineage, st.just(child), st.integers(0, child - 1))
+    ),
     st.builds(add_version, models, texts),
     # dataset cards
-    st.builds(lambda d, t: replace(f"datasets/{DATASETS[d]}.yaml", r"^summary: .*$",
-                                   f"summary: {quoted(t)}"), datasets, texts),
-    st.builds(lambda d, n: replace(f"datasets/{DATASETS[d]}.yaml", r"rows: \d+", f"rows: {n}"),
-              datasets, st.integers(1, 10**9)),
+    st.builds(
+        lambda d, t: replace(
+            f"datasets/{DATASETS[d]}.yaml", r"^summary: .*$", f"summary: {quoted(t)}"
+        ),
+        datasets,
+        texts,
+    ),
+    st.builds(
+        lambda d, n: replace(f"datasets/{DATASETS[d]}.yaml", r"rows: \d+", f"rows: {n}"),
+        datasets,
+        st.integers(1, 10**9),
+    ),
     # catalog.yaml
     st.builds(lambda t: replace("catalog.yaml", r"^title: .*$", f"title: {quoted(t)}"), texts),
-    st.builds(lambda t: replace("catalog.yaml", r"label: Precision", f"label: {quoted(t)}"),
-              texts),
+    st.builds(lambda t: replace("catalog.yaml", r"label: Precision", f"label: {quoted(t)}"), texts),
     # a theme template
     st.builds(theme, st.sampled_from(["Themed.", "Hosted by ACME.", "Internal use only."])),
 )

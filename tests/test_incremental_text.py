@@ -26,20 +26,85 @@ def holds_nel(value: Any) -> bool:
 def pyyaml_flow(value: Any) -> str:
     """yaml.safe_dump's text; where the value holds a NEL (\\x85), with escapes, because PyYAML
     writes a NEL raw inside quotes, where it reads back as a line break."""
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=not holds_nel(value),
-                          sort_keys=False, width=1_000_000)
+    text = yaml.safe_dump(
+        value,
+        default_flow_style=True,
+        allow_unicode=not holds_nel(value),
+        sort_keys=False,
+        width=1_000_000,
+    )
     return text.removesuffix("\n...\n").strip()
 
 
 TRICKY = [
-    "", " a", "a ", "yes", "No", "null", "~", "1.0", "1e3", "0x1F", "2024-01-01", "a: b", "a:b",
-    "a #b", "a#b", "-a", "- a", "?x", ":x", "[x]", "x,y", "{", "it's", "tab\there", "é ✓",
-    "---x", "...x", "@x", "`x", "%x", "!x", "&x", "*x", "|x", ">x", '"q"', "=", "<<", ".inf",
-    "+1", "0o17", "1_000", "12:30:00", "\x07bell", "\ufeffbom", "sha256:ab", "x" * 130,
-    "https://x.org/a?b=c#d", "a\nb", "a\x85b",
+    "",
+    " a",
+    "a ",
+    "yes",
+    "No",
+    "null",
+    "~",
+    "1.0",
+    "1e3",
+    "0x1F",
+    "2024-01-01",
+    "a: b",
+    "a:b",
+    "a #b",
+    "a#b",
+    "-a",
+    "- a",
+    "?x",
+    ":x",
+    "[x]",
+    "x,y",
+    "{",
+    "it's",
+    "tab\there",
+    "é ✓",
+    "---x",
+    "...x",
+    "@x",
+    "`x",
+    "%x",
+    "!x",
+    "&x",
+    "*x",
+    "|x",
+    ">x",
+    '"q"',
+    "=",
+    "<<",
+    ".inf",
+    "+1",
+    "0o17",
+    "1_000",
+    "12:30:00",
+    "\x07bell",
+    "\ufeffbom",
+    "sha256:ab",
+    "x" * 130,
+    "https://x.org/a?b=c#d",
+    "a\nb",
+    "a\x85b",
 ]
-SCALARS = [*TRICKY, 1, -3, 0, 1.5, 1e-5, 1e20, -0.0, float("inf"), float("nan"), True, False,
-            None, dt.date(2024, 1, 2), 10**30]
+SCALARS = [
+    *TRICKY,
+    1,
+    -3,
+    0,
+    1.5,
+    1e-5,
+    1e20,
+    -0.0,
+    float("inf"),
+    float("nan"),
+    True,
+    False,
+    None,
+    dt.date(2024, 1, 2),
+    10**30,
+]
 
 
 def test_tricky_scalars_are_written_as_pyyaml_writes_them() -> None:
@@ -49,15 +114,27 @@ def test_tricky_scalars_are_written_as_pyyaml_writes_them() -> None:
         if value == value:  # NaN is never equal to itself
             assert yaml.safe_load(_flow([value])) == [value], value
         if isinstance(value, str):
-            assert _flow({value: value, "k": [value, 1]}) == pyyaml_flow({value: value,
-                                                                          "k": [value, 1]})
+            assert _flow({value: value, "k": [value, 1]}) == pyyaml_flow(
+                {value: value, "k": [value, 1]}
+            )
 
 
-scalars = st.one_of(st.text(max_size=12), st.sampled_from(TRICKY), st.integers(), st.floats(), st.booleans(), st.none(),
-                    st.dates())
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-    max_leaves=12)
+scalars = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(TRICKY),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -68,8 +145,9 @@ def test_flow_text_equals_pyyaml(value: Any) -> None:
 
 json_values = st.recursive(
     st.one_of(st.text(max_size=10), st.integers(), st.floats(), st.booleans(), st.none()),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -77,11 +155,9 @@ json_values = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(json_values)
 def test_indented_json_equals_json_dumps(value: Any) -> None:
-    assert dumps_indented(value) == json.dumps(value, indent=2, sort_keys=True,
-                                               ensure_ascii=False)
+    assert dumps_indented(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def test_json_with_keys_json_dumps_converts_falls_back_to_it() -> None:
     value = {1: [(1, 2)], 2.5: None}
-    assert dumps_indented(value) == json.dumps(value, indent=2, sort_keys=True,
-                                               ensure_ascii=False)
+    assert dumps_indented(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

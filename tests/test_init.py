@@ -27,12 +27,17 @@ from .test_workflows import assert_keeps_the_build_cache, assert_publishes_only_
 WORKFLOW_VALIDATE = ".github/workflows/modelcards-validate.yml"
 WORKFLOW_PAGES = ".github/workflows/modelcards-pages.yml"
 ALWAYS = [
-    "catalog/catalog.yaml", "catalog/README.md", WORKFLOW_VALIDATE, WORKFLOW_PAGES,
-    ".pre-commit-config.yaml", ".gitignore",
+    "catalog/catalog.yaml",
+    "catalog/README.md",
+    WORKFLOW_VALIDATE,
+    WORKFLOW_PAGES,
+    ".pre-commit-config.yaml",
+    ".gitignore",
 ]
 SCHEMAS = [f"schema/{name}" for name in render_schemas()]
 EXAMPLE = [
-    "catalog/datasets/support-tickets.yaml", "catalog/models/ticket-router/model.yaml",
+    "catalog/datasets/support-tickets.yaml",
+    "catalog/models/ticket-router/model.yaml",
     "catalog/models/ticket-router/1.0.0.yaml",
 ]
 
@@ -40,7 +45,8 @@ EXAMPLE = [
 def files_under(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*")) if p.is_file() and ".git" not in p.parts
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".git" not in p.parts
     }
 
 
@@ -58,8 +64,11 @@ def test_init_writes_a_registry_that_validates(runner: CliRunner, tmp_path: Path
     subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
     result = init(runner, "--example")
     assert result.exit_code == 0, result.output
-    written = [line.split(":")[0].removeprefix("wrote ") for line in result.output.splitlines()
-               if line.startswith("wrote ")]
+    written = [
+        line.split(":")[0].removeprefix("wrote ")
+        for line in result.output.splitlines()
+        if line.startswith("wrote ")
+    ]
     assert written == ALWAYS + EXAMPLE + SCHEMAS
     assert sorted(files_under(tmp_path)) == sorted(written)
     assert result.output.endswith(
@@ -84,8 +93,9 @@ def test_everything_that_installs_modelcards_pins_this_version(
     assert init(runner).exit_code == 0
     assert f"modelcards-catalog=={__version__}" == REQUIREMENT
     for name in (WORKFLOW_VALIDATE, WORKFLOW_PAGES):
-        steps = [step for job in workflow(tmp_path / name)["jobs"].values()
-                 for step in job["steps"]]
+        steps = [
+            step for job in workflow(tmp_path / name)["jobs"].values() for step in job["steps"]
+        ]
         installs = [step["run"] for step in steps if "pip install" in step.get("run", "")]
         assert installs == [f'python -m pip install "{REQUIREMENT}"'], name
     config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
@@ -108,7 +118,7 @@ def test_workflows_pass_actionlint_and_ask_for_the_least(runner: CliRunner, tmp_
     (job,) = check["jobs"].values()
     assert "permissions" not in job
     validate_step = job["steps"][-1]["run"]
-    assert "modelcards validate registry/catalog --base \"origin/$BASE_REF\"" in validate_step
+    assert 'modelcards validate registry/catalog --base "origin/$BASE_REF"' in validate_step
 
     pages = workflow(tmp_path / WORKFLOW_PAGES)
     assert pages[True]["push"] == {"branches": ["trunk"]}
@@ -121,8 +131,12 @@ def test_workflows_pass_actionlint_and_ask_for_the_least(runner: CliRunner, tmp_
         'XDG_CACHE_HOME="$RUNNER_TEMP/modelcards-build/key" modelcards build registry/catalog '
         '-o site --today "$(date -u +%Y-%m-%d)" --cache "$RUNNER_TEMP/modelcards-build/cache"'
     ]
-    assert_keeps_the_build_cache(pages["jobs"]["build"]["steps"], catalog="registry/catalog",
-                                 output="site", version=f"-{__version__}-")
+    assert_keeps_the_build_cache(
+        pages["jobs"]["build"]["steps"],
+        catalog="registry/catalog",
+        output="site",
+        version=f"-{__version__}-",
+    )
     assert_publishes_only_from_its_branch(pages)
 
 
@@ -140,7 +154,9 @@ def test_init_in_an_existing_repository_with_the_catalog_elsewhere(
     assert settings.startswith("# yaml-language-server: $schema=../../schema/catalog.schema.json\n")
     assert "\ntitle: 'Acme: models'\n" in settings
     assert validate_catalog(tmp_path / "registry" / "catalog").problems == []
-    hook = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][0]
+    hook = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"][
+        0
+    ]
     assert hook["files"] == "^registry/catalog/"
     assert "modelcards validate registry/catalog" in result.output
 
@@ -178,7 +194,9 @@ def test_init_makes_the_folder_and_tells_to_start_git(runner: CliRunner, tmp_pat
     assert (tmp_path / "registry" / "catalog" / "catalog.yaml").is_file()
     steps = result.output.split("Next steps (docs/setup.md of modelcards walks through them):\n")[1]
     assert steps.splitlines()[:7] == [
-        "  cd registry", "  git init -b main", '  modelcards new model my-model --owner "My team"',
+        "  cd registry",
+        "  git init -b main",
+        '  modelcards new model my-model --owner "My team"',
         "  modelcards validate",
         '  git add -A && git commit -m "A model registry, set up by modelcards init"',
         "  git remote add origin https://github.com/OWNER/REPOSITORY.git",
@@ -216,11 +234,11 @@ def test_the_templates_travel_inside_the_wheel(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     templates = {
         f"modelcards/repo_templates/{p.relative_to(TEMPLATES).as_posix()}"
-        for p in TEMPLATES.rglob("*") if p.is_file()
+        for p in TEMPLATES.rglob("*")
+        if p.is_file()
     }
     assert len(templates) == 9
     assert templates <= names
-
 
 
 # ---- a new user's first minutes -------------------------------------------------------------
@@ -231,9 +249,7 @@ def _git(folder: Path, *args: str) -> str:
     return done.stdout
 
 
-def test_init_in_a_subfolder_of_a_repository_is_refused(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_init_in_a_subfolder_of_a_repository_is_refused(runner: CliRunner, tmp_path: Path) -> None:
     """GitHub runs only the workflows at the repository's top: written in a subfolder they
     would never run, and their paths would be relative to the wrong folder."""
     _git(tmp_path, "init", "-q", "-b", "main")
@@ -258,8 +274,9 @@ def test_init_publishes_from_the_repositorys_own_branch(runner: CliRunner, tmp_p
     result = init(runner)
     assert result.exit_code == 0, result.output
     assert workflow(tmp_path / WORKFLOW_PAGES)[True]["push"] == {"branches": ["master"]}
-    assert ("the site is published from master, the repository's branch (--branch changes "
-            "it)\n") in result.output
+    assert (
+        "the site is published from master, the repository's branch (--branch changes it)\n"
+    ) in result.output
     assert result.output.splitlines()[-4] == "  git push -u origin master"
 
 
@@ -268,8 +285,18 @@ def test_a_clone_publishes_from_its_remotes_default_branch(
 ) -> None:
     origin, clone = tmp_path / "origin", tmp_path / "clone"
     _git(tmp_path, "init", "-q", "-b", "trunk", str(origin))
-    _git(origin, "-c", "user.name=A", "-c", "user.email=a@example.com", "commit", "-q",
-         "--allow-empty", "-m", "start")
+    _git(
+        origin,
+        "-c",
+        "user.name=A",
+        "-c",
+        "user.email=a@example.com",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "start",
+    )
     _git(tmp_path, "clone", "-q", str(origin), str(clone))
     _git(clone, "checkout", "-q", "-b", "add-model-registry")
     result = init(runner, "clone")
@@ -299,7 +326,7 @@ def test_uncommenting_the_example_metrics_gives_a_valid_catalog(
     settings = tmp_path / "catalog" / "catalog.yaml"
     text = settings.read_text(encoding="utf-8")
     start = text.index("# metrics:\n")
-    block = text[start:text.index("\n\n", start) + 1]
+    block = text[start : text.index("\n\n", start) + 1]
     settings.write_text(text.replace(block, block.replace("# ", "", 3)), encoding="utf-8")
     checked = validate_catalog(tmp_path / "catalog")
     assert checked.problems == []
@@ -324,9 +351,18 @@ def test_a_version_promoted_on_the_day_of_init_passes_the_gate(
         card + f"lifecycle:\n  - {{stage: development, date: {TODAY}, by: me}}\n",
         encoding="utf-8",
     )
-    result = runner.invoke(cli, [
-        "promote", "ticket-router@1.1.0", "production", "--by", "me", "--approved-by", "you",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "promote",
+            "ticket-router@1.1.0",
+            "production",
+            "--by",
+            "me",
+            "--approved-by",
+            "you",
+        ],
+    )
     assert result.exit_code == 0, result.output
     checked = runner.invoke(cli, ["validate", "--today", TODAY])
     assert checked.exit_code == 0, checked.output

@@ -29,38 +29,50 @@ EVIL = "<script>alert(1)</script>"
 
 
 def model(model_id: str) -> dict[str, str]:
-    return {f"models/{model_id}/model.yaml": f"""\
+    return {
+        f"models/{model_id}/model.yaml": f"""\
         name: {model_id}
         summary: A test model.
         owners: [{{name: ML}}]
         task: tabular-classification
-        """}
+        """
+    }
 
 
 def version(model_id: str, name: str, *lineage: str) -> dict[str, str]:
     entries = "".join(f"\n  - {entry}" for entry in lineage)
-    return {f"models/{model_id}/{name}.yaml": f"""\
+    return {
+        f"models/{model_id}/{name}.yaml": f"""\
 version: "{name}"
 released: 2026-03-01
 summary: A test version.
 lineage:{entries or " []"}
 lifecycle:
   - {{stage: development, date: 2026-03-01, by: dana}}
-"""}
+"""
+    }
 
 
 # BASE has fraud@1.0.0 -> fraud@2.0.0 (retrained) -> small@0.1.0 (distilled). Added here:
 # small@0.1.0 -> tiny@0.1.0 -> micro@0.1.0, a sibling other@1.0.0 of fraud@2.0.0, and asr,
 # fine-tuned from an external Hugging Face model.
 EXTRA = {
-    **model("tiny"), **version("tiny", "0.1.0", "{model: small@0.1.0, relation: quantized}"),
-    **model("micro"), **version("micro", "0.1.0", "{model: tiny@0.1.0, relation: converted}"),
-    **model("other"), **version("other", "1.0.0", "{model: fraud@1.0.0, relation: distilled}"),
+    **model("tiny"),
+    **version("tiny", "0.1.0", "{model: small@0.1.0, relation: quantized}"),
+    **model("micro"),
+    **version("micro", "0.1.0", "{model: tiny@0.1.0, relation: converted}"),
+    **model("other"),
+    **version("other", "1.0.0", "{model: fraud@1.0.0, relation: distilled}"),
     **model("asr"),
-    **version("asr", "1.0.0", "{external: openai/whisper-small, relation: fine-tuned, "
-              "url: 'https://huggingface.co/openai/whisper-small'}"),
+    **version(
+        "asr",
+        "1.0.0",
+        "{external: openai/whisper-small, relation: fine-tuned, "
+        "url: 'https://huggingface.co/openai/whisper-small'}",
+    ),
     **version("asr", "1.1.0", "{model: asr@1.0.0, relation: retrained}"),
-    **model("solo"), **version("solo", "1.0.0"),
+    **model("solo"),
+    **version("solo", "1.0.0"),
 }
 
 
@@ -91,12 +103,18 @@ def test_subgraph_holds_focus_versions_and_their_kin(make_catalog: CatalogMaker)
     catalog = load(make_catalog)
     nodes, edges = lineage_subgraph(catalog, "fraud", 2)
     assert {n.ref: n.hops for n in nodes} == {
-        "fraud@1.0.0": 0, "fraud@2.0.0": 0, "other@1.0.0": 1, "small@0.1.0": 1, "tiny@0.1.0": 2,
+        "fraud@1.0.0": 0,
+        "fraud@2.0.0": 0,
+        "other@1.0.0": 1,
+        "small@0.1.0": 1,
+        "tiny@0.1.0": 2,
     }
     assert [n.ref for n in nodes][:2] == ["fraud@1.0.0", "fraud@2.0.0"]  # nearest first
     assert edge_set(edges) == {
-        ("fraud@1.0.0", "fraud@2.0.0", "retrained"), ("fraud@1.0.0", "other@1.0.0", "distilled"),
-        ("fraud@2.0.0", "small@0.1.0", "distilled"), ("small@0.1.0", "tiny@0.1.0", "quantized"),
+        ("fraud@1.0.0", "fraud@2.0.0", "retrained"),
+        ("fraud@1.0.0", "other@1.0.0", "distilled"),
+        ("fraud@2.0.0", "small@0.1.0", "distilled"),
+        ("small@0.1.0", "tiny@0.1.0", "quantized"),
     }
 
 
@@ -110,7 +128,11 @@ def test_depth_limits_the_hops(make_catalog: CatalogMaker) -> None:
 def test_siblings_are_not_followed(make_catalog: CatalogMaker) -> None:
     # other@1.0.0 is a child of small's grandparent, not an ancestor or descendant of small.
     assert hops(load(make_catalog), "small", 2) == {
-        "small@0.1.0": 0, "fraud@2.0.0": 1, "tiny@0.1.0": 1, "fraud@1.0.0": 2, "micro@0.1.0": 2,
+        "small@0.1.0": 0,
+        "fraud@2.0.0": 1,
+        "tiny@0.1.0": 1,
+        "fraud@1.0.0": 2,
+        "micro@0.1.0": 2,
     }
 
 
@@ -120,8 +142,10 @@ def test_external_parents_are_nodes_with_their_url(make_catalog: CatalogMaker) -
     assert [(n.ref, n.hops, n.url) for n in external] == [
         ("openai/whisper-small", 1, "https://huggingface.co/openai/whisper-small"),
     ]
-    assert edge_set(edges) == {("openai/whisper-small", "asr@1.0.0", "fine-tuned"),
-                               ("asr@1.0.0", "asr@1.1.0", "retrained")}
+    assert edge_set(edges) == {
+        ("openai/whisper-small", "asr@1.0.0", "fine-tuned"),
+        ("asr@1.0.0", "asr@1.1.0", "retrained"),
+    }
 
 
 def test_keep_nearest_keeps_every_focus_version(make_catalog: CatalogMaker) -> None:
@@ -131,7 +155,9 @@ def test_keep_nearest_keeps_every_focus_version(make_catalog: CatalogMaker) -> N
     assert edge_set(kept_edges) == {("fraud@1.0.0", "fraud@2.0.0", "retrained")}
     kept, _, omitted = keep_nearest(nodes, edges, 4)
     assert ([n.ref for n in kept], omitted) == (
-        ["fraud@1.0.0", "fraud@2.0.0", "other@1.0.0", "small@0.1.0"], 1)
+        ["fraud@1.0.0", "fraud@2.0.0", "other@1.0.0", "small@0.1.0"],
+        1,
+    )
 
 
 # ---- layout ----------------------------------------------------------------------------------
@@ -163,7 +189,8 @@ def test_barycentre_ordering_uncrosses_edges() -> None:
 def test_ties_are_broken_by_ref() -> None:
     edges = [edge("p", "c3"), edge("p", "c1"), edge("p", "c2")]
     assert order_layers(assign_layers(["c2", "p", "c3", "c1"], edges), edges) == [
-        ["p"], ["c1", "c2", "c3"],
+        ["p"],
+        ["c1", "c2", "c3"],
     ]
 
 
@@ -197,18 +224,24 @@ def drawn_edges(root: ET.Element) -> list[tuple[str, str, str]]:
     found = []
     for group in by_class(root, "mc-edge"):
         child, relation, parent = re.fullmatch(
-            r"(\S+) (\S+) from (.+)", group.findtext(f"{SVG}title") or "").groups()  # type: ignore[union-attr]
+            r"(\S+) (\S+) from (.+)", group.findtext(f"{SVG}title") or ""
+        ).groups()  # type: ignore[union-attr]
         assert group.findtext(f"{SVG}text") == (None if relation == "retrained" else relation)
         found.append((parent, child, relation))
     return found
 
 
-def test_model_page_graph_holds_the_versions_and_their_direct_kin(make_catalog: CatalogMaker) -> None:
+def test_model_page_graph_holds_the_versions_and_their_direct_kin(
+    make_catalog: CatalogMaker,
+) -> None:
     catalog = load(make_catalog)
     drawn = model_neighbourhood(catalog, "fraud")
     # tiny@0.1.0 is small@0.1.0's child: two steps away, on the full graph only
     assert {n.ref: n.hops for n in drawn.nodes} == {
-        "fraud@1.0.0": 0, "fraud@2.0.0": 0, "other@1.0.0": 1, "small@0.1.0": 1,
+        "fraud@1.0.0": 0,
+        "fraud@2.0.0": 0,
+        "other@1.0.0": 1,
+        "small@0.1.0": 1,
     }
     root = parse(lineage_graph_svg(catalog, "fraud", href=page))
     assert set(drawn_nodes(root)) == {n.ref for n in drawn.nodes}
@@ -242,8 +275,11 @@ def test_focus_and_stage_classes(make_catalog: CatalogMaker) -> None:
 def test_nodes_link_where_href_gives_a_page(make_catalog: CatalogMaker) -> None:
     root = parse(lineage_graph_svg(load(make_catalog), "fraud", href=page))
     linked = {a[0].findtext(f"{SVG}title"): a.get("href") for a in root.iter(f"{SVG}a")}
-    assert linked == {"fraud@1.0.0": "../fraud/1.0.0/", "fraud@2.0.0": "../fraud/2.0.0/",
-                      "small@0.1.0": "../small/0.1.0/"}
+    assert linked == {
+        "fraud@1.0.0": "../fraud/1.0.0/",
+        "fraud@2.0.0": "../fraud/2.0.0/",
+        "small@0.1.0": "../small/0.1.0/",
+    }
 
 
 def test_external_nodes_link_to_their_url_only_when_it_is_http(make_catalog: CatalogMaker) -> None:
@@ -254,8 +290,9 @@ def test_external_nodes_link_to_their_url_only_when_it_is_http(make_catalog: Cat
         ("https://huggingface.co/openai/whisper-small", True),
     ]
     assert [t.text for t in external.iter(f"{SVG}text")] == ["openai/whisper-small", "external"]
-    evil = version("asr", "1.0.0",
-                   "{external: base, relation: fine-tuned, url: 'javascript:alert(1)'}")
+    evil = version(
+        "asr", "1.0.0", "{external: base, relation: fine-tuned, url: 'javascript:alert(1)'}"
+    )
     root = parse(lineage_graph_svg(load(make_catalog, evil), "asr", href=lambda ref: None))
     assert list(root.iter(f"{SVG}a")) == []
 
@@ -301,15 +338,20 @@ def test_the_full_graph_keeps_the_nearest_nodes(make_catalog: CatalogMaker) -> N
     for i in range(MAX_NODES + 5):
         lineage = f"{{model: chain@1.{i - 1}.0, relation: retrained}}" if i else ""
         files.update(version("chain", f"1.{i}.0", *([lineage] if lineage else [])))
-    files.update(version("tiny", "0.1.0", f"{{model: chain@1.{MAX_NODES + 4}.0, relation: pruned}}"))
+    files.update(
+        version("tiny", "0.1.0", f"{{model: chain@1.{MAX_NODES + 4}.0, relation: pruned}}")
+    )
     catalog = load(make_catalog, files)
     root = parse(full_lineage_svg(catalog, "tiny", href=page))
     assert len(drawn_nodes(root)) == MAX_NODES
     assert [t.text for t in by_class(root, "mc-more")] == ["+7 more not shown"]  # and micro
 
 
-def chain_catalog(make_catalog: CatalogMaker, stages: Mapping[int, str],
-                  tiny: tuple[str, ...] = ("{model: chain@1.4.0, relation: pruned}",)) -> Catalog:
+def chain_catalog(
+    make_catalog: CatalogMaker,
+    stages: Mapping[int, str],
+    tiny: tuple[str, ...] = ("{model: chain@1.4.0, relation: pruned}",),
+) -> Catalog:
     """chain@1.0.0 .. 1.9.0, each retrained from the one before; `stages` overrides the stage
     of some versions (by index); tiny@0.1.0 has the parents `tiny`."""
     files = {**model("chain")}
@@ -323,7 +365,7 @@ summary: A test version.
 lineage: {before}
 lifecycle:
   - {{stage: development, date: 2026-03-01, by: dana}}
-  - {{stage: {stage}, date: 2026-03-02, by: dana{', approved_by: [erin]' if stage == 'production' else ''}}}
+  - {{stage: {stage}, date: 2026-03-02, by: dana{", approved_by: [erin]" if stage == "production" else ""}}}
 """
     files.update(version("tiny", "0.1.0", *tiny))
     return load(make_catalog, files)
@@ -339,10 +381,13 @@ def test_long_chains_fold_and_what_matters_stays_drawn(make_catalog: CatalogMake
     assert kept == {"chain@1.0.0", "chain@1.4.0", "chain@1.7.0", "chain@1.8.0", "chain@1.9.0"}
     folds = by_class(root, "mc-fold")
     assert [[t.text for t in f.iter(f"{SVG}text")] for f in folds] == [
-        ["3 versions", "1.1.0 … 1.3.0"], ["2 versions", "1.5.0 … 1.6.0"],
+        ["3 versions", "1.1.0 … 1.3.0"],
+        ["2 versions", "1.5.0 … 1.6.0"],
     ]
     assert all(a.get("href") == "lineage.html" for a in root.iter(f"{SVG}a") if a[0] in folds)
-    assert "chain: 3 versions folded (1.1.0, 1.2.0, 1.3.0)" in [f.findtext(f"{SVG}title") for f in folds]
+    assert "chain: 3 versions folded (1.1.0, 1.2.0, 1.3.0)" in [
+        f.findtext(f"{SVG}title") for f in folds
+    ]
     boxes = sorted(box(n)[0] for n in [*kept_nodes(drawn, kept), *folds])
     assert len(set(boxes)) == len(boxes)  # one column each: the chain reads left to right
 
@@ -354,12 +399,18 @@ def kept_nodes(drawn: Mapping[str, ET.Element], refs: set[str]) -> list[ET.Eleme
 def test_edges_that_skip_columns_pass_between_the_nodes(make_catalog: CatalogMaker) -> None:
     # chain@1.0.0 -> ... -> 1.9.0 in the full graph, and tiny from 1.0.0 and 1.9.0: the edge
     # from 1.0.0 to tiny crosses nine columns of chain versions.
-    catalog = chain_catalog(make_catalog, {}, ("{model: chain@1.0.0, relation: pruned}",
-                                               "{model: chain@1.9.0, relation: merged}"))
+    catalog = chain_catalog(
+        make_catalog,
+        {},
+        ("{model: chain@1.0.0, relation: pruned}", "{model: chain@1.9.0, relation: merged}"),
+    )
     root = parse(full_lineage_svg(catalog, "chain", href=page))
     boxes = [box(n) for n in drawn_nodes(root).values()]
-    (skipping,) = [g for g in by_class(root, "mc-edge")
-                   if (g.findtext(f"{SVG}title") or "").startswith("tiny@0.1.0 pruned")]
+    (skipping,) = [
+        g
+        for g in by_class(root, "mc-edge")
+        if (g.findtext(f"{SVG}title") or "").startswith("tiny@0.1.0 pruned")
+    ]
     path = next(e for e in skipping if "mc-edge-line" in e.get("class", ""))
     d = path.get("d", "")
     runs = re.findall(r"([\d.]+) ([\d.]+)H([\d.]+)", d)  # level runs: from x, at y, to x
@@ -373,7 +424,8 @@ def test_edges_that_skip_columns_pass_between_the_nodes(make_catalog: CatalogMak
 def test_graph_is_deterministic(make_catalog: CatalogMaker) -> None:
     catalog = load(make_catalog)
     assert lineage_graph_svg(catalog, "fraud", href=page) == lineage_graph_svg(
-        catalog, "fraud", href=page)
+        catalog, "fraud", href=page
+    )
 
 
 def test_every_model_of_the_example_catalog_draws() -> None:

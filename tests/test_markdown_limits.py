@@ -38,9 +38,11 @@ def test_markdown_that_cannot_be_rendered_is_reported_by_validate_and_build(
     validated = runner.invoke(cli, ["validate", str(root), "--today", TODAY])
     assert validated.exit_code == 1
     assert f"{M}:4:14: error MC081 description: Markdown text nests more than 32" in (
-        validated.output)
-    built = runner.invoke(cli, ["build", str(root), "-o", str(root.parent / "site"),
-                                "--today", TODAY])
+        validated.output
+    )
+    built = runner.invoke(
+        cli, ["build", str(root), "-o", str(root.parent / "site"), "--today", TODAY]
+    )
     assert built.exit_code == 1 and "MC081" in built.output
     assert isinstance(built.exception, SystemExit)  # an exit, not an exception
     assert not (root.parent / "site").exists()
@@ -49,10 +51,39 @@ def test_markdown_that_cannot_be_rendered_is_reported_by_validate_and_build(
 # Texts that took seconds to hours, or crashed, in Python-Markdown or in the sanitiser: each
 # repeated to the length limit. Mis-nested raw HTML made nh3 build 224 MB from 119 KB.
 PATHOLOGICAL = [
-    "[", "![", "[a](", "<a ", "<a\n", "\\``", "- \n", "-\n", "*<*", "`a` ", "> ", "- ",
-    "1. ", "*a **b ", "_a __b ", "<!--", "``a`", "[a]: ", "](", "|", "<div>", "<em>",
-    "<p><b id={i}>x", "<div><b id={i}></div>x", "<b id={i}>x</p>", "<a><b id={i}>x",
-    "<table><b id={i}>x", "<ul><li>", "**_", "~~a ", "&amp;", "    ", "\t",
+    "[",
+    "![",
+    "[a](",
+    "<a ",
+    "<a\n",
+    "\\``",
+    "- \n",
+    "-\n",
+    "*<*",
+    "`a` ",
+    "> ",
+    "- ",
+    "1. ",
+    "*a **b ",
+    "_a __b ",
+    "<!--",
+    "``a`",
+    "[a]: ",
+    "](",
+    "|",
+    "<div>",
+    "<em>",
+    "<p><b id={i}>x",
+    "<div><b id={i}></div>x",
+    "<b id={i}>x</p>",
+    "<a><b id={i}>x",
+    "<table><b id={i}>x",
+    "<ul><li>",
+    "**_",
+    "~~a ",
+    "&amp;",
+    "    ",
+    "\t",
 ]
 
 
@@ -101,8 +132,9 @@ def test_the_length_limit_counts_characters_and_is_in_the_schema(
     from modelcards.cards import ModelCard
 
     schema = ModelCard.model_json_schema()
-    assert {"type": "string", "maxLength": MAX_CHARACTERS} in schema["properties"][
-        "description"]["anyOf"]
+    assert {"type": "string", "maxLength": MAX_CHARACTERS} in schema["properties"]["description"][
+        "anyOf"
+    ]
     fits = "é" * MAX_CHARACTERS  # 100,000 bytes, 50,000 characters
     assert render_markdown(fits)
 

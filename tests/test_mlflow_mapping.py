@@ -28,56 +28,109 @@ DAY = 86_400_000
 
 
 def version(number: str = "1", **fields: Any) -> dict[str, Any]:
-    return {"name": "fraud", "version": number, "creation_timestamp": MS,
-            "last_updated_timestamp": MS, "current_stage": "None", "source": f"s3://m/{number}",
-            "status": "READY", **fields}
+    return {
+        "name": "fraud",
+        "version": number,
+        "creation_timestamp": MS,
+        "last_updated_timestamp": MS,
+        "current_stage": "None",
+        "source": f"s3://m/{number}",
+        "status": "READY",
+        **fields,
+    }
 
 
-def registry(*versions: dict[str, Any], models: list[dict[str, Any]] | None = None,
-             runs: dict[str, Any] | None = None) -> Registry:
-    model = {"name": "fraud", "tags": [{"key": "owner", "value": "Risk ML"},
-                                       {"key": "task", "value": "tabular-classification"}]}
-    entries = [{"model": m, "versions": [v for v in versions if v["name"] == m["name"]]}
-               for m in (models or [model])]
-    return Registry.model_validate({"tracking_uri": "http://mlflow.example", "models": entries,
-                                    "runs": runs or {}})
+def registry(
+    *versions: dict[str, Any],
+    models: list[dict[str, Any]] | None = None,
+    runs: dict[str, Any] | None = None,
+) -> Registry:
+    model = {
+        "name": "fraud",
+        "tags": [
+            {"key": "owner", "value": "Risk ML"},
+            {"key": "task", "value": "tabular-classification"},
+        ],
+    }
+    entries = [
+        {"model": m, "versions": [v for v in versions if v["name"] == m["name"]]}
+        for m in (models or [model])
+    ]
+    return Registry.model_validate(
+        {"tracking_uri": "http://mlflow.example", "models": entries, "runs": runs or {}}
+    )
 
 
 def options(**fields: Any) -> ImportOptions:
     return ImportOptions(TODAY, **fields)
 
 
-@pytest.mark.parametrize(("tags", "expected", "notes"), [
-    ([], "7.0.0", []),
-    ([{"key": "semver", "value": "v2.1.0"}], "2.1.0", []),
-    ([{"key": "semver", "value": "2.1.0-rc.1+build.5"}], "2.1.0-rc.1+build.5", []),
-    ([{"key": "semver", "value": "two"}], "7.0.0",
-     ["its semver tag 'two' is not SemVer; used the version number instead"]),
-])
+@pytest.mark.parametrize(
+    ("tags", "expected", "notes"),
+    [
+        ([], "7.0.0", []),
+        ([{"key": "semver", "value": "v2.1.0"}], "2.1.0", []),
+        ([{"key": "semver", "value": "2.1.0-rc.1+build.5"}], "2.1.0-rc.1+build.5", []),
+        (
+            [{"key": "semver", "value": "two"}],
+            "7.0.0",
+            ["its semver tag 'two' is not SemVer; used the version number instead"],
+        ),
+    ],
+)
 def test_semver(tags: list[dict[str, str]], expected: str, notes: list[str]) -> None:
     assert semver_of(ModelVersion.model_validate(version("7", tags=tags)), "semver") == (
-        expected, notes)
+        expected,
+        notes,
+    )
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("8", 8), ("0.05", 0.05), ("1e-3", 0.001), ("True", True), ("false", False),
-    ("nan", "nan"), ("inf", "inf"), ("binary:logistic", "binary:logistic"), ("", ""),
-    ("0", 0), ("-3", -3), ("-0.5", -0.5), (".5", 0.5), ("2E-4", 0.0002),
-    # Text that Python's int() or float() would read, but that is not a number as written:
-    # a mode, a zip code, a grouped literal, a sign-padded value.
-    ("0755", "0755"), ("00012", "00012"), ("1_000", "1_000"), (" 8", " 8"), ("+5", "+5"),
-    ("1.5_0", "1.5_0"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("8", 8),
+        ("0.05", 0.05),
+        ("1e-3", 0.001),
+        ("True", True),
+        ("false", False),
+        ("nan", "nan"),
+        ("inf", "inf"),
+        ("binary:logistic", "binary:logistic"),
+        ("", ""),
+        ("0", 0),
+        ("-3", -3),
+        ("-0.5", -0.5),
+        (".5", 0.5),
+        ("2E-4", 0.0002),
+        # Text that Python's int() or float() would read, but that is not a number as written:
+        # a mode, a zip code, a grouped literal, a sign-padded value.
+        ("0755", "0755"),
+        ("00012", "00012"),
+        ("1_000", "1_000"),
+        (" 8", " 8"),
+        ("+5", "+5"),
+        ("1.5_0", "1.5_0"),
+    ],
+)
 def test_hyperparameters_are_typed(text: str, value: Any) -> None:
     assert hyperparameter(text) == value and type(hyperparameter(text)) is type(value)
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("fraud-detector", "fraud-detector"), ("Churn Model", "churn-model"),
-    ("ml.team/fraud v2", "ml.team-fraud-v2"), ("a..b", "a.b"), ("--x--", "x"),
-    ("!!!", None), ("Ümlaut", "umlaut"), ("Résumé Ranker", "resume-ranker"),
-    ("Straße", "strasse"), ("模型", None),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("fraud-detector", "fraud-detector"),
+        ("Churn Model", "churn-model"),
+        ("ml.team/fraud v2", "ml.team-fraud-v2"),
+        ("a..b", "a.b"),
+        ("--x--", "x"),
+        ("!!!", None),
+        ("Ümlaut", "umlaut"),
+        ("Résumé Ranker", "resume-ranker"),
+        ("Straße", "strasse"),
+        ("模型", None),
+    ],
+)
 def test_ids_from_mlflow_names(name: str, expected: str | None) -> None:
     assert card_id(name) == expected
 
@@ -87,14 +140,43 @@ def _run(**data: Any) -> Run:
 
 
 def test_metrics_latest_per_key_and_the_logged_models_dataset() -> None:
-    run = _run(metrics=[{"key": "auc", "value": 0.9, "step": 3},
-                        {"key": "loss", "value": float("nan")},
-                        {"key": "f1", "value": 0.5}])
-    logged = LoggedModel.model_validate({"info": {"model_id": "m-1"}, "data": {"metrics": [
-        {"key": "auc", "value": 0.91, "step": 1, "dataset_name": "tx", "dataset_digest": "d1"},
-        {"key": "auc", "value": 0.92, "step": 2, "dataset_name": "tx", "dataset_digest": "d1"},
-        {"key": "auc", "value": 0.80, "step": 9, "dataset_name": "tx", "dataset_digest": "d0"},
-    ]}})
+    run = _run(
+        metrics=[
+            {"key": "auc", "value": 0.9, "step": 3},
+            {"key": "loss", "value": float("nan")},
+            {"key": "f1", "value": 0.5},
+        ]
+    )
+    logged = LoggedModel.model_validate(
+        {
+            "info": {"model_id": "m-1"},
+            "data": {
+                "metrics": [
+                    {
+                        "key": "auc",
+                        "value": 0.91,
+                        "step": 1,
+                        "dataset_name": "tx",
+                        "dataset_digest": "d1",
+                    },
+                    {
+                        "key": "auc",
+                        "value": 0.92,
+                        "step": 2,
+                        "dataset_name": "tx",
+                        "dataset_digest": "d1",
+                    },
+                    {
+                        "key": "auc",
+                        "value": 0.80,
+                        "step": 9,
+                        "dataset_name": "tx",
+                        "dataset_digest": "d0",
+                    },
+                ]
+            },
+        }
+    )
     notes: list[str] = []
     assert metrics_of(run, logged, [], notes) == [
         {"name": "auc", "value": 0.8, "dataset": "tx@d0"},
@@ -104,21 +186,36 @@ def test_metrics_latest_per_key_and_the_logged_models_dataset() -> None:
     assert notes == ["metric loss is nan; not imported"]
 
 
-@pytest.mark.parametrize(("tags", "code", "notes"), [
-    ({"mlflow.source.git.commit": "ABCDEF1", "mlflow.gitRepoURL": "git@host:a/b.git"},
-     {"repo": "https://host/a/b", "commit": "abcdef1"}, []),
-    # MLflow records the checkout's remote as it is; a CI checkout's carries a token.
-    ({"mlflow.source.git.repoURL": "https://oauth2:glpat-s3cret@gitlab.com/acme/churn.git"},
-     {"repo": "https://gitlab.com/acme/churn"}, []),
-    ({"mlflow.source.git.commit": "main", "mlflow.source.git.repoURL": "https://g/a"},
-     {"repo": "https://g/a"},
-     ["run tag mlflow.source.git.commit 'main' is not a git commit; not imported"]),
-    ({"mlflow.source.git.commit": "abcdef1"}, None,
-     ["the run names commit abcdef1 but no repository (mlflow.source.git.repoURL); "
-      "training.code needs one, add it by hand"]),
-])
-def test_training_code(tags: dict[str, str], code: dict[str, str] | None,
-                       notes: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("tags", "code", "notes"),
+    [
+        (
+            {"mlflow.source.git.commit": "ABCDEF1", "mlflow.gitRepoURL": "git@host:a/b.git"},
+            {"repo": "https://host/a/b", "commit": "abcdef1"},
+            [],
+        ),
+        # MLflow records the checkout's remote as it is; a CI checkout's carries a token.
+        (
+            {"mlflow.source.git.repoURL": "https://oauth2:glpat-s3cret@gitlab.com/acme/churn.git"},
+            {"repo": "https://gitlab.com/acme/churn"},
+            [],
+        ),
+        (
+            {"mlflow.source.git.commit": "main", "mlflow.source.git.repoURL": "https://g/a"},
+            {"repo": "https://g/a"},
+            ["run tag mlflow.source.git.commit 'main' is not a git commit; not imported"],
+        ),
+        (
+            {"mlflow.source.git.commit": "abcdef1"},
+            None,
+            [
+                "the run names commit abcdef1 but no repository (mlflow.source.git.repoURL); "
+                "training.code needs one, add it by hand"
+            ],
+        ),
+    ],
+)
+def test_training_code(tags: dict[str, str], code: dict[str, str] | None, notes: list[str]) -> None:
     found: list[str] = []
     run = _run(tags=[{"key": k, "value": v} for k, v in tags.items()])
     assert training_of(run, None, [], found).get("code") == code
@@ -152,11 +249,13 @@ def test_what_cannot_be_imported_is_said(tmp_path: Path) -> None:
         "MLflow model 'Fraud': its id fraud is also that of MLflow model 'fraud'; not imported "
         "(rename one in MLflow)",
         "MLflow model 'summarise': a prompt, not a model; not imported",
-        "MLflow model '???': its name gives no usable model id (letters and digits); not "
-        "imported",
+        "MLflow model '???': its name gives no usable model id (letters and digits); not imported",
     ]
     assert [c.path.relative_to(tmp_path).as_posix() for c in plan.changes] == [
-        "models/fraud/model.yaml", "models/fraud/2.0.0.yaml", "models/fraud/4.0.0.yaml"]
+        "models/fraud/model.yaml",
+        "models/fraud/2.0.0.yaml",
+        "models/fraud/4.0.0.yaml",
+    ]
 
 
 def _import(root: Path, found: Registry) -> list[str]:
@@ -179,16 +278,23 @@ def test_out_of_production_in_mlflow_is_archived_here(tmp_path: Path) -> None:
     later = version("1", current_stage="None", last_updated_timestamp=MS + DAY)
     assert _import(tmp_path, registry(later)) == ["fraud@1.0.0: archived (MLflow stage None)"]
     assert _lifecycle(tmp_path, "1.0.0.yaml")[-1] == {
-        "stage": "archived", "date": dt.date(2026, 12, 3), "time": "10:31", "by": "mlflow",
-        "reason": "MLflow stage None; dated by the version's last update"}
+        "stage": "archived",
+        "date": dt.date(2026, 12, 3),
+        "time": "10:31",
+        "by": "mlflow",
+        "reason": "MLflow stage None; dated by the version's last update",
+    }
 
 
 def test_a_stage_the_card_moved_past_is_not_added_again(tmp_path: Path) -> None:
     """Deprecated here while MLflow still says Production: the import leaves it alone."""
     _import(tmp_path, registry(version("1", current_stage="Production")))
     card = tmp_path / "models" / "fraud" / "1.0.0.yaml"
-    card.write_text(card.read_text(encoding="utf-8") + "  - {stage: deprecated, date: "
-                    "2026-12-02, by: bob, reason: Drift}\n", encoding="utf-8")
+    card.write_text(
+        card.read_text(encoding="utf-8") + "  - {stage: deprecated, date: "
+        "2026-12-02, by: bob, reason: Drift}\n",
+        encoding="utf-8",
+    )
     assert _import(tmp_path, registry(version("1", current_stage="Production"))) == []
 
 
@@ -201,17 +307,19 @@ def test_a_version_deprecated_here_stays_so_whatever_mlflow_does_later(
     would break the record, and the import would fail every run from then on)."""
     _import(tmp_path, registry(version("1", current_stage="Production")))
     card = tmp_path / "models" / "fraud" / "1.0.0.yaml"
-    card.write_text(card.read_text(encoding="utf-8") + "  - {stage: deprecated, date: "
-                    "2026-12-02, by: bob, reason: Drift}\n" + (
-                        "  - {stage: retired, date: 2026-12-02, by: bob}\n"
-                        if here == "retired" else ""), encoding="utf-8")
+    card.write_text(
+        card.read_text(encoding="utf-8") + "  - {stage: deprecated, date: "
+        "2026-12-02, by: bob, reason: Drift}\n"
+        + ("  - {stage: retired, date: 2026-12-02, by: bob}\n" if here == "retired" else ""),
+        encoding="utf-8",
+    )
     before = card.read_bytes()
     later = version("1", current_stage="Archived", last_updated_timestamp=MS + DAY)
     plan = check_plan(plan_import(tmp_path, registry(later), options()), TODAY)
     assert (plan.changes, plan.refused, plan.problems) == ([], [], [])
     assert plan.notes == [
-        f"fraud@1.0.0: {here} here, so MLflow's later stage Archived (2026-12-03) is not "
-        "imported"]
+        f"fraud@1.0.0: {here} here, so MLflow's later stage Archived (2026-12-03) is not imported"
+    ]
     write_plan(plan)
     assert card.read_bytes() == before
 
@@ -222,17 +330,22 @@ def test_a_later_edit_in_mlflow_is_not_a_stage_change(tmp_path: Path) -> None:
     stage again is no change, and what happened here since stays the last word."""
     _import(tmp_path, registry(version("1", current_stage="Staging")))
     card = tmp_path / "models" / "fraud" / "1.0.0.yaml"
-    card.write_text(card.read_text(encoding="utf-8") + "  - {stage: production, date: "
-                    "2026-12-03, by: bob, approved_by: [carol]}\n", encoding="utf-8")
+    card.write_text(
+        card.read_text(encoding="utf-8") + "  - {stage: production, date: "
+        "2026-12-03, by: bob, approved_by: [carol]}\n",
+        encoding="utf-8",
+    )
     before = card.read_bytes()
-    edited = version("1", current_stage="Staging", description="Typo fixed.",
-                     last_updated_timestamp=MS + 5 * DAY)
+    edited = version(
+        "1", current_stage="Staging", description="Typo fixed.", last_updated_timestamp=MS + 5 * DAY
+    )
     assert _import(tmp_path, registry(edited)) == []
     assert card.read_bytes() == before
     # A real change of stage in MLflow is still recorded.
     archived = version("1", current_stage="Archived", last_updated_timestamp=MS + 6 * DAY)
     assert _import(tmp_path, registry(archived)) == [
-        "fraud@1.0.0: archived (MLflow stage Archived)"]
+        "fraud@1.0.0: archived (MLflow stage Archived)"
+    ]
 
 
 def test_a_version_imported_at_none_gets_mlflows_first_stage(tmp_path: Path) -> None:
@@ -243,12 +356,19 @@ def test_a_version_imported_at_none_gets_mlflows_first_stage(tmp_path: Path) -> 
 
 
 def test_the_run_user_starts_the_lifecycle(tmp_path: Path) -> None:
-    found = registry(version("1", run_id="r1"), runs={"r1": {
-        "info": {"run_id": "r1", "user_id": "ana", "artifact_uri": "s3://runs/r1/artifacts"}}})
+    found = registry(
+        version("1", run_id="r1"),
+        runs={
+            "r1": {
+                "info": {"run_id": "r1", "user_id": "ana", "artifact_uri": "s3://runs/r1/artifacts"}
+            }
+        },
+    )
     _import(tmp_path, found)
     data = yaml.safe_load((tmp_path / "models/fraud/1.0.0.yaml").read_text(encoding="utf-8"))
     assert data["lifecycle"] == [
-        {"stage": "development", "date": CREATED, "time": "10:31", "by": "ana"}]
+        {"stage": "development", "date": CREATED, "time": "10:31", "by": "ana"}
+    ]
     assert data["artifacts"] == [{"uri": "s3://m/1", "format": "mlflow"}]
 
 
@@ -269,12 +389,17 @@ def test_earlier_imports_are_found_without_reading_what_is_not_a_card(tmp_path: 
 
 def test_what_is_said_of_many_versions_is_said_once(tmp_path: Path) -> None:
     """MLflow tags every run with mlflow.source.name and .type: one line for all versions."""
-    tags = [{"key": "mlflow.source.name", "value": "train.py"},
-            {"key": "mlflow.source.type", "value": "LOCAL"}]
-    runs = {f"r{n}": {"info": {"run_id": f"r{n}", "user_id": "ana"}, "data": {"tags": tags}}
-            for n in "123"}
+    tags = [
+        {"key": "mlflow.source.name", "value": "train.py"},
+        {"key": "mlflow.source.type", "value": "LOCAL"},
+    ]
+    runs = {
+        f"r{n}": {"info": {"run_id": f"r{n}", "user_id": "ana"}, "data": {"tags": tags}}
+        for n in "123"
+    }
     found = registry(*(version(n, run_id=f"r{n}") for n in "123"), runs=runs)
     plan = plan_import(tmp_path, found, options())
     assert plan.notes == [
         "fraud@1.0.0, fraud@2.0.0, fraud@3.0.0: run tags with no place in the card, not "
-        "imported: mlflow.source.name, mlflow.source.type"]
+        "imported: mlflow.source.name, mlflow.source.type"
+    ]

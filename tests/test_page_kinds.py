@@ -58,8 +58,9 @@ def _register(monkeypatch: pytest.MonkeyPatch, kind: str, found: PageKind, path:
 
     monkeypatch.setitem(KINDS, kind, PageKind(counted, found.depends, found.cost))
     listed = building.site_pages
-    monkeypatch.setattr(building, "site_pages", lambda catalog: [*listed(catalog),
-                                                                 Page(path, kind)])
+    monkeypatch.setattr(
+        building, "site_pages", lambda catalog: [*listed(catalog), Page(path, kind)]
+    )
     return renders
 
 
@@ -109,4 +110,3 @@ def test_page_costs_come_from_the_table(monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setitem(KINDS, "heavy", PageKind(_summaries, cost=1 / 10))
     assert page_costs([Page("a", "heavy"), Page("b", "asset", "b")], 1_000) == [101, 1]
-

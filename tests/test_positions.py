@@ -45,8 +45,12 @@ keys = st.one_of(
     st.booleans(),
 )
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False),
-    st.text(max_size=40), st.dates(),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False),
+    st.text(max_size=40),
+    st.dates(),
 )
 values = st.recursive(
     scalars,
@@ -63,8 +67,10 @@ def composed(document: SourceDocument, requests: list[Request]) -> list[tuple[in
 def with_shared(data: Any, shared: Any, rng: random.Random) -> Any:
     """`data` with one object put in several places: its YAML has an anchor and aliases."""
     if isinstance(data, dict):
-        return {k: shared if rng.random() < 0.2 else with_shared(v, shared, rng)
-                for k, v in data.items()}
+        return {
+            k: shared if rng.random() < 0.2 else with_shared(v, shared, rng)
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [shared if rng.random() < 0.2 else with_shared(v, shared, rng) for v in data]
     return data
@@ -76,8 +82,12 @@ def documents(draw: st.DrawFn) -> SourceDocument:
     (explicit tags and `? key`), wrapped or not, with anchors and aliases or not."""
     data = draw(st.dictionaries(keys, values, min_size=1, max_size=8))
     if draw(st.booleans()):
-        shared = draw(st.one_of(st.lists(values, min_size=1, max_size=3),
-                                st.dictionaries(keys, values, min_size=1, max_size=3)))
+        shared = draw(
+            st.one_of(
+                st.lists(values, min_size=1, max_size=3),
+                st.dictionaries(keys, values, min_size=1, max_size=3),
+            )
+        )
         data = with_shared(data, shared, random.Random(draw(st.integers(0, 2**16))))
     text = yaml.safe_dump(
         data,
@@ -152,8 +162,30 @@ HAND_WRITTEN = [
     "just a scalar\n",
 ]
 HAND_PARTS: list[str | int] = [
-    "a", "base", "mine", "x", "y", "z", "w", "<<", "c", "d", "e", "f", "g", "h", "key", "other",
-    "plain", 0, 1, 2, 5, "1", "None", "~",
+    "a",
+    "base",
+    "mine",
+    "x",
+    "y",
+    "z",
+    "w",
+    "<<",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+    "h",
+    "key",
+    "other",
+    "plain",
+    0,
+    1,
+    2,
+    5,
+    "1",
+    "None",
+    "~",
 ]
 
 
@@ -193,8 +225,11 @@ def generated_cards() -> Iterator[list[Path]]:
         yield sorted(root.rglob("*.yaml"))
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.data())
 def test_benchmark_cards_asked_about_many_places(
     generated_cards: list[Path], data: st.DataObject
@@ -246,7 +281,10 @@ def test_rule_problems_placed_in_a_batch_point_where_each_alone_points(
             document = catalog.sources[before.file]
             assert (after.line, after.column) == document.position(before.loc, key=before.key)
             assert (after.file, after.code, after.message) == (
-                before.file, before.code, before.message)
+                before.file,
+                before.code,
+                before.message,
+            )
             assert type(after) is not Unplaced
         else:
             assert after is before

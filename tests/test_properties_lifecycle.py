@@ -72,7 +72,9 @@ class Version:
         return self.events[-1].stage
 
     def card(self) -> str:
-        metrics = [f"{{name: auc, value: {v}, dataset: {d}, split: {s}}}" for v, d, s in self.metrics]
+        metrics = [
+            f"{{name: auc, value: {v}, dataset: {d}, split: {s}}}" for v, d, s in self.metrics
+        ]
         return gated(self.name, metrics, [e.yaml() for e in self.events], released=str(START))
 
 
@@ -119,7 +121,9 @@ def _act(draw: st.DrawFn, versions: list[Version], day: dt.date, time: str | Non
         chosen.events.append(Event("deprecated", day, time, replaced_by=target))
     elif action == "retire":
         named = {e.replaced_by for v in versions for e in v.events[-1:] if e.stage == "deprecated"}
-        done = [v for v in versions if v.stage in ("deprecated", "archived") and v.name not in named]
+        done = [
+            v for v in versions if v.stage in ("deprecated", "archived") and v.name not in named
+        ]
         if done:
             draw(st.sampled_from(done)).events.append(Event("retired", day, time))
 
@@ -196,9 +200,7 @@ def write(versions: list[Version], folder: Path) -> Path:
 def test_the_gate_never_passes_a_regression_silently(versions: list[Version]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         result = validate_catalog(write(versions, Path(folder)), TODAY)
-    flagged = {
-        (p.file.stem, p.line) for p in result.problems if p.code in ("MC041", "MC045")
-    }
+    flagged = {(p.file.stem, p.line) for p in result.problems if p.code in ("MC041", "MC045")}
     by_name = {v.name: v for v in versions}
     for name, index in must_fail(versions):
         first_event = 11 + len(by_name[name].metrics)  # the line of the card's first event

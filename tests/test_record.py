@@ -38,9 +38,12 @@ from modelcards.recording import (
 from .conftest import BASE, CatalogMaker
 
 GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Trainer", "GIT_AUTHOR_EMAIL": "trainer@example.org",
-    "GIT_COMMITTER_NAME": "Trainer", "GIT_COMMITTER_EMAIL": "trainer@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Trainer",
+    "GIT_AUTHOR_EMAIL": "trainer@example.org",
+    "GIT_COMMITTER_NAME": "Trainer",
+    "GIT_COMMITTER_EMAIL": "trainer@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 ORIGIN = "https://ci-token:s3cret@git.example/acme/fraud.git"  # a CI checkout's remote
 NEW = "catalog/models/fraud/2.1.0.yaml"
@@ -49,8 +52,12 @@ V2 = "models/fraud/2.0.0.yaml"
 
 def git(cwd: Path, *args: str) -> str:
     done = subprocess.run(
-        ["git", *args], cwd=cwd, env={**os.environ, **GIT_IDENTITY},
-        capture_output=True, text=True, check=True,
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **GIT_IDENTITY},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.strip()
 
@@ -59,14 +66,13 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` but git's own, with its bytes."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts
+        for p in folder.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(folder).parts
     }
 
 
 @pytest.fixture
-def repo(
-    make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def repo(make_catalog: CatalogMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git checkout at tmp_path holding the test catalog and a training script, committed,
     whose origin URL carries a token as CI checkouts' do."""
     for name, value in GIT_IDENTITY.items():
@@ -83,8 +89,18 @@ def repo(
 
 
 def record_args(*extra: str) -> list[str]:
-    return ["record", "fraud", "2.1.0", "--summary", "Weekly retrain", "--by", "train-job",
-            "--date", "2026-11-20", *extra]
+    return [
+        "record",
+        "fraud",
+        "2.1.0",
+        "--summary",
+        "Weekly retrain",
+        "--by",
+        "train-job",
+        "--date",
+        "2026-11-20",
+        *extra,
+    ]
 
 
 def write(path: Path, text: str) -> Path:
@@ -93,8 +109,9 @@ def write(path: Path, text: str) -> Path:
 
 
 def sha256sum(path: Path) -> str:
-    return subprocess.run(["sha256sum", str(path)], capture_output=True, text=True,
-                          check=True).stdout.split()[0]
+    return subprocess.run(
+        ["sha256sum", str(path)], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
 
 
 # ---- the whole card --------------------------------------------------------------------------
@@ -104,19 +121,42 @@ def test_record_writes_a_complete_card_that_validates(repo: Path, runner: CliRun
     model = repo / "out" / "model.onnx"
     model.parent.mkdir()
     model.write_bytes(os.urandom(5 * 1024 * 1024 + 17))  # a multi-MB artifact, not committed
-    write(repo / "out" / "metrics.yaml", """\
+    write(
+        repo / "out" / "metrics.yaml",
+        """\
         - {name: auc, value: 0.93, dataset: tx@2025-Q4, split: test, ci: [0.92, 0.94]}
         - {name: auc, value: 0.9, dataset: tx@2025-Q4, split: test, slice: new-merchants}
-        """)
-    write(repo / "out" / "params.json", '{"max_depth": 8, "booster": {"eta": 0.05, "objective": "binary:logistic"}}')
-    result = runner.invoke(cli, record_args(
-        "--artifact", "out/model.onnx=s3://m/fraud/2.1.0/model.onnx",
-        "--artifact", f"s3://m/fraud/2.1.0/features.json@sha256:{'c' * 64}",
-        "--metrics", "out/metrics.yaml", "--hyperparameters", "out/params.json",
-        "--data", "tx@2025-Q4", "--framework", "PyYAML", "--package", "pydantic",
-        "--seed", "42", "--hardware", "1x CPU",
-        "--container", f"ghcr.io/acme/train@sha256:{'d' * 64}",
-    ))
+        """,
+    )
+    write(
+        repo / "out" / "params.json",
+        '{"max_depth": 8, "booster": {"eta": 0.05, "objective": "binary:logistic"}}',
+    )
+    result = runner.invoke(
+        cli,
+        record_args(
+            "--artifact",
+            "out/model.onnx=s3://m/fraud/2.1.0/model.onnx",
+            "--artifact",
+            f"s3://m/fraud/2.1.0/features.json@sha256:{'c' * 64}",
+            "--metrics",
+            "out/metrics.yaml",
+            "--hyperparameters",
+            "out/params.json",
+            "--data",
+            "tx@2025-Q4",
+            "--framework",
+            "PyYAML",
+            "--package",
+            "pydantic",
+            "--seed",
+            "42",
+            "--hardware",
+            "1x CPU",
+            "--container",
+            f"ghcr.io/acme/train@sha256:{'d' * 64}",
+        ),
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {NEW}: recorded fraud@2.1.0\n"
     commit = git(repo, "rev-parse", "HEAD")
@@ -155,15 +195,15 @@ def test_record_writes_a_complete_card_that_validates(repo: Path, runner: CliRun
     assert validated.exit_code == 0, validated.output
     against_base = runner.invoke(cli, ["validate", "--base", "HEAD", "--summary", "summary.md"])
     assert against_base.exit_code == 0, against_base.output
-    assert "| `fraud@2.1.0` | development | 2026-11-20 | Weekly retrain |" in (
-        repo / "summary.md"
-    ).read_text()
+    assert (
+        "| `fraud@2.1.0` | development | 2026-11-20 | Weekly retrain |"
+        in (repo / "summary.md").read_text()
+    )
 
 
 def test_dry_run_prints_the_card_and_writes_nothing(repo: Path, runner: CliRunner) -> None:
     before = snapshot(repo)
-    result = runner.invoke(cli, record_args("--dry-run", "--data", "tx@2025-Q4",
-                                            "--time", "14:30"))
+    result = runner.invoke(cli, record_args("--dry-run", "--data", "tx@2025-Q4", "--time", "14:30"))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith('version: "2.1.0"\nreleased: 2026-11-20\n')
     assert "  data: [tx@2025-Q4]\n" in result.stdout
@@ -198,8 +238,10 @@ def test_artifacts_are_hashed_by_streaming(tmp_path: Path) -> None:
         ("model.onnx", ArtifactInput("model.onnx", Path("model.onnx"))),
         ("out/model.onnx=s3://b/m.onnx", ArtifactInput("s3://b/m.onnx", Path("out/model.onnx"))),
         (f"s3://b/m.onnx@sha256:{'a' * 64}", ArtifactInput("s3://b/m.onnx", sha256="a" * 64)),
-        (f"m.onnx=https://h/m?v=2@sha256:{'b' * 64}",
-         ArtifactInput("https://h/m?v=2", Path("m.onnx"), "b" * 64)),
+        (
+            f"m.onnx=https://h/m?v=2@sha256:{'b' * 64}",
+            ArtifactInput("https://h/m?v=2", Path("m.onnx"), "b" * 64),
+        ),
         ("https://h/get?file=m.onnx", ArtifactInput("https://h/get?file=m.onnx")),
     ],
 )
@@ -227,31 +269,46 @@ EXPECTED_METRICS = (
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        ("metrics.json", """\
+        (
+            "metrics.json",
+            """\
             [
               {"name": "auc", "value": 0.93, "dataset": "tx@2025-Q4", "split": "test", "ci": [0.92, 0.94]},
               {"name": "log_loss", "value": 1e-05, "dataset": "tx@2025-Q4", "split": "test"}
             ]
-            """),
-        ("metrics.yaml", """\
+            """,
+        ),
+        (
+            "metrics.yaml",
+            """\
             - {name: auc, value: 0.93, dataset: tx@2025-Q4, split: test, ci: [0.92, 0.94]}
             - {name: log_loss, value: 1.0e-05, dataset: tx@2025-Q4, split: test}
-            """),
-        ("metrics.yml", """\
+            """,
+        ),
+        (
+            "metrics.yml",
+            """\
             metrics:
               - {name: auc, value: 0.93, dataset: tx@2025-Q4, split: test, ci: [0.92, 0.94]}
               - {name: log_loss, value: 1.0e-05, dataset: tx@2025-Q4, split: test}
-            """),
-        ("metrics.json", """\
+            """,
+        ),
+        (
+            "metrics.json",
+            """\
             {"auc": {"value": 0.93, "dataset": "tx@2025-Q4", "split": "test", "ci": [0.92, 0.94]},
              "log_loss": {"value": 1e-05, "dataset": "tx@2025-Q4", "split": "test"}}
-            """),
+            """,
+        ),
         # The mapping of names under `metrics:`, as many training scripts json.dump it.
-        ("metrics.json", """\
+        (
+            "metrics.json",
+            """\
             {"metrics": {
               "auc": {"value": 0.93, "dataset": "tx@2025-Q4", "split": "test", "ci": [0.92, 0.94]},
               "log_loss": {"value": 1e-05, "dataset": "tx@2025-Q4", "split": "test"}}}
-            """),
+            """,
+        ),
     ],
 )
 def test_metrics_files_in_both_formats_and_every_shape(
@@ -265,37 +322,64 @@ def test_metrics_files_in_both_formats_and_every_shape(
 
 def test_a_mapping_of_names_to_values(repo: Path) -> None:
     write(repo / "metrics.yaml", "auc: 0.93\nf1: 0.71\n")
-    result = record_version(repo / "catalog", RecordRequest(
-        "fraud", "2.1.0", "Weekly retrain", "train-job", metrics=repo / "metrics.yaml",
-        code_dir=repo,
-    ), dry_run=True)
+    result = record_version(
+        repo / "catalog",
+        RecordRequest(
+            "fraud",
+            "2.1.0",
+            "Weekly retrain",
+            "train-job",
+            metrics=repo / "metrics.yaml",
+            code_dir=repo,
+        ),
+        dry_run=True,
+    )
     assert "metrics:\n  - {name: auc, value: 0.93}\n  - {name: f1, value: 0.71}\n" in result.text
 
 
 @pytest.mark.parametrize(
     ("name", "text", "line"),
     [
-        ("metrics.json", """\
+        (
+            "metrics.json",
+            """\
             [
               {"name": "auc", "value": 0.93},
               {"name": "f1",
                "value": "n/a"}
             ]
-            """, 'metrics.json:4:13: error MC004 value: expected a number, got the text \'n/a\''),
-        ("metrics.yaml", """\
+            """,
+            "metrics.json:4:13: error MC004 value: expected a number, got the text 'n/a'",
+        ),
+        (
+            "metrics.yaml",
+            """\
             - {name: auc, value: 0.93}
             - {name: f1, value: 0.7, splt: test}
-            """, "metrics.yaml:2:26: error MC003 unknown field 'splt'; did you mean 'split'?"),
-        ("metrics.yaml", "auc: 0.93\nf1: .nan\n",
-         "metrics.yaml:2:1: error MC004 value: input should be a finite number"),
-        ("metrics.json", '[{"name": "auc", "value": 0.93,}]\n',
-         "metrics.json:1:32: error MC001 invalid JSON: Expecting property name enclosed in double quotes"),
-        ("metrics.yaml", "- {name: auc, value: 0.93\n",
-         "metrics.yaml:2:1: error MC001"),
-        ("metrics.yaml", "just text\n",
-         "metrics.yaml:1:1: error MC004 a metrics file is a list of metrics"),
-        ("params.yaml", "depth: 8\nlayers: [64, 32]\n",
-         "params.yaml:2:9: error MC004 hyperparameters.layers: must be a single value"),
+            """,
+            "metrics.yaml:2:26: error MC003 unknown field 'splt'; did you mean 'split'?",
+        ),
+        (
+            "metrics.yaml",
+            "auc: 0.93\nf1: .nan\n",
+            "metrics.yaml:2:1: error MC004 value: input should be a finite number",
+        ),
+        (
+            "metrics.json",
+            '[{"name": "auc", "value": 0.93,}]\n',
+            "metrics.json:1:32: error MC001 invalid JSON: Expecting property name enclosed in double quotes",
+        ),
+        ("metrics.yaml", "- {name: auc, value: 0.93\n", "metrics.yaml:2:1: error MC001"),
+        (
+            "metrics.yaml",
+            "just text\n",
+            "metrics.yaml:1:1: error MC004 a metrics file is a list of metrics",
+        ),
+        (
+            "params.yaml",
+            "depth: 8\nlayers: [64, 32]\n",
+            "params.yaml:2:9: error MC004 hyperparameters.layers: must be a single value",
+        ),
     ],
 )
 def test_mistakes_in_the_job_files_are_reported_at_their_lines(
@@ -316,11 +400,14 @@ def test_mistakes_in_the_job_files_are_reported_at_their_lines(
 def test_a_missing_dataset_in_the_metrics_file_is_reported_at_its_line(
     repo: Path, runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    write(repo / "metrics.yaml", """\
+    write(
+        repo / "metrics.yaml",
+        """\
         # evaluation of the weekly retrain
         - {name: auc, value: 0.93, dataset: tx@2025-Q4, split: test}
         - {name: auc, value: 0.91, dataset: tx@2099-Q1, split: test}
-        """)
+        """,
+    )
     before = snapshot(repo)
     result = runner.invoke(cli, record_args("--metrics", "metrics.yaml"))
     assert result.exit_code == 1
@@ -350,17 +437,25 @@ def test_a_missing_training_dataset_is_reported_at_the_card_line(
         "Error: the catalog would not validate after this change, so nothing was written\n"
     )
     assert snapshot(repo) == before
-    dry = runner.invoke(cli, record_args("--data", "tx@2025-Q4", "--data", "tx@2099-Q1",
-                                         "--dry-run"))
+    dry = runner.invoke(
+        cli, record_args("--data", "tx@2025-Q4", "--data", "tx@2099-Q1", "--dry-run")
+    )
     assert dry.stdout.splitlines()[5] == "  data: [tx@2025-Q4, tx@2099-Q1]"  # line 6, column 22
 
 
 def test_an_interval_that_misses_its_value_points_at_the_metrics_file(repo: Path) -> None:
     write(repo / "metrics.json", '{\n  "auc": {"value": 0.95, "ci": [0.9, 0.94]}\n}\n')
-    result = record_version(repo / "catalog", RecordRequest(
-        "fraud", "2.1.0", "Weekly retrain", "train-job", metrics=repo / "metrics.json",
-        code_dir=repo,
-    ))
+    result = record_version(
+        repo / "catalog",
+        RecordRequest(
+            "fraud",
+            "2.1.0",
+            "Weekly retrain",
+            "train-job",
+            metrics=repo / "metrics.json",
+            code_dir=repo,
+        ),
+    )
     assert not result.written
     assert [(p.file.name, p.line, p.column, p.code) for p in result.problems] == [
         ("metrics.json", 2, 32, "MC044")
@@ -368,12 +463,29 @@ def test_an_interval_that_misses_its_value_points_at_the_metrics_file(repo: Path
 
 
 def test_values_yaml_would_misread_stay_what_the_job_wrote(repo: Path) -> None:
-    params = {"flag": "yes", "window": "1:30", "mode": "0755", "start": "2026-01-01",
-              "none": "null", "on": 1, "rate": 1e-07, "big": 1e20, "name": "a: b"}
-    result = record_version(repo / "catalog", RecordRequest(
-        "fraud", "2.1.0", "yes", "no", hyperparameters=params, code_dir=repo,
-        description="Line one.\nLine two: with a colon.\n",
-    ))
+    params = {
+        "flag": "yes",
+        "window": "1:30",
+        "mode": "0755",
+        "start": "2026-01-01",
+        "none": "null",
+        "on": 1,
+        "rate": 1e-07,
+        "big": 1e20,
+        "name": "a: b",
+    }
+    result = record_version(
+        repo / "catalog",
+        RecordRequest(
+            "fraud",
+            "2.1.0",
+            "yes",
+            "no",
+            hyperparameters=params,
+            code_dir=repo,
+            description="Line one.\nLine two: with a colon.\n",
+        ),
+    )
     assert result.written, result.problems
     catalog, problems = load_catalog(repo / "catalog")
     assert problems == []
@@ -407,9 +519,11 @@ def test_allow_dirty_records_and_says_so(repo: Path, runner: CliRunner) -> None:
     result = runner.invoke(cli, record_args("--allow-dirty", "--description", "Tuned."))
     assert result.exit_code == 0, result.output
     commit = git(repo, "rev-parse", "HEAD")
-    assert "description: |\n  Tuned.\n\n  Trained from a working tree with uncommitted " \
-        f"changes to train.py: commit {commit[:12]} alone does not reproduce it.\n" in (
-            repo / NEW).read_text()
+    assert (
+        "description: |\n  Tuned.\n\n  Trained from a working tree with uncommitted "
+        f"changes to train.py: commit {commit[:12]} alone does not reproduce it.\n"
+        in (repo / NEW).read_text()
+    )
     assert "note: recorded from a working tree with 1 uncommitted change(s)" in result.stderr
 
 
@@ -420,10 +534,13 @@ def test_a_detached_head_is_recorded(repo: Path, runner: CliRunner) -> None:
     git(repo, "checkout", "-q", "--detach", first)  # what actions/checkout does
     result = runner.invoke(cli, record_args())
     assert result.exit_code == 0, result.output
-    assert f"  code: {{repo: https://git.example/acme/fraud, commit: {first}}}\n" in (
-        repo / NEW).read_text()
+    assert (
+        f"  code: {{repo: https://git.example/acme/fraud, commit: {first}}}\n"
+        in (repo / NEW).read_text()
+    )
     assert f"note: HEAD is detached at {first[:12]} (as CI checks out); recorded it\n" in (
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_code_in_a_subfolder_records_its_path(repo: Path, runner: CliRunner) -> None:
@@ -431,8 +548,9 @@ def test_code_in_a_subfolder_records_its_path(repo: Path, runner: CliRunner) -> 
     result = runner.invoke(cli, record_args("--code-dir", "training"))
     assert result.exit_code == 0, result.output
     commit = git(repo, "rev-parse", "HEAD")
-    assert (f"  code: {{repo: https://git.example/acme/fraud, commit: {commit}, "
-            "path: training}\n") in (repo / NEW).read_text()
+    assert (
+        f"  code: {{repo: https://git.example/acme/fraud, commit: {commit}, path: training}}\n"
+    ) in (repo / NEW).read_text()
 
 
 def test_code_named_by_hand_outside_git(
@@ -442,11 +560,13 @@ def test_code_named_by_hand_outside_git(
     refused = runner.invoke(cli, record_args())
     assert refused.exit_code == 1
     assert "is not inside a git repository" in refused.stderr
-    given = runner.invoke(cli, record_args("--code-repo", "https://git.example/x",
-                                           "--commit", "4f2c1e9"))
+    given = runner.invoke(
+        cli, record_args("--code-repo", "https://git.example/x", "--commit", "4f2c1e9")
+    )
     assert given.exit_code == 0, given.output
-    assert "  code: {repo: https://git.example/x, commit: 4f2c1e9}\n" in (
-        tmp_path / NEW).read_text()
+    assert (
+        "  code: {repo: https://git.example/x, commit: 4f2c1e9}\n" in (tmp_path / NEW).read_text()
+    )
 
 
 def test_the_remote_is_chosen_as_documented(repo: Path) -> None:
@@ -482,7 +602,10 @@ def test_repository_urls_lose_credentials(url: str, public: str) -> None:
 def test_packages_digest_is_what_pip_lists(tmp_path: Path) -> None:
     listed = subprocess.run(
         [sys.executable, "-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     ).stdout
     pairs = dict(line.split("==", 1) for line in listed.splitlines() if "==" in line)
     lines = sorted(
@@ -494,9 +617,18 @@ def test_packages_digest_is_what_pip_lists(tmp_path: Path) -> None:
 
 def test_container_image_from_the_environment(repo: Path) -> None:
     def recorded(**fields: object) -> tuple[str, list[str]]:
-        result = record_version(repo / "catalog", RecordRequest(
-            "fraud", "2.1.0", "s", "b", code_dir=repo, **fields  # type: ignore[arg-type]
-        ), dry_run=True)
+        result = record_version(
+            repo / "catalog",
+            RecordRequest(
+                "fraud",
+                "2.1.0",
+                "s",
+                "b",
+                code_dir=repo,
+                **fields,  # type: ignore[arg-type]
+            ),
+            dry_run=True,
+        )
         found = re.search(r"^    container: (.*)$", result.text, re.MULTILINE)
         return (found.group(1) if found else ""), result.notes
 
@@ -510,8 +642,10 @@ def test_container_image_from_the_environment(repo: Path) -> None:
         "can later mean other content",
     ]
     both = {"CI_JOB_IMAGE": "python:3.12", "MODELCARDS_CONTAINER_IMAGE": pinned}
-    assert recorded(environ=both) == (pinned, [f"container image from "
-                                               f"$MODELCARDS_CONTAINER_IMAGE: {pinned}"])
+    assert recorded(environ=both) == (
+        pinned,
+        [f"container image from $MODELCARDS_CONTAINER_IMAGE: {pinned}"],
+    )
     assert recorded(environ=both, container="given:1")[0] == "given:1"
 
 
@@ -521,18 +655,24 @@ def test_container_image_from_the_environment(repo: Path) -> None:
 def test_from_carries_over_the_setup_and_captures_the_rest(
     make_catalog: CatalogMaker, repo: Path, runner: CliRunner
 ) -> None:
-    v2 = textwrap.dedent(BASE[V2]).replace(
-        "training:\n", 'framework: {name: PyYAML, version: "1.0"}  # pinned\ntraining:\n'
-    ).replace("  data: [tx@2025-Q4]\n", (
-        "  data: [tx@2025-Q4]\n"
-        "  hyperparameters:\n"
-        "    max_depth: 8  # tuned\n"
-        "    eta: 0.05\n"
-        "  environment:\n"
-        '    python: "3.9.1"\n'
-        "    hardware: 1x A100\n"
-        '    packages: {pydantic: "1.0", not-installed-anywhere: "0.1"}\n'
-        "  seed: 42\n"))
+    v2 = (
+        textwrap.dedent(BASE[V2])
+        .replace("training:\n", 'framework: {name: PyYAML, version: "1.0"}  # pinned\ntraining:\n')
+        .replace(
+            "  data: [tx@2025-Q4]\n",
+            (
+                "  data: [tx@2025-Q4]\n"
+                "  hyperparameters:\n"
+                "    max_depth: 8  # tuned\n"
+                "    eta: 0.05\n"
+                "  environment:\n"
+                '    python: "3.9.1"\n'
+                "    hardware: 1x A100\n"
+                '    packages: {pydantic: "1.0", not-installed-anywhere: "0.1"}\n'
+                "  seed: 42\n"
+            ),
+        )
+    )
     make_catalog({V2: v2})
     git(repo, "commit", "-qam", "2.0.0 with its setup")
     result = runner.invoke(cli, record_args("--from", "2.0.0", "--relation", "fine-tuned"))
@@ -574,10 +714,19 @@ def test_given_values_replace_carried_ones(
     make_catalog: CatalogMaker, repo: Path, runner: CliRunner
 ) -> None:
     write(repo / "params.yaml", "max_depth: 6\n")
-    result = runner.invoke(cli, record_args(
-        "--from", "2.0.0", "--data", "tx@2025-Q3", "--hyperparameters", "params.yaml",
-        "--seed", "1",
-    ))
+    result = runner.invoke(
+        cli,
+        record_args(
+            "--from",
+            "2.0.0",
+            "--data",
+            "tx@2025-Q3",
+            "--hyperparameters",
+            "params.yaml",
+            "--seed",
+            "1",
+        ),
+    )
     assert result.exit_code == 0, result.output
     text = (repo / NEW).read_text()
     assert "  data: [tx@2025-Q3]\n  hyperparameters:\n    max_depth: 6\n" in text
@@ -644,7 +793,8 @@ def test_a_catalog_with_errors_is_not_recorded_into(
     result = runner.invoke(cli, record_args())
     assert result.exit_code == 1
     assert "Error: the catalog already has errors; fix them first (nothing was written)" in (
-        result.stderr)
+        result.stderr
+    )
     assert "catalog/models/small/model.yaml:1:1: error MC005" in result.stderr
     assert snapshot(repo) == before
 
@@ -657,23 +807,37 @@ def test_the_python_api(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     weights = b"\x80\x04weights"
     (repo / "model.pkl").write_bytes(weights)
     result = modelcards.record(
-        "catalog", "fraud", "2.1.0", summary="From the training script", by="train.py",
+        "catalog",
+        "fraud",
+        "2.1.0",
+        summary="From the training script",
+        by="train.py",
         artifacts=["model.pkl=s3://m/fraud/2.1.0/model.pkl"],
         metrics=[{"name": "auc", "value": 0.93, "dataset": "tx@2025-Q4", "split": "test"}],
-        hyperparameters={"optimizer": {"lr": 0.01}}, data=["tx@2025-Q4"], seed=3,
-        previous="2.0.0", date=dt.date(2026, 11, 20),
+        hyperparameters={"optimizer": {"lr": 0.01}},
+        data=["tx@2025-Q4"],
+        seed=3,
+        previous="2.0.0",
+        date=dt.date(2026, 11, 20),
     )
     assert result.written and result.errors == [] and result.reason is None
     assert result.path == Path("catalog/models/fraud/2.1.0.yaml")
     assert result.path.read_text() == result.text
     assert f"sha256: {hashlib.sha256(weights).hexdigest()}, format: pkl, size_bytes: 9}}" in (
-        result.text)
+        result.text
+    )
     assert "    optimizer.lr: 0.01\n" in result.text
     card = load_catalog(repo / "catalog")[0].versions["fraud@2.1.0"].card
     assert [m.value for m in card.metrics] == [0.93]
 
-    refused = modelcards.record("catalog", "fraud", "2.2.0", summary="s", by="b",
-                                metrics={"auc": {"value": 0.9, "dataset": "tx@1999"}})
+    refused = modelcards.record(
+        "catalog",
+        "fraud",
+        "2.2.0",
+        summary="s",
+        by="b",
+        metrics={"auc": {"value": 0.9, "dataset": "tx@1999"}},
+    )
     assert not refused.written
     assert [(p.code, p.line) for p in refused.errors] == [("MC021", 10)]
     assert refused.reason == (
@@ -685,8 +849,15 @@ def test_the_python_api(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RecordError, match="uncommitted changes"):
         modelcards.record("catalog", "fraud", "2.2.0", summary="s", by="b")
     with pytest.raises(UnreadableInput, match="does not exist"):
-        modelcards.record("catalog", "fraud", "2.2.0", summary="s", by="b",
-                          artifacts=["gone.bin"], allow_dirty=True)
+        modelcards.record(
+            "catalog",
+            "fraud",
+            "2.2.0",
+            summary="s",
+            by="b",
+            artifacts=["gone.bin"],
+            allow_dirty=True,
+        )
 
 
 @pytest.mark.parametrize(
@@ -707,8 +878,9 @@ def test_every_refusal_no_card_line_explains_is_a_record_error(
     call: dict[str, object] = {"model": "fraud", "version": "2.1.0", **fields}
     before = snapshot(repo)
     with pytest.raises(RecordError, match=re.escape(message)):
-        modelcards.record("catalog", str(call.pop("model")), str(call.pop("version")),
-                          summary="s", by="b", **call)
+        modelcards.record(
+            "catalog", str(call.pop("model")), str(call.pop("version")), summary="s", by="b", **call
+        )
     assert snapshot(repo) == before
 
 
@@ -719,16 +891,23 @@ def test_the_library_needs_neither_click_nor_the_site() -> None:
         "print(sorted(m for m in ('click', 'jinja2', 'modelcards.cli', 'modelcards.site')"
         " if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 
 
 def test_the_written_card_reads_back_with_pyyaml(repo: Path) -> None:
-    result = record_version(repo / "catalog", RecordRequest(
-        "fraud", "2.1.0", "Weekly retrain", "train-job", code_dir=repo, seed=0,
-        metrics=[{"name": "loss", "value": 2.5e-06}],
-    ))
+    result = record_version(
+        repo / "catalog",
+        RecordRequest(
+            "fraud",
+            "2.1.0",
+            "Weekly retrain",
+            "train-job",
+            code_dir=repo,
+            seed=0,
+            metrics=[{"name": "loss", "value": 2.5e-06}],
+        ),
+    )
     assert result.written
     data = yaml.safe_load(result.text)
     assert data["metrics"] == [{"name": "loss", "value": 2.5e-06}]
@@ -740,8 +919,10 @@ def test_a_repository_named_by_hand_loses_its_credentials_too(
 ) -> None:
     """--code-repo pasted from a CI log carries the token as the checkout's remote does."""
     make_catalog()
-    given = runner.invoke(cli, record_args("--code-repo", "https://ci:s3cret@git.example/x.git",
-                                           "--commit", "4f2c1e9"))
+    given = runner.invoke(
+        cli,
+        record_args("--code-repo", "https://ci:s3cret@git.example/x.git", "--commit", "4f2c1e9"),
+    )
     assert given.exit_code == 0, given.output
     text = (tmp_path / NEW).read_text()
     assert "  code: {repo: https://git.example/x, commit: 4f2c1e9}\n" in text

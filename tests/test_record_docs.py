@@ -26,9 +26,12 @@ DOC = (REPO / "docs" / "workflow.md").read_text(encoding="utf-8")
 SECTION = DOC.split("## 6. From a training job", 1)[1].split("\n## ", 1)[0]
 EXAMPLE = SECTION.split("### A worked example", 1)[1].split("\n### ", 1)[0]
 GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Docs", "GIT_AUTHOR_EMAIL": "docs@example.org",
-    "GIT_COMMITTER_NAME": "Docs", "GIT_COMMITTER_EMAIL": "docs@example.org",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Docs",
+    "GIT_AUTHOR_EMAIL": "docs@example.org",
+    "GIT_COMMITTER_NAME": "Docs",
+    "GIT_COMMITTER_EMAIL": "docs@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
 }
 
 
@@ -49,15 +52,25 @@ def shell_environment(tmp_path: Path) -> dict[str, str]:
     (tools / "modelcards").symlink_to(installed)
     path = os.pathsep.join([str(tools), os.environ.get("PATH", "")])
     environment = {**os.environ, **GIT_IDENTITY, "PATH": path}
-    for name in ("SOURCE_DATE_EPOCH", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY",
-                 *capture.CONTAINER_VARIABLES):
+    for name in (
+        "SOURCE_DATE_EPOCH",
+        "GITHUB_ACTIONS",
+        "GITHUB_STEP_SUMMARY",
+        *capture.CONTAINER_VARIABLES,
+    ):
         environment.pop(name, None)
     return environment
 
 
 def run(script: str, cwd: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=cwd, env=environment,
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
@@ -82,8 +95,10 @@ def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
     done = run(train_and_record, work, environment)
     assert done.returncode == 0, done.stdout + done.stderr
     card_path = work / "catalog/models/breast-cancer-classifier/1.0.0.yaml"
-    assert "wrote catalog/models/breast-cancer-classifier/1.0.0.yaml: recorded " \
+    assert (
+        "wrote catalog/models/breast-cancer-classifier/1.0.0.yaml: recorded "
         "breast-cancer-classifier@1.0.0\n" in done.stdout
+    )
     assert "catalog is valid: 1 models, 1 versions, 1 datasets" in done.stdout
     assert done.stdout.count("catalog is valid") == 2  # validate, then validate --base HEAD
 
@@ -93,14 +108,17 @@ def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
     assert list(card["training"]) == list(shown["training"])
     assert card["metrics"] == json.loads((work / "metrics.json").read_text())
     assert card["training"]["hyperparameters"] == json.loads((work / "params.json").read_text())
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, capture_output=True,
-                            text=True, check=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=work, capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert card["training"]["code"] == {
-        "repo": "https://github.com/acme/tumour-models", "commit": commit,
+        "repo": "https://github.com/acme/tumour-models",
+        "commit": commit,
     }
     model = work / "model.joblib"
-    sha256sum = subprocess.run(["sha256sum", str(model)], capture_output=True, text=True,
-                               check=True).stdout.split()[0]
+    sha256sum = subprocess.run(
+        ["sha256sum", str(model)], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
     assert card["artifacts"][0]["sha256"] == sha256sum
     assert card["artifacts"][0]["size_bytes"] == model.stat().st_size
     assert card["framework"]["name"] == "scikit-learn"
@@ -125,6 +143,8 @@ def test_the_example_workflow_is_linked_and_records_with_the_documented_options(
     runs = [step.get("run", "") for step in steps]
     assert any(r.startswith("modelcards record") for r in runs)
     assert any("modelcards validate --base HEAD --summary" in r for r in runs)
-    (opener,) = [s for s in steps if s.get("uses", "").startswith("peter-evans/create-pull-request@")]
+    (opener,) = [
+        s for s in steps if s.get("uses", "").startswith("peter-evans/create-pull-request@")
+    ]
     assert opener["with"]["body-path"] == "${{ runner.temp }}/pr-body.md"
     assert opener["with"]["add-paths"] == "catalog"

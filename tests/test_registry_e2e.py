@@ -39,8 +39,9 @@ class Registry:
     env: dict[str, str]
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run(args, cwd=self.repo, env=self.env, capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(
+            args, cwd=self.repo, env=self.env, capture_output=True, text=True, check=False
+        )
         if check:
             assert done.returncode == 0, f"{args}: {done.stdout}{done.stderr}"
         return done
@@ -64,8 +65,13 @@ def registry(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     venv, repo = base / "venv", base / "repo"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = clean_environment(venv, base, wheel.parent)
-    installed = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                                str(wheel)], env=env, capture_output=True, text=True, check=False)
+    installed = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert installed.returncode == 0, installed.stderr
     subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
     yield Registry(repo, venv, env)
@@ -74,26 +80,49 @@ def registry(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 MODEL_CARD, FIRST = "catalog/models/fraud/model.yaml", "catalog/models/fraud/1.0.0.yaml"
 HASH = "a" * 64
 FILLED_FIRST = [
-    (MODEL_CARD, "primary_metric: null  # TODO: the metric used for charts and promotion gates",
-     "primary_metric: auc"),
+    (
+        MODEL_CARD,
+        "primary_metric: null  # TODO: the metric used for charts and promotion gates",
+        "primary_metric: auc",
+    ),
     (MODEL_CARD, "uses: []  # TODO: what it is for", "uses: [Ranking card payments for review]"),
-    (MODEL_CARD, "out_of_scope: []  # TODO: what it must not be used for",
-     "out_of_scope: [Credit decisions]"),
-    (FIRST, "summary:  # TODO: one line: what this version is",
-     "summary: First model, trained on 2026-Q3 payments."),
-    (FIRST, "artifacts: []  # TODO: [{uri: ..., sha256: <64 hex digits>}]",
-     f"artifacts: [{{uri: s3://acme/fraud/1.0.0/model.onnx, sha256: {HASH}}}]"),
-    (FIRST, "code: {repo: null, commit: null}  # TODO: the training code and the commit it ran from",
-     'code: {repo: https://git.example/fraud, commit: "4f2c1e9"}'),
-    (FIRST, "data: []  # TODO: the dataset versions it was trained on, as <dataset>@<version>",
-     "data: []"),
-    (FIRST, "metrics: []  # TODO: [{name: auc, value: 0.9, dataset: <dataset>@<version>}]",
-     "metrics: [{name: auc, value: 0.91}]"),
+    (
+        MODEL_CARD,
+        "out_of_scope: []  # TODO: what it must not be used for",
+        "out_of_scope: [Credit decisions]",
+    ),
+    (
+        FIRST,
+        "summary:  # TODO: one line: what this version is",
+        "summary: First model, trained on 2026-Q3 payments.",
+    ),
+    (
+        FIRST,
+        "artifacts: []  # TODO: [{uri: ..., sha256: <64 hex digits>}]",
+        f"artifacts: [{{uri: s3://acme/fraud/1.0.0/model.onnx, sha256: {HASH}}}]",
+    ),
+    (
+        FIRST,
+        "code: {repo: null, commit: null}  # TODO: the training code and the commit it ran from",
+        'code: {repo: https://git.example/fraud, commit: "4f2c1e9"}',
+    ),
+    (
+        FIRST,
+        "data: []  # TODO: the dataset versions it was trained on, as <dataset>@<version>",
+        "data: []",
+    ),
+    (
+        FIRST,
+        "metrics: []  # TODO: [{name: auc, value: 0.9, dataset: <dataset>@<version>}]",
+        "metrics: [{name: auc, value: 0.91}]",
+    ),
 ]
 FILLED_NEXT = [
     ("summary:  # TODO: one line: what changed since 1.0.0", "summary: Retrained on 2026-Q4."),
-    ("artifacts: []  # TODO: this version's files, with their sha256",
-     f"artifacts: [{{uri: s3://acme/fraud/1.1.0/model.onnx, sha256: {HASH}}}]"),
+    (
+        "artifacts: []  # TODO: this version's files, with their sha256",
+        f"artifacts: [{{uri: s3://acme/fraud/1.1.0/model.onnx, sha256: {HASH}}}]",
+    ),
     ("commit: null}  # TODO: the commit it was trained from", 'commit: "5a3b2c1"}'),
     ("metrics: []  # TODO: measure this version", "metrics: [{name: auc, value: 0.92}]"),
     ("  # TODO: check the relation", ""),
@@ -115,8 +144,17 @@ def test_from_the_wheel_to_a_reviewed_change_and_a_site(registry: Registry) -> N
 
     init = r.modelcards("init", "--title", "Acme models")
     assert f"wrote {PR_WORKFLOW}: " in init.stdout
-    r.modelcards("new", "model", "fraud", "--owner", "Risk ML", "--task",
-                 "tabular-classification", "--summary", "Scores card payments for fraud.")
+    r.modelcards(
+        "new",
+        "model",
+        "fraud",
+        "--owner",
+        "Risk ML",
+        "--task",
+        "tabular-classification",
+        "--summary",
+        "Scores card payments for fraud.",
+    )
     r.modelcards("new", "version", "fraud", "1.0.0", "--by", "ana")
     unfinished = r.modelcards("validate", check=False)
     assert unfinished.returncode == 1
@@ -155,8 +193,9 @@ def test_the_workflows_steps_run_as_written(registry: Registry) -> None:
     r = registry
     origin = r.repo.parent / "origin.git"
     if not origin.exists():
-        subprocess.run(["git", "clone", "-q", "--bare", str(r.repo), str(origin)], check=True,
-                       env=r.env)
+        subprocess.run(
+            ["git", "clone", "-q", "--bare", str(r.repo), str(origin)], check=True, env=r.env
+        )
         r.git("remote", "add", "origin", str(origin))
         r.git("fetch", "-q", "origin")
     summary = r.repo.parent / "step-summary.md"
@@ -180,8 +219,9 @@ def test_the_workflows_steps_run_as_written(registry: Registry) -> None:
     pages = yaml.safe_load((r.repo / PAGES_WORKFLOW).read_text())
     temp = r.repo.parent / "runner-temp"
     temp.mkdir(exist_ok=True)
-    runs = run_steps(pages["jobs"]["build"]["steps"], cwd=r.repo,
-                     env={**runner, "RUNNER_TEMP": str(temp)})
+    runs = run_steps(
+        pages["jobs"]["build"]["steps"], cwd=r.repo, env={**runner, "RUNNER_TEMP": str(temp)}
+    )
     assert [run.returncode for run in runs] == [0, 0], runs
     assert (r.repo / "site" / "governance" / "index.html").is_file()
     # What the cache step keeps: the cache and its key, outside the working tree.

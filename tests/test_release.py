@@ -41,7 +41,7 @@ def test_setup_doc_shows_what_init_prints(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["init", "--title", "Acme models"])
     assert result.exit_code == 0
-    printed = result.output[result.output.index("Next steps"):]
+    printed = result.output[result.output.index("Next steps") :]
     setup = (REPO / "docs" / "setup.md").read_text(encoding="utf-8")
     assert f"```\n{printed}```\n" in setup
 
@@ -58,8 +58,12 @@ def release_copy(tmp_path: Path) -> Path:
 
 
 def release(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(copy / "scripts" / "release.py"), *args],
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, str(copy / "scripts" / "release.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_finish_dates_the_version_and_start_opens_the_next(tmp_path: Path) -> None:

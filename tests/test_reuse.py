@@ -18,18 +18,35 @@ from .conftest import CatalogMaker
 from .test_incremental import EDITS, build, cold, config, snapshot
 
 STANDBY = Listing(
-    files={"a/x.html": 10, "a/b/y.html": 20, "a/b/z.json": 30, "c/w.html": 40, "top.html": 5,
-           "stray.txt": 3},
+    files={
+        "a/x.html": 10,
+        "a/b/y.html": 20,
+        "a/b/z.json": 30,
+        "c/w.html": 40,
+        "top.html": 5,
+        "stray.txt": 3,
+    },
     folders={"a", "a/b", "c", "d"},
 )
-STANDBY_KNOWN = {"a/x.html": ("k1", 10), "a/b/y.html": ("k2", 20), "a/b/z.json": ("k3", 30),
-                 "c/w.html": ("k4", 40), "top.html": ("k5", 5)}
+STANDBY_KNOWN = {
+    "a/x.html": ("k1", 10),
+    "a/b/y.html": ("k2", 20),
+    "a/b/z.json": ("k3", 30),
+    "c/w.html": ("k4", 40),
+    "top.html": ("k5", 5),
+}
 
 
 def test_the_standby_keeps_what_is_unchanged_and_the_rest_is_linked_or_rendered() -> None:
     served = {"a/b/z.json": ("k3b", 31), "e/v.html": ("k6", 60)}
-    keys = {"a/x.html": "k1", "a/b/y.html": "k2", "a/b/z.json": "k3b", "e/v.html": "k6",
-            "top.html": "k5new", "e/f/g.html": "k7"}
+    keys = {
+        "a/x.html": "k1",
+        "a/b/y.html": "k2",
+        "a/b/z.json": "k3b",
+        "e/v.html": "k6",
+        "top.html": "k5new",
+        "e/f/g.html": "k7",
+    }
     steps = plan(STANDBY, STANDBY_KNOWN, served, keys)
     assert steps.keep == {"a/x.html": 10, "a/b/y.html": 20}
     assert steps.link == {"a/b/z.json": 31, "e/v.html": 60}
@@ -167,7 +184,11 @@ def test_leftovers_of_killed_builds_are_removed_by_the_next(make_catalog: Catalo
     EDITS["change a dataset"][0](root)
     build(root)
     assert sorted(p.name for p in root.parent.iterdir()) == [
-        ".other.new-xyz", "cache", "catalog", "site"]
+        ".other.new-xyz",
+        "cache",
+        "catalog",
+        "site",
+    ]
 
 
 def test_no_cache_keeps_no_standby(make_catalog: CatalogMaker) -> None:

@@ -147,7 +147,11 @@ CASES = [
         "MC018",
         "models/fraud/2.0.0+build.7.yaml",
         1,
-        {"models/fraud/2.0.0+build.7.yaml": textwrap.dedent(BASE[SMALL]).replace('"0.1.0"', '"2.0.0+build.7"').replace("2026-02-01", "2026-01-05")},
+        {
+            "models/fraud/2.0.0+build.7.yaml": textwrap.dedent(BASE[SMALL])
+            .replace('"0.1.0"', '"2.0.0+build.7"')
+            .replace("2026-02-01", "2026-01-05")
+        },
         fragment="differ only in build metadata",
     ),
     Case(
@@ -253,7 +257,11 @@ CASES = [
         V1,
         14,
         # Retired since, so the sunset having passed is no warning (MC052).
-        edit(V1, "sunset: 2027-01-01}", "sunset: 2026-01-10}\n  - {stage: retired, date: 2026-02-01, by: bob}"),
+        edit(
+            V1,
+            "sunset: 2027-01-01}",
+            "sunset: 2026-01-10}\n  - {stage: retired, date: 2026-02-01, by: bob}",
+        ),
         fragment="before the deprecation itself",
     ),
     Case(
@@ -269,7 +277,11 @@ CASES = [
         "MC042",
         "models/small/model.yaml",
         5,
-        edit("models/small/model.yaml", "task: tabular-classification", "task: tabular-classification\nprimary_metric: f1"),
+        edit(
+            "models/small/model.yaml",
+            "task: tabular-classification",
+            "task: tabular-classification\nprimary_metric: f1",
+        ),
         fragment="reported by no version",
     ),
     Case(
@@ -297,29 +309,44 @@ CASES = [
         "MC046",
         V2,
         11,
-        edit(V2, "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}",
-             "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}\n  - {name: auc, value: 0.92, dataset: tx@2025-Q3, split: test}"),
+        edit(
+            V2,
+            "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}",
+            "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}\n  - {name: auc, value: 0.92, dataset: tx@2025-Q3, split: test}",
+        ),
         fragment="again (metrics[0] has 0.91)",
     ),
     Case(
         "MC047",
         V2,
         16,
-        edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-01, by: bob}"),
+        edit(
+            V2,
+            "approved_by: [carol]}",
+            "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-01, by: bob}",
+        ),
         fragment="leaves fraud with no version in production",
     ),
     Case(
         "MC048",
         V2,
         16,
-        edit(V2, "approved_by: [carol]}", "approved_by: [carol]}\n  - {stage: production, date: 2026-03-01, by: bob}"),
+        edit(
+            V2,
+            "approved_by: [carol]}",
+            "approved_by: [carol]}\n  - {stage: production, date: 2026-03-01, by: bob}",
+        ),
         fragment="repeats the one before it",
     ),
     Case(
         "MC054",
         SMALL,
         4,
-        edit(SMALL, "summary: Distilled from fraud 2.0.0.\n", "summary: Distilled from fraud 2.0.0.\nartifacts: []  # TODO: the files\n"),
+        edit(
+            SMALL,
+            "summary: Distilled from fraud 2.0.0.\n",
+            "summary: Distilled from fraud 2.0.0.\nartifacts: []  # TODO: the files\n",
+        ),
         fragment="artifacts is still to be filled in (TODO: the files)",
     ),
     Case(
@@ -361,7 +388,11 @@ CASES = [
         "MC057",
         M,
         1,
-        edit(M, "name: Fraud", "# yaml-language-server: $schema=../../../schema/model.schema.json\nname: Fraud"),
+        edit(
+            M,
+            "name: Fraud",
+            "# yaml-language-server: $schema=../../../schema/model.schema.json\nname: Fraud",
+        ),
         fragment="$schema=../../../schema/model.schema.json names a file that does not exist",
     ),
     Case(
@@ -384,8 +415,7 @@ CASES = [
 
 def test_every_rule_has_a_case() -> None:
     # MC017 has its own test below; history codes (MC06x) are tested in test_history.py.
-    single_catalog_rules = {code for code in RULES
-                            if code < "MC060" or "MC080" <= code <= "MC084"}
+    single_catalog_rules = {code for code in RULES if code < "MC060" or "MC080" <= code <= "MC084"}
     assert sorted({case.code for case in CASES} | {"MC017"}) == sorted(single_catalog_rules)
 
 
@@ -459,11 +489,15 @@ def test_replacements_must_not_loop(make_catalog: CatalogMaker) -> None:
         "approved_by: [carol]}\n  - {stage: deprecated, date: 2026-04-01, by: bob, approved_by: [carol], reason: Old, replaced_by: 1.0.0}",
     ) | edit(M, 'aliases: {champion: "2.0.0"}\n', "")
     result = validate_catalog(make_catalog(files), TODAY)
-    assert [(p.code, p.file.name, p.line, p.message) for p in result.problems] == [(
-        "MC034", "2.0.0.yaml", 16,
-        "replaced_by fraud@1.0.0 was already deprecated (on 2026-01-20) when this deprecation "
-        "was recorded on 2026-04-01; point users at a version they can still move to",
-    )]
+    assert [(p.code, p.file.name, p.line, p.message) for p in result.problems] == [
+        (
+            "MC034",
+            "2.0.0.yaml",
+            16,
+            "replaced_by fraud@1.0.0 was already deprecated (on 2026-01-20) when this deprecation "
+            "was recorded on 2026-04-01; point users at a version they can still move to",
+        )
+    ]
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
@@ -486,14 +520,30 @@ def test_card_text_cannot_split_a_report_line(make_catalog: CatalogMaker) -> Non
 @pytest.mark.parametrize(
     ("old", "new", "line", "message"),
     [
-        ("released: 2026-01-05", 'released: "2026-01-05"', 2,
-         "released: '2026-01-05' is quoted, which makes it text; write the date without quotes"),
-        ("released: 2026-01-05", "released: 2026-01-05T10:00:00Z", 2,
-         "released: expected a date without a time, got 2026-01-05T10:00:00+00:00; write 2026-01-05"),
-        ('commit: "5a3b2c1d"', "commit: 12345678", 7,
-         'training.code.commit: expected text, got the number 12345678; put it in quotes ("12345678") so YAML reads it as text'),
-        ("data: [tx@2025-Q4]", "data: [tx@2025-Q4]\n  hyperparameters: {~: 1}", 9,
-         "training.hyperparameters: the key None must be text; put it in quotes"),
+        (
+            "released: 2026-01-05",
+            'released: "2026-01-05"',
+            2,
+            "released: '2026-01-05' is quoted, which makes it text; write the date without quotes",
+        ),
+        (
+            "released: 2026-01-05",
+            "released: 2026-01-05T10:00:00Z",
+            2,
+            "released: expected a date without a time, got 2026-01-05T10:00:00+00:00; write 2026-01-05",
+        ),
+        (
+            'commit: "5a3b2c1d"',
+            "commit: 12345678",
+            7,
+            'training.code.commit: expected text, got the number 12345678; put it in quotes ("12345678") so YAML reads it as text',
+        ),
+        (
+            "data: [tx@2025-Q4]",
+            "data: [tx@2025-Q4]\n  hyperparameters: {~: 1}",
+            9,
+            "training.hyperparameters: the key None must be text; put it in quotes",
+        ),
     ],
 )
 def test_type_errors_say_what_would_be_right(

@@ -37,32 +37,52 @@ def test_an_unfilled_scaffold_lists_what_is_left_to_do(
     assert runner.invoke(cli, args).exit_code == 0
     assert problems(root) == [
         ("MC004", 3, "summary: expected text, got nothing (null)"),
-        ("MC054", 4, "artifacts is still to be filled in (TODO: this version's files, with their "
-                     "sha256); fill it in and remove the `# TODO` mark"),
-        ("MC054", 6, "training.code.commit is still to be filled in (TODO: the commit it was "
-                     "trained from); fill it in and remove the `# TODO` mark"),
-        ("MC054", 8, "metrics is still to be filled in (TODO: measure this version); fill it in "
-                     "and remove the `# TODO` mark"),
-        ("MC055", 10, "a `# TODO` mark is left on lineage[0] (TODO: check the relation); check "
-                      "it and remove the mark"),
+        (
+            "MC054",
+            4,
+            "artifacts is still to be filled in (TODO: this version's files, with their "
+            "sha256); fill it in and remove the `# TODO` mark",
+        ),
+        (
+            "MC054",
+            6,
+            "training.code.commit is still to be filled in (TODO: the commit it was "
+            "trained from); fill it in and remove the `# TODO` mark",
+        ),
+        (
+            "MC054",
+            8,
+            "metrics is still to be filled in (TODO: measure this version); fill it in "
+            "and remove the `# TODO` mark",
+        ),
+        (
+            "MC055",
+            10,
+            "a `# TODO` mark is left on lineage[0] (TODO: check the relation); check "
+            "it and remove the mark",
+        ),
     ]
 
 
-def test_strict_fails_until_every_mark_is_gone(runner: CliRunner, make_catalog: CatalogMaker) -> None:
+def test_strict_fails_until_every_mark_is_gone(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
     root = make_catalog()
     args = ["new", "version", "fraud", "2.1.0", "--from", "2.0.0", "--by", "alice"]
     assert runner.invoke(cli, args).exit_code == 0
     card = root / NEW
-    filled = card.read_text().replace(
-        "summary:  # TODO: one line: what changed since 2.0.0", "summary: Retrained."
-    ).replace(
-        "artifacts: []  # TODO: this version's files, with their sha256",
-        f"artifacts: [{{uri: s3://m/fraud/2.1.0/model.onnx, sha256: {SHA_A}}}]",
-    ).replace(
-        "commit: null}  # TODO: the commit it was trained from", 'commit: "6b4c3d2e"}'
-    ).replace(
-        "metrics: []  # TODO: measure this version",
-        "metrics: [{name: auc, value: 0.92, dataset: tx@2025-Q3, split: test}]",
+    filled = (
+        card.read_text()
+        .replace("summary:  # TODO: one line: what changed since 2.0.0", "summary: Retrained.")
+        .replace(
+            "artifacts: []  # TODO: this version's files, with their sha256",
+            f"artifacts: [{{uri: s3://m/fraud/2.1.0/model.onnx, sha256: {SHA_A}}}]",
+        )
+        .replace("commit: null}  # TODO: the commit it was trained from", 'commit: "6b4c3d2e"}')
+        .replace(
+            "metrics: []  # TODO: measure this version",
+            "metrics: [{name: auc, value: 0.92, dataset: tx@2025-Q3, split: test}]",
+        )
     )
     card.write_text(filled)
     assert [p[:2] for p in problems(root)] == [("MC055", 10)]
@@ -89,7 +109,9 @@ def test_the_blank_card_has_the_same_marks(runner: CliRunner, make_catalog: Cata
 def test_a_todo_inside_a_text_or_on_a_line_of_its_own_is_not_a_mark(
     make_catalog: CatalogMaker,
 ) -> None:
-    root = make_catalog({"models/small/0.1.0.yaml": """\
+    root = make_catalog(
+        {
+            "models/small/0.1.0.yaml": """\
         version: "0.1.0"
         released: 2026-02-01
         summary: "Distilled; see the # TODO list of the edge team"
@@ -98,5 +120,7 @@ def test_a_todo_inside_a_text_or_on_a_line_of_its_own_is_not_a_mark(
           - {model: fraud@2.0.0, relation: distilled}
         lifecycle:
           - {stage: development, date: 2026-02-01, by: dana}
-        """})
+        """
+        }
+    )
     assert validate_catalog(root, TODAY).problems == []

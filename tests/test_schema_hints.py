@@ -56,7 +56,10 @@ def test_a_broken_hint_is_a_warning_that_names_the_schema_to_use(tmp_path: Path)
     (repo / ".git").mkdir(parents=True)
     write_schemas(repo / "schema")
     root = repo / "registry" / "catalog"
-    for name, text in {**BASE, **with_hint("../../../schema/model.schema.json", above="\n")}.items():
+    for name, text in {
+        **BASE,
+        **with_hint("../../../schema/model.schema.json", above="\n"),
+    }.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(textwrap.dedent(text) % {"SHA_A": "a" * 64, "SHA_B": "b" * 64})
     assert hint_warnings(root) == [
@@ -71,8 +74,12 @@ def test_new_and_import_write_no_hint_without_a_schema_to_point_at(
 ) -> None:
     root = make_catalog()
     assert runner.invoke(cli, ["new", "model", "churn", "--owner", "Growth"]).exit_code == 0
-    assert runner.invoke(cli, ["new", "version", "churn", "1.0.0", "--by", "ana",
-                               "--date", TODAY]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["new", "version", "churn", "1.0.0", "--by", "ana", "--date", TODAY]
+        ).exit_code
+        == 0
+    )
     for card in ("model.yaml", "1.0.0.yaml"):
         assert "yaml-language-server" not in (root / "models/churn" / card).read_text()
     assert hint_warnings(root) == []
@@ -83,8 +90,13 @@ def test_new_points_at_the_schema_at_the_repository_top(
 ) -> None:
     root = make_catalog()
     write_schemas(tmp_path / "schema")
-    assert runner.invoke(cli, ["new", "version", "fraud", "3.0.0", "--from", "2.0.0",
-                               "--by", "ana", "--date", TODAY]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli,
+            ["new", "version", "fraud", "3.0.0", "--from", "2.0.0", "--by", "ana", "--date", TODAY],
+        ).exit_code
+        == 0
+    )
     first = (root / "models/fraud/3.0.0.yaml").read_text().splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../../schema/version.schema.json"
     assert hint_warnings(root) == []
@@ -110,9 +122,14 @@ def test_record_in_a_new_registry_reports_no_hint_problem(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The steps of a user's report: `init --example`, commit, `record` a version."""
-    identity = {"GIT_AUTHOR_NAME": "Ci", "GIT_AUTHOR_EMAIL": "ci@example.org",
-                "GIT_COMMITTER_NAME": "Ci", "GIT_COMMITTER_EMAIL": "ci@example.org",
-                "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    identity = {
+        "GIT_AUTHOR_NAME": "Ci",
+        "GIT_AUTHOR_EMAIL": "ci@example.org",
+        "GIT_COMMITTER_NAME": "Ci",
+        "GIT_COMMITTER_EMAIL": "ci@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     for name, value in identity.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
@@ -121,11 +138,25 @@ def test_record_in_a_new_registry_reports_no_hint_problem(
     (tmp_path / "model.bin").write_bytes(b"weights")
     subprocess.run(["git", "add", "-A"], check=True)
     subprocess.run(["git", "commit", "-qm", "registry"], check=True)
-    result = runner.invoke(cli, [
-        "record", "ticket-router", "1.1.0", "--summary", "x", "--by", "ci",
-        "--artifact", "model.bin=s3://b/m.bin", "--from", "1.0.0",
-        "--code-repo", "https://github.com/acme/r", "catalog",
-    ])
+    result = runner.invoke(
+        cli,
+        [
+            "record",
+            "ticket-router",
+            "1.1.0",
+            "--summary",
+            "x",
+            "--by",
+            "ci",
+            "--artifact",
+            "model.bin=s3://b/m.bin",
+            "--from",
+            "1.0.0",
+            "--code-repo",
+            "https://github.com/acme/r",
+            "catalog",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "MC057" not in result.output
     assert "wrote catalog/models/ticket-router/1.1.0.yaml" in result.output

@@ -17,10 +17,10 @@ SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src=x onerror="alert(1)">'
 MD_ATTACK = (
     f"Intro {SCRIPT} {IMG}\n\n"
-    "[click](javascript:alert(2)) <a href=\"javascript:alert(3)\" onclick=\"alert(4)\">a</a>\n\n"
-    "<svg onload=alert(5)></svg> <iframe src=\"javascript:alert(6)\"></iframe>\n\n"
+    '[click](javascript:alert(2)) <a href="javascript:alert(3)" onclick="alert(4)">a</a>\n\n'
+    '<svg onload=alert(5)></svg> <iframe src="javascript:alert(6)"></iframe>\n\n'
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg3KTwvc2NyaXB0Pg==) "
-    "<p style=\"background:url(javascript:alert(8))\">styled</p> [fine](https://example.org/ok)\n"
+    '<p style="background:url(javascript:alert(8))">styled</p> [fine](https://example.org/ok)\n'
 )
 TEXT_ATTACK = f"{SCRIPT}{IMG}"
 URL_ATTACK = "javascript:alert(9)"
@@ -99,8 +99,9 @@ def build_into(
 ) -> BuildReport:
     """Build a catalog into `output` the way `modelcards build` does, with its cache in a
     folder beside `output` (the catalog must be valid)."""
-    config = SiteConfig(root, output, theme=theme, today=today,
-                        cache=output.parent / f"{output.name}.cache")
+    config = SiteConfig(
+        root, output, theme=theme, today=today, cache=output.parent / f"{output.name}.cache"
+    )
     report = build_site(config)
     assert report.files is not None, [str(p) for p in report.validation.errors]
     return report
@@ -138,6 +139,4 @@ def elements(html: bytes) -> list[tuple[str, dict[str, str]]]:
 
 def links(html: bytes) -> list[str]:
     """Every href and src of a page."""
-    return [
-        attrs[name] for _, attrs in elements(html) for name in ("href", "src") if name in attrs
-    ]
+    return [attrs[name] for _, attrs in elements(html) for name in ("href", "src") if name in attrs]

@@ -34,15 +34,16 @@ def large_site(large_catalog: Any, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def test_no_page_is_over_the_budget(large_site: Path) -> None:
-    sizes = {p.relative_to(large_site).as_posix(): p.stat().st_size
-             for p in large_site.rglob("*.html")}
+    sizes = {
+        p.relative_to(large_site).as_posix(): p.stat().st_size for p in large_site.rglob("*.html")
+    }
     assert len(sizes) > 20
     assert {path: size for path, size in sizes.items() if size > BUDGET} == {}
     assert sizes["index.html"] < 100_000  # the first page of models, not all 2,000
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     opened = context.new_page()
     errors: list[str] = []
@@ -68,12 +69,12 @@ def test_home_pages_through_every_model(large_site: Path, page: Any) -> None:
     assert page.inner_text("#pager .pages") == f"Page 1 of {pages}"
     assert page.is_disabled("#pager [data-page=previous]")
     page.click("#pager [data-page=next]")
-    assert shown(page) == list(rows)[PAGE_SIZE:2 * PAGE_SIZE]
+    assert shown(page) == list(rows)[PAGE_SIZE : 2 * PAGE_SIZE]
     assert address(page).endswith("index.html?page=2")
     page.go_back()
     assert shown(page) == first and page.inner_text("#pager .pages") == f"Page 1 of {pages}"
     _home(page, large_site, f"?page={pages}")
-    assert shown(page) == list(rows)[(pages - 1) * PAGE_SIZE:]
+    assert shown(page) == list(rows)[(pages - 1) * PAGE_SIZE :]
     assert page.is_disabled("#pager [data-page=next]")
 
 
@@ -93,7 +94,9 @@ def test_home_sorts_every_model_by_each_column(large_site: Path, page: Any) -> N
     assert address(page).endswith("?sort=primary")
 
 
-def test_home_filters_and_searches_every_model(large_site: Path, page: Any, large_catalog: Any) -> None:
+def test_home_filters_and_searches_every_model(
+    large_site: Path, page: Any, large_catalog: Any
+) -> None:
     rows = _home(page, large_site)
     owner = page.eval_on_selector_all("#filter-owner option", "os => os.map(o => o.value)")[1]
     page.select_option("#filter-owner", owner)
@@ -110,7 +113,9 @@ def test_home_filters_and_searches_every_model(large_site: Path, page: Any, larg
     page.fill("#filter-q", "")
     known: set[str] = set()
     summaries = [summarise(model, {}) for model in large_catalog.catalog.models.values()]
-    for stage in page.eval_on_selector_all("#filter-stage option", "os => os.map(o => o.value)")[1:]:
+    for stage in page.eval_on_selector_all("#filter-stage option", "os => os.map(o => o.value)")[
+        1:
+    ]:
         page.select_option("#filter-stage", stage)
         expected = sum(stage in s.current_stages for s in summaries)
         assert page.inner_text("#result-count").startswith(f"{expected:,} of 2,000 models"), stage
@@ -133,16 +138,24 @@ def _largest_of_each_kind(site: Path) -> list[Path]:
     largest: dict[str, Path] = {}
     for path in site.rglob("*.html"):
         parts = path.relative_to(site).parts
-        kind = "/".join(("" if len(parts) == 1 else parts[0], str(len(parts)), path.name
-                         if path.name in ("index.html", "lineage.html") else "*"))
+        kind = "/".join(
+            (
+                "" if len(parts) == 1 else parts[0],
+                str(len(parts)),
+                path.name if path.name in ("index.html", "lineage.html") else "*",
+            )
+        )
         if kind not in largest or path.stat().st_size > largest[kind].stat().st_size:
             largest[kind] = path
     return sorted(largest.values())
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_no_page_of_the_large_site_scrolls_sideways(large_site: Path, browser: Any,  # noqa: F811
-                                                   width: int) -> None:
+def test_no_page_of_the_large_site_scrolls_sideways(
+    large_site: Path,
+    browser: Any,
+    width: int,
+) -> None:
     """Nor draws SVG text below 11 px (test_browser.py's MEASURE)."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     opened = context.new_page()
@@ -177,8 +190,7 @@ TYPE = """async (text) => {
 }"""
 
 
-def test_typing_in_the_search_answers(large_site: Path, page: Any,
-                                      record_property: Any) -> None:
+def test_typing_in_the_search_answers(large_site: Path, page: Any, record_property: Any) -> None:
     """Measured, not asserted (a shared machine's timings prove nothing): each keystroke's
     time from the input event to the next painted frame, reported in docs/performance.md."""
     _home(page, large_site)

@@ -27,7 +27,9 @@ def test_home_lists_every_model_with_filters(make_catalog: CatalogMaker) -> None
     assert stages is not None
     # Each model's current stages: fraud is in production (its 1.0.0 deprecated is history).
     assert re.findall(r'<option value="(\w+)">', stages.group(0)) == ["development", "production"]
-    row = text(page.split('data-model="fraud"')[1].split('<th scope="row">')[1].split("</tr>")[0].encode())
+    row = text(
+        page.split('data-model="fraud"')[1].split('<th scope="row">')[1].split("</tr>")[0].encode()
+    )
     assert row == (
         "Fraud detector fraud Scores card transactions for fraud. Risk ML tabular-classification "
         "2.0.0 2.0.0 ROC AUC: 0.91 on tx@2025-Q3 (test) (2.0.0) production"
@@ -38,25 +40,38 @@ def test_home_lists_every_model_with_filters(make_catalog: CatalogMaker) -> None
     rows = json.loads(index.removeprefix("window.MODELCARDS_SEARCH = ").removesuffix(";\n"))
     assert [row["id"] for row in rows["models"]] == ["fraud", "small"]  # by name
     assert rows["models"][0] == {
-        "id": "fraud", "name": "Fraud detector", "href": "models/fraud/index.html",
-        "summary": "Scores card transactions for fraud.", "owners": ["Risk ML"],
-        "task": "tabular-classification", "tags": [],
-        "latest": ["2.0.0", "models/fraud/2.0.0/index.html"], "released": "2026-01-05",
-        "pre": None, "live": [["2.0.0", "models/fraud/2.0.0/index.html", None]],
+        "id": "fraud",
+        "name": "Fraud detector",
+        "href": "models/fraud/index.html",
+        "summary": "Scores card transactions for fraud.",
+        "owners": ["Risk ML"],
+        "task": "tabular-classification",
+        "tags": [],
+        "latest": ["2.0.0", "models/fraud/2.0.0/index.html"],
+        "released": "2026-01-05",
+        "pre": None,
+        "live": [["2.0.0", "models/fraud/2.0.0/index.html", None]],
         "primary": ["ROC AUC", "0.91", "tx@2025-Q3 (test)", "2.0.0", -0.91],
-        "status": "production", "stages": ["production"],
+        "status": "production",
+        "stages": ["production"],
         "text": "1.0.0 2.0.0 champion Transactions tx@2025-Q3 tx@2025-Q4",
     }
 
 
 def test_datasets_page_lists_every_dataset(make_catalog: CatalogMaker) -> None:
     files = site_files(make_catalog())
-    assert "Used by Transactions tx Card transactions with labels. Data team 2 2025-Q4 " \
+    assert (
+        "Used by Transactions tx Card transactions with labels. Data team 2 2025-Q4 "
         "2026-01-02 2 model versions of 1 model" in text(files["datasets/index.html"])
-    assert 'href="../datasets/index.html" aria-current="page">Datasets</a>' in \
-        files["datasets/index.html"].decode()
-    assert '<a href="../../datasets/index.html">Datasets</a>' in \
-        files["datasets/tx/index.html"].decode()  # the breadcrumb
+    )
+    assert (
+        'href="../datasets/index.html" aria-current="page">Datasets</a>'
+        in files["datasets/index.html"].decode()
+    )
+    assert (
+        '<a href="../../datasets/index.html">Datasets</a>'
+        in files["datasets/tx/index.html"].decode()
+    )  # the breadcrumb
 
 
 def test_model_page_history_change_and_banner(make_catalog: CatalogMaker) -> None:
@@ -71,7 +86,9 @@ def test_model_page_history_change_and_banner(make_catalog: CatalogMaker) -> Non
         "Sunset: 2027-01-01 . Use fraud@2.0.0 instead."
     ) in shown
     assert "../../models/fraud/2.0.0/index.html" in links(page)
-    assert page.count(b'<svg xmlns="http://www.w3.org/2000/svg" class="mc-chart mc-metric-chart"') == 1
+    assert (
+        page.count(b'<svg xmlns="http://www.w3.org/2000/svg" class="mc-chart mc-metric-chart"') == 1
+    )
     assert page.count(b'class="mc-chart mc-timeline"') == 1
     assert b'class="mc-lineage' in page
 
@@ -90,7 +107,10 @@ def test_version_page_compares_with_the_previous_version(make_catalog: CatalogMa
         "recorded ✗ Seed set : no. no seed recorded ✓ Artifact hashed : yes. 1 artifact(s), "
         "all with sha256"
     ) in shown
-    assert "Parents retrained from fraud@1.0.0 Children small@0.1.0 distilled from this version" in shown
+    assert (
+        "Parents retrained from fraud@1.0.0 Children small@0.1.0 distilled from this version"
+        in shown
+    )
 
 
 def test_version_page_banner_links_to_the_replacement(make_catalog: CatalogMaker) -> None:
@@ -103,13 +123,17 @@ def test_version_page_banner_links_to_the_replacement(make_catalog: CatalogMaker
 
 
 def test_monitoring_flags_drift(make_catalog: CatalogMaker) -> None:
-    monitored = edit(V2, "lineage:", textwrap.dedent("""\
+    monitored = edit(
+        V2,
+        "lineage:",
+        textwrap.dedent("""\
         monitoring:
           dashboard: https://grafana.example/d/fraud
           observations:
             - {date: 2026-02-01, metric: auc, value: 0.95, threshold: 0.88}
             - {date: 2026-03-01, metric: auc, value: 0.85, threshold: 0.88}
-        lineage:"""))
+        lineage:"""),
+    )
     page = site_files(make_catalog(monitored))["models/fraud/2.0.0/index.html"]
     shown = text(page)
     assert "2026-02-01 ROC AUC 0.95 0.88 no 2026-03-01 ROC AUC 0.85 0.88 Drift" in shown
@@ -126,7 +150,9 @@ def test_dataset_page_lists_versions_and_their_users(make_catalog: CatalogMaker)
 
 
 def test_governance_page_reuses_the_rules(make_catalog: CatalogMaker) -> None:
-    overdue = edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")
+    overdue = edit(
+        "models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01"
+    )
     shown = text(site_files(make_catalog(overdue))["governance/index.html"])
     assert "What needs attention as of 2026-11-26: 2 models or versions." in shown
     assert (
@@ -140,12 +166,18 @@ def test_governance_page_reuses_the_rules(make_catalog: CatalogMaker) -> None:
     assert "fraud@1.0.0 : sunset on 2027-01-01, in 36 days; currently deprecated" in shown
 
 
-def test_feed_lists_lifecycle_events_newest_first_with_stable_ids(make_catalog: CatalogMaker) -> None:
+def test_feed_lists_lifecycle_events_newest_first_with_stable_ids(
+    make_catalog: CatalogMaker,
+) -> None:
     feed = site_files(make_catalog())["feed.xml"].decode()
     titles = re.findall(r"<title>(.*?)</title>", feed)
     assert titles == [
-        "Test catalog: lifecycle events", "small@0.1.0: development", "fraud@2.0.0: production",
-        "fraud@1.0.0: deprecated", "fraud@2.0.0: staging", "fraud@1.0.0: production",
+        "Test catalog: lifecycle events",
+        "small@0.1.0: development",
+        "fraud@2.0.0: production",
+        "fraud@1.0.0: deprecated",
+        "fraud@2.0.0: staging",
+        "fraud@1.0.0: production",
         "fraud@1.0.0: development",
     ]
     assert "<updated>2026-02-01T00:00:00Z</updated>" in feed
@@ -160,7 +192,10 @@ def test_catalog_json_holds_the_resolved_catalog(make_catalog: CatalogMaker) -> 
     assert list(document) == ["datasets", "lineage", "metrics", "models", "settings", "versions"]
     fraud = document["models"][0]
     assert (fraud["id"], fraud["status"], fraud["production"], fraud["versions"]) == (
-        "fraud", "production", ["2.0.0"], ["1.0.0", "2.0.0"]
+        "fraud",
+        "production",
+        ["2.0.0"],
+        ["1.0.0", "2.0.0"],
     )
     assert [v["ref"] for v in document["versions"]] == ["fraud@1.0.0", "fraud@2.0.0", "small@0.1.0"]
     assert document["versions"][0]["stage"] == "deprecated"
@@ -168,10 +203,20 @@ def test_catalog_json_holds_the_resolved_catalog(make_catalog: CatalogMaker) -> 
     assert list(document["versions"][0]["card"])[:3] == ["version", "released", "summary"]
     assert document["versions"][0]["card"]["version"] == "1.0.0"
     assert document["lineage"] == [
-        {"child": "fraud@2.0.0", "parent": "fraud@1.0.0", "relation": "retrained",
-         "external": False, "url": None},
-        {"child": "small@0.1.0", "parent": "fraud@2.0.0", "relation": "distilled",
-         "external": False, "url": None},
+        {
+            "child": "fraud@2.0.0",
+            "parent": "fraud@1.0.0",
+            "relation": "retrained",
+            "external": False,
+            "url": None,
+        },
+        {
+            "child": "small@0.1.0",
+            "parent": "fraud@2.0.0",
+            "relation": "distilled",
+            "external": False,
+            "url": None,
+        },
     ]
 
 
@@ -183,7 +228,9 @@ def test_badge_names_the_production_version(make_catalog: CatalogMaker) -> None:
 
 def test_edit_links_follow_the_repository_setting(make_catalog: CatalogMaker) -> None:
     assert b"Edit this card" not in site_files(make_catalog())["models/fraud/index.html"]
-    catalog = textwrap.dedent(BASE["catalog.yaml"]) + "repository: https://git.example/acme/models\n"
+    catalog = (
+        textwrap.dedent(BASE["catalog.yaml"]) + "repository: https://git.example/acme/models\n"
+    )
     root = make_catalog({"catalog.yaml": catalog})
     (root.parent / ".git").mkdir()
     page = site_files(root)["models/fraud/2.0.0/index.html"]
@@ -195,7 +242,10 @@ def test_edit_links_follow_the_repository_setting(make_catalog: CatalogMaker) ->
 
 def test_home_orders_numbers_in_names_by_their_value(make_catalog: CatalogMaker) -> None:
     small = textwrap.dedent(BASE["models/small/model.yaml"])
-    files: dict[str, str | None] = {"models/small/model.yaml": None, "models/small/0.1.0.yaml": None}
+    files: dict[str, str | None] = {
+        "models/small/model.yaml": None,
+        "models/small/0.1.0.yaml": None,
+    }
     for number in (1002, 106, 2):
         files[f"models/d{number}/model.yaml"] = small.replace(
             "Small fraud detector", f"Detector {number}"

@@ -10,8 +10,13 @@ from modelcards.urls import web_url
 from .conftest import CatalogMaker
 from .test_site_fixtures import INJECTION, elements, site_files
 
-OUR_SCRIPTS = {"assets/site.js", "assets/search-index.js", "assets/lineage.js",
-               "assets/compare.js", "/models.js"}  # the last: compare/<task>/models.js
+OUR_SCRIPTS = {
+    "assets/site.js",
+    "assets/search-index.js",
+    "assets/lineage.js",
+    "assets/compare.js",
+    "/models.js",
+}  # the last: compare/<task>/models.js
 
 
 def _ours(path: str, tag: str, attrs: dict[str, str]) -> bool:
@@ -84,8 +89,15 @@ def test_only_web_addresses_become_links() -> None:  # urls.web_url, for every o
     assert web_url("https://example.org/a?b=c") == "https://example.org/a?b=c"
     assert web_url("HTTP://EXAMPLE.ORG") == "HTTP://EXAMPLE.ORG"
     for url in (
-        "javascript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
-        "s3://bucket/model.onnx", "data:text/html,x", "//evil.example/x", "https://", None, "",
+        "javascript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "s3://bucket/model.onnx",
+        "data:text/html,x",
+        "//evil.example/x",
+        "https://",
+        None,
+        "",
         'https://example.org/"onmouseover="alert(1)',
     ):
         assert web_url(url) is None, url
@@ -93,8 +105,11 @@ def test_only_web_addresses_become_links() -> None:  # urls.web_url, for every o
 
 def test_compare_data_cannot_close_a_script_or_act_on_text(make_catalog: CatalogMaker) -> None:
     files = site_files(make_catalog(INJECTION))
-    scripts = {p: d.decode() for p, d in files.items()
-               if (p.endswith("/compare.js") and p.startswith("models/")) or p.endswith("/models.js")}
+    scripts = {
+        p: d.decode()
+        for p, d in files.items()
+        if (p.endswith("/compare.js") and p.startswith("models/")) or p.endswith("/models.js")
+    }
     assert "models/evil/compare.js" in scripts
     for path, text in scripts.items():
         assert "<" not in text, path

@@ -16,25 +16,43 @@ from .test_site_fixtures import elements, links, site_files
 
 BASE_PAGES = {
     ".modelcards-site",
-    "index.html", "404.html", "governance/index.html", "datasets/index.html",
-    "api/catalog.json", "feed.xml",
-    "assets/style.css", "assets/site.js", "assets/search-index.js", "assets/favicon.svg",
+    "index.html",
+    "404.html",
+    "governance/index.html",
+    "datasets/index.html",
+    "api/catalog.json",
+    "feed.xml",
+    "assets/style.css",
+    "assets/site.js",
+    "assets/search-index.js",
+    "assets/favicon.svg",
     "assets/lineage.js",
-    "models/fraud/index.html", "models/fraud/1.0.0/index.html", "models/fraud/2.0.0/index.html",
-    "models/small/index.html", "models/small/0.1.0/index.html",
+    "models/fraud/index.html",
+    "models/fraud/1.0.0/index.html",
+    "models/fraud/2.0.0/index.html",
+    "models/small/index.html",
+    "models/small/0.1.0/index.html",
     # the full lineage graph of each model with lineage
-    "models/fraud/lineage.html", "models/small/lineage.html",
-    "badges/fraud.svg", "badges/small.svg", "datasets/tx/index.html",
+    "models/fraud/lineage.html",
+    "models/small/lineage.html",
+    "badges/fraud.svg",
+    "badges/small.svg",
+    "datasets/tx/index.html",
     # the leaderboard of each dataset version some version reports a metric on
     "datasets/tx/leaderboards/2025-Q3.html",
     # the compare page of each task, its index of models, and each model's data for it
-    "assets/compare.js", "compare/tabular-classification/index.html",
-    "compare/tabular-classification/models.js", "models/fraud/compare.js",
+    "assets/compare.js",
+    "compare/tabular-classification/index.html",
+    "compare/tabular-classification/models.js",
+    "models/fraud/compare.js",
     "models/small/compare.js",
     # each version's exports, next to its page
-    "models/fraud/1.0.0/README.md", "models/fraud/1.0.0/bom.json",
-    "models/fraud/2.0.0/README.md", "models/fraud/2.0.0/bom.json",
-    "models/small/0.1.0/README.md", "models/small/0.1.0/bom.json",
+    "models/fraud/1.0.0/README.md",
+    "models/fraud/1.0.0/bom.json",
+    "models/fraud/2.0.0/README.md",
+    "models/fraud/2.0.0/bom.json",
+    "models/small/0.1.0/README.md",
+    "models/small/0.1.0/bom.json",
 }
 
 
@@ -56,8 +74,11 @@ def test_pages_are_listed_in_a_stable_order(make_catalog: CatalogMaker) -> None:
     catalog, _ = load_catalog(make_catalog())
     kinds = [(p.kind, p.subject) for p in site_pages(catalog) if p.kind in ("model", "version")]
     assert kinds == [
-        ("model", "fraud"), ("version", "fraud@1.0.0"), ("version", "fraud@2.0.0"),
-        ("model", "small"), ("version", "small@0.1.0"),
+        ("model", "fraud"),
+        ("version", "fraud@1.0.0"),
+        ("version", "fraud@2.0.0"),
+        ("model", "small"),
+        ("version", "small@0.1.0"),
     ]
 
 
@@ -79,7 +100,9 @@ def _broken_links(files: dict[str, bytes]) -> list[str]:
                 if parts.scheme in ("", "file") and not target.startswith("#"):
                     broken.append(f"{page}: absolute internal link {target}")
                 continue
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+            resolved = posixpath.normpath(
+                posixpath.join(posixpath.dirname(page), unquote(parts.path))
+            )
             if resolved not in files:
                 broken.append(f"{page}: {target} -> {resolved}")
     return broken
@@ -113,6 +136,7 @@ def test_not_found_page_links_absolutely_under_the_base_url(make_catalog: Catalo
 def test_every_page_lives_at_the_root_or_in_a_known_folder() -> None:
     """The 404 page finds the site root by these folders (paths.FOLDERS, templates/404.html)."""
     catalog, _ = load_catalog(EXAMPLE_CATALOG)
-    outside = {p.path for p in site_pages(catalog)
-               if "/" in p.path and p.path.split("/")[0] not in FOLDERS}
+    outside = {
+        p.path for p in site_pages(catalog) if "/" in p.path and p.path.split("/")[0] not in FOLDERS
+    }
     assert outside == set()

@@ -75,7 +75,10 @@ def test_merges_do_not_use_pyyaml_flatten_mapping(monkeypatch: pytest.MonkeyPatc
 
 def test_a_merge_of_a_scalar_is_a_located_problem() -> None:
     assert refusal("d:\n  <<: [1]\n") == (
-        "MC004", 2, 8, "a merge key (<<) takes a mapping or a list of mappings"
+        "MC004",
+        2,
+        8,
+        "a merge key (<<) takes a mapping or a list of mappings",
     )
 
 
@@ -114,8 +117,12 @@ def test_a_merge_key_bomb_is_refused_quickly_and_in_little_memory(levels: int, e
     text = merge_key_bomb(levels, empty=empty)
     assert len(text.encode()) < 900
     child = subprocess.run(
-        [sys.executable, "-c", _BOMB_CHILD], input=text, capture_output=True, text=True,
-        timeout=60, check=False,
+        [sys.executable, "-c", _BOMB_CHILD],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert (child.returncode, child.stdout.strip()) == (0, "MC012"), child.stderr[-2000:]
 
@@ -292,5 +299,6 @@ def test_a_card_that_is_a_fifo_is_a_located_problem(tmp_path: Path) -> None:
     document, found = read_source(tmp_path / "card.yaml")
     assert document is None and found is not None
     assert (found.code, found.message) == (
-        "MC017", "'card.yaml' is not a regular file but a named pipe (FIFO); a card is a YAML file"
+        "MC017",
+        "'card.yaml' is not a regular file but a named pipe (FIFO); a card is a YAML file",
     )

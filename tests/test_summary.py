@@ -13,7 +13,8 @@ from modelcards.cli import cli
 from .conftest import SHA_A
 from .test_history import DATASET, SMALL, V1, V2, M, base_files, changed, make_repo, write
 
-NEW_VERSION = textwrap.dedent("""\
+NEW_VERSION = (
+    textwrap.dedent("""\
     version: "2.1.0"
     released: 2026-03-02
     summary: Retrained with merchant features | faster.
@@ -30,18 +31,24 @@ NEW_VERSION = textwrap.dedent("""\
     lifecycle:
       - {stage: staging, date: 2026-03-02, by: alice}
       - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol, dave], traffic: 100}
-    """) % SHA_A
+    """)
+    % SHA_A
+)
 
 
 def prepared_change(root: Path) -> None:
     """2.1.0 added and promoted over 2.0.0, small deprecated for it, a released metric edited."""
     files = base_files()
-    v2 = files[V2].replace(
-        "split: test}\n",
-        "split: test}\n  - {name: log_loss, value: 0.2, dataset: tx@2025-Q3, split: test}\n",
-    ).replace(
-        "approved_by: [carol]}\n",
-        "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-10, by: bob}\n",
+    v2 = (
+        files[V2]
+        .replace(
+            "split: test}\n",
+            "split: test}\n  - {name: log_loss, value: 0.2, dataset: tx@2025-Q3, split: test}\n",
+        )
+        .replace(
+            "approved_by: [carol]}\n",
+            "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-10, by: bob}\n",
+        )
     )
     small = files[SMALL] + (
         "  - {stage: staging, date: 2026-03-01, by: dana}\n"
@@ -177,22 +184,30 @@ versions:
 def test_every_card_change_is_listed(runner: CliRunner, tmp_path: Path) -> None:
     root = make_repo(tmp_path)
     files = base_files()
-    write(root, {
-        "models/churn/model.yaml": NEW_MODEL,
-        "datasets/crm.yaml": NEW_DATASET,
-        M: files[M].replace("owners: [{name: Risk ML, contact: risk@acme.example}]",
-                            "owners: [{name: Risk ML, contact: risk-ml@acme.example}]")
-        + "description: Gradient-boosted trees.\n",
-        DATASET: files[DATASET].replace("name: Transactions", "name: Card transactions")
-        + "  - {version: 2026-Q1, date: 2026-04-01}\n",
-        V1: files[V1].replace("summary: First model.", "summary: The first fraud model."),
-        V2: files[V2] + "    - {date: 2026-04-01, metric: psi, value: 0.14, threshold: 0.25}\n",
-        "catalog.yaml": files["catalog.yaml"].replace("Test catalog", "Fraud catalog")
-        .replace("max_regression: 0.01", "max_regression: 0.02"),
-    })
+    write(
+        root,
+        {
+            "models/churn/model.yaml": NEW_MODEL,
+            "datasets/crm.yaml": NEW_DATASET,
+            M: files[M].replace(
+                "owners: [{name: Risk ML, contact: risk@acme.example}]",
+                "owners: [{name: Risk ML, contact: risk-ml@acme.example}]",
+            )
+            + "description: Gradient-boosted trees.\n",
+            DATASET: files[DATASET].replace("name: Transactions", "name: Card transactions")
+            + "  - {version: 2026-Q1, date: 2026-04-01}\n",
+            V1: files[V1].replace("summary: First model.", "summary: The first fraud model."),
+            V2: files[V2] + "    - {date: 2026-04-01, metric: psi, value: 0.14, threshold: 0.25}\n",
+            "catalog.yaml": files["catalog.yaml"]
+            .replace("Test catalog", "Fraud catalog")
+            .replace("max_regression: 0.01", "max_regression: 0.02"),
+        },
+    )
     code, text = summary(runner, tmp_path)
     assert code == 0, text
-    assert text == """\
+    assert (
+        text
+        == """\
 ## modelcards: catalog ✅ valid against `main`
 
 0 versions added · 0 stage changes · 0 deprecations · 1 model added · 1 model changed · \
@@ -227,13 +242,16 @@ def test_every_card_change_is_listed(runner: CliRunner, tmp_path: Path) -> None:
 | --- | --- |
 | `catalog.yaml` | changed: policy.gates, title |
 """
+    )
 
 
 def test_a_card_that_does_not_parse_is_named(runner: CliRunner, tmp_path: Path) -> None:
     root = make_repo(tmp_path)
     files = base_files()
-    broken = files[V2].replace("approved_by: [carol]}\n", "approved_by: [carol]}\n"
-                               "  - {stage: archived, date: 2026-03-10, by: bob\n")
+    broken = files[V2].replace(
+        "approved_by: [carol]}\n",
+        "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-10, by: bob\n",
+    )
     write(root, {V2: broken, "models/fraud/2.1.0.yaml": "version: [\n"})
     code, text = summary(runner, tmp_path)
     assert code == 1

@@ -26,21 +26,29 @@ RLO = "\u202e"
 def test_a_newline_in_an_artifact_uri_is_refused_so_get_cannot_shift_lines(
     runner: CliRunner, make_catalog: CatalogMaker
 ) -> None:
-    root = make_catalog(edit(V2, "uri: s3://m/fraud/2.0.0/model.onnx",
-                             'uri: "s3://m/fraud/2.0.0/model.onnx\\nsha256: forged"'))
+    root = make_catalog(
+        edit(
+            V2,
+            "uri: s3://m/fraud/2.0.0/model.onnx",
+            'uri: "s3://m/fraud/2.0.0/model.onnx\\nsha256: forged"',
+        )
+    )
     result = runner.invoke(cli, ["get", "fraud@2.0.0", str(root), "--field", "uri"])
     assert result.exit_code == 1
     assert "error MC019 artifacts[0].uri: contains U+000A LINE FEED" in result.output
     assert "forged\n" not in result.output  # printed escaped, as \n, on the problem's line
 
 
-@pytest.mark.parametrize("value", [
-    "al\u202eice",  # right-to-left override
-    "car\u200dol",  # zero-width joiner
-    "bob\x1b[2J",  # a terminal escape sequence
-    "eve\u2066x\u2069",  # an isolate
-    "dan\u00ad",  # a soft hyphen: invisible
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "al\u202eice",  # right-to-left override
+        "car\u200dol",  # zero-width joiner
+        "bob\x1b[2J",  # a terminal escape sequence
+        "eve\u2066x\u2069",  # an isolate
+        "dan\u00ad",  # a soft hyphen: invisible
+    ],
+)
 def test_names_refuse_invisible_characters(value: str, make_catalog: CatalogMaker) -> None:
     from modelcards.validate import validate_catalog
 
@@ -77,11 +85,18 @@ def test_a_reason_cannot_add_a_line_to_what_get_prints(
     root = make_catalog(edit(V1, "reason: Superseded", f'reason: "{forged}"'))
     result = runner.invoke(cli, ["get", "fraud@1.0.0", str(root)])
     assert result.exit_code == 0
-    assert ("warning: fraud@1.0.0 is deprecated (Superseded\\n::error::forged\\x1b[2J); use "
-            "fraud@2.0.0 instead; sunset 2027-01-01\n") in result.stderr
-    retired = make_catalog(edit(V1, "reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}",
-                                "reason: Superseded, replaced_by: 2.0.0}\n  - {stage: retired, "
-                                f'date: 2026-02-01, by: bob, reason: "{forged}"}}'))
+    assert (
+        "warning: fraud@1.0.0 is deprecated (Superseded\\n::error::forged\\x1b[2J); use "
+        "fraud@2.0.0 instead; sunset 2027-01-01\n"
+    ) in result.stderr
+    retired = make_catalog(
+        edit(
+            V1,
+            "reason: Superseded, replaced_by: 2.0.0, sunset: 2027-01-01}",
+            "reason: Superseded, replaced_by: 2.0.0}\n  - {stage: retired, "
+            f'date: 2026-02-01, by: bob, reason: "{forged}"}}',
+        )
+    )
     refused = runner.invoke(cli, ["get", "fraud@1.0.0", str(retired)])
     assert refused.exit_code == 1, refused.output
     assert "(since 2026-02-01: Superseded\\n::error::forged\\x1b[2J)" in refused.stderr
@@ -96,8 +111,9 @@ def test_json_outputs_escape_controls_and_keep_their_values(
     controls and line separators raw: written as escapes, they parse to the same text."""
     summary = "First \\x85 \\x9b2J \\u202eevil \\u2028 model"
     root = make_catalog(edit(V1, "summary: First model.", f'summary: "{summary}"'))
-    bom = runner.invoke(cli, ["export", "fraud@1.0.0", str(root), "--format", "cyclonedx",
-                              "--today", TODAY])
+    bom = runner.invoke(
+        cli, ["export", "fraud@1.0.0", str(root), "--format", "cyclonedx", "--today", TODAY]
+    )
     assert bom.exit_code == 0, bom.output
     catalog_json = site_files(root)["api/catalog.json"].decode()
     value = "First \x85 \x9b2J \u202eevil \u2028 model"

@@ -23,19 +23,30 @@ from .test_build import runner, snapshot  # noqa: F401  (the fixture, run from t
 # Template Injection/Python.md", MIT licence), plus what our own pages hand to templates: the
 # cards' paths, whose methods read and write files.
 PAYLOADS = {
-    "cycler": ("{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
-               "SecurityError: access to attribute '__init__' of 'type' object is unsafe."),
-    "joiner": ("{{ joiner.__init__.__globals__.os.popen('touch PWNED').read() }}",
-               "SecurityError: access to attribute '__init__' of 'type' object is unsafe."),
-    "namespace": ("{{ namespace.__init__.__globals__.os.popen('touch PWNED').read() }}",
-                  "SecurityError: access to attribute '__init__' of 'type' object is unsafe."),
-    "class walk": ("{{ ''.__class__.__mro__[1].__subclasses__() }}",
-                   "SecurityError: access to attribute '__class__' of 'str' object is unsafe."),
-    "a card's path": ("{% for s in summaries %}{{ s.model.path.write_text('PWNED') }}{% endfor %}",
-                      "SecurityError: access to attribute 'write_text' of 'PosixPath' object is "
-                      "unsafe."),
-    "shared data": ("{% for s in summaries %}{{ filters.clear() }}{% endfor %}",
-                    "SecurityError: access to attribute 'clear' of 'dict' object is unsafe."),
+    "cycler": (
+        "{{ cycler.__init__.__globals__.os.popen('touch PWNED').read() }}",
+        "SecurityError: access to attribute '__init__' of 'type' object is unsafe.",
+    ),
+    "joiner": (
+        "{{ joiner.__init__.__globals__.os.popen('touch PWNED').read() }}",
+        "SecurityError: access to attribute '__init__' of 'type' object is unsafe.",
+    ),
+    "namespace": (
+        "{{ namespace.__init__.__globals__.os.popen('touch PWNED').read() }}",
+        "SecurityError: access to attribute '__init__' of 'type' object is unsafe.",
+    ),
+    "class walk": (
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "SecurityError: access to attribute '__class__' of 'str' object is unsafe.",
+    ),
+    "a card's path": (
+        "{% for s in summaries %}{{ s.model.path.write_text('PWNED') }}{% endfor %}",
+        "SecurityError: access to attribute 'write_text' of 'PosixPath' object is unsafe.",
+    ),
+    "shared data": (
+        "{% for s in summaries %}{{ filters.clear() }}{% endfor %}",
+        "SecurityError: access to attribute 'clear' of 'dict' object is unsafe.",
+    ),
 }
 
 
@@ -49,7 +60,10 @@ def _theme_home(body: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
 def test_template_injection_fails_the_build_naming_the_template(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path, name: str  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
+    name: str,
 ) -> None:
     make_catalog()
     assert runner.invoke(cli, ["build"]).exit_code == 0
@@ -67,19 +81,25 @@ def test_template_injection_fails_the_build_naming_the_template(
 
 
 def test_any_exception_in_a_template_is_a_build_error(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
 ) -> None:
     make_catalog()
     _theme_home("{{ 1 // 0 }}")
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 1
-    assert (f"rendering index.html failed: {tmp_path}/theme/index.html:3: ZeroDivisionError: "
-            "integer division or modulo by zero") in result.output
+    assert (
+        f"rendering index.html failed: {tmp_path}/theme/index.html:3: ZeroDivisionError: "
+        "integer division or modulo by zero"
+    ) in result.output
     assert "Traceback" not in result.output
 
 
 def test_a_template_error_reaches_the_log_as_one_escaped_line(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
 ) -> None:
     """An error can quote the theme: the name of a template not found, here a terminal escape
     sequence and a line that GitHub Actions would read as a workflow command."""
@@ -87,21 +107,23 @@ def test_a_template_error_reaches_the_log_as_one_escaped_line(
     _theme_home('{% include "a\x1b]0;pwned\x07\n::error::forged" %}')
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 1
-    assert (f"error: rendering index.html failed: {tmp_path}/theme/index.html:3: "
-            "TemplateNotFound: a\\x1b]0;pwned\\x07\\n::error::forged; site is unchanged\n"
-            ) in result.output
+    assert (
+        f"error: rendering index.html failed: {tmp_path}/theme/index.html:3: "
+        "TemplateNotFound: a\\x1b]0;pwned\\x07\\n::error::forged; site is unchanged\n"
+    ) in result.output
     assert "\x1b" not in result.output and "\n::error::" not in result.output
 
 
 def test_the_sandbox_leaves_ordinary_templates_alone(
-    runner: CliRunner, make_catalog: CatalogMaker  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
 ) -> None:
     """Loops, filters, attributes of the cards, links and macros all still work."""
     make_catalog()
     _theme_home(
         '{% import "_macros.html" as m %}{% for s in summaries %}'
         '<a href="{{ link.model(s.model.id) }}">{{ s.model.card.name|upper }}</a>'
-        '{{ s.model.path.name }}{% endfor %}{{ settings.title }} {{ today|isodate }}'
+        "{{ s.model.path.name }}{% endfor %}{{ settings.title }} {{ today|isodate }}"
     )
     assert runner.invoke(cli, ["build"]).exit_code == 0
     home = Path("site/index.html").read_text()
@@ -111,19 +133,28 @@ def test_the_sandbox_leaves_ordinary_templates_alone(
 @pytest.mark.parametrize(
     ("plant", "reason"),
     [
-        (lambda p: os.symlink("/etc/passwd", p),
-         "leads outside {theme} (it is a link to /etc/passwd)"),
-        (lambda p: os.symlink("/proc/self/environ", p),
-         "leads outside {theme} (it is a link to /proc/"),
+        (
+            lambda p: os.symlink("/etc/passwd", p),
+            "leads outside {theme} (it is a link to /etc/passwd)",
+        ),
+        (
+            lambda p: os.symlink("/proc/self/environ", p),
+            "leads outside {theme} (it is a link to /proc/",
+        ),
         (lambda p: os.mkfifo(p), "is not a regular file but a named pipe (FIFO)"),
-        (lambda p: p.write_bytes(b"/*" + b" " * 5_000_000 + b"*/"),
-         "is 5,000,004 bytes, over the 4,194,304-byte limit"),
+        (
+            lambda p: p.write_bytes(b"/*" + b" " * 5_000_000 + b"*/"),
+            "is 5,000,004 bytes, over the 4,194,304-byte limit",
+        ),
     ],
     ids=["passwd", "environ", "fifo", "huge"],
 )
 @pytest.mark.timeout(60)
 def test_an_asset_that_is_not_a_regular_file_inside_the_theme_is_refused(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path, plant: object,  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
+    plant: object,
     reason: str,
 ) -> None:
     make_catalog()
@@ -135,13 +166,16 @@ def test_an_asset_that_is_not_a_regular_file_inside_the_theme_is_refused(
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 1, result.output
     # The first page to need the style sheet fails (the 404 page inlines it).
-    assert (f"failed: ThemeFileRefused: theme file "
-            f"{theme}/assets/style.css {reason.format(theme=theme)}") in result.output
+    assert (
+        f"failed: ThemeFileRefused: theme file "
+        f"{theme}/assets/style.css {reason.format(theme=theme)}"
+    ) in result.output
     assert snapshot(Path("site")) == before
 
 
 def test_links_that_stay_inside_the_theme_are_followed(
-    runner: CliRunner, make_catalog: CatalogMaker  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
 ) -> None:
     make_catalog()
     theme = Path("theme")
@@ -153,15 +187,19 @@ def test_links_that_stay_inside_the_theme_are_followed(
 
 
 def test_a_theme_folder_that_is_a_link_is_refused(
-    runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path  # noqa: F811
+    runner: CliRunner,
+    make_catalog: CatalogMaker,
+    tmp_path: Path,
 ) -> None:
     """Were theme/ a link to /, 'inside the theme folder' would be anywhere."""
     make_catalog()
     os.symlink("/", tmp_path / "theme")
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 1, result.output
-    assert f"theme: the theme folder {tmp_path}/theme is a symbolic link; name the real folder" \
+    assert (
+        f"theme: the theme folder {tmp_path}/theme is a symbolic link; name the real folder"
         in result.output
+    )
 
 
 @pytest.mark.timeout(60)
@@ -184,9 +222,13 @@ def test_the_default_theme_renders_byte_for_byte_as_without_the_sandbox(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The example catalog, rendered with the sandbox and with a plain Jinja2 environment."""
+
     def site(output: str) -> dict[str, bytes]:
-        build_site(SiteConfig(EXAMPLE_CATALOG, tmp_path / output, use_cache=False,
-                              today=dt.date(2026, 11, 26)))
+        build_site(
+            SiteConfig(
+                EXAMPLE_CATALOG, tmp_path / output, use_cache=False, today=dt.date(2026, 11, 26)
+            )
+        )
         return snapshot(tmp_path / output)
 
     sandboxed = site("sandboxed")

@@ -49,18 +49,25 @@ def passed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(jinja2.Template, "render", recording)
         output = tmp_path_factory.mktemp("theming") / "site"
-        report = build_site(SiteConfig(REPO / "catalog", output, today=dt.date(2026, 12, 1),
-                                       use_cache=False, jobs=1))
+        report = build_site(
+            SiteConfig(
+                REPO / "catalog", output, today=dt.date(2026, 12, 1), use_cache=False, jobs=1
+            )
+        )
     assert report.files is not None, "the example catalog must build"
     return seen
 
 
 def used_by_others(template: str) -> bool:
     """Whether another template extends, includes or imports `template` (a partial)."""
-    pattern = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+[\"']"
-                         + re.escape(template) + "[\"']")
-    return any(pattern.search(p.read_text(encoding="utf-8"))
-               for p in TEMPLATES.glob("*.html") if p.name != template)
+    pattern = re.compile(
+        r"{%-?\s*(?:extends|include|import|from)\s+[\"']" + re.escape(template) + "[\"']"
+    )
+    return any(
+        pattern.search(p.read_text(encoding="utf-8"))
+        for p in TEMPLATES.glob("*.html")
+        if p.name != template
+    )
 
 
 def page_templates() -> Iterator[str]:
@@ -86,7 +93,8 @@ def test_every_page_receives_what_theming_md_says_every_page_does(
 
 @pytest.mark.parametrize("template", list(page_templates()))
 def test_a_template_receives_exactly_what_theming_md_lists(
-    template: str, passed: dict[str, set[str]],
+    template: str,
+    passed: dict[str, set[str]],
 ) -> None:
     docs = documented()
     expected = docs[EVERY_PAGE] | docs.get(template, set())

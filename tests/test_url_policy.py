@@ -25,9 +25,20 @@ from .conftest import CatalogMaker
 from .test_rules import V2, M, edit
 from .test_site_fixtures import TODAY, links, site_files
 
-OFF_SITE = ["//evil.example/x", "\\\\evil.example", "/\\evil.example", "java\tscript:alert(1)",
-            "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "mailto:a@b.example",
-            "https:evil.example", "http:///evil.example", "https://", "s3://bucket/model.onnx"]
+OFF_SITE = [
+    "//evil.example/x",
+    "\\\\evil.example",
+    "/\\evil.example",
+    "java\tscript:alert(1)",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,x",
+    "mailto:a@b.example",
+    "https:evil.example",
+    "http:///evil.example",
+    "https://",
+    "s3://bucket/model.onnx",
+]
 
 
 @pytest.mark.parametrize("url", OFF_SITE)
@@ -50,7 +61,9 @@ def test_markdown_links_go_to_web_addresses_or_stay_on_the_site() -> None:
 
 
 EXTERNAL_PARENTS = {
-    "//evil.example/x": False, "\\\\evil.example": False, "javascript:alert(1)": False,
+    "//evil.example/x": False,
+    "\\\\evil.example": False,
+    "javascript:alert(1)": False,
     "https://huggingface.co/openai/whisper-small": True,
 }
 
@@ -60,8 +73,13 @@ def test_the_model_page_graph_and_the_version_page_agree(
     url: str, linked: bool, make_catalog: CatalogMaker
 ) -> None:
     quoted = url.replace("\\", "\\\\")
-    root = make_catalog(edit(V2, "lineage:\n", f'lineage:\n  - {{external: org/base, url: "{quoted}",'
-                                                " relation: fine-tuned}\n"))
+    root = make_catalog(
+        edit(
+            V2,
+            "lineage:\n",
+            f'lineage:\n  - {{external: org/base, url: "{quoted}", relation: fine-tuned}}\n',
+        )
+    )
     files = site_files(root)
     model_links = links(files["models/fraud/index.html"])
     version_links = links(files["models/fraud/2.0.0/index.html"])
@@ -83,7 +101,9 @@ HOSTILE_DESCRIPTION = textwrap.dedent("""\
 
 def _safe_render(markdown: str) -> str:
     """GitHub's own renderer, in its safe mode: raw HTML becomes a comment, unsafe links go."""
-    return str(cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_DEFAULT))
+    return str(
+        cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_DEFAULT)
+    )
 
 
 def test_the_hugging_face_readme_carries_no_raw_html_and_no_script_link(
@@ -92,10 +112,14 @@ def test_the_hugging_face_readme_carries_no_raw_html_and_no_script_link(
     quoted = HOSTILE_DESCRIPTION.replace("\n", "\\n").replace('"', '\\"')
     files = edit(M, "task: ", f'description: "{quoted}"\ntask: ')
     files |= {M: files[M].replace("name: Fraud detector", 'name: "Fraud <b onmouseover=x>"')}
-    root = make_catalog(files | {
-        V2: edit(V2, "training:\n", 'training:\n')[V2].replace(
-            "code: {repo: https://git.example/fraud", 'code: {repo: "javascript:alert(6)"'),
-    })
+    root = make_catalog(
+        files
+        | {
+            V2: edit(V2, "training:\n", "training:\n")[V2].replace(
+                "code: {repo: https://git.example/fraud", 'code: {repo: "javascript:alert(6)"'
+            ),
+        }
+    )
     result = validate_catalog(root, TODAY)
     assert result.errors == []
     readme = render_hf_readme(result.catalog, result.catalog.versions["fraud@2.0.0"])
@@ -124,8 +148,16 @@ def test_inert_markdown_renders_no_raw_html_and_no_off_site_link(text: str) -> N
 BOM = JsonStrictValidator(SchemaVersion.V1_6)
 
 
-@pytest.mark.parametrize("uri", ["s3://bucket/my model.onnx", "models/fraud.onnx",
-                                 "//evil.example/x", "gs://b/{x}", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "s3://bucket/my model.onnx",
+        "models/fraud.onnx",
+        "//evil.example/x",
+        "gs://b/{x}",
+        "javascript:alert(1)",
+    ],
+)
 def test_every_bom_validates_and_keeps_a_uri_it_cannot_link_as_text(
     uri: str, make_catalog: CatalogMaker
 ) -> None:

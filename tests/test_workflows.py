@@ -47,8 +47,9 @@ def assert_keeps_the_build_cache(
     """One actions/cache step before the build keeps the build cache, its key and the site
     between runs, keyed so that another modelcards, Python, OS or catalog never restores it,
     and the build reads the cache and the key from there (docs/performance.md)."""
-    (index,) = [i for i, step in enumerate(steps)
-                if str(step.get("uses", "")).startswith("actions/cache@")]
+    (index,) = [
+        i for i, step in enumerate(steps) if str(step.get("uses", "")).startswith("actions/cache@")
+    ]
     cache = steps[index]["with"]
     assert set(cache["path"].strip().split("\n")) == {KEPT, output}
     prefix = cache["restore-keys"].strip()
@@ -56,7 +57,7 @@ def assert_keeps_the_build_cache(
     assert cache["key"] == prefix + "${{ github.run_id }}-${{ github.run_attempt }}"
     for part in ("${{ runner.os }}", version, catalog):
         assert part in prefix, part
-    (build,) = [step["run"] for step in steps[index + 1:] if " build " in step.get("run", "")]
+    (build,) = [step["run"] for step in steps[index + 1 :] if " build " in step.get("run", "")]
     assert 'XDG_CACHE_HOME="$RUNNER_TEMP/modelcards-build/key"' in build
     assert '--cache "$RUNNER_TEMP/modelcards-build/cache"' in build
 
@@ -74,9 +75,12 @@ def test_the_pages_workflow_keeps_the_build_cache_through_the_action() -> None:
     assert step["uses"] == "./" and step["with"]["mode"] == "build"
     action = yaml.safe_load((REPO / "action.yml").read_text())
     steps = action["runs"]["steps"]
-    assert_keeps_the_build_cache(steps, catalog="${{ inputs.catalog }}",
-                                 output="${{ inputs.output }}",
-                                 version="-${{ steps.install.outputs.version }}-")
+    assert_keeps_the_build_cache(
+        steps,
+        catalog="${{ inputs.catalog }}",
+        output="${{ inputs.output }}",
+        version="-${{ steps.install.outputs.version }}-",
+    )
     # Only a build restores or saves it; the pull-request check does not touch it.
     (cache,) = [s for s in steps if str(s.get("uses", "")).startswith("actions/cache@")]
     assert cache["if"] == "inputs.mode == 'build'"

@@ -203,8 +203,7 @@ def packages_sha256(distributions: Mapping[str, str]) -> str:
     have the same distributions at the same versions.
     """
     lines = sorted(
-        f"{canonical_name(name)}=={version}\n"
-        for name, version in distributions.items()
+        f"{canonical_name(name)}=={version}\n" for name, version in distributions.items()
     )
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 

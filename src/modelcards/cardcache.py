@@ -77,8 +77,11 @@ def signature(key: bytes, body: bytes) -> str:
 
 
 def signed_by(key: bytes, body: bytes, claimed: object) -> bool:
-    return (isinstance(claimed, str) and claimed.isascii()
-            and hmac.compare_digest(claimed, signature(key, body)))
+    return (
+        isinstance(claimed, str)
+        and claimed.isascii()
+        and hmac.compare_digest(claimed, signature(key, body))
+    )
 
 
 @functools.cache
@@ -146,8 +149,9 @@ class CardCache:
             stored = json.loads(header)
             if not isinstance(stored, dict) or stored.get("identity") != cache.identity:
                 return cache
-            if not signed_by(cache.key, cache.identity.encode() + b"\n" + body,
-                             stored.get("signature")):
+            if not signed_by(
+                cache.key, cache.identity.encode() + b"\n" + body, stored.get("signature")
+            ):
                 return cache
             lines = body.decode("utf-8").split("\n") if body else []
         except (FileRefused, OSError, ValueError, RecursionError):

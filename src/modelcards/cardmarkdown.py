@@ -25,10 +25,25 @@ MAX_CHARACTERS = 50_000
 MAX_NESTING = 32
 # Raw HTML is kept: the site sanitises it against an allow-list (site/markup.py).
 _OPTIONS = Options.CMARK_OPT_UNSAFE
-_VOID = frozenset({
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
-    "param", "source", "track", "wbr",
-})
+_VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -65,8 +80,10 @@ def too_long(text: str) -> str | None:
     """Why `text` is too long for a Markdown field, if it is."""
     if len(text) <= MAX_CHARACTERS:
         return None
-    return (f"is {len(text):,} characters long; a Markdown field holds at most "
-            f"{MAX_CHARACTERS:,}: shorten it, or link to a longer document")
+    return (
+        f"is {len(text):,} characters long; a Markdown field holds at most "
+        f"{MAX_CHARACTERS:,}: shorten it, or link to a longer document"
+    )
 
 
 def too_deep(text: str) -> str | None:
@@ -74,9 +91,11 @@ def too_deep(text: str) -> str | None:
     depth = nesting(to_html(text))
     if depth <= MAX_NESTING:
         return None
-    return (f"nests more than {MAX_NESTING} levels deep once rendered (lists, quotes, "
-            "emphasis or HTML elements inside one another, or HTML elements left open); "
-            "flatten it")
+    return (
+        f"nests more than {MAX_NESTING} levels deep once rendered (lists, quotes, "
+        "emphasis or HTML elements inside one another, or HTML elements left open); "
+        "flatten it"
+    )
 
 
 # ---- card text written into another Markdown document (the Hugging Face README) -----------
@@ -98,8 +117,10 @@ _DEFINITION = re.compile(r"\[[^\]]{0,999}\]:[ \t]*(<[^>\n]{0,512}>?|\S{0,512})")
 # Where a line's text starts, after the markers of the quotes and list items it is in: a
 # link definition can only start there.
 _CONTAINERS = re.compile(r"(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*")
-_DESTINATION = re.compile(r"[ \t]*(?:<([^>\n]{0,512})|([^\s()]{0,512}(?:\([^\s()]{0,512}\)"
-                          r"[^\s()]{0,512}){0,4}))")
+_DESTINATION = re.compile(
+    r"[ \t]*(?:<([^>\n]{0,512})|([^\s()]{0,512}(?:\([^\s()]{0,512}\)"
+    r"[^\s()]{0,512}){0,4}))"
+)
 _ESCAPED = "\\`*_{}[]()#+-.!|<>&~"
 # Markdown's punctuation, and an `&` only where it would start an entity (`&lt;`, `&#60;`).
 _LITERAL = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?[A-Za-z0-9]+;)")
@@ -139,17 +160,23 @@ def _inert_line(line: str) -> str:
             index = end
             continue
         if character == "\\" and index + 1 < len(line) and line[index + 1] in _ESCAPED:
-            out.append(line[index:index + 2])
+            out.append(line[index : index + 2])
             index += 2
             continue
         if character == "<":
             out.append("\\<")
-        elif character == "[" and index == text_start and (
-                found := _DEFINITION.match(line, index)) and (
-                link_target(found.group(1).strip("<>")) is None):
+        elif (
+            character == "["
+            and index == text_start
+            and (found := _DEFINITION.match(line, index))
+            and (link_target(found.group(1).strip("<>")) is None)
+        ):
             out.append("\\[")  # a link definition to something else than a web address
-        elif character == "]" and line.startswith("(", index + 1) and (
-                link_target(_destination(line, index + 2)) is None):
+        elif (
+            character == "]"
+            and line.startswith("(", index + 1)
+            and (link_target(_destination(line, index + 2)) is None)
+        ):
             out.append("]\\(")  # a link or image to something else than a web address
             index += 1
         else:

@@ -152,7 +152,7 @@ def _checked_time(value: Any) -> Any:
         hours, minutes = divmod(value, 60)
         raise PydanticCustomError(
             "MC004",
-            "write the time in quotes, \"{time}\": unquoted, YAML reads it as the number {value}",
+            'write the time in quotes, "{time}": unquoted, YAML reads it as the number {value}',
             {"time": f"{hours:02d}:{minutes:02d}", "value": value},
         )
     return value
@@ -183,6 +183,8 @@ _VISIBLE_SCHEMA = (
     "\\u0890-\\u0891\\u08e2\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064"
     "\\u2066-\\u206f\\ue000-\\uf8ff\\ufeff\\ufff9-\\ufffb]*$"
 )
+
+
 def _checked_visible(value: str) -> str:
     found = first_invisible(value)
     if found is not None:
@@ -192,17 +194,21 @@ def _checked_visible(value: str) -> str:
 
 def invisible_reason(character: str) -> str:
     """Why a name, identifier or URI may not hold `character`."""
-    return (f"contains {describe_character(character)}, which is invisible or acts on the "
-            "text around it; names, identifiers and URIs may hold only visible characters")
+    return (
+        f"contains {describe_character(character)}, which is invisible or acts on the "
+        "text around it; names, identifiers and URIs may hold only visible characters"
+    )
 
 
 WebAddress = Annotated[str, Field(pattern=r"^https?://"), AfterValidator(_checked_visible)]
 Visible = Annotated[
-    str, StringConstraints(pattern=VISIBLE),
+    str,
+    StringConstraints(pattern=VISIBLE),
     WithJsonSchema({"type": "string", "pattern": _VISIBLE_SCHEMA}),
 ]
 Name = Annotated[
-    str, StringConstraints(min_length=1, pattern=VISIBLE),
+    str,
+    StringConstraints(min_length=1, pattern=VISIBLE),
     WithJsonSchema({"type": "string", "minLength": 1, "pattern": _VISIBLE_SCHEMA}),
 ]
 # How deep a Markdown field nests is checked when a card is parsed (parse.py): it takes
@@ -243,7 +249,9 @@ EventTime = Annotated[
     Field(json_schema_extra={"pattern": TIME_PATTERN}),
 ]
 DatasetVersionName = Annotated[
-    str, BeforeValidator(_date_as_text), StringConstraints(min_length=1, pattern=VISIBLE),
+    str,
+    BeforeValidator(_date_as_text),
+    StringConstraints(min_length=1, pattern=VISIBLE),
     WithJsonSchema({"type": "string", "minLength": 1, "pattern": _VISIBLE_SCHEMA}),
 ]
 ScalarValue = Annotated[
@@ -473,8 +481,9 @@ class ExternalDataset(Card):
         text = self.id + (f":{self.config}" if self.config else "")
         text += f"@{self.revision}" if self.revision else ""
         if self.args is not None:
-            text += " " + json.dumps(self.args, sort_keys=True, ensure_ascii=False,
-                                     separators=(",", ":"))
+            text += " " + json.dumps(
+                self.args, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            )
         return text
 
 

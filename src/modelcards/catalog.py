@@ -123,9 +123,7 @@ class Catalog:
             _recent_locator[:] = [locator := source.locator()]
         return locator.position(loc, key=key)
 
-    def positions(
-        self, path: Path, requests: Sequence[tuple[Loc, bool]]
-    ) -> list[tuple[int, int]]:
+    def positions(self, path: Path, requests: Sequence[tuple[Loc, bool]]) -> list[tuple[int, int]]:
         """Where each (location, whether its key is meant) is in the file at `path`, found
         together in one pass over the file (positions.py)."""
         source = self.sources.get(path)

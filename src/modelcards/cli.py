@@ -74,6 +74,7 @@ from .writing import check_output, write_atomically
 
 DEFAULT_CATALOG = Path("catalog")
 
+
 class PathError(click.ClickException):
     """A path that cannot be read or written: exit 2, like a usage error."""
 
@@ -145,24 +146,36 @@ def _default_format() -> str:
 @cli.command()
 @catalog_argument
 @click.option(
-    "--format", "output_format", type=click.Choice(sorted(REPORTERS)), default=None,
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default=None,
     help="Output format [default: github under GitHub Actions, else text].",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @today_option("The date reviews and sunsets are judged against")
 @click.option(
-    "--base", metavar="REF", default=None,
+    "--base",
+    metavar="REF",
+    default=None,
     help="Also check the change against this git ref (branch, tag or commit): published "
     "versions are never deleted or rewritten.",
 )
 @click.option(
-    "--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
     help="Write a Markdown summary of the change for reviewers to this file "
     "[default with --base: $GITHUB_STEP_SUMMARY when it is set].",
 )
 def validate(
-    catalog: Path, output_format: str | None, strict: bool, today: dt.date | None,
-    base: str | None, summary_file: Path | None,
+    catalog: Path,
+    output_format: str | None,
+    strict: bool,
+    today: dt.date | None,
+    base: str | None,
+    summary_file: Path | None,
 ) -> None:
     """Check every card in CATALOG (default ./catalog) and every reference between cards.
 
@@ -192,8 +205,12 @@ def validate(
 
 @cli.command()
 @click.option(
-    "-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("schema"),
-    show_default=True, help="Folder to write the schemas into.",
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("schema"),
+    show_default=True,
+    help="Folder to write the schemas into.",
 )
 def schema(output: Path) -> None:
     """Write the JSON Schemas (draft 2020-12) of catalog.yaml and the three card kinds."""
@@ -211,7 +228,9 @@ def _known_code(ctx: click.Context, param: click.Parameter, value: str | None) -
     close = close_codes(value)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise click.BadParameter(
-        f"no rule has the code {value!r}{hint} (modelcards rule lists them all)", ctx, param,
+        f"no rule has the code {value!r}{hint} (modelcards rule lists them all)",
+        ctx,
+        param,
         param_hint="'CODE'",
     )
 
@@ -242,18 +261,36 @@ def _write_text(text: str, output: Path | None) -> None:
 @cli.command()
 @click.argument("target", required=False, metavar="[MODEL@VERSION]")
 @click.argument("catalog", required=False, type=click.Path(path_type=Path))
-@click.option("--format", "export_format", type=click.Choice(FORMATS), required=True,
-              help="hf: a Hugging Face README.md; cyclonedx: a CycloneDX 1.6 JSON ML-BOM.")
-@click.option("--all", "all_versions", is_flag=True,
-              help="One BOM of every version in the catalog (cyclonedx only); "
-              "takes no MODEL@VERSION.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write [default: standard output].")
-@today_option("Today, for validating the catalog and as the BOM's metadata.timestamp "
-              "(midnight UTC)")
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="hf: a Hugging Face README.md; cyclonedx: a CycloneDX 1.6 JSON ML-BOM.",
+)
+@click.option(
+    "--all",
+    "all_versions",
+    is_flag=True,
+    help="One BOM of every version in the catalog (cyclonedx only); takes no MODEL@VERSION.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write [default: standard output].",
+)
+@today_option(
+    "Today, for validating the catalog and as the BOM's metadata.timestamp (midnight UTC)"
+)
 def export(
-    target: str | None, catalog: Path | None, export_format: str, all_versions: bool,
-    output: Path | None, today: dt.date | None,
+    target: str | None,
+    catalog: Path | None,
+    export_format: str,
+    all_versions: bool,
+    output: Path | None,
+    today: dt.date | None,
 ) -> None:
     """Export MODEL@VERSION of CATALOG (default ./catalog) for the Hub or supply-chain tools."""
     if all_versions:
@@ -294,15 +331,27 @@ def import_group() -> None:
 @click.argument("readme", type=click.Path(dir_okay=False, path_type=Path))
 @catalog_argument
 @click.option("--model", "model_id", required=True, help="Id of the model in the catalog.")
-@click.option("--version", default=None,
-              help="Version to create [default: the exported card's version, else 1.0.0].")
+@click.option(
+    "--version",
+    default=None,
+    help="Version to create [default: the exported card's version, else 1.0.0].",
+)
 @click.option("--owner", default=None, help="Owner of a new model [default: 'unassigned'].")
-@click.option("--by", default=DEFAULT_BY, show_default=True,
-              help="Who the first lifecycle event names (cards not exported by modelcards).")
+@click.option(
+    "--by",
+    default=DEFAULT_BY,
+    show_default=True,
+    help="Who the first lifecycle event names (cards not exported by modelcards).",
+)
 @today_option("Release date of an imported version")
 def import_hf(
-    readme: Path, catalog: Path, model_id: str, version: str | None,
-    owner: str | None, by: str, today: dt.date | None,
+    readme: Path,
+    catalog: Path,
+    model_id: str,
+    version: str | None,
+    owner: str | None,
+    by: str,
+    today: dt.date | None,
 ) -> None:
     """Import a Hugging Face README.md into CATALOG as a model card and a version card.
 
@@ -333,37 +382,89 @@ def import_hf(
 
 @import_group.command("mlflow")
 @catalog_argument
-@click.option("--tracking-uri", envvar="MLFLOW_TRACKING_URI", required=True, metavar="URI",
-              help="http(s) URL of the MLflow tracking server [default: $MLFLOW_TRACKING_URI]. "
-              "Credentials come from MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and "
-              "MLFLOW_TRACKING_PASSWORD.")
-@click.option("--model", "models", multiple=True, metavar="NAME",
-              help="Registered model to import (repeatable) [default: every model].")
-@click.option("--owner", default=None,
-              help="Owner of new model cards whose registered model has no owner tag.")
-@click.option("--owner-tag", default="owner", show_default=True, metavar="KEY",
-              help="Registered-model tag that names the owner.")
-@click.option("--task", default=None,
-              help="Task of new model cards whose registered model has no task tag.")
-@click.option("--task-tag", default="task", show_default=True, metavar="KEY",
-              help="Registered-model tag that names the task.")
-@click.option("--dataset-owner", default=None,
-              help="Owner of new dataset cards (MLflow records none).")
-@click.option("--semver-tag", default="semver", show_default=True, metavar="KEY",
-              help="Model-version tag holding its SemVer; without it, MLflow version N is N.0.0.")
-@click.option("--by", default=mlflow_import.DEFAULT_BY, show_default=True,
-              help="Who stage events name (MLflow does not record who changed a stage).")
-@click.option("--drafts", is_flag=True,
-              help="Also write cards that do not validate yet, with what is missing marked "
-              "TODO (a draft: modelcards validate lists what is left to fill in).")
+@click.option(
+    "--tracking-uri",
+    envvar="MLFLOW_TRACKING_URI",
+    required=True,
+    metavar="URI",
+    help="http(s) URL of the MLflow tracking server [default: $MLFLOW_TRACKING_URI]. "
+    "Credentials come from MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and "
+    "MLFLOW_TRACKING_PASSWORD.",
+)
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    metavar="NAME",
+    help="Registered model to import (repeatable) [default: every model].",
+)
+@click.option(
+    "--owner",
+    default=None,
+    help="Owner of new model cards whose registered model has no owner tag.",
+)
+@click.option(
+    "--owner-tag",
+    default="owner",
+    show_default=True,
+    metavar="KEY",
+    help="Registered-model tag that names the owner.",
+)
+@click.option(
+    "--task", default=None, help="Task of new model cards whose registered model has no task tag."
+)
+@click.option(
+    "--task-tag",
+    default="task",
+    show_default=True,
+    metavar="KEY",
+    help="Registered-model tag that names the task.",
+)
+@click.option(
+    "--dataset-owner", default=None, help="Owner of new dataset cards (MLflow records none)."
+)
+@click.option(
+    "--semver-tag",
+    default="semver",
+    show_default=True,
+    metavar="KEY",
+    help="Model-version tag holding its SemVer; without it, MLflow version N is N.0.0.",
+)
+@click.option(
+    "--by",
+    default=mlflow_import.DEFAULT_BY,
+    show_default=True,
+    help="Who stage events name (MLflow does not record who changed a stage).",
+)
+@click.option(
+    "--drafts",
+    is_flag=True,
+    help="Also write cards that do not validate yet, with what is missing marked "
+    "TODO (a draft: modelcards validate lists what is left to fill in).",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
-@click.option("--page-size", type=click.IntRange(1, 1000), default=mlflow_rest.DEFAULT_PAGE_SIZE,
-              show_default=True, help="Models or versions asked for per request.")
+@click.option(
+    "--page-size",
+    type=click.IntRange(1, 1000),
+    default=mlflow_rest.DEFAULT_PAGE_SIZE,
+    show_default=True,
+    help="Models or versions asked for per request.",
+)
 @today_option("The date validation judges events against")
 def import_mlflow(
-    catalog: Path, tracking_uri: str, models: tuple[str, ...], owner: str | None,
-    owner_tag: str, task: str | None, task_tag: str, dataset_owner: str | None,
-    semver_tag: str, by: str, drafts: bool, dry_run: bool, page_size: int,
+    catalog: Path,
+    tracking_uri: str,
+    models: tuple[str, ...],
+    owner: str | None,
+    owner_tag: str,
+    task: str | None,
+    task_tag: str,
+    dataset_owner: str | None,
+    semver_tag: str,
+    by: str,
+    drafts: bool,
+    dry_run: bool,
+    page_size: int,
     today: dt.date | None,
 ) -> None:
     """Import the registered models of an MLflow tracking server into CATALOG.
@@ -377,8 +478,14 @@ def import_mlflow(
     """
     day = resolve_today(today)
     options = mlflow_import.ImportOptions(
-        day, owner=owner, owner_tag=owner_tag, task=task, task_tag=task_tag,
-        dataset_owner=dataset_owner, semver_tag=semver_tag, by=by,
+        day,
+        owner=owner,
+        owner_tag=owner_tag,
+        task=task,
+        task_tag=task_tag,
+        dataset_owner=dataset_owner,
+        semver_tag=semver_tag,
+        by=by,
     )
     try:
         server = mlflow_rest.Server.from_environment(tracking_uri, page_size)
@@ -425,12 +532,18 @@ def _report_import(plan: mlflow_import.Plan, *, dry_run: bool, drafts: bool, uri
         click.echo(f"nothing to import: {display_path(plan.root)} is up to date with {uri}")
         return
     counts = ", ".join(
-        f"{n} {word}{'s' if n > 1 else ''}{after}" for n, word, after in (
+        f"{n} {word}{'s' if n > 1 else ''}{after}"
+        for n, word, after in (
             (sum(c.action == "add" for c in plan.changes), "new card", ""),
             (sum(c.action != "add" for c in plan.changes), "changed card", ""),
-            (len(plan.refused), "card", " not written (they would not validate: add what is "
-             "listed, or write them as drafts with --drafts)"),
-        ) if n
+            (
+                len(plan.refused),
+                "card",
+                " not written (they would not validate: add what is "
+                "listed, or write them as drafts with --drafts)",
+            ),
+        )
+        if n
     )
     state = "dry run, nothing written: " if dry_run else ""
     if drafts and plan.problems and not dry_run:
@@ -439,6 +552,7 @@ def _report_import(plan: mlflow_import.Plan, *, dry_run: bool, drafts: bool, uri
 
 
 # ---- editing the cards: new, promote, deprecate, retire ------------------------------------
+
 
 def _print_problems(problems: list[Problem]) -> None:
     for p in problems:
@@ -480,7 +594,11 @@ def new() -> None:
 @click.option("--name", default=None, help="Display name [default: from the id].")
 @click.option("--summary", default=None, help="One line: what the model does.")
 def new_model_command(
-    model_id: str, catalog: Path, owners: tuple[str, ...], task: str | None, name: str | None,
+    model_id: str,
+    catalog: Path,
+    owners: tuple[str, ...],
+    task: str | None,
+    name: str | None,
     summary: str | None,
 ) -> None:
     """Create models/ID/model.yaml in CATALOG (default ./catalog)."""
@@ -492,12 +610,21 @@ def new_model_command(
 @click.argument("model_id", metavar="MODEL")
 @click.argument("version")
 @catalog_argument
-@click.option("--from", "previous", metavar="VERSION", default=None,
-              help="Carry the framework and training setup over from this version.")
+@click.option(
+    "--from",
+    "previous",
+    metavar="VERSION",
+    default=None,
+    help="Carry the framework and training setup over from this version.",
+)
 @click.option("--by", default=None, help="Who starts the version (its development event).")
 @date_option
 def new_version_command(
-    model_id: str, version: str, catalog: Path, previous: str | None, by: str | None,
+    model_id: str,
+    version: str,
+    catalog: Path,
+    previous: str | None,
+    by: str | None,
     when: dt.date | None,
 ) -> None:
     """Create models/MODEL/VERSION.yaml in CATALOG (default ./catalog)."""
@@ -511,16 +638,26 @@ def new_version_command(
 @catalog_argument
 @click.option("--by", required=True, help="Who made the change.")
 @click.option("--approved-by", "approved_by", multiple=True, help="Approver (repeatable).")
-@click.option("--traffic", type=click.FloatRange(0, 100), default=None,
-              help="Percent of production traffic (a canary or staged rollout).")
+@click.option(
+    "--traffic",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Percent of production traffic (a canary or staged rollout).",
+)
 @click.option("--reason", default=None, help="Why.")
-@click.option("--override", default=None,
-              help="Justification for promoting despite a failed gate.")
+@click.option("--override", default=None, help="Justification for promoting despite a failed gate.")
 @date_option
 @time_option
 def promote(
-    target: str, stage: str, catalog: Path, by: str, approved_by: tuple[str, ...],
-    traffic: float | None, reason: str | None, override: str | None, when: dt.date | None,
+    target: str,
+    stage: str,
+    catalog: Path,
+    by: str,
+    approved_by: tuple[str, ...],
+    traffic: float | None,
+    reason: str | None,
+    override: str | None,
+    when: dt.date | None,
     time: str | None,
 ) -> None:
     """Append a STAGE event to MODEL@VERSION, keeping the file's comments and layout.
@@ -539,8 +676,15 @@ def promote(
             f"deprecate {target} --by WHO --reason WHY [--replaced-by VERSION]`"
         )
     request = Promotion(
-        target, Stage(stage), by, approved_by, traffic, reason, override,
-        when, time,
+        target,
+        Stage(stage),
+        by,
+        approved_by,
+        traffic,
+        reason,
+        override,
+        when,
+        time,
     )
     _apply(catalog, lambda: promote_version(catalog, request))
 
@@ -550,26 +694,48 @@ def promote(
 @catalog_argument
 @click.option("--by", required=True, help="Who deprecates it.")
 @click.option("--reason", required=True, help="Why users should move away.")
-@click.option("--replaced-by", "replaced_by", default=None,
-              help="The version to move to (VERSION of the same model, or MODEL@VERSION).")
-@click.option("--sunset", type=Day(), default=None,
-              help="The date it will be retired.")
-@click.option("--approved-by", "approved_by", multiple=True,
-              help="Approver (repeatable); the policy may ask for one when this takes the "
-              "model's only production version out of production.")
+@click.option(
+    "--replaced-by",
+    "replaced_by",
+    default=None,
+    help="The version to move to (VERSION of the same model, or MODEL@VERSION).",
+)
+@click.option("--sunset", type=Day(), default=None, help="The date it will be retired.")
+@click.option(
+    "--approved-by",
+    "approved_by",
+    multiple=True,
+    help="Approver (repeatable); the policy may ask for one when this takes the "
+    "model's only production version out of production.",
+)
 @date_option
 @time_option
 def deprecate(
-    target: str, catalog: Path, by: str, reason: str, replaced_by: str | None,
-    sunset: dt.date | None, approved_by: tuple[str, ...], when: dt.date | None,
+    target: str,
+    catalog: Path,
+    by: str,
+    reason: str,
+    replaced_by: str | None,
+    sunset: dt.date | None,
+    approved_by: tuple[str, ...],
+    when: dt.date | None,
     time: str | None,
 ) -> None:
     """Append a deprecated event to MODEL@VERSION (nothing is written if it would not validate)."""
-    _apply(catalog, lambda: deprecate_version(
-        catalog, target, by, reason, replaced_by=replaced_by,
-        sunset=sunset, date=when,
-        time=time, approved_by=approved_by,
-    ))
+    _apply(
+        catalog,
+        lambda: deprecate_version(
+            catalog,
+            target,
+            by,
+            reason,
+            replaced_by=replaced_by,
+            sunset=sunset,
+            date=when,
+            time=time,
+            approved_by=approved_by,
+        ),
+    )
 
 
 @cli.command()
@@ -580,13 +746,25 @@ def deprecate(
 @date_option
 @time_option
 def retire(
-    target: str, catalog: Path, by: str, reason: str | None, when: dt.date | None,
+    target: str,
+    catalog: Path,
+    by: str,
+    reason: str | None,
+    when: dt.date | None,
     time: str | None,
 ) -> None:
     """Append a retired event to MODEL@VERSION: final, the version may no longer be used."""
-    _apply(catalog, lambda: retire_version(
-        catalog, target, by, reason=reason, date=when, time=time,
-    ))
+    _apply(
+        catalog,
+        lambda: retire_version(
+            catalog,
+            target,
+            by,
+            reason=reason,
+            date=when,
+            time=time,
+        ),
+    )
 
 
 # ---- recording a training run ---------------------------------------------------------------
@@ -598,54 +776,123 @@ def retire(
 @catalog_argument
 @click.option("--summary", required=True, help="One line: what this version is.")
 @click.option("--by", required=True, help="Who or which pipeline records it.")
-@click.option("--artifact", "artifacts", multiple=True, metavar="PATH[=URI]",
-              help="A file the job produced, hashed by streaming; recorded at URI when given. "
-              "A remote file: URI@sha256:HEX. Repeatable.")
-@click.option("--metrics", "metrics_file", metavar="FILE",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON or YAML: a list of {name, value, dataset, split, slice, ci}, or "
-              "{name: value}.")
-@click.option("--data", "data", multiple=True, metavar="DATASET@VERSION",
-              help="A dataset version it trained on. Repeatable [default: carried over].")
-@click.option("--hyperparameters", "hyperparameters_file", metavar="FILE",
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON or YAML mapping; nested mappings are flattened with dots "
-              "[default: carried over].")
-@click.option("--from", "previous", metavar="VERSION", default=None,
-              help="The version this one continues: framework and training setup carry over, "
-              "and it becomes the lineage parent.")
-@click.option("--relation", type=click.Choice([r.value for r in Relation]), default="retrained",
-              show_default=True, help="How this version derives from --from.")
-@click.option("--framework", metavar="NAME[==VERSION]", default=None,
-              help="The library it is built with; the version is the installed one unless given.")
-@click.option("--package", "packages", multiple=True, metavar="NAME",
-              help="A key distribution whose installed version to record. Repeatable.")
+@click.option(
+    "--artifact",
+    "artifacts",
+    multiple=True,
+    metavar="PATH[=URI]",
+    help="A file the job produced, hashed by streaming; recorded at URI when given. "
+    "A remote file: URI@sha256:HEX. Repeatable.",
+)
+@click.option(
+    "--metrics",
+    "metrics_file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON or YAML: a list of {name, value, dataset, split, slice, ci}, or {name: value}.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="DATASET@VERSION",
+    help="A dataset version it trained on. Repeatable [default: carried over].",
+)
+@click.option(
+    "--hyperparameters",
+    "hyperparameters_file",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="JSON or YAML mapping; nested mappings are flattened with dots [default: carried over].",
+)
+@click.option(
+    "--from",
+    "previous",
+    metavar="VERSION",
+    default=None,
+    help="The version this one continues: framework and training setup carry over, "
+    "and it becomes the lineage parent.",
+)
+@click.option(
+    "--relation",
+    type=click.Choice([r.value for r in Relation]),
+    default="retrained",
+    show_default=True,
+    help="How this version derives from --from.",
+)
+@click.option(
+    "--framework",
+    metavar="NAME[==VERSION]",
+    default=None,
+    help="The library it is built with; the version is the installed one unless given.",
+)
+@click.option(
+    "--package",
+    "packages",
+    multiple=True,
+    metavar="NAME",
+    help="A key distribution whose installed version to record. Repeatable.",
+)
 @click.option("--seed", type=int, default=None, help="The random seed.")
 @click.option("--description", default=None, help="Markdown: the version in full.")
 @click.option("--hardware", default=None, help="What it trained on, e.g. 1x NVIDIA A100 80GB.")
-@click.option("--container", metavar="IMAGE", default=None,
-              help="The image it trained in [default: $MODELCARDS_CONTAINER_IMAGE, else "
-              "$CI_JOB_IMAGE].")
-@click.option("--code-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="A folder of the training code's git checkout "
-              "[default: the current folder].")
-@click.option("--code-repo", metavar="URL", default=None,
-              help="The code repository [default: the checkout's remote, without credentials].")
-@click.option("--commit", metavar="HASH", default=None,
-              help="The commit, when the code is not a git checkout here (needs --code-repo).")
-@click.option("--allow-dirty", is_flag=True,
-              help="Record even if tracked files have uncommitted changes (the card says so).")
+@click.option(
+    "--container",
+    metavar="IMAGE",
+    default=None,
+    help="The image it trained in [default: $MODELCARDS_CONTAINER_IMAGE, else $CI_JOB_IMAGE].",
+)
+@click.option(
+    "--code-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of the training code's git checkout [default: the current folder].",
+)
+@click.option(
+    "--code-repo",
+    metavar="URL",
+    default=None,
+    help="The code repository [default: the checkout's remote, without credentials].",
+)
+@click.option(
+    "--commit",
+    metavar="HASH",
+    default=None,
+    help="The commit, when the code is not a git checkout here (needs --code-repo).",
+)
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Record even if tracked files have uncommitted changes (the card says so).",
+)
 @click.option("--dry-run", is_flag=True, help="Print the card and its problems; write nothing.")
 @date_option
 @time_option
 def record_command(
-    model_id: str, version: str, catalog: Path, summary: str, by: str,
-    artifacts: tuple[str, ...], metrics_file: Path | None, data: tuple[str, ...],
-    hyperparameters_file: Path | None, previous: str | None, relation: str,
-    framework: str | None, packages: tuple[str, ...], seed: int | None,
-    description: str | None, hardware: str | None, container: str | None,
-    code_dir: Path | None, code_repo: str | None, commit: str | None, allow_dirty: bool,
-    dry_run: bool, when: dt.date | None, time: str | None,
+    model_id: str,
+    version: str,
+    catalog: Path,
+    summary: str,
+    by: str,
+    artifacts: tuple[str, ...],
+    metrics_file: Path | None,
+    data: tuple[str, ...],
+    hyperparameters_file: Path | None,
+    previous: str | None,
+    relation: str,
+    framework: str | None,
+    packages: tuple[str, ...],
+    seed: int | None,
+    description: str | None,
+    hardware: str | None,
+    container: str | None,
+    code_dir: Path | None,
+    code_repo: str | None,
+    commit: str | None,
+    allow_dirty: bool,
+    dry_run: bool,
+    when: dt.date | None,
+    time: str | None,
 ) -> None:
     """Write MODEL's VERSION card from a training run, into CATALOG (default ./catalog).
 
@@ -655,11 +902,28 @@ def record_command(
     the problems are printed as validate prints them (exit 1).
     """
     request = RecordRequest(
-        model_id, version, summary, by, artifacts=artifacts, metrics=metrics_file, data=data,
-        hyperparameters=hyperparameters_file, previous=previous, relation=relation,
-        framework=framework, packages=packages, seed=seed, description=description,
-        hardware=hardware, container=container, code_dir=code_dir, code_repo=code_repo,
-        commit=commit, allow_dirty=allow_dirty, date=when, time=time,
+        model_id,
+        version,
+        summary,
+        by,
+        artifacts=artifacts,
+        metrics=metrics_file,
+        data=data,
+        hyperparameters=hyperparameters_file,
+        previous=previous,
+        relation=relation,
+        framework=framework,
+        packages=packages,
+        seed=seed,
+        description=description,
+        hardware=hardware,
+        container=container,
+        code_dir=code_dir,
+        code_repo=code_repo,
+        commit=commit,
+        allow_dirty=allow_dirty,
+        date=when,
+        time=time,
     )
     with _editing():
         result = record_version(catalog, request, dry_run=dry_run)
@@ -677,7 +941,8 @@ def record_command(
     if any(p.file == result.path for p in result.problems):
         click.echo(
             f"({display_path(result.path)} was not written; --dry-run prints the card these "
-            "lines refer to)", err=True,
+            "lines refer to)",
+            err=True,
         )
     click.echo(f"Error: {result.reason}", err=True)
     sys.exit(1)
@@ -690,15 +955,31 @@ def record_command(
 @click.argument("spec", metavar="MODEL[@VERSION|@STAGE|@ALIAS]", type=Selector())
 @catalog_argument
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--field", type=click.Choice(FIELDS), default=None,
-              help="Print only this field, one line per artifact for uri and sha256; with "
-              "several versions (a canary) it needs --all.")
-@click.option("--all", "every", is_flag=True,
-              help="With --field: print every version's, as VERSION<TAB>TRAFFIC<TAB>VALUE lines.")
-@click.option("--allow-retired", is_flag=True,
-              help="Answer for a retired version too (refused otherwise: it may not be deployed).")
+@click.option(
+    "--field",
+    type=click.Choice(FIELDS),
+    default=None,
+    help="Print only this field, one line per artifact for uri and sha256; with "
+    "several versions (a canary) it needs --all.",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="With --field: print every version's, as VERSION<TAB>TRAFFIC<TAB>VALUE lines.",
+)
+@click.option(
+    "--allow-retired",
+    is_flag=True,
+    help="Answer for a retired version too (refused otherwise: it may not be deployed).",
+)
 def get(
-    spec: str, catalog: Path, as_json: bool, field: str | None, every: bool, allow_retired: bool,
+    spec: str,
+    catalog: Path,
+    as_json: bool,
+    field: str | None,
+    every: bool,
+    allow_retired: bool,
 ) -> None:
     """Resolve what to deploy: version(s), stage, traffic, artifact uri and sha256.
 
@@ -731,21 +1012,32 @@ def get(
 
 
 _output_option = click.option(
-    "-o", "--output", type=click.Path(file_okay=True, path_type=Path), default=Path("site"),
-    show_default=True, help="Folder to write the site into (replaced as a whole).",
+    "-o",
+    "--output",
+    type=click.Path(file_okay=True, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Folder to write the site into (replaced as a whole).",
 )
 _theme_option = click.option(
-    "--theme", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    "--theme",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
     help="Folder of templates that override the default theme "
     "[default: theme/ next to the catalog folder, when it exists].",
 )
 _cache_option = click.option(
-    "--cache", "cache", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--cache",
+    "cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Folder of the incremental build cache: only pages whose inputs changed are rendered "
     "[default: .modelcards-cache/ next to the catalog folder].",
 )
 _no_cache_option = click.option(
-    "--no-cache", is_flag=True, default=False,
+    "--no-cache",
+    is_flag=True,
+    default=False,
     help="Render every page, and neither read nor write the cache.",
 )
 
@@ -753,11 +1045,15 @@ _no_cache_option = click.option(
 def site_options(command: F) -> F:
     """The options of a site build, shared by build and serve: -o/--output, --theme, --today,
     --cache, --no-cache."""
-    for option in reversed((
-        _output_option, _theme_option,
-        today_option("The date the governance page judges reviews and sunsets against"),
-        _cache_option, _no_cache_option,
-    )):
+    for option in reversed(
+        (
+            _output_option,
+            _theme_option,
+            today_option("The date the governance page judges reviews and sunsets against"),
+            _cache_option,
+            _no_cache_option,
+        )
+    ):
         command = option(command)
     return command
 
@@ -766,8 +1062,12 @@ def site_options(command: F) -> F:
 @catalog_argument
 @site_options
 def build(
-    catalog: Path, output: Path, theme: Path | None, today: dt.date | None,
-    cache: Path | None, no_cache: bool,
+    catalog: Path,
+    output: Path,
+    theme: Path | None,
+    today: dt.date | None,
+    cache: Path | None,
+    no_cache: bool,
 ) -> None:
     """Validate CATALOG (default ./catalog) and render the static site into OUTPUT.
 
@@ -777,8 +1077,7 @@ def build(
     """
     from .site.build import BuildFailed, SiteConfig, build_site  # Jinja2 on demand
 
-    config = SiteConfig(catalog, output, theme, today,
-                        cache=cache, use_cache=not no_cache)
+    config = SiteConfig(catalog, output, theme, today, cache=cache, use_cache=not no_cache)
     try:
         report = build_site(config)
     except BuildFailed as error:
@@ -796,11 +1095,21 @@ def build(
 @cli.command()
 @catalog_argument
 @site_options
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
 def serve(
-    catalog: Path, output: Path, theme: Path | None, today: dt.date | None,
-    cache: Path | None, no_cache: bool, port: int,
+    catalog: Path,
+    output: Path,
+    theme: Path | None,
+    today: dt.date | None,
+    cache: Path | None,
+    no_cache: bool,
+    port: int,
 ) -> None:
     """Build the site, serve it on 127.0.0.1 and rebuild when a card or template changes.
 
@@ -809,8 +1118,7 @@ def serve(
     from .site.build import SiteConfig, check_site_folders
     from .site.serve import serve as serve_site
 
-    config = SiteConfig(catalog, output, theme, today,
-                        cache=cache, use_cache=not no_cache)
+    config = SiteConfig(catalog, output, theme, today, cache=cache, use_cache=not no_cache)
     try:
         check_site_folders(config)
         serve_site(config, port, lambda text: click.echo(lines_for_terminal(text)))
@@ -822,22 +1130,40 @@ def serve(
 
 
 @cli.command()
-@click.argument("folder", required=False, default=Path("."),
-                type=click.Path(file_okay=False, path_type=Path))
-@click.option("--catalog", "catalog_folder", default=DEFAULT_CATALOG_FOLDER, show_default=True,
-              help="The catalog folder, relative to FOLDER.")
-@click.option("--title", default=DEFAULT_TITLE, show_default=True,
-              help="Title of the catalog site.")
-@click.option("--branch", default=None,
-              help="The branch the site is published from [default: the repository's default "
-                   "branch when FOLDER is a git repository, else main].")
+@click.argument(
+    "folder", required=False, default=Path("."), type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--catalog",
+    "catalog_folder",
+    default=DEFAULT_CATALOG_FOLDER,
+    show_default=True,
+    help="The catalog folder, relative to FOLDER.",
+)
+@click.option(
+    "--title", default=DEFAULT_TITLE, show_default=True, help="Title of the catalog site."
+)
+@click.option(
+    "--branch",
+    default=None,
+    help="The branch the site is published from [default: the repository's default "
+    "branch when FOLDER is a git repository, else main].",
+)
 @click.option("--example", is_flag=True, help="Add an example model, version and dataset.")
-@click.option("--skip-existing", is_flag=True,
-              help="Keep files that exist and write the others [default: write nothing then].")
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Keep files that exist and write the others [default: write nothing then].",
+)
 @today_option("The example's dates")
 def init(
-    folder: Path, catalog_folder: str, title: str, branch: str | None, example: bool,
-    skip_existing: bool, today: dt.date | None,
+    folder: Path,
+    catalog_folder: str,
+    title: str,
+    branch: str | None,
+    example: bool,
+    skip_existing: bool,
+    today: dt.date | None,
 ) -> None:
     """Set up a registry repository in FOLDER (default: here): the catalog, the workflows
     that validate pull requests and publish the site, pre-commit, .gitignore, the schemas.
@@ -846,8 +1172,7 @@ def init(
     overwritten: if any is there, nothing is written (exit 1) unless --skip-existing.
     """
     found = None if branch else repository_branch(folder)
-    request = InitRequest(folder, catalog_folder, title, branch or found or "main", example,
-                          today)
+    request = InitRequest(folder, catalog_folder, title, branch or found or "main", example, today)
     try:
         files = plan_repository(request)
         written, kept = write_repository(folder, files, skip_existing=skip_existing)
@@ -864,8 +1189,9 @@ def init(
     for file in kept:
         click.echo(f"kept {display_path(folder / file.path)} as it was: {file.if_kept}")
     if found and found != "main":
-        click.echo(f"the site is published from {found}, the repository's branch (--branch "
-                   "changes it)")
+        click.echo(
+            f"the site is published from {found}, the repository's branch (--branch changes it)"
+        )
     click.echo("\nNext steps (docs/setup.md of modelcards walks through them):")
     for step in next_steps(request, display_path(folder)):
         click.echo(f"  {step}")

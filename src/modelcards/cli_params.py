@@ -81,11 +81,17 @@ def today_option(what: str) -> Callable[[F], F]:
 
 
 date_option = click.option(
-    "--date", "when", type=Day(), default=None,
+    "--date",
+    "when",
+    type=Day(),
+    default=None,
     help="Date of the event [default: today, from SOURCE_DATE_EPOCH or the clock].",
 )
 time_option = click.option(
-    "--time", metavar="HH:MM", type=TimeOfDay(), default=None,
+    "--time",
+    metavar="HH:MM",
+    type=TimeOfDay(),
+    default=None,
     help="Time of day of the event in UTC: orders it against other versions' events of the "
     "same date [default: none; same-day events are then taken in every possible order].",
 )

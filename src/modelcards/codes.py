@@ -97,8 +97,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-
-
 def problem(code: str, file: Path, position: tuple[int, int], message: str) -> Problem:
     """Make a problem with the severity its code carries.
 

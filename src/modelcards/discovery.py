@@ -105,7 +105,9 @@ def _link_problem(entry: os.DirEntry[str], root: Path) -> Problem | None:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
         return problem(
-            "MC017", path, (1, 1),
+            "MC017",
+            path,
+            (1, 1),
             f"{entry.name!r} is a broken or looping symbolic link; point it at a file in "
             "the catalog or remove it",
         )
@@ -193,7 +195,9 @@ def _discover_model(model_id: str, folder: Path, root: Path, found: FoundFiles) 
         else:
             found.problems.append(
                 problem(
-                    "MC007", path, (1, 1),
+                    "MC007",
+                    path,
+                    (1, 1),
                     f"{entry.name!r}: a version file is named by its SemVer version, "
                     "such as 1.2.0.yaml or 2.0.0-rc.1.yaml",
                 )
@@ -203,7 +207,9 @@ def _discover_model(model_id: str, folder: Path, root: Path, found: FoundFiles) 
     else:
         found.problems.append(
             problem(
-                "MC016", folder / MODEL_FILE, (1, 1),
+                "MC016",
+                folder / MODEL_FILE,
+                (1, 1),
                 f"model folder {model_id!r} has no model.yaml; add one (modelcards new model "
                 f"{model_id}) or remove the folder",
             )

@@ -52,8 +52,18 @@ from .yamltext import scalar_text
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Layouts tried in turn: the first that reproduces a file byte for byte is used to edit it.
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 6, 4), (4, 4, 0))
-EVENT_KEYS = ("stage", "date", "time", "by", "approved_by", "traffic", "reason", "replaced_by",
-              "sunset", "override")
+EVENT_KEYS = (
+    "stage",
+    "date",
+    "time",
+    "by",
+    "approved_by",
+    "traffic",
+    "reason",
+    "replaced_by",
+    "sunset",
+    "override",
+)
 
 
 class UsageError(UsageProblem):
@@ -81,8 +91,10 @@ class EventProblem:
     @property
     def line(self) -> str:
         p = self.problem
-        return (f"{self.event.ref}, the new {self.event.stage.value} event: "
-                f"{p.severity.value} {p.code} {for_the_command(p.message)}")
+        return (
+            f"{self.event.ref}, the new {self.event.stage.value} event: "
+            f"{p.severity.value} {p.code} {for_the_command(p.message)}"
+        )
 
 
 # What a card's problem asks of the event, and what the command line asks instead.
@@ -104,7 +116,9 @@ class EditError(Refusal):
     """An edit that was refused (exit 1); nothing was written."""
 
     def __init__(
-        self, message: str, problems: Sequence[Problem] = (),
+        self,
+        message: str,
+        problems: Sequence[Problem] = (),
         about_new: Sequence[EventProblem] = (),
     ) -> None:
         super().__init__(message)
@@ -168,9 +182,7 @@ def load_roundtrip(text: str, path: Path) -> tuple[YAML, Any]:
         try:
             data = yaml.load(text)
         except YAMLError as error:
-            raise EditError(
-                f"{path}: cannot edit a file that is not valid YAML: {error}"
-            ) from None
+            raise EditError(f"{path}: cannot edit a file that is not valid YAML: {error}") from None
         if chosen is None:
             chosen = (yaml, data)
         if dump(yaml, data) == text:
@@ -189,8 +201,10 @@ def as_text(value: Any) -> Any:
     text = scalar_text(value)
     if text == value:
         return value
-    return DoubleQuotedScalarString(value) if text.startswith('"') else (
-        SingleQuotedScalarString(value)
+    return (
+        DoubleQuotedScalarString(value)
+        if text.startswith('"')
+        else (SingleQuotedScalarString(value))
     )
 
 
@@ -223,18 +237,30 @@ def _number(value: float) -> int | float:
 
 
 def make_event(
-    stage: Stage, date: dt.date, by: str, *, approved_by: Sequence[str] = (),
-    traffic: float | None = None, reason: str | None = None, replaced_by: str | None = None,
-    sunset: dt.date | None = None, override: str | None = None, time: str | None = None,
+    stage: Stage,
+    date: dt.date,
+    by: str,
+    *,
+    approved_by: Sequence[str] = (),
+    traffic: float | None = None,
+    reason: str | None = None,
+    replaced_by: str | None = None,
+    sunset: dt.date | None = None,
+    override: str | None = None,
+    time: str | None = None,
 ) -> dict[str, Any]:
     """A lifecycle event with its keys in the order the card format lists them."""
     values: dict[str, Any] = {
         # Quoted: unquoted, a YAML 1.1 reader takes 14:30 for a number.
-        "stage": stage.value, "date": date,
-        "time": None if time is None else DoubleQuotedScalarString(time), "by": as_text(by),
+        "stage": stage.value,
+        "date": date,
+        "time": None if time is None else DoubleQuotedScalarString(time),
+        "by": as_text(by),
         "approved_by": [as_text(name) for name in approved_by] or None,
         "traffic": None if traffic is None else _number(traffic),
-        "reason": as_text(reason), "replaced_by": as_text(replaced_by), "sunset": sunset,
+        "reason": as_text(reason),
+        "replaced_by": as_text(replaced_by),
+        "sunset": sunset,
         "override": as_text(override),
     }
     return {key: values[key] for key in EVENT_KEYS if values[key] is not None}
@@ -256,7 +282,7 @@ def append_event(text: str, path: Path, event: dict[str, Any]) -> str:
         raise EditError(f"{path}: has no lifecycle list to append to; fix the card first")
     last = _last_item(text)
     if events.flow_style:
-        edited = text[:last.closing] + ", " + _render_item(event, False) + text[last.closing:]
+        edited = text[: last.closing] + ", " + _render_item(event, False) + text[last.closing :]
     else:
         edited = _append_block(text, path, event, last)
     _check_appended(path, document.data, edited, event)
@@ -288,8 +314,11 @@ def _last_item(text: str) -> _Item:
         if isinstance(key, yaml.MappingEndEvent):
             break
         value = next(stream)
-        if (isinstance(key, yaml.ScalarEvent) and key.value == "lifecycle"
-                and isinstance(value, yaml.SequenceStartEvent)):
+        if (
+            isinstance(key, yaml.ScalarEvent)
+            and key.value == "lifecycle"
+            and isinstance(value, yaml.SequenceStartEvent)
+        ):
             return _last_of(stream, bool(value.flow_style))
         _end_of(stream, value)  # skip the value
     raise EditError("the card's lifecycle list could not be found again")  # it parsed above
@@ -354,13 +383,19 @@ def _check_appended(path: Path, before: Any, edited: str, event: dict[str, Any])
     after = document.data if document is not None and failure is None else None
     old = before.get("lifecycle") if isinstance(before, dict) else None
     new = after.get("lifecycle") if isinstance(after, dict) else None
-    same_rest = isinstance(before, dict) and isinstance(after, dict) and (
-        {k: v for k, v in after.items() if k != "lifecycle"}
-        == {k: v for k, v in before.items() if k != "lifecycle"})
-    if not (same_rest and isinstance(old, list) and isinstance(new, list)
-            and new == [*old, event]):
-        raise EditError(f"{path}: the lifecycle layout is unusual (the event would not land at "
-                        "the end of the log); append the event by hand")
+    same_rest = (
+        isinstance(before, dict)
+        and isinstance(after, dict)
+        and (
+            {k: v for k, v in after.items() if k != "lifecycle"}
+            == {k: v for k, v in before.items() if k != "lifecycle"}
+        )
+    )
+    if not (same_rest and isinstance(old, list) and isinstance(new, list) and new == [*old, event]):
+        raise EditError(
+            f"{path}: the lifecycle layout is unusual (the event would not land at "
+            "the end of the log); append the event by hand"
+        )
 
 
 def newline_of(text: str) -> str:
@@ -438,8 +473,9 @@ def _event_edit(version: ModelVersion, event: dict[str, Any], description: str) 
     old = read_card_text(version.path)
     text = append_event(old, version.path, event)
     lines = _inserted_lines(old, text)
-    return FileEdit(version.path, text, description,
-                    NewEvent(version.ref, Stage(event["stage"]), lines))
+    return FileEdit(
+        version.path, text, description, NewEvent(version.ref, Stage(event["stage"]), lines)
+    )
 
 
 def _inserted_lines(old: str, new: str) -> range:
@@ -449,8 +485,7 @@ def _inserted_lines(old: str, new: str) -> range:
     while same < min(len(before), len(after)) and before[same] == after[same]:
         same += 1
     tail = 0
-    while (tail < min(len(before), len(after)) - same
-           and before[-1 - tail] == after[-1 - tail]):
+    while tail < min(len(before), len(after)) - same and before[-1 - tail] == after[-1 - tail]:
         tail += 1
     return range(same + 1, len(after) - tail + 1)
 
@@ -478,8 +513,13 @@ def promote(root: Path, request: Promotion) -> list[FileEdit]:
     _check_it_changes(catalog, version, request)
     when = event_date(request.date)
     event = make_event(
-        request.stage, when, request.by, approved_by=request.approved_by,
-        traffic=request.traffic, reason=request.reason, override=request.override,
+        request.stage,
+        when,
+        request.by,
+        approved_by=request.approved_by,
+        traffic=request.traffic,
+        reason=request.reason,
+        override=request.override,
         time=request.time,
     )
     share = f" at {request.traffic:g}% of traffic" if request.traffic is not None else ""
@@ -515,8 +555,10 @@ def _what_follows(catalog: Catalog, version: ModelVersion) -> str:
     model = catalog.models.get(version.model_id)
     if model is None or [v.ref for v in production(model)] != [version.ref]:
         return ""
-    return (f"; {model.id} has no version in production now: `modelcards get {model.id}` "
-            "fails until one is promoted")
+    return (
+        f"; {model.id} has no version in production now: `modelcards get {model.id}` "
+        "fails until one is promoted"
+    )
 
 
 def _production_companions(
@@ -525,14 +567,18 @@ def _production_companions(
     """The other production versions: archived by a full rollout, rebalanced by a canary."""
     traffic, by = request.traffic, request.by
     live = [
-        v for v in catalog.versions_of(target.model_id)
+        v
+        for v in catalog.versions_of(target.model_id)
         if v.stage is Stage.PRODUCTION and v.ref != target.ref
     ]
     if not live:
         return []
     if traffic is None or traffic >= 100:
         archived = make_event(
-            Stage.ARCHIVED, when, by, reason=f"Replaced in production by {target.version}",
+            Stage.ARCHIVED,
+            when,
+            by,
+            reason=f"Replaced in production by {target.version}",
             time=request.time,
         )
         return [
@@ -546,8 +592,12 @@ def _production_companions(
         if shares[0] == rest or (shares[0] is None and rest == 100):
             return []
         event = make_event(
-            Stage.PRODUCTION, when, by, traffic=rest,
-            reason=f"Traffic split with {target.version} at {traffic:g}%", time=request.time,
+            Stage.PRODUCTION,
+            when,
+            by,
+            traffic=rest,
+            reason=f"Traffic split with {target.version} at {traffic:g}%",
+            time=request.time,
         )
         moved = f"{incumbent.ref}: production at {rest:g}% of traffic"
         return [_event_edit(incumbent, event, moved)]
@@ -562,15 +612,28 @@ def _production_companions(
 
 
 def deprecate(
-    root: Path, target: str, by: str, reason: str, *, replaced_by: str | None = None,
-    sunset: dt.date | None = None, date: dt.date | None = None, time: str | None = None,
+    root: Path,
+    target: str,
+    by: str,
+    reason: str,
+    *,
+    replaced_by: str | None = None,
+    sunset: dt.date | None = None,
+    date: dt.date | None = None,
+    time: str | None = None,
     approved_by: Sequence[str] = (),
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(target), problems)
     event = make_event(
-        Stage.DEPRECATED, event_date(date), by, reason=reason, replaced_by=replaced_by,
-        sunset=sunset, time=time, approved_by=approved_by,
+        Stage.DEPRECATED,
+        event_date(date),
+        by,
+        reason=reason,
+        replaced_by=replaced_by,
+        sunset=sunset,
+        time=time,
+        approved_by=approved_by,
     )
     moved = f"; use {replaced_by} instead" if replaced_by else ""
     described = f"{version.ref}: deprecated{moved}{_what_follows(catalog, version)}"
@@ -578,7 +641,12 @@ def deprecate(
 
 
 def retire(
-    root: Path, target: str, by: str, *, reason: str | None = None, date: dt.date | None = None,
+    root: Path,
+    target: str,
+    by: str,
+    *,
+    reason: str | None = None,
+    date: dt.date | None = None,
     time: str | None = None,
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
@@ -623,8 +691,11 @@ def check_edits(
             target.write_text(edit.text, encoding="utf-8", newline="")
         result = validate_catalog(copy, today)
         hints = hint_problems(result.catalog, lambda path: root / path.relative_to(copy))
-    problems = [replace(p, file=root / p.file.relative_to(copy))
-                for p in result.problems if p.code not in HINT_CODES]
+    problems = [
+        replace(p, file=root / p.file.relative_to(copy))
+        for p in result.problems
+        if p.code not in HINT_CODES
+    ]
     return ValidationResult.of(result.catalog, sort_problems([*problems, *hints]))
 
 
@@ -634,7 +705,9 @@ def problem_key(p: Problem) -> tuple[Path, str, str]:
 
 
 def new_errors(
-    root: Path, edits: Sequence[FileEdit], today: dt.date | None = None,
+    root: Path,
+    edits: Sequence[FileEdit],
+    today: dt.date | None = None,
     before: set[tuple[Path, str, str]] | None = None,
 ) -> list[Problem]:
     """The errors the edits would bring into the catalog: those of the scratch validation
@@ -669,7 +742,8 @@ def apply_edits(
     listed = {id(found.problem) for found in about_new}
     raise EditError(
         "the catalog would not validate after this change, so nothing was written",
-        [p for p in result.errors if id(p) not in listed], about_new,
+        [p for p in result.errors if id(p) not in listed],
+        about_new,
     )
 
 

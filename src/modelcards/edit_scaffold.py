@@ -69,24 +69,29 @@ def new_model(root: Path, request: NewModel) -> FileEdit:
     owners = [f"  - {{name: {flow_scalar(owner)}}}\n" for owner in request.owners] or [
         f"  - {{name: null}}  # {TODO}: the team that answers for this model\n"
     ]
-    summary = (flow_scalar(request.summary) if request.summary
-               else f"  # {TODO}: one line: what it does")
-    task = flow_scalar(request.task) if request.task else (
-        f"  # {TODO}: e.g. tabular-classification, text-classification"
+    summary = (
+        flow_scalar(request.summary) if request.summary else f"  # {TODO}: one line: what it does"
     )
-    text = "".join([
-        schema_hint(root, folder, "model"),
-        f"name: {flow_scalar(request.name or _display_name(request.model_id))}\n",
-        f"summary:{' ' if request.summary else ''}{summary}\n",
-        "owners:\n",
-        *owners,
-        f"task:{' ' if request.task else ''}{task}\n",
-        "tags: []\n",
-        f"primary_metric: null  # {TODO}: the metric used for charts and promotion gates\n",
-        "intended_use:\n",
-        f"  uses: []  # {TODO}: what it is for\n",
-        f"  out_of_scope: []  # {TODO}: what it must not be used for\n",
-    ])
+    task = (
+        flow_scalar(request.task)
+        if request.task
+        else (f"  # {TODO}: e.g. tabular-classification, text-classification")
+    )
+    text = "".join(
+        [
+            schema_hint(root, folder, "model"),
+            f"name: {flow_scalar(request.name or _display_name(request.model_id))}\n",
+            f"summary:{' ' if request.summary else ''}{summary}\n",
+            "owners:\n",
+            *owners,
+            f"task:{' ' if request.task else ''}{task}\n",
+            "tags: []\n",
+            f"primary_metric: null  # {TODO}: the metric used for charts and promotion gates\n",
+            "intended_use:\n",
+            f"  uses: []  # {TODO}: what it is for\n",
+            f"  out_of_scope: []  # {TODO}: what it must not be used for\n",
+        ]
+    )
     return FileEdit(path, text, f"new model {request.model_id}")
 
 
@@ -152,20 +157,23 @@ def _by(request: NewVersion) -> str:
 
 def _blank_version(root: Path, path: Path, request: NewVersion, today: dt.date) -> str:
     who = "" if request.by else f"  # {TODO}: who"
-    return "".join([
-        schema_hint(root, path.parent, "version"),
-        f'version: "{request.version}"\n',  # a SemVer version: nothing to escape
-        f"released: {today.isoformat()}\n",
-        f"summary:  # {TODO}: one line: what this version is\n",
-        f"artifacts: []  # {TODO}: [{{uri: ..., sha256: <64 hex digits>}}]\n",
-        "training:\n",
-        f"  code: {{repo: null, commit: null}}  # {TODO}: the training code and the commit it "
-        "ran from\n",
-        f"  data: []  # {TODO}: the dataset versions it was trained on, as <dataset>@<version>\n",
-        f"metrics: []  # {TODO}: [{{name: auc, value: 0.9, dataset: <dataset>@<version>}}]\n",
-        "lifecycle:\n",
-        f"  - {{stage: development, date: {today.isoformat()}, by: {_by(request)}}}{who}\n",
-    ])
+    return "".join(
+        [
+            schema_hint(root, path.parent, "version"),
+            f'version: "{request.version}"\n',  # a SemVer version: nothing to escape
+            f"released: {today.isoformat()}\n",
+            f"summary:  # {TODO}: one line: what this version is\n",
+            f"artifacts: []  # {TODO}: [{{uri: ..., sha256: <64 hex digits>}}]\n",
+            "training:\n",
+            f"  code: {{repo: null, commit: null}}  # {TODO}: the training code and the commit it "
+            "ran from\n",
+            f"  data: []  # {TODO}: the dataset versions it was trained on, as "
+            "<dataset>@<version>\n",
+            f"metrics: []  # {TODO}: [{{name: auc, value: 0.9, dataset: <dataset>@<version>}}]\n",
+            "lifecycle:\n",
+            f"  - {{stage: development, date: {today.isoformat()}, by: {_by(request)}}}{who}\n",
+        ]
+    )
 
 
 # What a new version takes from the one it continues (`--from`): how it was built. What it

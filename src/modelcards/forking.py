@@ -95,8 +95,7 @@ def _collect(pid: int, read_end: int) -> Any:
         succeeded, value = pickle.loads(data)  # our own child's bytes, through our own pipe
     except Exception:
         code = os.waitstatus_to_exitcode(status)
-        raise ChildFailed(f"a worker process ended without a result (exit status {code})") \
-            from None
+        raise ChildFailed(f"a worker process ended without a result (exit status {code})") from None
     if not succeeded:
         raise value
     return value

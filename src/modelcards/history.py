@@ -98,7 +98,8 @@ def compare_with_base(catalog: Catalog, ref: str) -> History:
     deleted = _parse_all(catalog.root, deleted_paths, files, contents)
     base_refs = frozenset(ref for ref, _ in files.values())
     base_models = frozenset(
-        path.split("/")[1] for path in tree.blobs
+        path.split("/")[1]
+        for path in tree.blobs
         if path.startswith("models/") and path.count("/") == 2
     )
     added = sorted(

@@ -27,7 +27,9 @@ from .source import (
 )
 
 KINDS: dict[str, type[BaseModel]] = {
-    "model": ModelCard, "dataset": DatasetCard, "settings": CatalogSettings,
+    "model": ModelCard,
+    "dataset": DatasetCard,
+    "settings": CatalogSettings,
 }
 _MODEL_FILE = re.compile(rf"^models/([^/]+)/{re.escape(MODEL_FILE)}$")
 _DATASET_FILE = re.compile(r"^datasets/([^/]+)\.yaml$")
@@ -135,7 +137,8 @@ def changed_fields(old: BaseModel, new: BaseModel, deeper: tuple[str, ...] = ())
         inner_old, inner_new = before.get(name), after.get(name)
         if name in deeper and isinstance(inner_old, dict) and isinstance(inner_new, dict):
             names += [
-                f"{name}.{inner}" for inner in sorted(set(inner_old) | set(inner_new))
+                f"{name}.{inner}"
+                for inner in sorted(set(inner_old) | set(inner_new))
                 if inner_old.get(inner) != inner_new.get(inner)
             ]
         else:

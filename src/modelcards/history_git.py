@@ -114,7 +114,7 @@ def read_tree(catalog_root: Path, ref: str) -> BaseTree:
         meta, _, name = record.partition(b"\t")
         mode, kind, oid, size = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
-        inside = path[len(prefix) + 1:] if prefix else path
+        inside = path[len(prefix) + 1 :] if prefix else path
         if kind != "blob":
             continue  # submodules
         sizes[oid] = int(size)

@@ -51,9 +51,12 @@ class _Parsed:
         processes at once when there are many: YAML parsing is most of a cold load, and
         files parse independently. Problems are still reported in the order of loading."""
         self.files = dict(files.contents)
-        todo = [(path, raw) for path, kind in cards
-                if (raw := self.files[path][0]) is not None
-                and (self.cache is None or not self.cache.knows(kind, digest(raw)))]
+        todo = [
+            (path, raw)
+            for path, kind in cards
+            if (raw := self.files[path][0]) is not None
+            and (self.cache is None or not self.cache.knows(kind, digest(raw)))
+        ]
         workers = min(available_cpus(), max(1, 2 * len(todo) // PARSE_AHEAD_MIN_FILES))
         if len(todo) < PARSE_AHEAD_MIN_FILES or workers < 2 or not fork_possible():
             return
@@ -64,8 +67,9 @@ class _Parsed:
             return  # parsed one by one below, as without workers
         for share, parsings in zip(shares, results, strict=True):
             for (path, raw), (data, failure) in zip(share, parsings, strict=True):
-                self.ahead[path] = (_document(path, raw, data), None) if failure is None else (
-                    None, failure)
+                self.ahead[path] = (
+                    (_document(path, raw, data), None) if failure is None else (None, failure)
+                )
 
     def card(self, path: Path, kind: type[CardT]) -> tuple[CardT | None, SourceDocument | None]:
         """The card in a file, from the cache when its bytes were seen before."""
@@ -168,7 +172,9 @@ def read_catalog_files(root: Path) -> CatalogFiles:
 
 
 def load_catalog(
-    root: Path, cache: CardCache | None = None, files: CatalogFiles | None = None,
+    root: Path,
+    cache: CardCache | None = None,
+    files: CatalogFiles | None = None,
     card_json: dict[Path, str] | None = None,
 ) -> tuple[Catalog, list[Problem]]:
     """Load every card under `root` into a Catalog, with every problem found on the way.
@@ -179,8 +185,9 @@ def load_catalog(
     card cache had that text at hand (the site's catalog.json need not write them again).
     """
     with _collector_paused():
-        return _load_catalog(root, cache, files or read_catalog_files(root),
-                             {} if card_json is None else card_json)
+        return _load_catalog(
+            root, cache, files or read_catalog_files(root), {} if card_json is None else card_json
+        )
 
 
 def _load_catalog(

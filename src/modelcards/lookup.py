@@ -60,8 +60,11 @@ def resolve(catalog: Catalog, spec: str) -> Resolved:
     model = catalog.models.get(model_id)
     if model is None:
         close = difflib.get_close_matches(model_id, sorted(catalog.models), n=1, cutoff=0.6)
-        hint = (f"; did you mean {close[0]!r}?" if close else
-                f"; its models are: {capped(sorted(catalog.models)) or 'none yet'}")
+        hint = (
+            f"; did you mean {close[0]!r}?"
+            if close
+            else f"; its models are: {capped(sorted(catalog.models)) or 'none yet'}"
+        )
         raise NoMatch(f"there is no model {model_id!r} in the catalog{hint}")
     selector = Stage.PRODUCTION.value if given is None else given
     exact = model.version(selector)
@@ -180,8 +183,7 @@ def several(record: dict[str, Any], spec: str, name: str) -> str | None:
     if len(versions) < 2:
         return None
     listed = ", ".join(
-        f"{v['version']} ({v['traffic']}% of traffic)" if v["traffic"] is not None
-        else v["version"]
+        f"{v['version']} ({v['traffic']}% of traffic)" if v["traffic"] is not None else v["version"]
         for v in versions
     )
     return (

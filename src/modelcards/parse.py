@@ -55,8 +55,12 @@ def _markdown_problems(card: BaseModel, document: SourceDocument) -> Iterator[Pr
     for loc, text in markdown_fields(card):
         reason = too_deep(text)
         if reason is not None:
-            yield problem("MC081", document.path, at.position(loc),
-                          f"{format_loc(loc)}: Markdown text {reason}")
+            yield problem(
+                "MC081",
+                document.path,
+                at.position(loc),
+                f"{format_loc(loc)}: Markdown text {reason}",
+            )
 
 
 def parse_part(
@@ -102,13 +106,19 @@ def _to_problem(
         )
     invisible = _invisible(detail)
     if invisible is not None and loc and loc[-1] == "[key]":
-        return problem("MC019", document.path, at.position(loc[:-1], key=True),
-                       f"{format_loc(loc[:-2])}: the key {loc[-2]!r} {invisible}")
+        return problem(
+            "MC019",
+            document.path,
+            at.position(loc[:-1], key=True),
+            f"{format_loc(loc[:-2])}: the key {loc[-2]!r} {invisible}",
+        )
     if invisible is not None:
         return problem("MC019", document.path, at.position(loc), f"{field}: {invisible}")
     if loc and loc[-1] == "[key]":  # a mapping key of the wrong type, e.g. `~: 1` or `3: x`
         return problem(
-            "MC004", document.path, at.position(loc[:-1], key=True),
+            "MC004",
+            document.path,
+            at.position(loc[:-1], key=True),
             f"{format_loc(loc[:-2])}: the key {loc[-2]} must be text; put it in quotes",
         )
     code = kind_of_error if kind_of_error.startswith("MC") else "MC004"

@@ -158,8 +158,9 @@ class _Pass:
         elif isinstance(event, SequenceStartEvent):
             self.sequence(asked.below, anchor)
         else:  # a scalar has no parts
-            self.answer([i for below in asked.below.values() for i in self.everything(below)],
-                        anchor)
+            self.answer(
+                [i for below in asked.below.values() for i in self.everything(below)], anchor
+            )
 
     def mapping(self, below: dict[Part, _Asked], anchor: Position) -> None:
         waiting: dict[str, list[Part]] = {}  # the parts not found yet, by the key text naming them
@@ -184,8 +185,15 @@ class _Pass:
                 asked = asked.merged(below[part])
             self.answer(asked.keyed, _mark(key))
             self.visit(value, asked, _mark(key))
-        self.answer([i for parts in waiting.values() for part in parts
-                     for i in self.everything(below[part])], anchor)
+        self.answer(
+            [
+                i
+                for parts in waiting.values()
+                for part in parts
+                for i in self.everything(below[part])
+            ],
+            anchor,
+        )
 
     def sequence(self, below: dict[Part, _Asked], anchor: Position) -> None:
         by_index: dict[int, _Asked] = {}

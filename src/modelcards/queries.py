@@ -109,7 +109,8 @@ def incumbents(
     """The other versions that were, or may have been, in production just before `event` of
     `candidate`: those a promotion replaced or joined, and the gate compares it with."""
     return tuple(
-        v for v in model.versions
+        v
+        for v in model.versions
         if v is not candidate and Stage.PRODUCTION in stages_before(v, event)
     )
 
@@ -256,8 +257,11 @@ def comparable(new: ModelVersion, old: ModelVersion, name: str) -> list[tuple[Me
     """Pairs of readings of metric `name` that may be compared (comparison_key): the same
     data and split, no slice. A reading that names no dataset is comparable with nothing."""
     before = {key: m for m in unsliced(old, name) if (key := comparison_key(m)) is not None}
-    return [(m, before[key]) for m in unsliced(new, name)
-            if (key := comparison_key(m)) is not None and key in before]
+    return [
+        (m, before[key])
+        for m in unsliced(new, name)
+        if (key := comparison_key(m)) is not None and key in before
+    ]
 
 
 def reading(model: Model, version: ModelVersion, name: str | None = None) -> Metric | None:
@@ -270,8 +274,7 @@ def reading(model: Model, version: ModelVersion, name: str | None = None) -> Met
     if name is None:
         return None
     choice = model.card.reading
-    return next((m for m in unsliced(version, name) if choice is None or _admits(choice, m)),
-                None)
+    return next((m for m in unsliced(version, name) if choice is None or _admits(choice, m)), None)
 
 
 def _admits(choice: ReadingChoice, metric: Metric) -> bool:
@@ -306,7 +309,11 @@ def _earlier(model: Model, version: ModelVersion) -> list[ModelVersion]:
 
 def _same_place(first: Metric, second: Metric) -> bool:
     return (first.name, first.evaluated_on, first.split, first.slice) == (
-        second.name, second.evaluated_on, second.split, second.slice)
+        second.name,
+        second.evaluated_on,
+        second.split,
+        second.slice,
+    )
 
 
 def earlier_reading(model: Model, version: ModelVersion, metric: Metric) -> Change | None:

@@ -123,8 +123,10 @@ def _metric_entries(
     """Each metric as a card's entry, with the place in the file it was read from."""
     data = document.data
     prefix: tuple[str, ...] = ()
-    if isinstance(data, dict) and list(data) == ["metrics"] and isinstance(
-        data["metrics"], (list, dict)
+    if (
+        isinstance(data, dict)
+        and list(data) == ["metrics"]
+        and isinstance(data["metrics"], (list, dict))
     ):
         data, prefix = data["metrics"], ("metrics",)
     if isinstance(data, list):
@@ -134,12 +136,16 @@ def _metric_entries(
         ]
     if isinstance(data, dict) and data:
         return [
-            ({"name": name, **item} if isinstance(item, dict) else {"name": name, "value": item},
-             (*prefix, name))
+            (
+                {"name": name, **item} if isinstance(item, dict) else {"name": name, "value": item},
+                (*prefix, name),
+            )
             for name, item in data.items()
         ]
     return problem(
-        "MC004", document.path, (1, 1),
+        "MC004",
+        document.path,
+        (1, 1),
         "a metrics file is a list of metrics ({name: auc, value: 0.94, dataset: "
         "<dataset>@<version>}) or a mapping from metric name to value",
     )
@@ -154,20 +160,28 @@ def read_hyperparameters(path: Path) -> tuple[dict[str, Any], list[Problem]]:
     if document is None:
         return {}, [failure] if failure else []
     if not isinstance(document.data, dict):
-        return {}, [problem(
-            "MC004", path, (1, 1),
-            "a hyperparameters file is a mapping of name: value (nested mappings are "
-            "flattened with dots)",
-        )]
+        return {}, [
+            problem(
+                "MC004",
+                path,
+                (1, 1),
+                "a hyperparameters file is a mapping of name: value (nested mappings are "
+                "flattened with dots)",
+            )
+        ]
     flat: dict[str, Any] = {}
     problems: list[Problem] = []
     for loc, value in _leaves(document.data, ()):
         name = ".".join(str(part) for part in loc)
         if isinstance(value, list):
-            problems.append(problem(
-                "MC004", path, document.position(loc),
-                f"hyperparameters.{name}: must be a single value (text, number or true/false)",
-            ))
+            problems.append(
+                problem(
+                    "MC004",
+                    path,
+                    document.position(loc),
+                    f"hyperparameters.{name}: must be a single value (text, number or true/false)",
+                )
+            )
         else:
             flat[name] = value
     return flat, problems

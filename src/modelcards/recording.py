@@ -128,7 +128,7 @@ class ArtifactInput:
         digest = None
         at = text.rfind(_DIGEST_SUFFIX)
         if at >= 0:
-            digest = text[at + len(_DIGEST_SUFFIX):]
+            digest = text[at + len(_DIGEST_SUFFIX) :]
             text = text[:at]
             if not _SHA256.match(digest):
                 raise UsageError(
@@ -142,8 +142,11 @@ class ArtifactInput:
             raise UsageError(
                 f"--artifact {spec!r}: write PATH, PATH=URI or URI@sha256:<64 hex digits>"
             )
-        return cls(uri=uri or PurePosixPath(Path(path_text).as_posix()).as_posix(),
-                   path=Path(path_text), sha256=digest)
+        return cls(
+            uri=uri or PurePosixPath(Path(path_text).as_posix()).as_posix(),
+            path=Path(path_text),
+            sha256=digest,
+        )
 
 
 MetricsInput = Union[str, "os.PathLike[str]", Sequence[Mapping[str, Any]], Mapping[str, Any]]
@@ -236,11 +239,11 @@ class Recorded:
 def record(catalog: str | os.PathLike[str], model: str, version: str, **fields: Any) -> Recorded:
     """`record_version(catalog, RecordRequest(model, version, **fields))`, for scripts:
 
-        result = modelcards.record("catalog", "fraud-detector", "2.3.0",
-                                   summary="Weekly retrain", by="train-pipeline",
-                                   artifacts=["model.onnx=s3://models/fraud/2.3.0/model.onnx"],
-                                   metrics="metrics.json", data=["transactions@2026-W48"])
-        if not result.written: ...
+    result = modelcards.record("catalog", "fraud-detector", "2.3.0",
+                               summary="Weekly retrain", by="train-pipeline",
+                               artifacts=["model.onnx=s3://models/fraud/2.3.0/model.onnx"],
+                               metrics="metrics.json", data=["transactions@2026-W48"])
+    if not result.written: ...
     """
     dry_run = bool(fields.pop("dry_run", False))
     return record_version(Path(catalog), RecordRequest(model, version, **fields), dry_run=dry_run)
@@ -273,8 +276,14 @@ def _record_version(catalog: Path, request: RecordRequest, dry_run: bool) -> Rec
     hyperparameters, found = _hyperparameters(request.hyperparameters)
     input_problems += found
     if input_problems:
-        return Recorded(path, "", False, input_problems, [],
-                        "the job's input files have errors, so nothing was written")
+        return Recorded(
+            path,
+            "",
+            False,
+            input_problems,
+            [],
+            "the job's input files have errors, so nothing was written",
+        )
     notes: list[str] = []
     code = _code(request, notes)  # a dirty tree is refused before gigabytes are hashed
     artifacts = [_artifact(item, notes) for item in request.artifacts]
@@ -315,7 +324,8 @@ def _metrics(
         return read.metrics, list(read.origins), read.problems
     if isinstance(given, Mapping):
         entries = [
-            {"name": name, **value} if isinstance(value, Mapping)
+            {"name": name, **value}
+            if isinstance(value, Mapping)
             else {"name": name, "value": value}
             for name, value in given.items()
         ]
@@ -506,8 +516,10 @@ def _framework(spec: str | None, notes: list[str]) -> CommentedMap | None:
     if not version:
         version = capture.installed_version(name) or ""
         if not version:
-            notes.append(f"framework {name} is not an installed distribution here; give its "
-                         f"version as {name}==VERSION")
+            notes.append(
+                f"framework {name} is not an installed distribution here; give its "
+                f"version as {name}==VERSION"
+            )
     return _flow({"name": name, "version": version or None})
 
 
@@ -518,24 +530,25 @@ def _carried_framework(old: Mapping[str, Any], notes: list[str]) -> Any:
         return framework
     installed = capture.installed_version(framework["name"])
     if installed is None:
-        notes.append(f"framework {framework['name']} is not installed here; its version is "
-                     "carried over as it was (give --framework NAME==VERSION)")
+        notes.append(
+            f"framework {framework['name']} is not installed here; its version is "
+            "carried over as it was (give --framework NAME==VERSION)"
+        )
     elif framework.get("version") != installed:
         quoted = framework.get("version")  # keep the card's quoting style
-        framework["version"] = type(quoted)(installed) if isinstance(quoted, ScalarString) else (
-            as_text(installed)
+        framework["version"] = (
+            type(quoted)(installed) if isinstance(quoted, ScalarString) else (as_text(installed))
         )
     return framework
 
 
-def _training(
-    request: RecordRequest, parts: _Parts, old: Any, notes: list[str]
-) -> CommentedMap:
+def _training(request: RecordRequest, parts: _Parts, old: Any, notes: list[str]) -> CommentedMap:
     """The carried-over training section with what the job gave and what was captured."""
     training = old if isinstance(old, CommentedMap) else CommentedMap()
     code = parts.code
     reference = (
-        {"repo": code.repo, "commit": code.commit, "path": code.path} if code is not None
+        {"repo": code.repo, "commit": code.commit, "path": code.path}
+        if code is not None
         else {"repo": capture.public_url(request.code_repo or ""), "commit": request.commit}
     )
     _put(training, "code", _flow(reference), _TRAINING_ORDER)
@@ -555,9 +568,7 @@ def _training(
     return training
 
 
-def _environment(
-    request: RecordRequest, old: Mapping[str, Any], notes: list[str]
-) -> CommentedMap:
+def _environment(request: RecordRequest, old: Mapping[str, Any], notes: list[str]) -> CommentedMap:
     """Where the job runs, captured: Python, container, packages. Only the hardware and the
     names of the key packages carry over (their versions are those installed now)."""
     environment = CommentedMap()
@@ -585,8 +596,10 @@ def _container(request: RecordRequest, notes: list[str]) -> str | None:
         if found:
             notes.append(f"container image from ${found[1]}: {found[0]}")
     if image is not None and not is_pinned_image(image):
-        notes.append(f"container image {image} is not pinned by digest (image@sha256:...): "
-                     "the same name can later mean other content")
+        notes.append(
+            f"container image {image} is not pinned by digest (image@sha256:...): "
+            "the same name can later mean other content"
+        )
     return image
 
 
@@ -597,16 +610,19 @@ def _packages(names: Sequence[str], old: Any, notes: list[str]) -> dict[str, str
     for name in names:
         version = capture.installed_version(name)
         if version is None:
-            raise RecordError(f"package {name!r} is not installed in this Python environment "
-                              f"({capture.python_version()}); name installed distributions")
+            raise RecordError(
+                f"package {name!r} is not installed in this Python environment "
+                f"({capture.python_version()}); name installed distributions"
+            )
         found[name] = version
     for name in carried:
         if name in found:
             continue
         version = capture.installed_version(name)
         if version is None:
-            notes.append(f"package {name} (listed by the previous version) is not installed "
-                         "here; left out")
+            notes.append(
+                f"package {name} (listed by the previous version) is not installed here; left out"
+            )
         else:
             found[name] = version
     return found
@@ -619,9 +635,7 @@ class _Remapper:
     """Moves a problem found in a metric of the new card to the metric's line in the metrics
     file it was read from: the card is not written, the metrics file is what to fix."""
 
-    def __init__(
-        self, card: Path, text: str, origins: Sequence[MetricOrigin | None]
-    ) -> None:
+    def __init__(self, card: Path, text: str, origins: Sequence[MetricOrigin | None]) -> None:
         self.card, self.text, self.origins = card, text, origins
 
     def __call__(self, problems: Sequence[Problem]) -> list[Problem]:

@@ -37,7 +37,6 @@ WORKFLOWS = ".github/workflows"
 EXAMPLE_MODEL = "ticket-router"
 
 
-
 @dataclass(frozen=True)
 class Template:
     source: str  # under repo_templates/: no leading dots, which packaging tools skip
@@ -47,30 +46,62 @@ class Template:
 
 
 FILES = (
-    Template("catalog/catalog.yaml", "{catalog}/catalog.yaml", "title and policy of the catalog",
-             "it is your catalog's settings"),
-    Template("catalog/README.md", "{catalog}/README.md", "how the team works with the cards",
-             "nothing to merge"),
-    Template("workflows/modelcards-validate.yml", f"{WORKFLOWS}/modelcards-validate.yml",
-             "validates every pull request against its base branch",
-             f"make sure it runs modelcards validate --base with {REQUIREMENT}"),
-    Template("workflows/modelcards-pages.yml", f"{WORKFLOWS}/modelcards-pages.yml",
-             "publishes the site to GitHub Pages on merge and daily",
-             f"make sure it builds with {REQUIREMENT} and runs daily"),
-    Template("pre-commit-config.yaml", ".pre-commit-config.yaml", "validates before each commit",
-             "add the modelcards-validate hook of docs/setup.md to it"),
-    Template("gitignore", ".gitignore", "keeps the built site and the cache out of git",
-             "add /site/ and .modelcards-cache/ to it"),
+    Template(
+        "catalog/catalog.yaml",
+        "{catalog}/catalog.yaml",
+        "title and policy of the catalog",
+        "it is your catalog's settings",
+    ),
+    Template(
+        "catalog/README.md",
+        "{catalog}/README.md",
+        "how the team works with the cards",
+        "nothing to merge",
+    ),
+    Template(
+        "workflows/modelcards-validate.yml",
+        f"{WORKFLOWS}/modelcards-validate.yml",
+        "validates every pull request against its base branch",
+        f"make sure it runs modelcards validate --base with {REQUIREMENT}",
+    ),
+    Template(
+        "workflows/modelcards-pages.yml",
+        f"{WORKFLOWS}/modelcards-pages.yml",
+        "publishes the site to GitHub Pages on merge and daily",
+        f"make sure it builds with {REQUIREMENT} and runs daily",
+    ),
+    Template(
+        "pre-commit-config.yaml",
+        ".pre-commit-config.yaml",
+        "validates before each commit",
+        "add the modelcards-validate hook of docs/setup.md to it",
+    ),
+    Template(
+        "gitignore",
+        ".gitignore",
+        "keeps the built site and the cache out of git",
+        "add /site/ and .modelcards-cache/ to it",
+    ),
 )
 EXAMPLE_FILES = (
-    Template("example/datasets/support-tickets.yaml", "{catalog}/datasets/support-tickets.yaml",
-             "an example dataset", "nothing to merge"),
-    Template(f"example/models/{EXAMPLE_MODEL}/model.yaml",
-             f"{{catalog}}/models/{EXAMPLE_MODEL}/model.yaml", "an example model",
-             "nothing to merge"),
-    Template(f"example/models/{EXAMPLE_MODEL}/1.0.0.yaml",
-             f"{{catalog}}/models/{EXAMPLE_MODEL}/1.0.0.yaml", "its first version, in production",
-             "nothing to merge"),
+    Template(
+        "example/datasets/support-tickets.yaml",
+        "{catalog}/datasets/support-tickets.yaml",
+        "an example dataset",
+        "nothing to merge",
+    ),
+    Template(
+        f"example/models/{EXAMPLE_MODEL}/model.yaml",
+        f"{{catalog}}/models/{EXAMPLE_MODEL}/model.yaml",
+        "an example model",
+        "nothing to merge",
+    ),
+    Template(
+        f"example/models/{EXAMPLE_MODEL}/1.0.0.yaml",
+        f"{{catalog}}/models/{EXAMPLE_MODEL}/1.0.0.yaml",
+        "its first version, in production",
+        "nothing to merge",
+    ),
 )
 _SAFE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
 _BRANCH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$")
@@ -108,8 +139,10 @@ class RepoFile:
 
 def check_request(request: InitRequest) -> None:
     catalog = PurePosixPath(request.catalog)
-    if catalog.is_absolute() or not catalog.parts or not all(
-        _SAFE_PART.match(part) for part in catalog.parts
+    if (
+        catalog.is_absolute()
+        or not catalog.parts
+        or not all(_SAFE_PART.match(part) for part in catalog.parts)
     ):
         raise InitUsageError(
             f"--catalog {request.catalog!r}: give a folder inside the repository, such as "
@@ -167,11 +200,16 @@ def plan_repository(request: InitRequest) -> list[RepoFile]:
     for template in chosen:
         path = PurePosixPath(template.destination.format(catalog=catalog))
         text = environment.get_template(template.source).render(values)
-        files.append(RepoFile(path, _with_hint(request, path, text), template.purpose,
-                              template.if_kept))
+        files.append(
+            RepoFile(path, _with_hint(request, path, text), template.purpose, template.if_kept)
+        )
     files += [
-        RepoFile(PurePosixPath(SCHEMA_FOLDER, name), text, "the JSON Schema the cards' hints name",
-                 f"if it is older than {__version__}, rewrite it: modelcards schema -o schema")
+        RepoFile(
+            PurePosixPath(SCHEMA_FOLDER, name),
+            text,
+            "the JSON Schema the cards' hints name",
+            f"if it is older than {__version__}, rewrite it: modelcards schema -o schema",
+        )
         for name, text in render_schemas().items()
     ]
     return files
@@ -181,10 +219,15 @@ def _templates() -> jinja2.Environment:
     # Not {{ }}: the workflows are full of GitHub's own ${{ }} expressions.
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        variable_start_string="[[", variable_end_string="]]",
-        block_start_string="[%", block_end_string="%]",
-        comment_start_string="[#", comment_end_string="#]",
-        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+        variable_start_string="[[",
+        variable_end_string="]]",
+        block_start_string="[%",
+        block_end_string="%]",
+        comment_start_string="[#",
+        comment_end_string="#]",
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
     )
     environment.filters["yaml"] = scalar_text
     return environment
@@ -213,7 +256,8 @@ def _card_kind(catalog: PurePosixPath, path: PurePosixPath) -> str | None:
 def existing_files(folder: Path, files: Sequence[RepoFile]) -> list[Path]:
     """The files of the plan that are there already (a dangling link counts)."""
     return [
-        folder / file.path for file in files
+        folder / file.path
+        for file in files
         if (folder / file.path).exists() or (folder / file.path).is_symlink()
     ]
 
@@ -244,8 +288,9 @@ def write_repository(
 def repository_top(folder: Path) -> Path | None:
     """The top of the git repository that `folder` is (or, made, would be) in, if any."""
     resolved = folder.resolve()
-    return next((above for above in (resolved, *resolved.parents) if (above / ".git").exists()),
-                None)
+    return next(
+        (above for above in (resolved, *resolved.parents) if (above / ".git").exists()), None
+    )
 
 
 def in_git_repository(folder: Path) -> bool:
@@ -281,8 +326,11 @@ def next_steps(request: InitRequest, shown_folder: str) -> list[str]:
         *([] if request.example else [f'modelcards new model my-model{option} --owner "My team"']),
         f"modelcards validate{option}",
         'git add -A && git commit -m "A model registry, set up by modelcards init"',
-        *(["git remote add origin https://github.com/OWNER/REPOSITORY.git"]
-          if new_repository else []),
+        *(
+            ["git remote add origin https://github.com/OWNER/REPOSITORY.git"]
+            if new_repository
+            else []
+        ),
         f"git push -u origin {request.branch}",
     ]
 

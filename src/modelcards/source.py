@@ -283,7 +283,8 @@ class _Builder:
         """
         if depth >= MAX_DEPTH:
             raise LoadError(
-                "MC011", *_at(node),
+                "MC011",
+                *_at(node),
                 f"merge keys nested deeper than {MAX_DEPTH} levels; cards are a few levels deep "
                 "at most",
             )
@@ -297,7 +298,8 @@ class _Builder:
             for source in sources:
                 if not isinstance(source, MappingNode) or source.tag != _MAP:
                     raise LoadError(
-                        "MC004", *_at(source),
+                        "MC004",
+                        *_at(source),
                         "a merge key (<<) takes a mapping or a list of mappings",
                     )
                 pairs = self._merged_pairs(source, depth + 1)
@@ -363,8 +365,10 @@ class FileRefused(Exception):
 
 
 _KINDS = (
-    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -442,11 +446,14 @@ def read_card_bytes(path: Path) -> tuple[bytes | None, Problem | None]:
     except FileRefused as refusal:
         if refusal.size is not None:
             return None, problem(
-                "MC010", path, (1, 1),
+                "MC010",
+                path,
+                (1, 1),
                 f"file {refusal.reason} for a card; move long text to a linked document",
             )
-        return None, problem("MC017", path, (1, 1), f"{path.name!r} {refusal.reason}; a card is "
-                             "a YAML file")
+        return None, problem(
+            "MC017", path, (1, 1), f"{path.name!r} {refusal.reason}; a card is a YAML file"
+        )
     except OSError as error:
         return None, problem("MC017", path, (1, 1), f"cannot read the file: {error.strerror}")
 
@@ -551,14 +558,21 @@ def _syntax_problem(path: Path, text: str, error: yaml.MarkedYAMLError) -> Probl
 
 # What PyYAML's most common complaints usually mean, in the words of someone editing a card.
 _SYNTAX_ADVICE = (
-    ("mapping values are not allowed", "; text containing ': ' needs quotes, or this line is "
-     "indented differently from its neighbours"),
+    (
+        "mapping values are not allowed",
+        "; text containing ': ' needs quotes, or this line is "
+        "indented differently from its neighbours",
+    ),
     ("could not find expected ':'", "; each line of a mapping is `key: value`"),
     ("did not find expected key", "; check this line's indentation against the line above"),
-    ("did not find expected ',' or ']'", "; a [list] opened earlier is not closed, or an item "
-     "needs quotes"),
-    ("did not find expected ',' or '}'", "; a {mapping} opened earlier is not closed, or a "
-     "value needs quotes"),
+    (
+        "did not find expected ',' or ']'",
+        "; a [list] opened earlier is not closed, or an item needs quotes",
+    ),
+    (
+        "did not find expected ',' or '}'",
+        "; a {mapping} opened earlier is not closed, or a value needs quotes",
+    ),
     ("found undefined alias", "; define the anchor (&name) before using it (*name)"),
     ("expected <block end>", "; check the indentation of this line"),
 )

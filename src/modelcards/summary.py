@@ -67,7 +67,7 @@ def added_metrics(catalog: Catalog, history: History) -> list[tuple[ModelVersion
     for ref in sorted(history.changed):
         version, old = catalog.versions.get(ref), history.base_card(ref)
         if version is not None and old is not None:
-            found += [(version, m) for m in version.card.metrics[len(old.metrics):]]
+            found += [(version, m) for m in version.card.metrics[len(old.metrics) :]]
     return found
 
 
@@ -102,11 +102,17 @@ def _stage_changes(events: list[AddedEvent]) -> Iterator[str]:
     for added in events:
         event = added.event
         before = added.version.card.lifecycle[added.index - 1].stage.value if added.index else "new"
-        rows.append([
-            f"`{added.version.ref}`", f"{before} → **{event.stage.value}**", event.date.isoformat(),
-            _cell(event.by), _cell(", ".join(event.approved_by)) or "—", _traffic(event),
-            _cell(event.override) if event.override else "—",
-        ])
+        rows.append(
+            [
+                f"`{added.version.ref}`",
+                f"{before} → **{event.stage.value}**",
+                event.date.isoformat(),
+                _cell(event.by),
+                _cell(", ".join(event.approved_by)) or "—",
+                _traffic(event),
+                _cell(event.override) if event.override else "—",
+            ]
+        )
     header = ["Version", "Change", "Date", "By", "Approved by", "Traffic", "Gate override"]
     yield from table(header, rows)
     yield ""
@@ -157,12 +163,16 @@ def _metric_changes(catalog: Catalog, history: History) -> Iterator[str]:
         where = place(metric) if metric.evaluated_on or metric.split else ""
         if metric.slice:
             where += f", slice {metric.slice}"
-        rows.append([
-            f"`{version.ref}`", f"{_cell(metric.name)} ({_direction(goal)})", _cell(where) or "—",
-            f"{metric.value:g}",
-            f"{change.before.value:g} ({change.earlier.version})" if change else "—",
-            _change(goal, metric.value, change.before.value) if change else "new",
-        ])
+        rows.append(
+            [
+                f"`{version.ref}`",
+                f"{_cell(metric.name)} ({_direction(goal)})",
+                _cell(where) or "—",
+                f"{metric.value:g}",
+                f"{change.before.value:g} ({change.earlier.version})" if change else "—",
+                _change(goal, metric.value, change.before.value) if change else "new",
+            ]
+        )
     yield "### Metrics against earlier versions"
     yield ""
     yield from table(["Version", "Metric", "Evaluated on", "Value", "Previous", "Change"], rows)

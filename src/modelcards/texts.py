@@ -82,8 +82,9 @@ _CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b
 
 def describe_character(character: str) -> str:
     """`U+202E RIGHT-TO-LEFT OVERRIDE`; `U+001B ESCAPE`; `U+0007 (a control character)`."""
-    name = (unicodedata.name(character, "") or _CONTROL_NAMES.get(character)
-            or "(a control character)")
+    name = (
+        unicodedata.name(character, "") or _CONTROL_NAMES.get(character) or "(a control character)"
+    )
     return f"U+{ord(character):04X} {name}"
 
 
@@ -93,8 +94,7 @@ def _escape(match: re.Match[str]) -> str:
 
 
 _SPECIAL = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_ONE_LINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 
 
 def one_line(text: str) -> str:

@@ -28,8 +28,10 @@ from urllib.parse import urlsplit
 
 # Characters no web address here may hold: whitespace, controls, invisible format
 # characters, quotes, angle brackets, backquote, backslash.
-_REFUSED = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-                      r"\ufeff\"'<>`\\]")
+_REFUSED = re.compile(
+    r"[\s\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    r"\ufeff\"'<>`\\]"
+)
 _WEB = re.compile(r"https?://[^/?#]", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):[^:]")
 _NOT_IRI = re.compile(r"[{}|^\[\]]")  # outside a host, an IRI has none of these

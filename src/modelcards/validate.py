@@ -70,8 +70,11 @@ def resolve_today(given: dt.date | None = None) -> dt.date:
 
 
 def validate_catalog(
-    root: Path, today: dt.date | None = None, cache: CardCache | None = None,
-    files: CatalogFiles | None = None, card_json: dict[Path, str] | None = None,
+    root: Path,
+    today: dt.date | None = None,
+    cache: CardCache | None = None,
+    files: CatalogFiles | None = None,
+    card_json: dict[Path, str] | None = None,
 ) -> ValidationResult:
     """Validate every card under `root` and every reference between them.
 

@@ -66,8 +66,13 @@ def _holds_nel(value: Any) -> bool:
 def _pyyaml_flow(value: Any) -> str:
     # PyYAML writes a NEL (\x85) raw inside quotes, where it reads back as a line break: text
     # holding one is written with escapes instead.
-    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=not _holds_nel(value),
-                          sort_keys=False, width=_WIDE)
+    text = yaml.safe_dump(
+        value,
+        default_flow_style=True,
+        allow_unicode=not _holds_nel(value),
+        sort_keys=False,
+        width=_WIDE,
+    )
     return text.removesuffix("\n...\n").strip()
 
 
@@ -199,8 +204,9 @@ def _flat(value: Any, *, lists: bool = False) -> bool:
 
 # Characters a literal block cannot carry as they are (YAML would read them as other line breaks
 # or refuse them); text holding any is written quoted instead.
-_NOT_LITERAL = re.compile("[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-                          "\U00010000-\U0010ffff]")
+_NOT_LITERAL = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 def _double_quoted(value: str) -> str:

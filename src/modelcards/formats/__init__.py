@@ -50,17 +50,24 @@ def _no_warnings(catalog: Catalog, version: ModelVersion) -> list[str]:
 
 
 HUGGING_FACE = ExportFormat(
-    name="hf", file_name=HF_FILE, page_kind="hf-readme", title="Hugging Face model card",
+    name="hf",
+    file_name=HF_FILE,
+    page_kind="hf-readme",
+    title="Hugging Face model card",
     media_type="text/markdown",
     render=lambda catalog, versions, today: render_hf_readme(catalog, versions[0]),
     warnings=hf_export_warnings,
     one_version_only="a Hugging Face card describes one version",
 )
 CYCLONEDX = ExportFormat(
-    name="cyclonedx", file_name=BOM_FILE, page_kind="cyclonedx-bom", title="CycloneDX ML-BOM",
+    name="cyclonedx",
+    file_name=BOM_FILE,
+    page_kind="cyclonedx-bom",
+    title="CycloneDX ML-BOM",
     media_type="application/json",
     render=lambda catalog, versions, today: bom_json_text(
-        render_cyclonedx_bom(catalog, versions, timestamp=bom_timestamp(today))),
+        render_cyclonedx_bom(catalog, versions, timestamp=bom_timestamp(today))
+    ),
     warnings=_no_warnings,
 )
 # In the order the version page lists them and the site writes them.
@@ -140,7 +147,8 @@ def export_text(
     if chosen.one_version_only is not None:
         whole = " or ".join(f.name for f in EXPORT_FORMATS.values() if f.one_version_only is None)
         raise UnsupportedExport(
-            f"--all works with --format {whole} only: {chosen.one_version_only}")
+            f"--all works with --format {whole} only: {chosen.one_version_only}"
+        )
     return chosen.render(catalog, list(catalog.versions.values()), today)
 
 

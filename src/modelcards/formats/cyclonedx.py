@@ -50,9 +50,14 @@ ODbL-1.0 ODC-By-1.0 PDDL-1.0 OFL-1.1 LPPL-1.3c MS-PL etalab-2.0
 SPDX_IDS = {spdx.lower(): spdx for spdx in _SPDX_LIST.split()}
 # The Hub's short names for licenses whose SPDX id carries a suffix.
 SPDX_IDS |= {
-    "gpl-2.0": "GPL-2.0-only", "gpl-3.0": "GPL-3.0-only", "agpl-3.0": "AGPL-3.0-only",
-    "lgpl-2.1": "LGPL-2.1-only", "lgpl-3.0": "LGPL-3.0-only", "odbl": "ODbL-1.0",
-    "odc-by": "ODC-By-1.0", "pddl": "PDDL-1.0",
+    "gpl-2.0": "GPL-2.0-only",
+    "gpl-3.0": "GPL-3.0-only",
+    "agpl-3.0": "AGPL-3.0-only",
+    "lgpl-2.1": "LGPL-2.1-only",
+    "lgpl-3.0": "LGPL-3.0-only",
+    "odbl": "ODbL-1.0",
+    "odc-by": "ODC-By-1.0",
+    "pddl": "PDDL-1.0",
 }
 
 _EMAIL = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
@@ -161,8 +166,10 @@ def _artifact_reference(artifact: Artifact) -> dict[str, Any] | None:
     if url is None:
         return None
     reference: dict[str, Any] = {"type": "distribution", "url": url}
-    facts = [f"format {artifact.format}" if artifact.format else "",
-             f"{artifact.size_bytes} bytes" if artifact.size_bytes is not None else ""]
+    facts = [
+        f"format {artifact.format}" if artifact.format else "",
+        f"{artifact.size_bytes} bytes" if artifact.size_bytes is not None else "",
+    ]
     if any(facts):
         reference["comment"] = ", ".join(f for f in facts if f)
     if artifact.sha256:
@@ -188,7 +195,8 @@ def performance_metric(metric: Metric) -> dict[str, Any]:
         found["slice"] = where
     if metric.ci:
         found["confidenceInterval"] = {
-            "lowerBound": number(metric.ci[0]), "upperBound": number(metric.ci[1])
+            "lowerBound": number(metric.ci[0]),
+            "upperBound": number(metric.ci[1]),
         }
     return found
 
@@ -197,11 +205,18 @@ def _ancestor(entry: LineageEntry) -> dict[str, Any]:
     relation = _property("relation", entry.relation.value)
     if entry.model is not None:
         name, _, version = entry.model.partition("@")
-        return {"type": "machine-learning-model", "name": name, "version": version,
-                "properties": [relation]}
+        return {
+            "type": "machine-learning-model",
+            "name": name,
+            "version": version,
+            "properties": [relation],
+        }
     assert entry.external is not None
-    ancestor: dict[str, Any] = {"type": "machine-learning-model", "name": entry.external,
-                                "properties": [relation]}
+    ancestor: dict[str, Any] = {
+        "type": "machine-learning-model",
+        "name": entry.external,
+        "properties": [relation],
+    }
     url = recorded_uri(entry.url)
     if url is not None:
         ancestor["externalReferences"] = [{"type": "website", "url": url}]
@@ -336,8 +351,13 @@ def _external_references(catalog: Catalog, version: ModelVersion) -> list[dict[s
     base_url = recorded_uri(catalog.settings.base_url)
     if base_url:
         readme = urljoin(base_url, version_export_path(version.ref, HF_FILE))
-        found.append({"type": "model-card", "url": readme,
-                      "comment": "the version's model card (Hugging Face README)"})
+        found.append(
+            {
+                "type": "model-card",
+                "url": readme,
+                "comment": "the version's model card (Hugging Face README)",
+            }
+        )
     return found
 
 
@@ -345,12 +365,19 @@ def _unrecorded(catalog: Catalog, version: ModelVersion) -> list[dict[str, str]]
     """The version's URIs that a BOM cannot hold as URLs, kept as text."""
     card = version.card
     code = card.training.code if card.training else None
-    named = [*((f"artifact {a.uri}", a.uri) for a in card.artifacts),
-             *(((f"code {code.repo}", code.repo),) if code is not None else ()),
-             *((f"link {link.title}: {link.url}", link.url)
-               for link in catalog.models[version.model_id].card.links),
-             *(((f"dashboard {card.monitoring.dashboard}", card.monitoring.dashboard),)
-               if card.monitoring is not None and card.monitoring.dashboard else ())]
+    named = [
+        *((f"artifact {a.uri}", a.uri) for a in card.artifacts),
+        *(((f"code {code.repo}", code.repo),) if code is not None else ()),
+        *(
+            (f"link {link.title}: {link.url}", link.url)
+            for link in catalog.models[version.model_id].card.links
+        ),
+        *(
+            ((f"dashboard {card.monitoring.dashboard}", card.monitoring.dashboard),)
+            if card.monitoring is not None and card.monitoring.dashboard
+            else ()
+        ),
+    ]
     return [_property("uri", text) for text, uri in named if recorded_uri(uri) is None]
 
 
@@ -472,8 +499,11 @@ def _dependencies(
     needs: dict[str, list[str]] = {}
     for version in versions:
         found = [ref for ref in _training_refs(version) if ref in refs]
-        found += [model_ref(e.model) for e in version.card.lineage
-                  if e.model and model_ref(e.model) in refs]
+        found += [
+            model_ref(e.model)
+            for e in version.card.lineage
+            if e.model and model_ref(e.model) in refs
+        ]
         needs[model_ref(version.ref)] = list(dict.fromkeys(found))
     if subject == CATALOG_REF:
         needs[CATALOG_REF] = [model_ref(v.ref) for v in versions]
@@ -492,9 +522,12 @@ def catalog_order(versions: Iterable[ModelVersion]) -> list[ModelVersion]:
 
 def catalog_component(catalog: Catalog) -> dict[str, Any]:
     """The subject of a BOM of several versions: the catalog they belong to."""
-    component: dict[str, Any] = {"type": "application", "bom-ref": CATALOG_REF,
-                                 "name": catalog.settings.title,
-                                 "description": "A model catalog: every version in this BOM."}
+    component: dict[str, Any] = {
+        "type": "application",
+        "bom-ref": CATALOG_REF,
+        "name": catalog.settings.title,
+        "description": "A model catalog: every version in this BOM.",
+    }
     if (url := recorded_uri(catalog.settings.base_url)) is not None:
         component["externalReferences"] = [{"type": "website", "url": url}]
     return component

@@ -180,16 +180,22 @@ def _hub_value(metric: Metric) -> Any:
 
 def _hub_metric(catalog: Catalog, metric: Metric) -> dict[str, Any]:
     hub = metric.hub
-    entry: dict[str, Any] = {"type": hub.type if hub and hub.type else metric.name,
-                             "value": _hub_value(metric)}
+    entry: dict[str, Any] = {
+        "type": hub.type if hub and hub.type else metric.name,
+        "value": _hub_value(metric),
+    }
     info = known_metrics(catalog.settings).get(metric.name)
     if hub is not None and hub.name is not None:
         entry["name"] = hub.name
     elif metric.external_dataset is None and info and info.label:
         entry["name"] = info.label  # readings of external data keep the Hub's names only
     if hub is not None:
-        extras = {"args": hub.args, "config": hub.config, "verified": hub.verified,
-                  "verifyToken": hub.verify_token}
+        extras = {
+            "args": hub.args,
+            "config": hub.config,
+            "verified": hub.verified,
+            "verifyToken": hub.verify_token,
+        }
         entry.update({key: value for key, value in extras.items() if value is not None})
     return entry
 
@@ -226,16 +232,25 @@ def hub_results(catalog: Catalog, version: ModelVersion) -> tuple[list[dict[str,
                 f"{version.ref}: metric {metric.name!r} on {metric.evaluated_on}: its slice "
                 f"{metric.slice!r} has no place in model-index; it is in the results table"
             )
-        result: dict[str, Any] = {"task": _hub_task(catalog, version, metric),
-                                  "dataset": _hub_dataset(catalog, metric)}
+        result: dict[str, Any] = {
+            "task": _hub_task(catalog, version, metric),
+            "dataset": _hub_dataset(catalog, metric),
+        }
         if metric.hub is not None and metric.hub.source is not None:
             result["source"] = card_data(metric.hub.source)
         key = json.dumps(result, sort_keys=True, default=str)
         groups.setdefault(key, {**result, "metrics": []})["metrics"].append(
             _hub_metric(catalog, metric)
         )
-    results = [{"task": g["task"], "dataset": g["dataset"], "metrics": g["metrics"],
-                **({"source": g["source"]} if "source" in g else {})} for g in groups.values()]
+    results = [
+        {
+            "task": g["task"],
+            "dataset": g["dataset"],
+            "metrics": g["metrics"],
+            **({"source": g["source"]} if "source" in g else {}),
+        }
+        for g in groups.values()
+    ]
     return results, left_out
 
 
@@ -529,9 +544,14 @@ def _evaluation(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
     yield ""
     if metrics:
         rows = [
-            [code_span(m.name), code_span(m.evaluated_on) if m.evaluated_on else "",
-             literal(m.split or ""), literal(m.slice or ""), number(m.value),
-             f"[{number(m.ci[0])}, {number(m.ci[1])}]" if m.ci else ""]
+            [
+                code_span(m.name),
+                code_span(m.evaluated_on) if m.evaluated_on else "",
+                literal(m.split or ""),
+                literal(m.slice or ""),
+                number(m.value),
+                f"[{number(m.ci[0])}, {number(m.ci[1])}]" if m.ci else "",
+            ]
             for m in metrics
         ]
         head = ["Metric", "Dataset", "Split", "Slice", "Value", "Confidence interval"]
@@ -581,9 +601,12 @@ def _technical(version: ModelVersion) -> Iterator[str]:
     yield ""
     if card.artifacts:
         rows = [
-            [code_span(a.uri), literal(a.format or ""),
-             f"{a.size_bytes:,}" if a.size_bytes is not None else "",
-             f"`{a.sha256}`" if a.sha256 else ""]
+            [
+                code_span(a.uri),
+                literal(a.format or ""),
+                f"{a.size_bytes:,}" if a.size_bytes is not None else "",
+                f"`{a.sha256}`" if a.sha256 else "",
+            ]
             for a in card.artifacts
         ]
         yield from table(["URI", "Format", "Bytes", "SHA-256"], rows)
@@ -603,12 +626,16 @@ def _lifecycle(version: ModelVersion) -> Iterator[str]:
             f"sunset {event.sunset.isoformat()}" if event.sunset else "",
             f"override: {event.override}" if event.override else "",
         ]
-        rows.append([
-            event.date.isoformat(), event.stage.value, literal(event.by),
-            literal(", ".join(event.approved_by)),
-            f"{event.traffic:g}" if event.traffic is not None else "",
-            literal("; ".join(n for n in notes if n)),
-        ])
+        rows.append(
+            [
+                event.date.isoformat(),
+                event.stage.value,
+                literal(event.by),
+                literal(", ".join(event.approved_by)),
+                f"{event.traffic:g}" if event.traffic is not None else "",
+                literal("; ".join(n for n in notes if n)),
+            ]
+        )
     yield from table(["Date", "Stage", "By", "Approved by", "Traffic %", "Notes"], rows)
     yield ""
 
@@ -628,14 +655,19 @@ def _monitoring(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
         for seen in monitoring.observations:
             info = goals.get(seen.metric)
             drift = (
-                seen.threshold is not None and info is not None
+                seen.threshold is not None
+                and info is not None
                 and crosses(info.goal, seen.value, seen.threshold)
             )
-            rows.append([
-                seen.date.isoformat(), code_span(seen.metric), number(seen.value),
-                number(seen.threshold) if seen.threshold is not None else "",
-                "yes" if drift else "",
-            ])
+            rows.append(
+                [
+                    seen.date.isoformat(),
+                    code_span(seen.metric),
+                    number(seen.value),
+                    number(seen.threshold) if seen.threshold is not None else "",
+                    "yes" if drift else "",
+                ]
+            )
         yield from table(["Date", "Metric", "Value", "Threshold", "Drift"], rows)
         yield ""
 
@@ -653,12 +685,24 @@ def _contact(catalog: Catalog, version: ModelVersion) -> Iterator[str]:
 
 def body(catalog: Catalog, version: ModelVersion) -> list[str]:
     model = catalog.models[version.model_id].card
-    lines = [f"# {literal(model.name)} {version.version}", "", literal(model.summary), "",
-             literal(version.card.summary), ""]
+    lines = [
+        f"# {literal(model.name)} {version.version}",
+        "",
+        literal(model.summary),
+        "",
+        literal(version.card.summary),
+        "",
+    ]
     for section in (
-        _details(catalog, version), _uses(catalog, version), _limitations(catalog, version),
-        _training(catalog, version), _evaluation(catalog, version), _environment(version),
-        _technical(version), _lifecycle(version), _monitoring(catalog, version),
+        _details(catalog, version),
+        _uses(catalog, version),
+        _limitations(catalog, version),
+        _training(catalog, version),
+        _evaluation(catalog, version),
+        _environment(version),
+        _technical(version),
+        _lifecycle(version),
+        _monitoring(catalog, version),
         _contact(catalog, version),
     ):
         lines.extend(section)

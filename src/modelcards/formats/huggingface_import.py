@@ -65,8 +65,18 @@ UNASSIGNED_OWNER = "unassigned"
 RELATIONS_FROM_HUB = {hub: ours.value for ours, hub in HUB_RELATIONS.items()}
 # Hub metadata keys this importer maps; any other key is reported.
 MAPPED_KEYS = {
-    "license", "license_name", "license_link", "tags", "pipeline_tag", "library_name",
-    "datasets", "base_model", "base_model_relation", "model-index", "model_name", MODELCARDS_KEY,
+    "license",
+    "license_name",
+    "license_link",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "datasets",
+    "base_model",
+    "base_model_relation",
+    "model-index",
+    "model_name",
+    MODELCARDS_KEY,
 }
 
 
@@ -164,8 +174,7 @@ def _training(meta: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     references = [str(d) for d in _as_list(meta.get("datasets"))]
     return {
         "data": [ref for ref in references if _dataset_resolves(catalog, ref)],
-        "external_data": [{"id": ref} for ref in references
-                          if not _dataset_resolves(catalog, ref)],
+        "external_data": [{"id": ref} for ref in references if not _dataset_resolves(catalog, ref)],
     }
 
 
@@ -211,13 +220,15 @@ def _without_none(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _external_dataset(dataset: dict[str, Any]) -> dict[str, Any]:
-    return _without_none({
-        "id": _text(dataset.get("type")),
-        "name": _text(dataset.get("name")),
-        "config": _text(dataset.get("config")),
-        "revision": _text(dataset.get("revision")),
-        "args": _plain_json(dataset.get("args")),
-    })
+    return _without_none(
+        {
+            "id": _text(dataset.get("type")),
+            "name": _text(dataset.get("name")),
+            "config": _text(dataset.get("config")),
+            "revision": _text(dataset.get("revision")),
+            "args": _plain_json(dataset.get("args")),
+        }
+    )
 
 
 def _hub_task(task: Any, model_task: str) -> dict[str, Any] | None:
@@ -232,18 +243,24 @@ def _hub_reading(
     result: dict[str, Any], metric: dict[str, Any], text: str | None, model_task: str
 ) -> dict[str, Any]:
     source = result.get("source")
-    return _without_none({
-        "name": _text(metric.get("name")),
-        "value": text,
-        "args": _plain_json(metric.get("args")),
-        "config": _text(metric.get("config")),
-        "verified": metric.get("verified") if isinstance(metric.get("verified"), bool) else None,
-        "verify_token": _text(metric.get("verifyToken")),
-        "task": _hub_task(result.get("task"), model_task),
-        "source": _without_none({"name": _text(source.get("name")),
-                                 "url": _text(source.get("url"))})
-        if isinstance(source, dict) else None,
-    })
+    return _without_none(
+        {
+            "name": _text(metric.get("name")),
+            "value": text,
+            "args": _plain_json(metric.get("args")),
+            "config": _text(metric.get("config")),
+            "verified": metric.get("verified")
+            if isinstance(metric.get("verified"), bool)
+            else None,
+            "verify_token": _text(metric.get("verifyToken")),
+            "task": _hub_task(result.get("task"), model_task),
+            "source": _without_none(
+                {"name": _text(source.get("name")), "url": _text(source.get("url"))}
+            )
+            if isinstance(source, dict)
+            else None,
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -305,16 +322,21 @@ def _result_metrics(
 ) -> Iterator[dict[str, Any]]:
     dataset = result.get("dataset")
     if dataset is None:
-        context.warnings.append("model-index: a result names no dataset; its metrics were kept "
-                                "without a dataset")
+        context.warnings.append(
+            "model-index: a result names no dataset; its metrics were kept without a dataset"
+        )
     elif not isinstance(dataset, dict):
-        context.warnings.append(f"model-index: dataset should be a mapping (type, name, config, "
-                                f"split), not {_shown(dataset)}; its metrics were kept without a "
-                                "dataset")
+        context.warnings.append(
+            f"model-index: dataset should be a mapping (type, name, config, "
+            f"split), not {_shown(dataset)}; its metrics were kept without a "
+            "dataset"
+        )
     metrics = result.get("metrics", [])
     if not _mappings(metrics):
-        context.warnings.append(f"model-index: metrics should be a list of mappings (type, "
-                                f"value), not {_shown(metrics)}; not imported")
+        context.warnings.append(
+            f"model-index: metrics should be a list of mappings (type, "
+            f"value), not {_shown(metrics)}; not imported"
+        )
         return
     for index, metric in enumerate(metrics):
         item = _metric_from_hub(context, (*loc, "metrics", index), result, metric)
@@ -370,17 +392,20 @@ def _distinct_readings(found: list[dict[str, Any]], warnings: list[str]) -> list
                 data_name = (item.get("external_dataset") or {}).get("name")
                 if data_name and data_name != item["external_dataset"]["id"]:
                     # In the card's order: the slice before the data and the Hub's details.
-                    tail: dict[str, Any] = {k: item.pop(k) for k in ("external_dataset", "hub")
-                                            if k in item}
+                    tail: dict[str, Any] = {
+                        k: item.pop(k) for k in ("external_dataset", "hub") if k in item
+                    }
                     item.update({"slice": data_name, **tail})
     kept: dict[tuple[Any, ...], dict[str, Any]] = {}
     for item in found:
         key = _reading_key(item)
         if key in kept:
             split = f" ({key[2]})" if key[2] else ""
-            warnings.append(f"model-index: a second {item['name']!r} reading on "
-                            f"{key[1] or 'no dataset'}{split}; not imported (a version reports "
-                            "one reading per metric, dataset, split and slice)")
+            warnings.append(
+                f"model-index: a second {item['name']!r} reading on "
+                f"{key[1] or 'no dataset'}{split}; not imported (a version reports "
+                "one reading per metric, dataset, split and slice)"
+            )
         else:
             kept[key] = item
     return list(kept.values())
@@ -389,8 +414,13 @@ def _distinct_readings(found: list[dict[str, Any]], warnings: list[str]) -> list
 # ---- the shape of the Hub metadata ----------------------------------------------------------
 
 # A field of another shape is reported and left out, rather than half-read or crashed on.
-TEXT_FIELDS = ("license_name", "license_link", "pipeline_tag", "library_name",
-               "base_model_relation")
+TEXT_FIELDS = (
+    "license_name",
+    "license_link",
+    "pipeline_tag",
+    "library_name",
+    "base_model_relation",
+)
 LIST_FIELDS = ("license", "tags", "datasets", "base_model")
 
 
@@ -430,16 +460,16 @@ def well_shaped(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
         if key in LIST_FIELDS and isinstance(value, list) and not _texts(value):
             # One odd item (`- false` among tags) costs that item, not the whole list.
             odd = [item for item in value if not _is_text(item)]
-            warnings.extend(f"front matter {key!r}: the item {_shown(item)} is not a text; "
-                            "not imported" for item in odd)
+            warnings.extend(
+                f"front matter {key!r}: the item {_shown(item)} is not a text; not imported"
+                for item in odd
+            )
             value = [item for item in value if _is_text(item)]
         problem = _shape_problem(key, value)
         if problem is None:
             kept[key] = value
         else:
-            warnings.append(
-                f"front matter {key!r} {problem}, not {_shown(value)}; not imported"
-            )
+            warnings.append(f"front matter {key!r} {problem}, not {_shown(value)}; not imported")
     return kept
 
 
@@ -447,13 +477,40 @@ def well_shaped(meta: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
 
 # Headings that name a part of a card, never the model (a card titled "Model Details" has no title).
 _NOT_TITLES = {
-    "model details", "model description", "model summary", "model card", "model id",
-    "table of contents", "contents", "description", "overview", "introduction", "how to use",
-    "usage", "how to get started with the model", "citation", "license", "model card contact",
-    "model card authors", "framework versions", "glossary", "more information", "model",
-    "environmental impact", "technical specifications", "model sources", "prompt template",
-    "model architecture and objective", "compute infrastructure", "hardware", "software",
-    "acknowledgements", "contact", "quantized models", "hyperparameters", "yaml config",
+    "model details",
+    "model description",
+    "model summary",
+    "model card",
+    "model id",
+    "table of contents",
+    "contents",
+    "description",
+    "overview",
+    "introduction",
+    "how to use",
+    "usage",
+    "how to get started with the model",
+    "citation",
+    "license",
+    "model card contact",
+    "model card authors",
+    "framework versions",
+    "glossary",
+    "more information",
+    "model",
+    "environmental impact",
+    "technical specifications",
+    "model sources",
+    "prompt template",
+    "model architecture and objective",
+    "compute infrastructure",
+    "hardware",
+    "software",
+    "acknowledgements",
+    "contact",
+    "quantized models",
+    "hyperparameters",
+    "yaml config",
 }
 
 
@@ -475,7 +532,10 @@ def section_kind(title: str) -> str | None:
     if "intended users" in words or words in ("users", "primary users"):
         return "users"
     if re.search(r"\b(intended|direct|downstream) uses?\b", words) or words in (
-        "uses", "use cases", "intended use cases", "intended uses"
+        "uses",
+        "use cases",
+        "intended use cases",
+        "intended uses",
     ):
         return "uses"
     if "limitation" in words:
@@ -587,16 +647,20 @@ def read_body(body: str) -> BodyFields:
     for section in found:
         lines += [*section.lines, ""]
     # A style sheet or script is no text: the site would show it as code.
-    kept = [line for line in without_elements(without_comments(body)).split("\n")
-            if PLACEHOLDER not in line]
+    kept = [
+        line
+        for line in without_elements(without_comments(body)).split("\n")
+        if PLACEHOLDER not in line
+    ]
     if title is not None:
         heading = "#" * title.level + " " + title.heading
         kept = _without_first(kept, lambda line: line.strip().rstrip("#").strip() == heading)
     parts = {kind: prose_items(text) for kind, text in _parts_by_kind(found).items()}
     caveats = _parts_by_kind(found).get("caveats")
     if caveats:
-        parts["caveats_markdown"] = [tidy_markdown("\n".join(
-            line for line in caveats if not is_template_text(line)))]
+        parts["caveats_markdown"] = [
+            tidy_markdown("\n".join(line for line in caveats if not is_template_text(line)))
+        ]
     version_parts = _version_sections(found)
     return BodyFields(
         title=title_text(title) if title is not None else None,
@@ -609,7 +673,7 @@ def read_body(body: str) -> BodyFields:
 
 def _without_first(lines: list[str], matches: Any) -> list[str]:
     index = next((i for i, line in enumerate(lines) if matches(line)), None)
-    return lines if index is None else lines[:index] + lines[index + 1:]
+    return lines if index is None else lines[:index] + lines[index + 1 :]
 
 
 def _summary(text: str | None, fallback: str, warnings: list[str]) -> str:
@@ -621,25 +685,26 @@ def _summary(text: str | None, fallback: str, warnings: list[str]) -> str:
     head = summary[:200]
     sentence = max(head.rfind(". "), head.rfind("! "), head.rfind("? "))
     if sentence >= 80:
-        return head[:sentence + 1]
+        return head[: sentence + 1]
     return head[:197].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
-def _model_name(
-    body: BodyFields, meta: dict[str, Any], model_id: str, warnings: list[str]
-) -> str:
+def _model_name(body: BodyFields, meta: dict[str, Any], model_id: str, warnings: list[str]) -> str:
     """The body's title, else the front matter's model name, else the model id; without the
     invisible characters a name may not hold (MC019), each one reported."""
     candidates = [meta.get("model_name")]
-    candidates += [entry.get("name") for entry in _as_list(meta.get("model-index"))
-                   if isinstance(entry, dict)]
+    candidates += [
+        entry.get("name") for entry in _as_list(meta.get("model-index")) if isinstance(entry, dict)
+    ]
     names = [body.title or "", *(plain_text(c) for c in candidates if isinstance(c, str))]
     for name in names:
         visible = without_invisible(name)
         if visible.strip():
             for character in dict.fromkeys(c for c in name if c not in visible):
-                warnings.append(f"the name {visible!r} held {describe_character(character)}, "
-                                "which a name may not; left it out")
+                warnings.append(
+                    f"the name {visible!r} held {describe_character(character)}, "
+                    "which a name may not; left it out"
+                )
             return " ".join(visible.split())
     return model_id
 
@@ -663,7 +728,10 @@ def _intended_use(body: BodyFields) -> dict[str, Any]:
 
 
 def hub_cards(
-    readme: Readme, meta: dict[str, Any], catalog: Catalog, request: ImportRequest,
+    readme: Readme,
+    meta: dict[str, Any],
+    catalog: Catalog,
+    request: ImportRequest,
     warnings: list[str],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Model and version cards mapped from a README that modelcards did not write."""
@@ -681,7 +749,8 @@ def hub_cards(
         "name": name,
         "summary": _summary(body.summary, f"{name}, imported from Hugging Face.", warnings),
         "description": fitting_markdown(
-            body.description + "\n" if body.description else None, "description", warnings),
+            body.description + "\n" if body.description else None, "description", warnings
+        ),
         "owners": [{"name": owner}],
         "task": task or "other",
         "tags": [str(t) for t in _as_list(meta.get("tags"))],
@@ -697,7 +766,9 @@ def hub_cards(
         "summary": "Imported from a Hugging Face model card.",
         "description": fitting_markdown(
             body.version_description + "\n" if body.version_description else None,
-            "version description", warnings),
+            "version description",
+            warnings,
+        ),
         "framework": {"name": str(meta["library_name"])} if meta.get("library_name") else None,
         "training": _training(meta, catalog),
         "metrics": _metrics(context, meta),
@@ -719,14 +790,18 @@ def fitting_markdown(text: str | None, where: str, warnings: list[str]) -> str |
     if too_long(text) is not None:
         room = MAX_CHARACTERS - len(_CUT_NOTE) - 1
         cut = text.rfind("\n\n", 0, room)
-        kept = text[:cut if cut > 0 else room].rstrip() + _CUT_NOTE + "\n"
-        warnings.append(f"{where}: the README's text is {len(text):,} characters, more than a "
-                        f"Markdown field holds ({MAX_CHARACTERS:,}); kept the first "
-                        f"{len(kept):,}: link to the full card")
+        kept = text[: cut if cut > 0 else room].rstrip() + _CUT_NOTE + "\n"
+        warnings.append(
+            f"{where}: the README's text is {len(text):,} characters, more than a "
+            f"Markdown field holds ({MAX_CHARACTERS:,}); kept the first "
+            f"{len(kept):,}: link to the full card"
+        )
         text = kept
     if too_deep(text) is not None:
-        warnings.append(f"{where}: the README's text nests more than {MAX_NESTING} levels deep "
-                        "once rendered, which the site does not show; not imported")
+        warnings.append(
+            f"{where}: the README's text nests more than {MAX_NESTING} levels deep "
+            "once rendered, which the site does not show; not imported"
+        )
         return None
     return text
 
@@ -765,8 +840,10 @@ def embedded_cards(
     meta: dict[str, Any], request: ImportRequest, warnings: list[str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     block = meta[MODELCARDS_KEY]
-    if not isinstance(block, dict) or not isinstance(block.get("model_card"), dict) or not (
-        isinstance(block.get("version_card"), dict)
+    if (
+        not isinstance(block, dict)
+        or not isinstance(block.get("model_card"), dict)
+        or not (isinstance(block.get("version_card"), dict))
     ):
         raise ImportFailure(
             f"{request.readme}: the {MODELCARDS_KEY!r} front-matter key must hold model_card and "
@@ -817,8 +894,10 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
     plan = ImportPlan(request.catalog)
     meta = readme.meta
     if not meta:
-        plan.warnings.append(f"{request.readme} has no metadata (front matter): the cards come "
-                             "from its text alone; set task, license and tags in model.yaml")
+        plan.warnings.append(
+            f"{request.readme} has no metadata (front matter): the cards come "
+            "from its text alone; set task, license and tags in model.yaml"
+        )
     if MODELCARDS_KEY in meta:
         model, version = embedded_cards(meta, request, plan.warnings)
     else:
@@ -826,7 +905,8 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
         model, version = hub_cards(readme, meta, catalog, request, plan.warnings)
         plan.warnings += [
             f"front matter {key!r} has no place in the cards; not imported"
-            for key in meta if key not in MAPPED_KEYS
+            for key in meta
+            if key not in MAPPED_KEYS
         ]
         plan.warnings += [
             f"license {name!r} is not a Hub license id; kept as is"
@@ -854,8 +934,9 @@ def plan_hf_import(request: ImportRequest, text: str) -> ImportPlan:
 
 def _new_errors(root: Path, files: dict[Path, str], today: dt.date) -> list[Problem]:
     """Errors the new files would bring into the catalog (checked in a scratch copy)."""
-    return new_errors(root, [FileEdit(path, text, "imported") for path, text in files.items()],
-                      today)
+    return new_errors(
+        root, [FileEdit(path, text, "imported") for path, text in files.items()], today
+    )
 
 
 def write_plan(plan: ImportPlan) -> list[Path]:

@@ -201,7 +201,6 @@ def _stage_at_last_import(events: Sequence[LifecycleEvent]) -> str:
     return "None"
 
 
-
 @dataclass
 class _VersionPlan:
     mlflow: MlflowVersion
@@ -249,12 +248,17 @@ class Planner:
         folder = self.imported.models.get(name)
         model_id = folder.name if folder is not None else card_id(name)
         if model_id is None:
-            self.note(f"MLflow model {name!r}", "its name gives no usable model id "
-                      "(letters and digits); not imported")
+            self.note(
+                f"MLflow model {name!r}",
+                "its name gives no usable model id (letters and digits); not imported",
+            )
             return None
         if model_id in ids:
-            self.note(f"MLflow model {name!r}", f"its id {model_id} is also that of MLflow "
-                      f"model {ids[model_id]!r}; not imported (rename one in MLflow)")
+            self.note(
+                f"MLflow model {name!r}",
+                f"its id {model_id} is also that of MLflow "
+                f"model {ids[model_id]!r}; not imported (rename one in MLflow)",
+            )
             return None
         ids[model_id] = name
         return model_id
@@ -286,14 +290,19 @@ class Planner:
         ready = [v for v in entry.versions if v.status == "READY"]
         for version in entry.versions:
             if version.status != "READY":
-                self.note(f"{name} version {version.version}",
-                          f"status {version.status} in MLflow; not imported")
+                self.note(
+                    f"{name} version {version.version}",
+                    f"status {version.status} in MLflow; not imported",
+                )
         for version in sorted(ready, key=lambda v: int(v.version) if v.version.isdigit() else 0):
             key = (name, version.version)
             subject = f"{name} version {version.version}"
             if key in self.imported.twice:
-                self.note(subject, "two cards say they were imported from it; fix the "
-                          "'# mlflow:' comments, then import again")
+                self.note(
+                    subject,
+                    "two cards say they were imported from it; fix the "
+                    "'# mlflow:' comments, then import again",
+                )
                 continue
             path = self.imported.versions.get(key)
             semver, notes = semver_of(version, self.options.semver_tag)
@@ -306,21 +315,32 @@ class Planner:
             else:
                 path = folder / f"{semver}.yaml"
                 if path.exists():
-                    self.note(subject, f"{path} exists and was not imported from MLflow; "
-                              f"not imported (give it a {self.options.semver_tag} tag)")
+                    self.note(
+                        subject,
+                        f"{path} exists and was not imported from MLflow; "
+                        f"not imported (give it a {self.options.semver_tag} tag)",
+                    )
                     continue
             if semver in taken:
-                self.note(subject, f"it would be {model_id}@{semver}, like version "
-                          f"{taken[semver]}; not imported (give it a "
-                          f"{self.options.semver_tag} tag)")
+                self.note(
+                    subject,
+                    f"it would be {model_id}@{semver}, like version "
+                    f"{taken[semver]}; not imported (give it a "
+                    f"{self.options.semver_tag} tag)",
+                )
                 continue
             taken[semver] = version.version
             existing = self.catalog.versions.get(f"{model_id}@{semver}")
             if path.exists() and existing is None:
                 self.note(subject, f"{path} does not validate; nothing added to it")
                 continue
-            plan = _VersionPlan(version, int(version.version) if version.version.isdigit()
-                                else 0, semver, path, existing)
+            plan = _VersionPlan(
+                version,
+                int(version.version) if version.version.isdigit() else 0,
+                semver,
+                path,
+                existing,
+            )
             self._stage(plan)
             plans.append(plan)
         return plans
@@ -330,9 +350,10 @@ class Planner:
         version = plan.mlflow
         stage = stage_of(version)
         if stage is None:
-            self.note(f"{version.name} version {version.version}",
-                      f"unknown MLflow stage {version.current_stage!r}; the stage is not "
-                      "imported")
+            self.note(
+                f"{version.name} version {version.version}",
+                f"unknown MLflow stage {version.current_stage!r}; the stage is not imported",
+            )
         updated = version.last_updated_timestamp or version.creation_timestamp
         when, at = to_date(updated), to_time(updated)
         reason = _STAGE_REASON.format(stage=version.current_stage)
@@ -340,11 +361,13 @@ class Planner:
             run = self.registry.runs.get(version.run_id) if version.run_id else None
             who = version.user_id or (run.info.user_id if run else "") or self.options.by
             created = version.creation_timestamp
-            plan.lifecycle = [make_event(Stage.DEVELOPMENT, to_date(created), who,
-                                         time=to_time(created))]
+            plan.lifecycle = [
+                make_event(Stage.DEVELOPMENT, to_date(created), who, time=to_time(created))
+            ]
             if stage not in (None, Stage.DEVELOPMENT):
-                plan.lifecycle.append(make_event(stage, when, self.options.by, reason=reason,
-                                                 time=at))
+                plan.lifecycle.append(
+                    make_event(stage, when, self.options.by, reason=reason, time=at)
+                )
             return
         events = plan.existing.card.lifecycle
         if version.current_stage == _stage_at_last_import(events):
@@ -352,8 +375,11 @@ class Planner:
         current = events[-1].stage
         if current in (Stage.DEPRECATED, Stage.RETIRED):
             # Stages MLflow does not have: the version's lifecycle is kept here from then on.
-            self.note(plan.existing.ref, f"{current.value} here, so MLflow's later stage "
-                      f"{version.current_stage} ({when.isoformat()}) is not imported")
+            self.note(
+                plan.existing.ref,
+                f"{current.value} here, so MLflow's later stage "
+                f"{version.current_stage} ({when.isoformat()}) is not imported",
+            )
             return
         if stage is Stage.DEVELOPMENT and current in (Stage.PRODUCTION, Stage.ARCHIVED):
             stage = Stage.ARCHIVED  # out of a stage in MLflow: no longer served
@@ -373,13 +399,15 @@ class Planner:
 
     def _production_shares(self, plans: list[_VersionPlan]) -> None:
         """Several versions in Production: MLflow serves the newest, so it takes the traffic."""
-        live = [p for p in plans if p.mlflow.current_stage == "Production"
-                and self._final_stage(p) is Stage.PRODUCTION]
+        live = [
+            p
+            for p in plans
+            if p.mlflow.current_stage == "Production" and self._final_stage(p) is Stage.PRODUCTION
+        ]
         if len(live) < 2:
             return
         newest = max(live, key=lambda p: p.number)
-        latest = max(p.mlflow.last_updated_timestamp or p.mlflow.creation_timestamp
-                     for p in live)
+        latest = max(p.mlflow.last_updated_timestamp or p.mlflow.creation_timestamp for p in live)
         for plan in live:
             share = 100 if plan is newest else 0
             events = plan.appended or plan.lifecycle
@@ -390,9 +418,16 @@ class Planner:
             assert plan.existing is not None
             if plan.existing.card.lifecycle[-1].traffic != share:
                 reason = f"MLflow serves the newest version in Production ({newest.semver})"
-                plan.appended.append(make_event(Stage.PRODUCTION, to_date(latest),
-                                                self.options.by, traffic=share, reason=reason,
-                                                time=to_time(latest)))
+                plan.appended.append(
+                    make_event(
+                        Stage.PRODUCTION,
+                        to_date(latest),
+                        self.options.by,
+                        traffic=share,
+                        reason=reason,
+                        time=to_time(latest),
+                    )
+                )
 
     def _new_version(
         self, entry: ModelEntry, model_id: str, plan: _VersionPlan, needs: frozenset[Path]
@@ -408,18 +443,25 @@ class Planner:
         uses = dataset_uses(run.inputs.dataset_inputs if run else [], notes)
         uri = artifact_uri(version, run, logged)
         description = version.description.strip()
-        data = _pruned({
-            "version": plan.semver,
-            "released": to_date(version.creation_timestamp),
-            "summary": summary_of(description, f"Version {version.version} of {version.name} "
-                                  "in MLflow."),
-            "description": "\n\n".join(filter(None, [
-                description, provenance(version, run, self.registry.tracking_uri)])) + "\n",
-            "artifacts": [{"uri": uri, "format": "mlflow"}] if uri else [],
-            "training": training_of(run, logged, uses, notes),
-            "metrics": metrics_of(run, logged, uses, notes),
-            "lifecycle": plan.lifecycle,
-        })
+        data = _pruned(
+            {
+                "version": plan.semver,
+                "released": to_date(version.creation_timestamp),
+                "summary": summary_of(
+                    description, f"Version {version.version} of {version.name} in MLflow."
+                ),
+                "description": "\n\n".join(
+                    filter(
+                        None, [description, provenance(version, run, self.registry.tracking_uri)]
+                    )
+                )
+                + "\n",
+                "artifacts": [{"uri": uri, "format": "mlflow"}] if uri else [],
+                "training": training_of(run, logged, uses, notes),
+                "metrics": metrics_of(run, logged, uses, notes),
+                "lifecycle": plan.lifecycle,
+            }
+        )
         notes += unplaced_tags(version, run, self.options.semver_tag)
         for text in notes:
             self.note(subject, text)
@@ -429,20 +471,33 @@ class Planner:
             if use.ref in references:
                 self.datasets.setdefault(use.id, {}).setdefault(use.version, use)
             else:
-                self.note(subject, f"input dataset {use.ref} (context {use.context}) is "
-                          "neither training data nor named by a metric; not imported")
+                self.note(
+                    subject,
+                    f"input dataset {use.ref} (context {use.context}) is "
+                    "neither training data nor named by a metric; not imported",
+                )
         for reference in sorted(references - {use.ref for use in uses}):
-            self.note(subject, f"metric dataset {reference} was not logged as an input of "
-                      "the run; add its dataset card by hand")
-        text = card_text(self.root, plan.path, "version",
-                         version_marker(version.name, version.version), data, {})
+            self.note(
+                subject,
+                f"metric dataset {reference} was not logged as an input of "
+                "the run; add its dataset card by hand",
+            )
+        text = card_text(
+            self.root, plan.path, "version", version_marker(version.name, version.version), data, {}
+        )
         stage = self._final_stage(plan).value
-        dataset_files = frozenset(self.root / "datasets" / f"{ref.partition('@')[0]}.yaml"
-                                  for ref in references)
-        self.plan.changes.append(Change(
-            plan.path, text, "add", f"{subject} from MLflow version {version.version} ({stage})",
-            needs | dataset_files,
-        ))
+        dataset_files = frozenset(
+            self.root / "datasets" / f"{ref.partition('@')[0]}.yaml" for ref in references
+        )
+        self.plan.changes.append(
+            Change(
+                plan.path,
+                text,
+                "add",
+                f"{subject} from MLflow version {version.version} ({stage})",
+                needs | dataset_files,
+            )
+        )
 
     def _append_events(self, plan: _VersionPlan) -> None:
         assert plan.existing is not None
@@ -453,10 +508,14 @@ class Planner:
             event["stage"] + (f" at {event['traffic']}% of traffic" if "traffic" in event else "")
             for event in plan.appended
         )
-        self.plan.changes.append(Change(
-            plan.path, text, "append", f"{plan.existing.ref}: {stages} (MLflow stage "
-            f"{plan.mlflow.current_stage})",
-        ))
+        self.plan.changes.append(
+            Change(
+                plan.path,
+                text,
+                "append",
+                f"{plan.existing.ref}: {stages} (MLflow stage {plan.mlflow.current_stage})",
+            )
+        )
 
     # ---- the model card ----
 
@@ -467,12 +526,19 @@ class Planner:
             if alias.version in by_number:
                 aliases[alias.alias] = by_number[alias.version]
             else:
-                self.note(f"MLflow model {entry.model.name!r}", f"alias {alias.alias} names "
-                          f"version {alias.version}, which is not imported; alias left out")
+                self.note(
+                    f"MLflow model {entry.model.name!r}",
+                    f"alias {alias.alias} names "
+                    f"version {alias.version}, which is not imported; alias left out",
+                )
         return aliases
 
     def _new_model(
-        self, entry: ModelEntry, model_id: str, path: Path, aliases: dict[str, str],
+        self,
+        entry: ModelEntry,
+        model_id: str,
+        path: Path,
+        aliases: dict[str, str],
         plans: list[_VersionPlan],
     ) -> None:
         model = entry.model
@@ -483,44 +549,67 @@ class Planner:
         used = {options.owner_tag, options.task_tag, *MODEL_FIELD_TAGS}
         internal = sorted(key for key in tags if key.startswith("mlflow.") and key not in used)
         if internal:
-            self.note(model_id, "registered-model tags with no place in the card, not "
-                      "imported: " + ", ".join(internal))
-        keywords = [key if value.strip() in ("", "true") else f"{key}={value}"
-                    for key, value in sorted(tags.items())
-                    if key not in used and not key.startswith("mlflow.")]
+            self.note(
+                model_id,
+                "registered-model tags with no place in the card, not "
+                "imported: " + ", ".join(internal),
+            )
+        keywords = [
+            key if value.strip() in ("", "true") else f"{key}={value}"
+            for key, value in sorted(tags.items())
+            if key not in used and not key.startswith("mlflow.")
+        ]
         ui_name = urllib.parse.quote(model.name, safe="")
         description = model.description.strip()
         summary = summary_of(description, f"{model.name}, imported from MLflow.")
-        data = _pruned({
-            "name": model.name,
-            "summary": summary,
-            "description": description + "\n" if description not in ("", summary) else None,
-            "owners": [{"name": owner}] if owner else None,
-            "task": task,
-            "tags": keywords,
-            "license": tags.get("license", "").strip() or None,
-            "primary_metric": tags.get("primary_metric", "").strip() or None,
-            "aliases": aliases,
-            "links": [{"title": "MLflow registered model",
-                       "url": f"{self.registry.tracking_uri}/#/models/{ui_name}"}],
-        })
+        data = _pruned(
+            {
+                "name": model.name,
+                "summary": summary,
+                "description": description + "\n" if description not in ("", summary) else None,
+                "owners": [{"name": owner}] if owner else None,
+                "task": task,
+                "tags": keywords,
+                "license": tags.get("license", "").strip() or None,
+                "primary_metric": tags.get("primary_metric", "").strip() or None,
+                "aliases": aliases,
+                "links": [
+                    {
+                        "title": "MLflow registered model",
+                        "url": f"{self.registry.tracking_uri}/#/models/{ui_name}",
+                    }
+                ],
+            }
+        )
         todo = {}
         if owner is None:
             data["owners"] = None
-            todo["owners"] = (f"who answers for this model: --owner NAME, or an "
-                              f"'{options.owner_tag}' tag on the registered model")
+            todo["owners"] = (
+                f"who answers for this model: --owner NAME, or an "
+                f"'{options.owner_tag}' tag on the registered model"
+            )
         if task is None:
             data["task"] = None
-            todo["task"] = (f"e.g. tabular-classification: --task TASK, or a "
-                            f"'{options.task_tag}' tag on the registered model")
+            todo["task"] = (
+                f"e.g. tabular-classification: --task TASK, or a "
+                f"'{options.task_tag}' tag on the registered model"
+            )
         ordered = {key: data[key] for key in _MODEL_ORDER if key in data}
         text = card_text(self.root, path, "model", model_marker(model.name), ordered, todo)
-        needs = frozenset(p.path for p in plans if p.existing is None and
-                          p.semver in aliases.values())
-        self.plan.changes.insert(0, Change(
-            path, text, "add", f"new model {model_id} (MLflow {model.name!r})", needs,
-            tuple(todo.values()),
-        ))
+        needs = frozenset(
+            p.path for p in plans if p.existing is None and p.semver in aliases.values()
+        )
+        self.plan.changes.insert(
+            0,
+            Change(
+                path,
+                text,
+                "add",
+                f"new model {model_id} (MLflow {model.name!r})",
+                needs,
+                tuple(todo.values()),
+            ),
+        )
 
     def _update_aliases(
         self, model_id: str, path: Path, aliases: dict[str, str], plans: list[_VersionPlan]
@@ -543,11 +632,18 @@ class Planner:
         for alias, version in moved.items():
             data["aliases"][alias] = version
         shown = ", ".join(f"{alias} -> {version}" for alias, version in moved.items())
-        needs = frozenset(p.path for p in plans if p.existing is None and
-                          p.semver in moved.values())
-        self.plan.changes.append(Change(
-            path, dump(yaml, data), "update", f"{model_id} aliases: {shown}", needs,
-        ))
+        needs = frozenset(
+            p.path for p in plans if p.existing is None and p.semver in moved.values()
+        )
+        self.plan.changes.append(
+            Change(
+                path,
+                dump(yaml, data),
+                "update",
+                f"{model_id} aliases: {shown}",
+                needs,
+            )
+        )
 
     # ---- datasets ----
 
@@ -555,8 +651,11 @@ class Planner:
         for dataset_id, uses in sorted(self.datasets.items()):
             path = self.root / "datasets" / f"{dataset_id}.yaml"
             known = self.catalog.datasets.get(dataset_id)
-            versions = [_dataset_version(use) for _, use in sorted(uses.items())
-                        if known is None or not known.has_version(use.version)]
+            versions = [
+                _dataset_version(use)
+                for _, use in sorted(uses.items())
+                if known is None or not known.has_version(use.version)
+            ]
             if not versions:
                 continue
             shown = ", ".join(v["version"] for v in versions)
@@ -564,11 +663,13 @@ class Planner:
                 yaml, data = load_roundtrip(read_card_text(path), path)
                 for version in versions:
                     data["versions"].append(flow_map(version))
-                change = Change(path, dump(yaml, data), "append",
-                                f"dataset {dataset_id}: versions {shown}")
+                change = Change(
+                    path, dump(yaml, data), "append", f"dataset {dataset_id}: versions {shown}"
+                )
             elif path.exists():
-                self.note(f"dataset {dataset_id}", f"{path} does not validate; versions "
-                          f"{shown} not added")
+                self.note(
+                    f"dataset {dataset_id}", f"{path} does not validate; versions {shown} not added"
+                )
                 continue
             else:
                 change = self._new_dataset(dataset_id, path, versions, next(iter(uses.values())))
@@ -584,19 +685,40 @@ class Planner:
             "owners": [{"name": owner}] if owner else None,
             "versions": versions,
         }
-        todo = {} if owner else {
-            "owners": "who answers for this data: --dataset-owner NAME"
-        }
+        todo = {} if owner else {"owners": "who answers for this data: --dataset-owner NAME"}
         text = card_text(self.root, path, "dataset", "", data, todo)
-        return Change(path, text, "add", f"new dataset {dataset_id} (versions "
-                      f"{', '.join(v['version'] for v in versions)})", todo=tuple(todo.values()))
+        return Change(
+            path,
+            text,
+            "add",
+            f"new dataset {dataset_id} (versions {', '.join(v['version'] for v in versions)})",
+            todo=tuple(todo.values()),
+        )
 
 
-_MODEL_ORDER = ("name", "summary", "description", "owners", "task", "tags", "license",
-                "primary_metric", "aliases", "links")
+_MODEL_ORDER = (
+    "name",
+    "summary",
+    "description",
+    "owners",
+    "task",
+    "tags",
+    "license",
+    "primary_metric",
+    "aliases",
+    "links",
+)
 # Keys after which `aliases` goes, in the card format's order.
-_BEFORE_ALIASES = ("name", "summary", "description", "owners", "task", "tags", "license",
-                   "primary_metric")
+_BEFORE_ALIASES = (
+    "name",
+    "summary",
+    "description",
+    "owners",
+    "task",
+    "tags",
+    "license",
+    "primary_metric",
+)
 
 
 def _insert_at(data: CommentedMap) -> int:
@@ -606,9 +728,11 @@ def _insert_at(data: CommentedMap) -> int:
 
 def _dataset_version(use: DatasetUse) -> dict[str, Any]:
     described = f"Logged to MLflow as {use.name!r} (digest {use.version}" + (
-        f", source type {use.source_type})" if use.source_type else ")")
-    return _pruned({"version": use.version, "uri": use.uri, "rows": use.rows,
-                    "description": described})
+        f", source type {use.source_type})" if use.source_type else ")"
+    )
+    return _pruned(
+        {"version": use.version, "uri": use.uri, "rows": use.rows, "description": described}
+    )
 
 
 def plan_import(root: Path, registry: Registry, options: ImportOptions) -> Plan:
@@ -619,10 +743,12 @@ def plan_import(root: Path, registry: Registry, options: ImportOptions) -> Plan:
 # ---- checking and writing -------------------------------------------------------------------
 
 
-def _new_errors(root: Path, changes: Sequence[Change], today: dt.date,
-                before: set[tuple[Path, str, str]]) -> list[Problem]:
-    return new_errors(root, [FileEdit(c.path, c.text, c.description) for c in changes], today,
-                      before)
+def _new_errors(
+    root: Path, changes: Sequence[Change], today: dt.date, before: set[tuple[Path, str, str]]
+) -> list[Problem]:
+    return new_errors(
+        root, [FileEdit(c.path, c.text, c.description) for c in changes], today, before
+    )
 
 
 def _blocked(root: Path, changes: Sequence[Change], errors: Iterable[Problem]) -> set[Path]:
@@ -660,8 +786,11 @@ def check_plan(plan: Plan, today: dt.date, *, drafts: bool = False) -> Plan:
         problems += [p for p in errors if p.file in blocked]
         reasons: dict[Path, tuple[Path, ...]] = dict.fromkeys(blocked, ())
         while True:  # and whatever needs them
-            more = {c.path: tuple(sorted(c.needs & set(reasons))) for c in active
-                    if c.path not in reasons and c.needs & set(reasons)}
+            more = {
+                c.path: tuple(sorted(c.needs & set(reasons)))
+                for c in active
+                if c.path not in reasons and c.needs & set(reasons)
+            }
             if not more:
                 break
             reasons |= more

@@ -146,14 +146,22 @@ def dataset_uses(inputs: Iterable[DatasetInput], notes: list[str]) -> list[Datas
         dataset = item.dataset
         dataset_id = card_id(dataset.name)
         if dataset_id is None or not dataset.digest.strip():
-            notes.append(f"input dataset {dataset.name!r} has no usable name or digest; "
-                         "not imported")
+            notes.append(
+                f"input dataset {dataset.name!r} has no usable name or digest; not imported"
+            )
             continue
         context = tag_map(item.tags).get("mlflow.data.context") or None
-        found.append(DatasetUse(
-            dataset_id, dataset.digest.strip(), dataset.name, context,
-            _source_uri(dataset.source), _rows(dataset.profile), dataset.source_type,
-        ))
+        found.append(
+            DatasetUse(
+                dataset_id,
+                dataset.digest.strip(),
+                dataset.name,
+                context,
+                _source_uri(dataset.source),
+                _rows(dataset.profile),
+                dataset.source_type,
+            )
+        )
     return found
 
 
@@ -186,8 +194,9 @@ def metrics_of(
     by_digest = {(use.name, use.version): use for use in uses}
     readings: list[dict[str, Any]] = []
     covered: set[str] = set()
-    for (key, name, digest), metric in sorted(_latest(logged.data.metrics if logged else [])
-                                              .items()):
+    for (key, name, digest), metric in sorted(
+        _latest(logged.data.metrics if logged else []).items()
+    ):
         item: dict[str, Any] = {"name": key, "value": metric.value}
         if name and digest:
             use = by_digest.get((name, digest))
@@ -218,8 +227,10 @@ def _code(tags: dict[str, str], notes: list[str]) -> dict[str, Any] | None:
         commit = None
     if repo is None:
         if commit is not None:
-            notes.append(f"the run names commit {commit} but no repository "
-                         f"({GIT_REPO_TAGS[0]}); training.code needs one, add it by hand")
+            notes.append(
+                f"the run names commit {commit} but no repository "
+                f"({GIT_REPO_TAGS[0]}); training.code needs one, add it by hand"
+            )
         return None
     # MLflow records the checkout's remote as it is: a CI checkout's may carry a token.
     code: dict[str, Any] = {"repo": public_url(repo)}
@@ -240,9 +251,15 @@ def training_of(
 ) -> dict[str, Any]:
     tags = tag_map(run.data.tags) if run else {}
     hyperparameters = {p.key: hyperparameter(p.value) for p in _params(run, logged)}
-    seed = next((hyperparameters[name] for name in SEED_PARAMS
-                 if isinstance(hyperparameters.get(name), int)
-                 and not isinstance(hyperparameters.get(name), bool)), None)
+    seed = next(
+        (
+            hyperparameters[name]
+            for name in SEED_PARAMS
+            if isinstance(hyperparameters.get(name), int)
+            and not isinstance(hyperparameters.get(name), bool)
+        ),
+        None,
+    )
     data = [use.ref for use in uses if use.context is None or use.context in TRAINING_CONTEXTS]
     training: dict[str, Any] = {
         "code": _code(tags, notes),
@@ -267,14 +284,18 @@ def artifact_uri(version: ModelVersion, run: Run | None, logged: LoggedModel | N
 def provenance(version: ModelVersion, run: Run | None, ui: str) -> str:
     """A Markdown line that links the card to the version (and run) in MLflow's UI."""
     name = urllib.parse.quote(version.name, safe="")
-    line = f"Imported from MLflow: [{version.name} version {version.version}]" \
-           f"({ui}/#/models/{name}/versions/{version.version})"
+    line = (
+        f"Imported from MLflow: [{version.name} version {version.version}]"
+        f"({ui}/#/models/{name}/versions/{version.version})"
+    )
     if version.run_link:
         line += f", trained in [this run]({version.run_link})"
     elif run is not None:
         title = run.info.run_name or run.info.run_id
-        line += (f", trained in run [{title}]({ui}/#/experiments/{run.info.experiment_id}"
-                 f"/runs/{run.info.run_id})")
+        line += (
+            f", trained in run [{title}]({ui}/#/experiments/{run.info.experiment_id}"
+            f"/runs/{run.info.run_id})"
+        )
     return line + "."
 
 
@@ -283,10 +304,12 @@ def unplaced_tags(version: ModelVersion, run: Run | None, semver_tag: str) -> li
     notes = []
     version_tags = sorted(key for key in tag_map(version.tags) if key != semver_tag)
     if version_tags:
-        notes.append("version tags with no place in the card, not imported: "
-                      + ", ".join(version_tags))
-    run_tags = sorted(key for key in (tag_map(run.data.tags) if run else {})
-                      if key not in USED_RUN_TAGS)
+        notes.append(
+            "version tags with no place in the card, not imported: " + ", ".join(version_tags)
+        )
+    run_tags = sorted(
+        key for key in (tag_map(run.data.tags) if run else {}) if key not in USED_RUN_TAGS
+    )
     if run_tags:
         notes.append("run tags with no place in the card, not imported: " + ", ".join(run_tags))
     return notes

@@ -198,7 +198,9 @@ class Server:
 
     @classmethod
     def from_environment(
-        cls, uri: str, page_size: int = DEFAULT_PAGE_SIZE,
+        cls,
+        uri: str,
+        page_size: int = DEFAULT_PAGE_SIZE,
         environ: Mapping[str, str] = os.environ,
     ) -> Server:
         """A server from --tracking-uri and MLflow's own environment variables."""
@@ -216,9 +218,12 @@ class Server:
         base = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
         insecure = environ.get("MLFLOW_TRACKING_INSECURE_TLS", "").strip().lower() == "true"
         return cls(
-            base, authorization, verify_tls=not insecure,
+            base,
+            authorization,
+            verify_tls=not insecure,
             ca_file=environ.get("MLFLOW_TRACKING_SERVER_CERT_PATH") or None,
-            timeout=_timeout(environ), page_size=page_size,
+            timeout=_timeout(environ),
+            page_size=page_size,
         )
 
 
@@ -464,8 +469,9 @@ class RegistryReader:
             if "has no MLflow REST API" in str(error):
                 return None  # a server from before MLflow 3 has no logged models
             raise
-        model: LoggedModel = _parsed(LoggedModel, answer.get("model"), self.uri,
-                                     f"GET {API}logged-models")
+        model: LoggedModel = _parsed(
+            LoggedModel, answer.get("model"), self.uri, f"GET {API}logged-models"
+        )
         return model
 
 

@@ -66,7 +66,7 @@ def read_readme(path: Path, text: str) -> Readme:
         if empty is None and text.lstrip().startswith("---"):
             raise ReadmeError(f"{path}:1: the front matter opened by '---' is never closed")
         # No metadata, as huggingface_hub reads such a card: the body is all there is.
-        return _without_metadata(path, text[empty.end():] if empty else text)
+        return _without_metadata(path, text[empty.end() :] if empty else text)
     start, end, body = found
     first_line = text.count("\n", 0, start) + 1
     document, failure = parse_source(path, text[start:end] + "\n")
@@ -164,7 +164,7 @@ def heading(line: str) -> tuple[int, str] | None:
     opening = _HEADING.match(line)
     if opening is None:
         return None
-    text = line[opening.end():].strip()
+    text = line[opening.end() :].strip()
     unclosed = text.rstrip("#")
     if not unclosed or unclosed[-1] in " \t":  # a closing sequence follows a space
         text = unclosed.rstrip()
@@ -315,7 +315,7 @@ def list_items(block: Block) -> list[str]:
         marker = _LIST_ITEM.match(line)
         if marker and (indent is None or len(marker.group(1)) <= indent):
             indent = len(marker.group(1)) if indent is None else indent
-            items.append([line[marker.end():]])
+            items.append([line[marker.end() :]])
         elif items:
             items[-1].append(line)
     return [" ".join(part.strip() for part in item) for item in items]
@@ -360,8 +360,9 @@ def without_elements(markdown: str, names: tuple[str, ...] = ("style", "script")
     kept: list[str] = []
     start = 0
     while True:
-        openings = [(found, name) for name in names
-                    if (found := lowered.find(f"<{name}", start)) >= 0]
+        openings = [
+            (found, name) for name in names if (found := lowered.find(f"<{name}", start)) >= 0
+        ]
         if not openings:
             break
         opening, name = min(openings)
@@ -382,10 +383,17 @@ def _unmarked(text: str) -> str:
 
 # A field of a card's fact sheet (`**Developed by:** BigScience`): its value describes the
 # model only when the label says so (`**Model Description:** This model ...`).
-_FIELD = re.compile(r"^\s*(?:\*\*|__)([^*_]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$",
-                    re.DOTALL)
-_DESCRIBING_LABELS = {"model description", "description", "model summary", "summary",
-                      "overview", "about"}
+_FIELD = re.compile(
+    r"^\s*(?:\*\*|__)([^*_]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$", re.DOTALL
+)
+_DESCRIBING_LABELS = {
+    "model description",
+    "description",
+    "model summary",
+    "summary",
+    "overview",
+    "about",
+}
 
 
 def _summary_text(markdown: str) -> str | None:

@@ -20,8 +20,18 @@ from . import governance, hints, history, lifecycle, placeholders, policy, refer
 # Every module that owns problem codes (its CODES); tests/test_rule_owners.py checks that each
 # code has exactly one owner and that no other module declares any.
 OWNERS: tuple[ModuleType, ...] = (
-    source, parse, cards, discovery, loading,
-    references, lifecycle, policy, governance, hints, placeholders, history,
+    source,
+    parse,
+    cards,
+    discovery,
+    loading,
+    references,
+    lifecycle,
+    policy,
+    governance,
+    hints,
+    placeholders,
+    history,
 )
 MARKER = "<!-- Generated from src/modelcards/rules/docs.md"
 _HEADING = re.compile(r"^### (MC\d{3}) (.+)$", re.MULTILINE)
@@ -81,6 +91,4 @@ def rules_page(current: str) -> str:
 def entry_text(entry: RuleEntry) -> str:
     """One code's entry as `modelcards rule CODE` prints it."""
     severity = RULES[entry.code].severity.value
-    return (
-        f"{entry.code} {entry.title}\n{severity}, reported by {entry.owner}\n\n{entry.text}\n"
-    )
+    return f"{entry.code} {entry.title}\n{severity}, reported by {entry.owner}\n\n{entry.text}\n"

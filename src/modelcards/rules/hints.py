@@ -39,11 +39,15 @@ def hint_problems(
         target = hint.local_path(real) if hint is not None else None
         if hint is None or target is None or target.is_file():
             continue
-        found.append(problem(
-            "MC057", real, (hint.line, hint.column),
-            f"the editor hint $schema={hint.target} names a file that does not exist; "
-            + _remedy(real, _kind(catalog, path)),
-        ))
+        found.append(
+            problem(
+                "MC057",
+                real,
+                (hint.line, hint.column),
+                f"the editor hint $schema={hint.target} names a file that does not exist; "
+                + _remedy(real, _kind(catalog, path)),
+            )
+        )
     return found
 
 

@@ -52,7 +52,9 @@ def check(catalog: Catalog, history: History) -> list[Problem]:
         *_record_problems(catalog, history),
         *_deletion_problems(catalog, history),
         *dataset_record_problems(
-            catalog, history.cards, history.ref,
+            catalog,
+            history.cards,
+            history.ref,
             lambda entry, loc, shown: _had(history, entry, loc, shown),
         ),
     ]
@@ -142,13 +144,17 @@ def _frozen_fields(
         loc = _first_difference(before[name], after[name], (name,))
         if loc is None:
             continue
-        found.append(problem(
-            "MC062", new.path, catalog.position(new.path, loc),
-            f"{format_loc(loc)} of {new.ref} may not change once the version is on "
-            f"{history.ref}: {_had(history, entry, loc)}. A published version is a record; "
-            f"restore it, and publish what changed as a new version "
-            f"(modelcards new version {new.model_id} <VERSION> --from {new.version})",
-        ))
+        found.append(
+            problem(
+                "MC062",
+                new.path,
+                catalog.position(new.path, loc),
+                f"{format_loc(loc)} of {new.ref} may not change once the version is on "
+                f"{history.ref}: {_had(history, entry, loc)}. A published version is a record; "
+                f"restore it, and publish what changed as a new version "
+                f"(modelcards new version {new.model_id} <VERSION> --from {new.version})",
+            )
+        )
     return found
 
 
@@ -178,11 +184,15 @@ def _append_only(
             message = f"{name} was removed: {_had(history, entry, place)}"
         else:
             message = f"{name} was changed: {_had(history, entry, place)}"
-        found.append(problem(
-            code, new.path, catalog.position(new.path, place if index < len(after) else loc),
-            f"{message}. {what.capitalize()} append-only: keep every entry {history.ref} has, "
-            "and add new entries at the end",
-        ))
+        found.append(
+            problem(
+                code,
+                new.path,
+                catalog.position(new.path, place if index < len(after) else loc),
+                f"{message}. {what.capitalize()} append-only: keep every entry {history.ref} has, "
+                "and add new entries at the end",
+            )
+        )
     return found
 
 
@@ -214,25 +224,35 @@ def _deletion_problems(catalog: Catalog, history: History) -> list[Problem]:
         model_id = ref.partition("@")[0]
         target = _renamed_to(catalog, history, entry)
         if target is not None:
-            found.append(problem(
-                "MC061", target.path, (1, 1),
-                f"{target.ref} is {ref} from {history.ref} under a new name: the model folder "
-                f"models/{model_id}/ was renamed to models/{target.model_id}/. A rename is a "
-                f"deletion plus an addition, and {ref} may not be deleted; keep "
-                f"models/{model_id}/ (retire its versions if they should no longer be used) "
-                f"and add the new model next to it",
-            ))
+            found.append(
+                problem(
+                    "MC061",
+                    target.path,
+                    (1, 1),
+                    f"{target.ref} is {ref} from {history.ref} under a new name: the model folder "
+                    f"models/{model_id}/ was renamed to models/{target.model_id}/. A rename is a "
+                    f"deletion plus an addition, and {ref} may not be deleted; keep "
+                    f"models/{model_id}/ (retire its versions if they should no longer be used) "
+                    f"and add the new model next to it",
+                )
+            )
             continue
         what = "was deleted"
         if os.path.lexists(entry.path):
-            what = f"is no longer a version card here ({entry.path.name} is not a file the " \
+            what = (
+                f"is no longer a version card here ({entry.path.name} is not a file the "
                 "catalog loads)"
-        found.append(problem(
-            "MC060", entry.path, (1, 1),
-            f"version {ref} exists on {history.ref} and {what}; a published version is a "
-            f"record: restore the file and retire it instead "
-            f"(modelcards retire {ref} --by <you> --reason <why>)",
-        ))
+            )
+        found.append(
+            problem(
+                "MC060",
+                entry.path,
+                (1, 1),
+                f"version {ref} exists on {history.ref} and {what}; a published version is a "
+                f"record: restore the file and retire it instead "
+                f"(modelcards retire {ref} --by <you> --reason <why>)",
+            )
+        )
     return found
 
 
@@ -244,8 +264,10 @@ def _users(catalog: Catalog, reference: str) -> list[str]:
     found = []
     for version in sorted(catalog.versions.values(), key=lambda v: v.ref):
         card = version.card
-        named = [*(card.training.data if card.training else ()),
-                 *(m.dataset for m in card.metrics if m.dataset)]
+        named = [
+            *(card.training.data if card.training else ()),
+            *(m.dataset for m in card.metrics if m.dataset),
+        ]
         if reference in named:
             found.append(version.ref)
     return found
@@ -255,8 +277,13 @@ def _record_note(catalog: Catalog, reference: str) -> str:
     users = _users(catalog, reference)
     if not users:
         return ""
-    names = (users[0] if len(users) == 1 else capped(users) if len(users) > LIST_LIMIT
-             else ", ".join(users[:-1]) + " and " + users[-1])
+    names = (
+        users[0]
+        if len(users) == 1
+        else capped(users)
+        if len(users) > LIST_LIMIT
+        else ", ".join(users[:-1]) + " and " + users[-1]
+    )
     verb = "was" if len(users) == 1 else "were"
     return f" ({names} {verb} trained or evaluated on it)"
 
@@ -272,12 +299,16 @@ def dataset_record_problems(
             continue
         for version in entry.card.versions:
             reference = f"{dataset_id}@{version.version}"
-            found.append(problem(
-                "MC066", entry.path, (1, 1),
-                f"dataset version {reference} exists on {ref} and was deleted with "
-                f"datasets/{dataset_id}.yaml; a published dataset version is a record"
-                f"{_record_note(catalog, reference)}: restore the file",
-            ))
+            found.append(
+                problem(
+                    "MC066",
+                    entry.path,
+                    (1, 1),
+                    f"dataset version {reference} exists on {ref} and was deleted with "
+                    f"datasets/{dataset_id}.yaml; a published dataset version is a record"
+                    f"{_record_note(catalog, reference)}: restore the file",
+                )
+            )
     for (kind, dataset_id), entry in sorted(changes.changed.items()):
         dataset = catalog.datasets.get(dataset_id)
         if kind != "dataset" or not isinstance(entry.card, DatasetCard) or dataset is None:
@@ -297,12 +328,17 @@ def _dataset_versions(
         reference = f"{entry.key}@{before.version}"
         note = _record_note(catalog, reference)
         if before.version not in now:
-            found.append(problem(
-                "MC066", entry.path, catalog.position(entry.path, ("versions",)),
-                f"dataset version {reference} exists on {ref} and was removed from versions; a "
-                f"published dataset version is a record{note}: restore its entry, describe what "
-                "is wrong with it in its description, and add corrected data as a new version",
-            ))
+            found.append(
+                problem(
+                    "MC066",
+                    entry.path,
+                    catalog.position(entry.path, ("versions",)),
+                    f"dataset version {reference} exists on {ref} and was removed from versions; a "
+                    f"published dataset version is a record{note}: restore its entry, describe "
+                    "what is wrong with it in its description, and add corrected data as a new "
+                    "version",
+                )
+            )
             continue
         index, after = now[before.version]
         name = _changed_fact(before, after)
@@ -310,13 +346,17 @@ def _dataset_versions(
             continue
         loc = ("versions", index, name)
         base_loc = ("versions", before_index, name)
-        found.append(problem(
-            "MC067", entry.path, catalog.position(entry.path, loc),
-            f"{format_loc(loc)} of dataset version {reference} may not change once it is on "
-            f"{ref}: {had(entry, base_loc, loc)}. A published dataset version is a record{note}; "
-            "restore it, and publish changed data as a new version: a new entry at the end of "
-            "versions",
-        ))
+        found.append(
+            problem(
+                "MC067",
+                entry.path,
+                catalog.position(entry.path, loc),
+                f"{format_loc(loc)} of dataset version {reference} may not change once it is on "
+                f"{ref}: {had(entry, base_loc, loc)}. A published dataset version is a "
+                f"record{note}; restore it, and publish changed data as a new version: a new "
+                "entry at the end of versions",
+            )
+        )
     return found
 
 

@@ -39,7 +39,9 @@ def _dates(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
             )
         if event.date > context.today:
             yield context.in_version(
-                "MC037", version, loc,
+                "MC037",
+                version,
+                loc,
                 f"{event.stage.value} event dated {event.date} is after today "
                 f"({context.today}); the lifecycle records what has happened: add the event on "
                 "the day it happens",
@@ -57,11 +59,15 @@ def _dates(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
                 "happened: add new events at the end",
             )
         elif (
-            event.date == before.date and event.time is not None and before.time is not None
+            event.date == before.date
+            and event.time is not None
+            and before.time is not None
             and event.time < before.time
         ):
             yield context.in_version(
-                "MC030", version, ("lifecycle", index, "time"),
+                "MC030",
+                version,
+                ("lifecycle", index, "time"),
                 f"time {event.time} is before the previous event's {before.time} on the same "
                 "day; the lifecycle is a log in the order things happened: add new events at "
                 "the end",
@@ -89,7 +95,9 @@ def _transitions(context: RuleContext, version: ModelVersion) -> Iterator[Proble
             events[index].traffic == events[index - 1].traffic
         ):
             yield context.in_version(
-                "MC048", version, ("lifecycle", index),
+                "MC048",
+                version,
+                ("lifecycle", index),
                 "this production event repeats the one before it (same stage, same traffic); "
                 "the lifecycle records changes: remove it",
             )
@@ -114,7 +122,9 @@ def _deprecations(context: RuleContext, version: ModelVersion) -> Iterator[Probl
             )
         if event.sunset is not None and event.sunset < event.date:
             yield context.in_version(
-                "MC036", version, ("lifecycle", index, "sunset"),
+                "MC036",
+                version,
+                ("lifecycle", index, "sunset"),
                 f"sunset {event.sunset} is before the deprecation itself ({event.date}); "
                 "users need a date after it to move away",
             )

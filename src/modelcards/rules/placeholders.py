@@ -37,7 +37,8 @@ def check(context: RuleContext) -> Iterator[Problem]:
 def _marks(path: Path, source: SourceDocument) -> Iterator[Problem]:
     lines = source.text.splitlines()
     marked = {
-        number: match for number, line in enumerate(lines)
+        number: match
+        for number, line in enumerate(lines)
         if (match := MARK.search(line)) is not None
     }
     if not marked:
@@ -57,13 +58,17 @@ def _marks(path: Path, source: SourceDocument) -> Iterator[Problem]:
         empty = _unfilled(node, ())
         if empty is not None:
             yield problem(
-                "MC054", path, position,
+                "MC054",
+                path,
+                position,
                 f"{_name((*loc, *empty))} is still to be filled in{said}; fill it in and remove "
                 "the `# TODO` mark",
             )
         else:
             yield problem(
-                "MC055", path, position,
+                "MC055",
+                path,
+                position,
                 f"a `# TODO` mark is left on {_name(loc)}{said}; check it and remove the mark",
             )
 

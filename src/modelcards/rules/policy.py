@@ -22,9 +22,19 @@ from ..texts import capped
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
 # The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
-CODES = frozenset({
-    "MC040", "MC041", "MC042", "MC043", "MC044", "MC045", "MC046", "MC047", "MC050",
-})
+CODES = frozenset(
+    {
+        "MC040",
+        "MC041",
+        "MC042",
+        "MC043",
+        "MC044",
+        "MC045",
+        "MC046",
+        "MC047",
+        "MC050",
+    }
+)
 
 APPROVERS = "approved_by"
 
@@ -173,7 +183,9 @@ def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
             ):
                 continue
             yield context.in_version(
-                "MC047", version, ("lifecycle", index),
+                "MC047",
+                version,
+                ("lifecycle", index),
                 f"this takes {version.ref} out of production and leaves {model.id} with no "
                 f"version in production (deploy jobs asking for {model.id}@production get "
                 "nothing); the policy requires an approver for production changes: add "
@@ -207,7 +219,9 @@ def _repeated_metrics(context: RuleContext, version: ModelVersion) -> Iterator[P
             continue
         where = place(metric) + (f", slice {metric.slice}" if metric.slice else "")
         yield context.in_version(
-            "MC046", version, ("metrics", index),
+            "MC046",
+            version,
+            ("metrics", index),
             f"metrics[{index}] reports {metric.name} on {where} again (metrics[{first}] has "
             f"{version.card.metrics[first].value:g}): a version has one value per metric, "
             "dataset version, split and slice; keep one, or name the slice each measures",
@@ -298,16 +312,22 @@ def _gate(
     lead = "promotion to production cannot be gated: "
     name = model.card.primary_metric if gate.metric == "primary" else gate.metric
     if name is None:
-        yield "MC045", (
-            f"{lead}the catalog gates the primary metric and {model.id} has no primary_metric; "
-            f"set it in model.yaml, or {OVERRIDE}"
+        yield (
+            "MC045",
+            (
+                f"{lead}the catalog gates the primary metric and {model.id} has no primary_metric; "
+                f"set it in model.yaml, or {OVERRIDE}"
+            ),
         )
         return
     goal = context.goal(name)
     if goal is None:
-        yield "MC045", (
-            f"{lead}whether a higher or lower {name} is better is not known; declare it under "
-            f"`metrics:` in catalog.yaml with its goal, or {OVERRIDE}"
+        yield (
+            "MC045",
+            (
+                f"{lead}whether a higher or lower {name} is better is not known; declare it under "
+                f"`metrics:` in catalog.yaml with its goal, or {OVERRIDE}"
+            ),
         )
         return
     pairs = comparable(new, old, name)
@@ -317,11 +337,14 @@ def _gate(
     for metric, before in pairs:
         worse = regression(goal, metric.value, before.value)
         if worse > gate.max_regression + 1e-12:
-            yield "MC041", (
-                f"promotion to production regresses {name} on {place(metric)} from "
-                f"{before.value:g} ({old.ref}, in production before) to {metric.value:g}, by "
-                f"{worse:.4g}, more than the gate's {gate.max_regression:g}; improve the model "
-                f"or {OVERRIDE}"
+            yield (
+                "MC041",
+                (
+                    f"promotion to production regresses {name} on {place(metric)} from "
+                    f"{before.value:g} ({old.ref}, in production before) to {metric.value:g}, by "
+                    f"{worse:.4g}, more than the gate's {gate.max_regression:g}; improve the model "
+                    f"or {OVERRIDE}"
+                ),
             )
 
 

@@ -22,9 +22,19 @@ from ..texts import LIST_LIMIT, capped
 from .context import RuleContext
 
 # The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
-CODES = frozenset({
-    "MC015", "MC018", "MC020", "MC021", "MC023", "MC024", "MC025", "MC026", "MC034",
-})
+CODES = frozenset(
+    {
+        "MC015",
+        "MC018",
+        "MC020",
+        "MC021",
+        "MC023",
+        "MC024",
+        "MC025",
+        "MC026",
+        "MC034",
+    }
+)
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
@@ -49,7 +59,9 @@ def _equal_precedence(context: RuleContext) -> Iterator[Problem]:
         first = seen.setdefault(key, version)
         if first is not version:
             yield context.in_version(
-                "MC018", version, ("version",),
+                "MC018",
+                version,
+                ("version",),
                 f"{version.ref} and {first.ref} differ only in build metadata, so neither "
                 "comes first; give this version its own number",
             )
@@ -164,8 +176,10 @@ def _reading_choices(context: RuleContext) -> Iterator[Problem]:
             continue
         named = choice.dataset
         message = (
-            _missing_dataset(catalog, named) if "@" in named
-            else None if named in catalog.dataset_ids
+            _missing_dataset(catalog, named)
+            if "@" in named
+            else None
+            if named in catalog.dataset_ids
             else f"reading names no known dataset: there is no datasets/{named}.yaml"
             + _close(named, sorted(catalog.dataset_ids))
         )
@@ -197,13 +211,17 @@ def _replacements(context: RuleContext, version: ModelVersion) -> Iterator[Probl
         target = catalog.versions.get(ref)
         if ref not in catalog.version_refs:
             yield context.in_version(
-                "MC025", version, loc,
+                "MC025",
+                version,
+                loc,
                 f"replaced_by {event.replaced_by!r} does not resolve: "
                 + missing_version_message(catalog, ref),
             )
         elif ref == version.ref:
             yield context.in_version(
-                "MC034", version, loc,
+                "MC034",
+                version,
+                loc,
                 "a version cannot be replaced by itself; name the version users should move to",
             )
         elif target is not None and event.stage is Stage.DEPRECATED:
@@ -250,7 +268,9 @@ def _strandings(context: RuleContext, sent: Mapping[str, list[Sending]]) -> Iter
                 if not sender.still_sending(event):
                     continue
                 yield context.in_version(
-                    "MC034", target, ("lifecycle", index, "stage"),
+                    "MC034",
+                    target,
+                    ("lifecycle", index, "stage"),
                     _stranding_message(sender, target, event),
                 )
                 break
@@ -322,7 +342,9 @@ def _aliases(context: RuleContext) -> Iterator[Problem]:
             loc = ("aliases", alias)
             if alias in stages or is_semver(alias):
                 yield context.at(
-                    "MC026", model.path, loc,
+                    "MC026",
+                    model.path,
+                    loc,
                     f"alias {alias!r} reads as a {'stage' if alias in stages else 'version'}, "
                     f"so {model.id}@{alias} would not mean the alias; choose another name",
                     key=True,
@@ -387,8 +409,11 @@ def find_cycles(edges: dict[str, list[str]], shown: int = LIST_LIMIT) -> list[Cy
             elif state.get(nxt) == 1:
                 entered = position[nxt]
                 links = len(path) - entered
-                nodes = (tuple(path[entered:entered + shown + 1]) if links > shown
-                         else (*path[entered:], nxt))
+                nodes = (
+                    tuple(path[entered : entered + shown + 1])
+                    if links > shown
+                    else (*path[entered:], nxt)
+                )
                 cycles.setdefault((path[-1], nxt), Cycle(nodes, links))
             elif not state.get(nxt):
                 state[nxt] = 1
@@ -406,8 +431,7 @@ def _cycles(context: RuleContext) -> Iterator[Problem]:
             edges.setdefault(edge.child, []).append(edge.parent)
     for cycle in find_cycles(edges):
         first = catalog.versions[cycle.nodes[0]]
-        index = next(i for i, item in enumerate(first.card.lineage)
-                     if item.model == cycle.nodes[1])
+        index = next(i for i, item in enumerate(first.card.lineage) if item.model == cycle.nodes[1])
         shown = " -> ".join(cycle.nodes[:LIST_LIMIT])
         more = cycle.links + 1 - LIST_LIMIT  # the loop's nodes, its first again at the end
         yield context.in_version(

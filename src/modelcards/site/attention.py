@@ -78,11 +78,15 @@ def _unapproved(catalog: Catalog) -> tuple[Finding, ...]:
         entered = entering_events(version.card, Stage.PRODUCTION)
         if entered and not entered[-1][1].approved_by:
             event = entered[-1][1]
-            findings.append(Finding(
-                version.ref, paths.version_path(version.ref),
-                f"promoted to production on {event.date} by {event.by} with no approver recorded",
-                event.date,
-            ))
+            findings.append(
+                Finding(
+                    version.ref,
+                    paths.version_path(version.ref),
+                    f"promoted to production on {event.date} by {event.by} "
+                    "with no approver recorded",
+                    event.date,
+                )
+            )
     return tuple(findings)
 
 
@@ -119,12 +123,15 @@ def _overrides(catalog: Catalog) -> tuple[Finding, ...]:
             if not event.override:
                 continue
             approved = f", approved by {', '.join(event.approved_by)}" if event.approved_by else ""
-            findings.append(Finding(
-                version.ref, paths.version_path(version.ref),
-                f"Promoted to production on {event.date} by {event.by}{approved}: "
-                f"{sentence(event.override)}",
-                event.date,
-            ))
+            findings.append(
+                Finding(
+                    version.ref,
+                    paths.version_path(version.ref),
+                    f"Promoted to production on {event.date} by {event.by}{approved}: "
+                    f"{sentence(event.override)}",
+                    event.date,
+                )
+            )
     return tuple(sorted(findings, key=lambda f: (f.when, f.subject), reverse=True))
 
 
@@ -136,12 +143,15 @@ def _sunsets_coming(catalog: Catalog, today: dt.date) -> tuple[Finding, ...]:
         for event in version.card.lifecycle:
             if event.sunset is not None and event.sunset >= today:
                 days = (event.sunset - today).days
-                findings.append(Finding(
-                    version.ref, paths.version_path(version.ref),
-                    f"sunset on {event.sunset}, in {days} day{'s' * (days != 1)}; "
-                    f"currently {version.stage.value}",
-                    event.sunset,
-                ))
+                findings.append(
+                    Finding(
+                        version.ref,
+                        paths.version_path(version.ref),
+                        f"sunset on {event.sunset}, in {days} day{'s' * (days != 1)}; "
+                        f"currently {version.stage.value}",
+                        event.sunset,
+                    )
+                )
     return tuple(sorted(findings, key=lambda f: (f.when or today, f.subject)))
 
 
@@ -156,27 +166,48 @@ def attention(
     if problems is None:
         problems = check_catalog(catalog, today)
     return (
-        Section("overdue", "Overdue reviews",
-                "Models in production whose card was last reviewed longer ago than the policy "
-                "allows.",
-                _from_rules(catalog, problems, "MC051")),
-        Section("unapproved", "Production versions without an approval",
-                "The event that put the version in production names no approver.",
-                _unapproved(catalog)),
-        Section("unhashed", "Production versions without artifact hashes",
-                "Deploy jobs cannot check that the file they ship is the one that was reviewed.",
-                _from_rules(catalog, problems, "MC053")),
-        Section("deprecated", "Deprecated, not yet retired",
-                "Out of production, but consumers may still call them until they are retired.",
-                _deprecated_live(catalog)),
-        Section("sunset-passed", "Sunsets passed",
-                "The sunset date has passed but the version is not retired.",
-                _from_rules(catalog, problems, "MC052")),
-        Section("sunset-coming", "Sunsets coming",
-                "Versions that will reach their sunset date, soonest first.",
-                _sunsets_coming(catalog, today)),
-        Section("overrides", "Promotions that overrode a gate",
-                "Every promotion to production that went ahead with an override of the "
-                "promotion gates, newest first: what an auditor checks.",
-                _overrides(catalog), needs_attention=False),
+        Section(
+            "overdue",
+            "Overdue reviews",
+            "Models in production whose card was last reviewed longer ago than the policy allows.",
+            _from_rules(catalog, problems, "MC051"),
+        ),
+        Section(
+            "unapproved",
+            "Production versions without an approval",
+            "The event that put the version in production names no approver.",
+            _unapproved(catalog),
+        ),
+        Section(
+            "unhashed",
+            "Production versions without artifact hashes",
+            "Deploy jobs cannot check that the file they ship is the one that was reviewed.",
+            _from_rules(catalog, problems, "MC053"),
+        ),
+        Section(
+            "deprecated",
+            "Deprecated, not yet retired",
+            "Out of production, but consumers may still call them until they are retired.",
+            _deprecated_live(catalog),
+        ),
+        Section(
+            "sunset-passed",
+            "Sunsets passed",
+            "The sunset date has passed but the version is not retired.",
+            _from_rules(catalog, problems, "MC052"),
+        ),
+        Section(
+            "sunset-coming",
+            "Sunsets coming",
+            "Versions that will reach their sunset date, soonest first.",
+            _sunsets_coming(catalog, today),
+        ),
+        Section(
+            "overrides",
+            "Promotions that overrode a gate",
+            "Every promotion to production that went ahead with an override of the "
+            "promotion gates, newest first: what an auditor checks.",
+            _overrides(catalog),
+            needs_attention=False,
+        ),
     )

@@ -92,8 +92,9 @@ def check_site_folders(config: SiteConfig) -> None:
     cache folder (--cache) a build must not write into."""
     output = config.output.resolve()
     shown = str(config.output)
-    _refuse_overlaps(output, f"build into {shown}", "site/", config,
-                     replaced=" which a build would replace")
+    _refuse_overlaps(
+        output, f"build into {shown}", "site/", config, replaced=" which a build would replace"
+    )
     theme = config.theme_folder()
     if theme is not None and is_inside(output, theme):
         raise UnsafeOutput(f"refusing to build into {shown}: it holds the theme folder {theme}")
@@ -116,11 +117,11 @@ def _refuse_overlaps(
         raise UnsafeOutput(f"refusing to {doing}: it is the root of the file system")
     if is_inside(folder, catalog):
         which = f",{replaced}" if replaced else ""
-        holds = ("is the catalog folder" if folder == catalog
-                 else f"holds the catalog {config.catalog}")
+        holds = (
+            "is the catalog folder" if folder == catalog else f"holds the catalog {config.catalog}"
+        )
         raise UnsafeOutput(
-            f"refusing to {doing}: it {holds}{which}; choose a separate folder such as "
-            f"{example}"
+            f"refusing to {doing}: it {holds}{which}; choose a separate folder such as {example}"
         )
     if is_inside(catalog, folder):
         raise UnsafeOutput(
@@ -200,12 +201,18 @@ def _build(config: SiteConfig) -> BuildReport:
     prints = fingerprints(site, inputs)
     keys = {page.path: prints.page(page) for page in pages}
     standby = _standby(cache, output, code) if use_cache else None
-    sizes, rendered, old = _render_and_switch(site, pages, keys, previous, standby, output,
-                                              config.jobs)
+    sizes, rendered, old = _render_and_switch(
+        site, pages, keys, previous, standby, output, config.jobs
+    )
     if use_cache:
-        manifest = Manifest(code, str(output), site_identity(output, MARKER), inputs.whole,
-                            {path: (keys[path], sizes[path]) for path in keys},
-                            Findings(result.problems, result.scope))
+        manifest = Manifest(
+            code,
+            str(output),
+            site_identity(output, MARKER),
+            inputs.whole,
+            {path: (keys[path], sizes[path]) for path in keys},
+            Findings(result.problems, result.scope),
+        )
         save_manifest(cache, output, manifest)
     _keep_or_remove(old, previous, standby, cache)
     return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
@@ -236,8 +243,13 @@ def _standby(cache: Path, output: Path, code: str) -> Standby | None:
 
 
 def _render_and_switch(
-    site: SiteData, pages: list[Page], keys: dict[str, str], previous: Manifest | None,
-    standby: Standby | None, output: Path, jobs: int | None,
+    site: SiteData,
+    pages: list[Page],
+    keys: dict[str, str],
+    previous: Manifest | None,
+    standby: Standby | None,
+    output: Path,
+    jobs: int | None,
 ) -> tuple[dict[str, int], int, Path | None]:
     """Make the new site in a folder that is not served and switch it in: {path: size}, how
     many files were rendered, and where the old site now is (None: there was none)."""
@@ -270,8 +282,9 @@ def _claim(standby: Standby | None, target: Path) -> Known:
     return standby.known.pages
 
 
-def _keep_or_remove(old: Path | None, previous: Manifest | None, standby: Standby | None,
-                    cache: Path) -> None:
+def _keep_or_remove(
+    old: Path | None, previous: Manifest | None, standby: Standby | None, cache: Path
+) -> None:
     """Keep the site just replaced as the standby, when its manifest says what it holds."""
     if old is None:
         return
@@ -280,9 +293,14 @@ def _keep_or_remove(old: Path | None, previous: Manifest | None, standby: Standb
         return
     try:
         os.rename(old, standby.folder)
-        kept = Manifest(previous.code, str(standby.folder),
-                        site_identity(standby.folder, MARKER), previous.inputs,
-                        previous.pages, previous.findings)
+        kept = Manifest(
+            previous.code,
+            str(standby.folder),
+            site_identity(standby.folder, MARKER),
+            previous.inputs,
+            previous.pages,
+            previous.findings,
+        )
     except OSError:
         swap.remove(old)
         return
@@ -310,5 +328,6 @@ def _current(previous: Manifest, inputs: BuildInputs, output: Path) -> bool:
     if previous.inputs != inputs.whole:
         return False
     folder = str(output)  # plain strings: 30,000 Path objects cost more than the stat calls
-    return all(file_size(os.path.join(folder, path)) == size
-               for path, (_, size) in previous.pages.items())
+    return all(
+        file_size(os.path.join(folder, path)) == size for path, (_, size) in previous.pages.items()
+    )

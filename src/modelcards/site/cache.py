@@ -90,8 +90,12 @@ class Manifest:
     def to_json(self) -> dict[str, Any]:
         scope = self.findings.scope
         return {
-            "format": FORMAT, "modelcards": __version__, "code": self.code,
-            "output": self.output, "identity": self.identity, "inputs": self.inputs,
+            "format": FORMAT,
+            "modelcards": __version__,
+            "code": self.code,
+            "output": self.output,
+            "identity": self.identity,
+            "inputs": self.inputs,
             "pages": {path: [key, size] for path, (key, size) in self.pages.items()},
             "scope": [scope.models, scope.versions, scope.datasets],
             "problems": [_problem_json(p) for p in self.findings.problems],
@@ -101,16 +105,28 @@ class Manifest:
 def _problem_json(problem: Problem) -> list[object]:
     # The file as an absolute path: the next build may run from another folder, and the
     # reporters show each file relative to the folder they run in.
-    return [os.path.abspath(problem.file), problem.line, problem.column, problem.code,
-            problem.severity.value, problem.message]
+    return [
+        os.path.abspath(problem.file),
+        problem.line,
+        problem.column,
+        problem.code,
+        problem.severity.value,
+        problem.message,
+    ]
 
 
 def _problem(data: object) -> Problem | None:
     if not (isinstance(data, list) and len(data) == 6):
         return None
     file, line, column, code, severity, message = data
-    if not (isinstance(file, str) and type(line) is int and type(column) is int
-            and isinstance(code, str) and severity in _SEVERITIES and isinstance(message, str)):
+    if not (
+        isinstance(file, str)
+        and type(line) is int
+        and type(column) is int
+        and isinstance(code, str)
+        and severity in _SEVERITIES
+        and isinstance(message, str)
+    ):
         return None
     return Problem(Path(file), line, column, code, Severity(severity), message)
 
@@ -119,8 +135,12 @@ _SEVERITIES = {severity.value for severity in Severity}
 
 
 def _findings(scope: object, problems: object) -> Findings | None:
-    if not (isinstance(scope, list) and len(scope) == 3 and all(type(n) is int for n in scope)
-            and isinstance(problems, list)):
+    if not (
+        isinstance(scope, list)
+        and len(scope) == 3
+        and all(type(n) is int for n in scope)
+        and isinstance(problems, list)
+    ):
         return None
     found = [_problem(entry) for entry in problems]
     if any(problem is None for problem in found):
@@ -137,8 +157,13 @@ def _pages(data: object) -> dict[str, tuple[str, int]] | None:
         return None
     pages = {}
     for path, entry in data.items():
-        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
-                and type(entry[1]) is int and isinstance(path, str)):
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 2
+            and isinstance(entry[0], str)
+            and type(entry[1]) is int
+            and isinstance(path, str)
+        ):
             return None
         pages[path] = (entry[0], entry[1])
     return pages
@@ -150,8 +175,9 @@ def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest
     if key is None:
         return None
     try:
-        raw = read_regular_file(manifest_path(cache, output), MAX_CACHE_BYTES,
-                                follow_symlinks=False)
+        raw = read_regular_file(
+            manifest_path(cache, output), MAX_CACHE_BYTES, follow_symlinks=False
+        )
         header, _, body = raw.partition(b"\n")
         if not signed_by(key, body, json.loads(header).get("signature")):
             return None
@@ -162,8 +188,11 @@ def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest
     if not isinstance(data, dict):
         return None
     expected = {
-        "format": FORMAT, "modelcards": __version__, "code": code,
-        "output": str(output.resolve()), "identity": identity,
+        "format": FORMAT,
+        "modelcards": __version__,
+        "code": code,
+        "output": str(output.resolve()),
+        "identity": identity,
     }
     if any(data.get(key) != value for key, value in expected.items()):
         return None

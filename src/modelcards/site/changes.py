@@ -36,7 +36,9 @@ def _environment(env: Environment | None) -> dict[str, object]:
     if env is None:
         return {}
     fields = {
-        "python": env.python, "container": env.container, "hardware": env.hardware,
+        "python": env.python,
+        "container": env.container,
+        "hardware": env.hardware,
         "packages (sha256)": env.packages_sha256,
     }
     packages = {f"package {name}": value for name, value in env.packages.items()}
@@ -76,10 +78,13 @@ def _artifacts(card: VersionCard) -> dict[str, object]:
     rows: dict[str, object] = {}
     for index, (name, artifact) in enumerate(zip(names, card.artifacts, strict=True)):
         label = name if names.count(name) == 1 else f"{name} ({index + 1})"
-        values = {"uri": artifact.uri, "format": artifact.format,
-                  "size": format_size(artifact.size_bytes) or None, "sha256": artifact.sha256}
-        rows.update({f"{label} {key}": value for key, value in values.items()
-                     if value is not None})
+        values = {
+            "uri": artifact.uri,
+            "format": artifact.format,
+            "size": format_size(artifact.size_bytes) or None,
+            "sha256": artifact.sha256,
+        }
+        rows.update({f"{label} {key}": value for key, value in values.items() if value is not None})
     return rows
 
 
@@ -88,8 +93,12 @@ def card_settings(card: VersionCard) -> list[tuple[str, str, str]]:
     environment, setup (framework, code commit, seed) and artifacts. What the compare page
     diffs; the version page's "What changed" diffs the same rows but the artifacts."""
     areas = {**_sections(card), "Artifacts": _artifacts(card)}
-    return [(area, name, str(value)) for area, values in areas.items()
-            for name, value in values.items() if value is not None]
+    return [
+        (area, name, str(value))
+        for area, values in areas.items()
+        for name, value in values.items()
+        if value is not None
+    ]
 
 
 def card_changes(card: VersionCard, previous: VersionCard) -> list[Change]:
@@ -139,9 +148,13 @@ def reproducibility(catalog: Catalog, version: ModelVersion) -> list[Check]:
         ),
         Check("Seed set", training.seed is not None, _text(training.seed) or "no seed recorded"),
         Check(
-            "Artifact hashed", hashed,
-            f"{len(card.artifacts)} artifact(s), all with sha256" if hashed
-            else "an artifact has no sha256" if card.artifacts else "no artifacts listed",
+            "Artifact hashed",
+            hashed,
+            f"{len(card.artifacts)} artifact(s), all with sha256"
+            if hashed
+            else "an artifact has no sha256"
+            if card.artifacts
+            else "no artifacts listed",
         ),
     ]
 

@@ -66,8 +66,16 @@ MIN_TEXT_PX = 11  # no text of a figure is ever drawn smaller than this, in CSS 
 TEXT = 12  # the default font size of a figure, in its own units
 
 
-def figure(css_class: str, width: float, height: float, title: str, desc: str,
-           body: Iterable[str], text: float = TEXT, fixed: bool = False) -> str:
+def figure(
+    css_class: str,
+    width: float,
+    height: float,
+    title: str,
+    desc: str,
+    body: Iterable[str],
+    text: float = TEXT,
+    fixed: bool = False,
+) -> str:
     """A complete, accessible, responsive <svg> element.
 
     It shrinks with a narrow column, but never below the width at which its smallest text
@@ -83,8 +91,11 @@ def figure(css_class: str, width: float, height: float, title: str, desc: str,
     digest = hashlib.sha256("\0".join((css_class, title, desc, content)).encode()).hexdigest()
     uid = f"mc-{digest[:12]}"
     narrowest = min(width, math.ceil(width * MIN_TEXT_PX / text))
-    size = (f'width="{num(width)}" height="{num(height)}"' if fixed else
-            f'width="100%" style="max-width:{num(width)}px;min-width:{num(narrowest)}px"')
+    size = (
+        f'width="{num(width)}" height="{num(height)}"'
+        if fixed
+        else f'width="100%" style="max-width:{num(width)}px;min-width:{num(narrowest)}px"'
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
         f'viewBox="0 0 {num(width)} {num(height)}" {size} role="img" '
@@ -252,16 +263,24 @@ _SLANT = 45  # degrees, when version labels do not fit side by side
 _LINE = CHART_TEXT * 1.3
 
 
-def metric_chart_svg(points: Sequence[MetricPoint], *, title: str, goal: str | None,
-                     unit: str | None = None) -> str:
+def metric_chart_svg(
+    points: Sequence[MetricPoint], *, title: str, goal: str | None, unit: str | None = None
+) -> str:
     """A line chart of one metric over versions, in the given order, evenly spaced."""
     axis = list(dict.fromkeys(p.label for p in points))
-    return metric_series_svg([MetricSeries("", tuple(points))], axis, title=title, goal=goal,
-                             unit=unit)
+    return metric_series_svg(
+        [MetricSeries("", tuple(points))], axis, title=title, goal=goal, unit=unit
+    )
 
 
-def metric_series_svg(series: Sequence[MetricSeries], versions: Sequence[str], *, title: str,
-                      goal: str | None, unit: str | None = None) -> str:
+def metric_series_svg(
+    series: Sequence[MetricSeries],
+    versions: Sequence[str],
+    *,
+    title: str,
+    goal: str | None,
+    unit: str | None = None,
+) -> str:
     """A metric over versions, one line per dataset version and split, with a legend: values
     measured on different data are never joined by one line.
 
@@ -282,8 +301,13 @@ def metric_series_svg(series: Sequence[MetricSeries], versions: Sequence[str], *
     legend = _series_legend_rows(drawn) if any(s.label for s in drawn) else []
     bottom = labels.depth + len(legend) * _LEGEND_ROW + (8 if legend else 0)
     frame = Frame(METRIC_WIDTH, _PLOT_TOP + _PLOT_HEIGHT + bottom, _LEFT, _PLOT_TOP, _RIGHT, bottom)
-    values = [v for s in drawn for p in s.points for v in (p.value, p.lower, p.upper)
-              if v is not None and math.isfinite(v)]
+    values = [
+        v
+        for s in drawn
+        for p in s.points
+        for v in (p.value, p.lower, p.upper)
+        if v is not None and math.isfinite(v)
+    ]
     ticks, decimals = nice_ticks(values)
     y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
     slot = (frame.x_end - frame.left) / len(axis)
@@ -296,10 +320,14 @@ def metric_series_svg(series: Sequence[MetricSeries], versions: Sequence[str], *
     for index, one in enumerate(drawn):
         body += _series(index, one, x, y, unit)
     body += _series_legend(frame, legend)
-    desc = (_metric_desc(named, drawn[0], goal, unit) if len(drawn) == 1
-            else _series_desc(title, drawn, goal, unit))
-    return figure("mc-chart mc-metric-chart", frame.width, frame.height, named, desc, body,
-                  text=CHART_TEXT)
+    desc = (
+        _metric_desc(named, drawn[0], goal, unit)
+        if len(drawn) == 1
+        else _series_desc(title, drawn, goal, unit)
+    )
+    return figure(
+        "mc-chart mc-metric-chart", frame.width, frame.height, named, desc, body, text=CHART_TEXT
+    )
 
 
 @dataclass(frozen=True)
@@ -314,8 +342,11 @@ class VersionAxis:
 
     def shown(self) -> list[str]:
         last = len(self.labels) - 1
-        return [label for i, label in enumerate(self.labels)
-                if i == last or (i % self.every == 0 and last - i >= self.every / 2)]
+        return [
+            label
+            for i, label in enumerate(self.labels)
+            if i == last or (i % self.every == 0 and last - i >= self.every / 2)
+        ]
 
     def draw(self, frame: Frame, x: Mapping[str, float]) -> list[str]:
         at_y = num(frame.y_end + CHART_TEXT + 6)
@@ -324,8 +355,9 @@ class VersionAxis:
             at = num(x[label])
             turn = f' transform="rotate(-{_SLANT} {at} {at_y})"' if self.slanted else ""
             anchor = "end" if self.slanted else "middle"
-            parts.append(f'<text x="{at}" y="{at_y}" text-anchor="{anchor}"{turn}>'
-                         f"{esc(label)}</text>")
+            parts.append(
+                f'<text x="{at}" y="{at_y}" text-anchor="{anchor}"{turn}>{esc(label)}</text>'
+            )
         parts.append("</g>")
         return parts
 
@@ -341,12 +373,16 @@ def _version_axis(labels: Sequence[str]) -> VersionAxis:
 
 
 def _has_ci(point: MetricPoint) -> bool:
-    return (point.lower is not None and point.upper is not None
-            and math.isfinite(point.lower) and math.isfinite(point.upper))
+    return (
+        point.lower is not None
+        and point.upper is not None
+        and math.isfinite(point.lower)
+        and math.isfinite(point.upper)
+    )
 
 
 def metric_tooltip(point: MetricPoint, unit: str | None = None, where: str = "") -> str:
-    """"2.1.0: 0.947 [0.941, 0.953] on tx@2025-Q4 (test)"."""
+    """ "2.1.0: 0.947 [0.941, 0.953] on tx@2025-Q4 (test)"."""
     text = f"{point.label}: {value_text(point.value, unit)}"
     if _has_ci(point):
         assert point.lower is not None and point.upper is not None
@@ -369,24 +405,26 @@ def _metric_desc(title: str, series: MetricSeries, goal: str | None, unit: str |
     points = [p for p in series.points if math.isfinite(p.value)]
     first, last = points[0], points[-1]
     if len(points) == 1:
-        return (f"{title} for 1 version: {value_text(first.value, unit)} ({first.label}); "
-                f"{better}")
+        return f"{title} for 1 version: {value_text(first.value, unit)} ({first.label}); {better}"
     return (
         f"{title} over {len(points)} versions, from {value_text(first.value, unit)} "
         f"({first.label}) to {value_text(last.value, unit)} ({last.label}); {better}"
     )
 
 
-def _series(index: int, series: MetricSeries, x: Mapping[str, float], y: Scale,
-            unit: str | None) -> list[str]:
+def _series(
+    index: int, series: MetricSeries, x: Mapping[str, float], y: Scale, unit: str | None
+) -> list[str]:
     style = index % _SERIES_STYLES
     shown = [p for p in series.points if math.isfinite(p.value)]
     parts = [f'<g class="mc-series mc-series-{style + 1}">']
     if len(shown) > 1:
         coords = " ".join(f"{num(x[p.label])},{num(y(p.value))}" for p in shown)
         dash = f' stroke-dasharray="{_DASHES[style]}"' if _DASHES[style] else ""
-        parts.append(f'<polyline class="mc-line" points="{coords}" fill="none" '
-                     f'stroke="currentColor" stroke-width="2"{dash}/>')
+        parts.append(
+            f'<polyline class="mc-line" points="{coords}" fill="none" '
+            f'stroke="currentColor" stroke-width="2"{dash}/>'
+        )
     parts += [_ci_bar(x[p.label], p, y) for p in shown if _has_ci(p)]
     for point in shown:
         tip = metric_tooltip(point, unit, series.label)
@@ -403,13 +441,19 @@ def _marker(style: int, cx: float, cy: float, content: str = "") -> str:
     if shape == 0:
         return f'<circle class="mc-point" cx="{num(cx)}" cy="{num(cy)}" r="4">{content}</circle>'
     if shape == 1:
-        return (f'<rect class="mc-point" x="{num(cx - 4)}" y="{num(cy - 4)}" width="8" '
-                f'height="8">{content}</rect>')
+        return (
+            f'<rect class="mc-point" x="{num(cx - 4)}" y="{num(cy - 4)}" width="8" '
+            f'height="8">{content}</rect>'
+        )
     if shape == 2:
-        return (f'<path class="mc-point" d="M{num(cx)} {num(cy - 5)}L{num(cx + 5)} '
-                f'{num(cy + 4)}H{num(cx - 5)}Z">{content}</path>')
-    return (f'<path class="mc-point" d="M{num(cx)} {num(cy - 5)}L{num(cx + 5)} {num(cy)}'
-            f'L{num(cx)} {num(cy + 5)}L{num(cx - 5)} {num(cy)}Z">{content}</path>')
+        return (
+            f'<path class="mc-point" d="M{num(cx)} {num(cy - 5)}L{num(cx + 5)} '
+            f'{num(cy + 4)}H{num(cx - 5)}Z">{content}</path>'
+        )
+    return (
+        f'<path class="mc-point" d="M{num(cx)} {num(cy - 5)}L{num(cx + 5)} {num(cy)}'
+        f'L{num(cx)} {num(cy + 5)}L{num(cx - 5)} {num(cy)}Z">{content}</path>'
+    )
 
 
 def _series_legend_rows(series: Sequence[MetricSeries]) -> list[list[tuple[int, str]]]:
@@ -446,17 +490,20 @@ def _series_legend(frame: Frame, rows: Sequence[Sequence[tuple[int, str]]]) -> l
                 f'<g class="mc-series mc-series-{style + 1}"><line class="mc-line" '
                 f'x1="{num(at)}" y1="{num(y)}" x2="{num(at + 24)}" y2="{num(y)}" '
                 f'stroke="currentColor" stroke-width="2"{dash}/>'
-                f'{_marker(style, at + 12, y)}</g>'
+                f"{_marker(style, at + 12, y)}</g>"
             )
-            parts.append(f'<text class="mc-legend-label" x="{num(at + 30)}" y="{num(y)}" '
-                         f'dy="0.32em">{esc(label)}</text>')
+            parts.append(
+                f'<text class="mc-legend-label" x="{num(at + 30)}" y="{num(y)}" '
+                f'dy="0.32em">{esc(label)}</text>'
+            )
             at += _legend_width(label)
     parts.append("</g>")
     return parts
 
 
-def _series_desc(title: str, series: Sequence[MetricSeries], goal: str | None,
-                 unit: str | None) -> str:
+def _series_desc(
+    title: str, series: Sequence[MetricSeries], goal: str | None, unit: str | None
+) -> str:
     better = direction_text(goal).lstrip("↑↓ ")
     parts = []
     for one in series:
@@ -466,10 +513,15 @@ def _series_desc(title: str, series: Sequence[MetricSeries], goal: str | None,
         if len(shown) == 1:
             parts.append(f"on {where}, {value_text(first.value, unit)} ({first.label})")
         else:
-            parts.append(f"on {where}, from {value_text(first.value, unit)} ({first.label}) "
-                         f"to {value_text(last.value, unit)} ({last.label})")
-    return (f"{title} over versions, one line per dataset version and split: "
-            + "; ".join(parts) + f"; {better}")
+            parts.append(
+                f"on {where}, from {value_text(first.value, unit)} ({first.label}) "
+                f"to {value_text(last.value, unit)} ({last.label})"
+            )
+    return (
+        f"{title} over versions, one line per dataset version and split: "
+        + "; ".join(parts)
+        + f"; {better}"
+    )
 
 
 # ---- time axis -------------------------------------------------------------------------------
@@ -500,16 +552,20 @@ def time_ticks(first: date, last: date, most: int = 8) -> list[tuple[date, str]]
     return [(d, str(d.year)) for d in years[:: math.ceil(len(years) / most)]]
 
 
-def time_axis(frame: Frame, x: Scale, ticks: Sequence[tuple[date, str]], top: float,
-              bottom: float) -> list[str]:
+def time_axis(
+    frame: Frame, x: Scale, ticks: Sequence[tuple[date, str]], top: float, bottom: float
+) -> list[str]:
     """Vertical grid lines from `top` to `bottom` with date labels below."""
     parts = ['<g class="mc-axis mc-axis-x">']
     for when, label in ticks:
         at = num(x(when.toordinal()))
-        parts.append(f'<line class="mc-grid" x1="{at}" y1="{num(top)}" x2="{at}" '
-                     f'y2="{num(bottom)}" stroke="currentColor" stroke-opacity="0.15"/>')
-        parts.append(f'<text x="{at}" y="{num(bottom + 16)}" text-anchor="middle">'
-                     f"{esc(label)}</text>")
+        parts.append(
+            f'<line class="mc-grid" x1="{at}" y1="{num(top)}" x2="{at}" '
+            f'y2="{num(bottom)}" stroke="currentColor" stroke-opacity="0.15"/>'
+        )
+        parts.append(
+            f'<text x="{at}" y="{num(bottom + 16)}" text-anchor="middle">{esc(label)}</text>'
+        )
     parts.append("</g>")
     return parts
 
@@ -527,8 +583,9 @@ class TimelineSpan:
     href: str | None = None
 
 
-def spans_from_lifecycle(versions: Sequence[ModelVersion], today: date,
-                         href: Callable[[ModelVersion], str] | None = None) -> list[TimelineSpan]:
+def spans_from_lifecycle(
+    versions: Sequence[ModelVersion], today: date, href: Callable[[ModelVersion], str] | None = None
+) -> list[TimelineSpan]:
     """One span per lifecycle event, ending where the next event starts.
 
     The last span stays open (end None) unless its stage is retired: retirement is final, so
@@ -543,15 +600,22 @@ def spans_from_lifecycle(versions: Sequence[ModelVersion], today: date,
             end = following.date if following else None
             if following is None and event.stage is Stage.RETIRED:
                 end = event.date
-            spans.append(TimelineSpan(entry.version, event.stage.value, event.date, end,
-                                      event.traffic, link))
+            spans.append(
+                TimelineSpan(entry.version, event.stage.value, event.date, end, event.traffic, link)
+            )
     return spans
 
 
 STAGE_ORDER = [stage.value for stage in Stage]
 # Fallback shading when no style sheet colours the stages: later stages fade out.
-_STAGE_OPACITY = {"development": 0.3, "staging": 0.45, "production": 0.6, "archived": 0.2,
-                  "deprecated": 0.2, "retired": 0.1}
+_STAGE_OPACITY = {
+    "development": 0.3,
+    "staging": 0.45,
+    "production": 0.6,
+    "archived": 0.2,
+    "deprecated": 0.2,
+    "retired": 0.1,
+}
 _ROW, _BAR, _LABELS, _AXIS, _LEGEND, _TOP = 26, 16, 110, 28, 26, 28
 _TIMELINE_WIDTH = 720
 
@@ -575,12 +639,16 @@ def lifecycle_timeline_svg(spans: Sequence[TimelineSpan], *, today: date) -> str
     body = [
         *time_axis(frame, x, time_ticks(first, last), frame.top, frame.y_end),
         *_today_marker(frame, x, today),
-        *(part for index, (version, row) in enumerate(rows)
-          for part in _timeline_row(frame, index, version, row, x, today)),
+        *(
+            part
+            for index, (version, row) in enumerate(rows)
+            for part in _timeline_row(frame, index, version, row, x, today)
+        ),
         *_stage_legend(frame, spans),
     ]
-    return figure("mc-chart mc-timeline", frame.width, frame.height, title,
-                  _timeline_desc(rows, today), body)
+    return figure(
+        "mc-chart mc-timeline", frame.width, frame.height, title, _timeline_desc(rows, today), body
+    )
 
 
 def _timeline_rows(spans: Sequence[TimelineSpan]) -> list[tuple[str, list[TimelineSpan]]]:
@@ -603,12 +671,15 @@ def _today_marker(frame: Frame, x: Scale, today: date) -> list[str]:
     ]
 
 
-def _timeline_row(frame: Frame, index: int, version: str, spans: Sequence[TimelineSpan],
-                  x: Scale, today: date) -> list[str]:
+def _timeline_row(
+    frame: Frame, index: int, version: str, spans: Sequence[TimelineSpan], x: Scale, today: date
+) -> list[str]:
     top = frame.top + index * _ROW
     href = next((s.href for s in spans if s.href), None)
-    label = (f'<text class="mc-row-label" x="{num(frame.left - 8)}" y="{num(top + _ROW / 2)}" '
-             f'dy="0.32em" text-anchor="end">{esc(version)}</text>')
+    label = (
+        f'<text class="mc-row-label" x="{num(frame.left - 8)}" y="{num(top + _ROW / 2)}" '
+        f'dy="0.32em" text-anchor="end">{esc(version)}</text>'
+    )
     bars = [_timeline_bar(span, x, top + (_ROW - _BAR) / 2, today) for span in spans]
     return [f'<g class="mc-row">{linked(label, href)}', *bars, "</g>"]
 
@@ -638,8 +709,10 @@ def _timeline_bar(span: TimelineSpan, x: Scale, top: float, today: date) -> str:
         # Inside a wide bar; after a narrow one (the right margin leaves room at "today").
         inside = width >= 40
         at, where = (left + 4, "") if inside else (left + width + 3, " mc-outside")
-        parts.append(f'<text class="mc-traffic{where}" x="{num(at)}" y="{num(top + _BAR / 2)}" '
-                     f'dy="0.32em">{traffic_text(span.traffic)}</text>')
+        parts.append(
+            f'<text class="mc-traffic{where}" x="{num(at)}" y="{num(top + _BAR / 2)}" '
+            f'dy="0.32em">{traffic_text(span.traffic)}</text>'
+        )
     return linked("".join(parts), span.href)
 
 
@@ -650,9 +723,11 @@ def _stage_legend(frame: Frame, spans: Sequence[TimelineSpan]) -> list[str]:
     parts = ['<g class="mc-legend">']
     for stage in stages:
         token = css_token(stage)
-        parts.append(f'<rect class="mc-legend-swatch mc-stage-{token}" x="{num(at)}" '
-                     f'y="{num(y - 5)}" width="12" height="10" rx="2" '
-                     f'fill-opacity="{_STAGE_OPACITY.get(token, 0.3)}"/>')
+        parts.append(
+            f'<rect class="mc-legend-swatch mc-stage-{token}" x="{num(at)}" '
+            f'y="{num(y - 5)}" width="12" height="10" rx="2" '
+            f'fill-opacity="{_STAGE_OPACITY.get(token, 0.3)}"/>'
+        )
         parts.append(f'<text x="{num(at + 16)}" y="{num(y)}" dy="0.32em">{esc(stage)}</text>')
         at += 16 + 7 * len(stage) + 16
     parts.append("</g>")
@@ -664,10 +739,13 @@ def _timeline_desc(rows: Sequence[tuple[str, Sequence[TimelineSpan]]], today: da
     for version, spans in rows:
         span = spans[-1]
         since = f" since {span.start.isoformat()}"
-        current.append(f"{version} {span.stage}{since}" if span.end is None else
-                       f"{version} {span.stage}")
-    return (f"Lifecycle of {len(rows)} version{'s' if len(rows) != 1 else ''} up to "
-            f"{today.isoformat()}: " + "; ".join(current))
+        current.append(
+            f"{version} {span.stage}{since}" if span.end is None else f"{version} {span.stage}"
+        )
+    return (
+        f"Lifecycle of {len(rows)} version{'s' if len(rows) != 1 else ''} up to "
+        f"{today.isoformat()}: " + "; ".join(current)
+    )
 
 
 # ---- monitoring observations -----------------------------------------------------------------
@@ -681,8 +759,9 @@ class ObservationPoint:
     drift: bool = False
 
 
-def observations_by_metric(card: VersionCard, metrics: Mapping[str, MetricInfo]
-                           ) -> dict[str, list[ObservationPoint]]:
+def observations_by_metric(
+    card: VersionCard, metrics: Mapping[str, MetricInfo]
+) -> dict[str, list[ObservationPoint]]:
     """A version's monitoring observations per metric (first-seen order), oldest first.
 
     An observation drifts when it crosses its threshold in the metric's bad direction; with no
@@ -692,18 +771,23 @@ def observations_by_metric(card: VersionCard, metrics: Mapping[str, MetricInfo]
     observations = card.monitoring.observations if card.monitoring else []
     for observation in observations:
         info = metrics.get(observation.metric)
-        drift = (observation.threshold is not None and info is not None
-                 and crosses(info.goal, observation.value, observation.threshold))
-        grouped.setdefault(observation.metric, []).append(ObservationPoint(
-            observation.date, observation.value, observation.threshold, drift))
+        drift = (
+            observation.threshold is not None
+            and info is not None
+            and crosses(info.goal, observation.value, observation.threshold)
+        )
+        grouped.setdefault(observation.metric, []).append(
+            ObservationPoint(observation.date, observation.value, observation.threshold, drift)
+        )
     return {name: sorted(points, key=lambda p: p.when) for name, points in grouped.items()}
 
 
 _MONITOR_AXIS = CHART_TEXT + 20  # the date labels under the plot
 
 
-def monitoring_chart_svg(metric: str, points: Sequence[ObservationPoint], *, goal: str | None,
-                         unit: str | None = None) -> str:
+def monitoring_chart_svg(
+    metric: str, points: Sequence[ObservationPoint], *, goal: str | None, unit: str | None = None
+) -> str:
     """Observations of one metric over time, thresholds dashed, drift marked by shape.
 
     Drift points are triangles (class mc-drift) and the legend names them, so drift is not
@@ -718,7 +802,8 @@ def monitoring_chart_svg(metric: str, points: Sequence[ObservationPoint], *, goa
     frame = Frame(METRIC_WIDTH, _PLOT_TOP + _PLOT_HEIGHT + bottom, _LEFT, _PLOT_TOP, _RIGHT, bottom)
     ticks, decimals = _ticks_clear_of(
         [v for p in shown for v in (p.value, p.threshold) if v is not None],
-        [p.threshold for p in shown if p.threshold is not None])
+        [p.threshold for p in shown if p.threshold is not None],
+    )
     y = Scale(ticks[0], ticks[-1], frame.y_end, frame.top)
     first, last = shown[0].when, shown[-1].when
     x = Scale(first.toordinal(), last.toordinal(), frame.left + 12, frame.x_end - 12)
@@ -732,8 +817,15 @@ def monitoring_chart_svg(metric: str, points: Sequence[ObservationPoint], *, goa
         *(_observation(p, x, y, unit) for p in shown),
         *_monitoring_legend(frame, rows),
     ]
-    return figure("mc-chart mc-monitoring", frame.width, frame.height, metric,
-                  _monitoring_desc(metric, shown, goal, unit), body, text=CHART_TEXT)
+    return figure(
+        "mc-chart mc-monitoring",
+        frame.width,
+        frame.height,
+        metric,
+        _monitoring_desc(metric, shown, goal, unit),
+        body,
+        text=CHART_TEXT,
+    )
 
 
 def _ticks_clear_of(values: Sequence[float], lines: Sequence[float]) -> tuple[list[float], int]:
@@ -766,8 +858,9 @@ def _threshold_runs(points: Sequence[ObservationPoint]) -> list[list[Observation
     return runs
 
 
-def _threshold_lines(frame: Frame, points: Sequence[ObservationPoint], x: Scale, y: Scale,
-                     unit: str | None) -> list[str]:
+def _threshold_lines(
+    frame: Frame, points: Sequence[ObservationPoint], x: Scale, y: Scale, unit: str | None
+) -> list[str]:
     """Each threshold as a dashed line with its value written at its right end.
 
     One threshold for the whole chart (however many observations state it, even only the
@@ -805,13 +898,15 @@ def _threshold_lines(frame: Frame, points: Sequence[ObservationPoint], x: Scale,
         )
         if end - start >= text_width(text) + 4:
             above = at - 5 if at - frame.top > CHART_TEXT + 4 else at + CHART_TEXT + 3
-            parts.append(f'<text class="mc-threshold-label" x="{num(end - 2)}" '
-                         f'y="{num(above)}" text-anchor="end">{esc(text)}</text>')
+            parts.append(
+                f'<text class="mc-threshold-label" x="{num(end - 2)}" '
+                f'y="{num(above)}" text-anchor="end">{esc(text)}</text>'
+            )
     return parts
 
 
 def observation_tooltip(point: ObservationPoint, unit: str | None = None) -> str:
-    """"2026-03-01: 0.31 (threshold 0.25, drift)"."""
+    """ "2026-03-01: 0.31 (threshold 0.25, drift)"."""
     text = f"{point.when.isoformat()}: {value_text(point.value, unit)}"
     notes = [] if point.threshold is None else [f"threshold {value_text(point.threshold, unit)}"]
     notes += ["drift"] if point.drift else []
@@ -822,8 +917,10 @@ def _observation(point: ObservationPoint, x: Scale, y: Scale, unit: str | None) 
     cx, cy = x(point.when.toordinal()), y(point.value)
     tip = f"<title>{esc(observation_tooltip(point, unit))}</title>"
     if point.drift:
-        return (f'<path class="mc-point mc-drift" d="M{num(cx)} {num(cy - 7)}L{num(cx + 6)} '
-                f'{num(cy + 4)}H{num(cx - 6)}Z">{tip}</path>')
+        return (
+            f'<path class="mc-point mc-drift" d="M{num(cx)} {num(cy - 7)}L{num(cx + 6)} '
+            f'{num(cy + 4)}H{num(cx - 6)}Z">{tip}</path>'
+        )
     return f'<circle class="mc-point" cx="{num(cx)}" cy="{num(cy)}" r="4">{tip}</circle>'
 
 
@@ -858,35 +955,49 @@ def _monitoring_legend(frame: Frame, rows: Sequence[Sequence[tuple[str, float]]]
             if item == "observation":
                 parts.append(f'<circle class="mc-point-key" cx="{num(left + 8)}" cy="{y}" r="4"/>')
             elif item == "threshold":
-                parts.append(f'<line class="mc-threshold-key" x1="{num(left)}" y1="{y}" '
-                             f'x2="{num(left + 20)}" y2="{y}" stroke="currentColor" '
-                             'stroke-dasharray="6 4"/>')
+                parts.append(
+                    f'<line class="mc-threshold-key" x1="{num(left)}" y1="{y}" '
+                    f'x2="{num(left + 20)}" y2="{y}" stroke="currentColor" '
+                    'stroke-dasharray="6 4"/>'
+                )
             else:
-                parts.append(f'<path class="mc-drift-key" d="M{num(left + 8)} {num(middle - 6)}'
-                             f'L{num(left + 14)} {num(middle + 5)}H{num(left + 2)}Z"/>')
+                parts.append(
+                    f'<path class="mc-drift-key" d="M{num(left + 8)} {num(middle - 6)}'
+                    f'L{num(left + 14)} {num(middle + 5)}H{num(left + 2)}Z"/>'
+                )
             parts.append(f'<text x="{num(left + 26)}" y="{y}" dy="0.32em">{esc(item)}</text>')
             left += width
     parts.append("</g>")
     return parts
 
 
-def _monitoring_desc(metric: str, points: Sequence[ObservationPoint], goal: str | None,
-                     unit: str | None) -> str:
+def _monitoring_desc(
+    metric: str, points: Sequence[ObservationPoint], goal: str | None, unit: str | None
+) -> str:
     drifts = sum(p.drift for p in points)
     better = direction_text(goal).lstrip("↑↓ ")
-    span = (f"on {points[0].when.isoformat()}" if len(points) == 1 else
-            f"from {points[0].when.isoformat()} to {points[-1].when.isoformat()}")
+    span = (
+        f"on {points[0].when.isoformat()}"
+        if len(points) == 1
+        else f"from {points[0].when.isoformat()} to {points[-1].when.isoformat()}"
+    )
     count = f"{len(points)} observation{'s' if len(points) != 1 else ''}"
-    return (f"{metric}: {count} {span}, latest {value_text(points[-1].value, unit)}; "
-            f"{drifts} with drift; {better}")
+    return (
+        f"{metric}: {count} {span}, latest {value_text(points[-1].value, unit)}; "
+        f"{drifts} with drift; {better}"
+    )
 
 
 # ---- status badge ----------------------------------------------------------------------------
 
 # White text on these colours has a contrast ratio of at least 4.5:1.
 BADGE_COLOURS = {
-    "production": "#2e7d32", "staging": "#1565c0", "development": "#6a1b9a",
-    "archived": "#616161", "deprecated": "#b45309", "retired": "#b71c1c",
+    "production": "#2e7d32",
+    "staging": "#1565c0",
+    "development": "#6a1b9a",
+    "archived": "#616161",
+    "deprecated": "#b45309",
+    "retired": "#b71c1c",
 }
 _BADGE_LABEL_COLOUR, _BADGE_OTHER_COLOUR = "#555", "#757575"
 _CHAR_WIDTH, _BADGE_PADDING = 6.5, 12  # Verdana 11px, estimated: the same text, the same width

@@ -69,8 +69,12 @@ def tasks(site: SiteData) -> dict[str, list[Model]]:
 def task_index(site: SiteData, task: str) -> bytes:
     """compare/<task>/models.js: the task's models for the pickers."""
     models = [
-        {"id": m.id, "name": m.card.name, "data": paths.compare_data_path(m.id),
-         "versions": len(m.versions)}
+        {
+            "id": m.id,
+            "name": m.card.name,
+            "data": paths.compare_data_path(m.id),
+            "versions": len(m.versions),
+        }
         for m in tasks(site).get(task, [])
     ]
     key = json.dumps(task, ensure_ascii=True).replace("<", "\\u003c")
@@ -135,8 +139,11 @@ def _reading(site: SiteData, metric: Any, is_reading: bool) -> dict[str, Any]:
 
 
 def _event(event: Any) -> Mapping[str, Any]:
-    found: dict[str, Any] = {"date": event.date.isoformat(), "stage": event.stage.value,
-                             "by": event.by}
+    found: dict[str, Any] = {
+        "date": event.date.isoformat(),
+        "stage": event.stage.value,
+        "by": event.by,
+    }
     for name in ("time", "traffic", "reason", "replaced_by", "override"):
         value = getattr(event, name)
         if value is not None:

@@ -68,8 +68,11 @@ def repository_root(catalog_root: Path) -> Path:
 
 
 def prepare(
-    catalog: Catalog, today: dt.date, env: Environment,
-    problems: Sequence[Problem] | None = None, card_json: Mapping[Path, str] | None = None,
+    catalog: Catalog,
+    today: dt.date,
+    env: Environment,
+    problems: Sequence[Problem] | None = None,
+    card_json: Mapping[Path, str] | None = None,
 ) -> SiteData:
     """`problems`: the catalog's validation against `today`, when the caller has it;
     `card_json`: cards' JSON text the loader had at hand (load_catalog)."""

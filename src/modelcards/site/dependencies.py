@@ -96,8 +96,10 @@ class CardDigests:
                 if event.replaced_by:
                     named.add(resolve_replacement(version, event.replaced_by))
             card = version.card
-            references = [*(card.training.data if card.training else ()),
-                          *(m.dataset for m in card.metrics if m.dataset)]
+            references = [
+                *(card.training.data if card.training else ()),
+                *(m.dataset for m in card.metrics if m.dataset),
+            ]
             datasets.update(ref.partition("@")[0] for ref in references)
         for ref in sorted(named):
             yield f"{ref}={ref in catalog.versions}"
@@ -106,8 +108,12 @@ class CardDigests:
             yield self.dataset(dataset_id)
 
     def metric_datasets(self, model_id: str) -> Iterator[str]:
-        named = {m.dataset.partition("@")[0] for v in self.versions(model_id)
-                 for m in v.card.metrics if m.dataset}
+        named = {
+            m.dataset.partition("@")[0]
+            for v in self.versions(model_id)
+            for m in v.card.metrics
+            if m.dataset
+        }
         for dataset_id in sorted(named):
             yield dataset_id
             yield self.dataset(dataset_id)

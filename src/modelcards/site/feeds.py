@@ -59,8 +59,10 @@ def _event_summary(version: ModelVersion, index: int) -> str:
     if before is not None and before.stage is event.stage and event.traffic is not None:
         # A step of a staged rollout: the stage stays, the share changes.
         was = traffic_text(before.traffic) if before.traffic is not None else "an unstated share"
-        parts = [f"{version.ref} went from {was} to {traffic_text(event.traffic)} of "
-                 f"{event.stage.value} traffic on {event.date} by {event.by}."]
+        parts = [
+            f"{version.ref} went from {was} to {traffic_text(event.traffic)} of "
+            f"{event.stage.value} traffic on {event.date} by {event.by}."
+        ]
     else:
         parts = [f"{version.ref} moved to {event.stage.value} on {event.date} by {event.by}."]
     if event.approved_by:
@@ -89,8 +91,9 @@ def _xml(root: ET.Element) -> bytes:
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
     """A child element; card text in it is made fit for XML 1.0 (texts.xml_text): a control
     character in one reason would make the feed ill-formed for every subscriber."""
-    element = ET.SubElement(parent, tag, {name: xml_text(value)
-                                          for name, value in attributes.items()})
+    element = ET.SubElement(
+        parent, tag, {name: xml_text(value) for name, value in attributes.items()}
+    )
     element.text = xml_text(text) if text is not None else None
     return element
 
@@ -140,8 +143,9 @@ def _object(members: dict[str, str]) -> str:
     return "{" + ",".join(f"{_json(key)}:{members[key]}" for key in sorted(members)) + "}"
 
 
-def _card(card: BaseModel, known: Mapping[Path, str] | None = None,
-          path: Path | None = None) -> str:
+def _card(
+    card: BaseModel, known: Mapping[Path, str] | None = None, path: Path | None = None
+) -> str:
     # pydantic's own serializer: several times faster than model_dump and json.dumps, and
     # it keeps the card format's field order, which is as stable as sorted keys. The loader
     # has most cards' text already (`known`: the card cache keeps them in this form).
@@ -163,45 +167,63 @@ def _model_entry(
     catalog: Catalog, model_id: str, summary: ModelSummary, known: Mapping[Path, str]
 ) -> str:
     model = catalog.models[model_id]
-    return _object({
-        "id": _json(model.id), "page": _json(paths.model_path(model.id)),
-        "source": _json(_relative_source(catalog, model.path)),
-        "card": _card(model.card, known, model.path),
-        "status": _json(summary.status.value if summary.status else None),
-        "versions": _json([v.version for v in model.versions]),
-        "latest": _json(summary.latest.version if summary.latest else None),
-        "production": _json([v.version for v in summary.production]),
-        "reading": _json(_reading(summary.primary_version, summary.primary.metric)
-                         if summary.primary and summary.primary_version else None),
-    })
+    return _object(
+        {
+            "id": _json(model.id),
+            "page": _json(paths.model_path(model.id)),
+            "source": _json(_relative_source(catalog, model.path)),
+            "card": _card(model.card, known, model.path),
+            "status": _json(summary.status.value if summary.status else None),
+            "versions": _json([v.version for v in model.versions]),
+            "latest": _json(summary.latest.version if summary.latest else None),
+            "production": _json([v.version for v in summary.production]),
+            "reading": _json(
+                _reading(summary.primary_version, summary.primary.metric)
+                if summary.primary and summary.primary_version
+                else None
+            ),
+        }
+    )
 
 
 def _reading(version: ModelVersion, metric: Metric) -> dict[str, Any]:
     """A reading for programs: the version, metric, value, and where it was measured."""
-    return {"version": version.version, "metric": metric.name, "value": metric.value,
-            "dataset": metric.dataset, "split": metric.split}
+    return {
+        "version": version.version,
+        "metric": metric.name,
+        "value": metric.value,
+        "dataset": metric.dataset,
+        "split": metric.split,
+    }
 
 
 def _version_entry(catalog: Catalog, version: ModelVersion, known: Mapping[Path, str]) -> str:
     model = catalog.models.get(version.model_id)
     found = reading(model, version) if model else None
-    return _object({
-        "reading": _json(_reading(version, found) if found else None),
-        "ref": _json(version.ref), "model": _json(version.model_id),
-        "version": _json(version.version), "stage": _json(version.stage.value),
-        "page": _json(paths.version_path(version.ref)),
-        "source": _json(_relative_source(catalog, version.path)),
-        "card": _card(version.card, known, version.path),
-    })
+    return _object(
+        {
+            "reading": _json(_reading(version, found) if found else None),
+            "ref": _json(version.ref),
+            "model": _json(version.model_id),
+            "version": _json(version.version),
+            "stage": _json(version.stage.value),
+            "page": _json(paths.version_path(version.ref)),
+            "source": _json(_relative_source(catalog, version.path)),
+            "card": _card(version.card, known, version.path),
+        }
+    )
 
 
 def _dataset_entry(catalog: Catalog, dataset_id: str, known: Mapping[Path, str]) -> str:
     dataset = catalog.datasets[dataset_id]
-    return _object({
-        "id": _json(dataset.id), "page": _json(paths.dataset_path(dataset.id)),
-        "source": _json(_relative_source(catalog, dataset.path)),
-        "card": _card(dataset.card, known, dataset.path),
-    })
+    return _object(
+        {
+            "id": _json(dataset.id),
+            "page": _json(paths.dataset_path(dataset.id)),
+            "source": _json(_relative_source(catalog, dataset.path)),
+            "card": _card(dataset.card, known, dataset.path),
+        }
+    )
 
 
 def catalog_json(
@@ -215,20 +237,31 @@ def catalog_json(
     """
     known = known_metrics(catalog.settings)
     lineage = [
-        {"child": e.child, "parent": e.parent, "relation": e.relation.value,
-         "external": e.external, "url": e.url}
+        {
+            "child": e.child,
+            "parent": e.parent,
+            "relation": e.relation.value,
+            "external": e.external,
+            "url": e.url,
+        }
         for e in sorted(catalog.lineage, key=lambda e: (e.child, e.parent, e.relation.value))
     ]
-    document = _object({
-        "settings": _card(catalog.settings),
-        "metrics": _object({name: _card(info) for name, info in known.items()}),
-        "models": _list(_model_entry(catalog, m, summaries[m], card_json)
-                        for m in sorted(catalog.models)),
-        "versions": _list(_version_entry(catalog, v, card_json)
-                          for v in _ordered_versions(catalog)),
-        "datasets": _list(_dataset_entry(catalog, d, card_json) for d in sorted(catalog.datasets)),
-        "lineage": _json(lineage),
-    })
+    document = _object(
+        {
+            "settings": _card(catalog.settings),
+            "metrics": _object({name: _card(info) for name, info in known.items()}),
+            "models": _list(
+                _model_entry(catalog, m, summaries[m], card_json) for m in sorted(catalog.models)
+            ),
+            "versions": _list(
+                _version_entry(catalog, v, card_json) for v in _ordered_versions(catalog)
+            ),
+            "datasets": _list(
+                _dataset_entry(catalog, d, card_json) for d in sorted(catalog.datasets)
+            ),
+            "lineage": _json(lineage),
+        }
+    )
     return (json_text(document) + "\n").encode("utf-8")
 
 

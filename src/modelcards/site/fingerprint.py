@@ -68,8 +68,15 @@ def code_digest(default_theme: Path) -> str:
     libraries that write the pages: a changed renderer is a changed input, even in an
     editable install whose version number stays the same, or in a CI job that installs a
     newer Jinja2 on a cached site."""
-    return _digest([__version__, runtime(*RENDERING_LIBRARIES), *_files(PACKAGE, "*.py"),
-                    "theme", *_files(default_theme, "*")])
+    return _digest(
+        [
+            __version__,
+            runtime(*RENDERING_LIBRARIES),
+            *_files(PACKAGE, "*.py"),
+            "theme",
+            *_files(default_theme, "*"),
+        ]
+    )
 
 
 def global_digest(
@@ -77,10 +84,16 @@ def global_digest(
 ) -> str:
     """`settings`: the text of catalog.yaml, None when there is none."""
     parts = [
-        FORMAT, code, "override", *(_files(theme, "*") if theme is not None else ()),
-        "settings", settings if settings is not None else MISSING,
-        today.isoformat(), os.environ.get("SOURCE_DATE_EPOCH", ""),
-        str(root.resolve()), str(repository_root(root)),
+        FORMAT,
+        code,
+        "override",
+        *(_files(theme, "*") if theme is not None else ()),
+        "settings",
+        settings if settings is not None else MISSING,
+        today.isoformat(),
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+        str(root.resolve()),
+        str(repository_root(root)),
     ]
     return _digest(parts)
 
@@ -138,8 +151,12 @@ def build_inputs(catalog: Catalog, today: dt.date, theme: Path | None, code: str
 
 
 def _inputs(
-    root: Path, settings: str | None, texts: Mapping[Path, str], today: dt.date,
-    theme: Path | None, code: str,
+    root: Path,
+    settings: str | None,
+    texts: Mapping[Path, str],
+    today: dt.date,
+    theme: Path | None,
+    code: str,
 ) -> BuildInputs:
     cards = _card_digests(root, texts)
     # Each digest covers a card's name (from the catalog folder) and text: sorted, they say

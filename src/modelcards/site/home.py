@@ -63,8 +63,10 @@ def _datasets(catalog: Catalog, model: Model) -> list[str]:
         training = version.card.training
         refs.update(training.data if training else ())
         refs.update(m.dataset for m in version.card.metrics if m.dataset)
-        outside = [*(training.external_data if training else ()),
-                   *(m.external_dataset for m in version.card.metrics if m.external_dataset)]
+        outside = [
+            *(training.external_data if training else ()),
+            *(m.external_dataset for m in version.card.metrics if m.external_dataset),
+        ]
         words.update(text for data in outside for text in (data.id, data.name) if text)
     words.update(refs)
     for ref in refs:
@@ -81,7 +83,8 @@ def search_text(catalog: Catalog, summary: ModelSummary) -> str:
     model, card = summary.model, summary.model.card
     use = card.intended_use
     words = [
-        *(v.version for v in model.versions), *card.aliases,
+        *(v.version for v in model.versions),
+        *card.aliases,
         *((*use.uses, *use.users, *use.out_of_scope) if use else ()),
         *_datasets(catalog, model),
     ]
@@ -104,14 +107,24 @@ def model_row(catalog: Catalog, summary: ModelSummary) -> dict[str, Any]:
         "latest": _version(release),
         "released": release.card.released.isoformat() if release else None,
         "pre": _version(summary.prerelease),
-        "live": [[v.version, _href(paths.version_path(v.ref)),
-                  format_number(summary.traffic[v.ref]) if v.ref in summary.traffic else None]
-                 for v in summary.production],
+        "live": [
+            [
+                v.version,
+                _href(paths.version_path(v.ref)),
+                format_number(summary.traffic[v.ref]) if v.ref in summary.traffic else None,
+            ]
+            for v in summary.production
+        ],
         "primary": [
-            primary.label, metric_text(primary), primary.place, summary.primary_version.version,
+            primary.label,
+            metric_text(primary),
+            primary.place,
+            summary.primary_version.version,
             # A key that sorts the better reading first: the metric's goal decides.
             -primary.metric.value if primary.goal != "minimize" else primary.metric.value,
-        ] if primary and summary.primary_version else None,
+        ]
+        if primary and summary.primary_version
+        else None,
         "status": summary.status.value if summary.status else None,
         "stages": summary.current_stages,
         "text": search_text(catalog, summary),
@@ -124,16 +137,26 @@ def filter_values(summaries: Iterable[ModelSummary]) -> dict[str, dict[str, int]
     for summary in summaries:
         card = summary.model.card
         found = {
-            "owner": {owner.name for owner in card.owners}, "task": {card.task},
-            "tag": set(card.tags), "stage": set(summary.current_stages),
+            "owner": {owner.name for owner in card.owners},
+            "task": {card.task},
+            "tag": set(card.tags),
+            "stage": set(summary.current_stages),
         }
         for key, values in found.items():
             for value in values:
                 counts[key][value] = counts[key].get(value, 0) + 1
     stages = [stage.value for stage in Stage]  # in the order of the lifecycle
     return {
-        key: dict(sorted(values.items(), key=lambda item: (
-            stages.index(item[0]) if key == "stage" else 0, item[0].casefold(), item[0])))
+        key: dict(
+            sorted(
+                values.items(),
+                key=lambda item: (
+                    stages.index(item[0]) if key == "stage" else 0,
+                    item[0].casefold(),
+                    item[0],
+                ),
+            )
+        )
         for key, values in counts.items()
     }
 
@@ -141,18 +164,25 @@ def filter_values(summaries: Iterable[ModelSummary]) -> dict[str, dict[str, int]
 # The sort menu: each sort's value in the address, and what it says. Clicking a column's
 # header sorts by it too, and again reverses it ("-name").
 SORTS = {
-    "name": "Name, A to Z", "-name": "Name, Z to A", "latest": "Latest release, newest first",
-    "primary": "Primary metric, best first", "status": "Status, in production first",
-    "owner": "Owner, A to Z", "task": "Task, A to Z",
+    "name": "Name, A to Z",
+    "-name": "Name, Z to A",
+    "latest": "Latest release, newest first",
+    "primary": "Primary metric, best first",
+    "status": "Status, in production first",
+    "owner": "Owner, A to Z",
+    "task": "Task, A to Z",
 }
 
 
 def search_index(catalog: Catalog, summaries: Mapping[str, ModelSummary]) -> bytes:
     """The data file of the home page: every model's row, in the default order."""
     rows = [model_row(catalog, s) for s in home_order(summaries.values())]
-    data = json.dumps({"models": rows, "page_size": PAGE_SIZE,
-                       "stages": [stage.value for stage in STATUS_ORDER]},
-                      separators=(",", ":"), ensure_ascii=True, allow_nan=False)
+    data = json.dumps(
+        {"models": rows, "page_size": PAGE_SIZE, "stages": [stage.value for stage in STATUS_ORDER]},
+        separators=(",", ":"),
+        ensure_ascii=True,
+        allow_nan=False,
+    )
     # "<" escaped so no card text can ever close a script element it is pasted into.
     escaped = data.replace("<", "\\u003c")
     return f"window.MODELCARDS_SEARCH = {escaped};\n".encode()

@@ -110,8 +110,14 @@ def rank(rows: Iterable[tuple[ModelVersion, Metric]], goal: str | None) -> tuple
 def leaderboard_refs(catalog: Catalog) -> list[str]:
     """The dataset versions that have a leaderboard: those some model version reports a
     metric on (and the catalog lists)."""
-    return sorted({m.dataset for v in catalog.versions.values() for m in v.card.metrics
-                   if m.dataset is not None and _listed(catalog, m.dataset)})
+    return sorted(
+        {
+            m.dataset
+            for v in catalog.versions.values()
+            for m in v.card.metrics
+            if m.dataset is not None and _listed(catalog, m.dataset)
+        }
+    )
 
 
 def leaderboards(catalog: Catalog, known: Mapping[str, MetricInfo]) -> dict[str, Leaderboard]:
@@ -131,20 +137,31 @@ def leaderboards(catalog: Catalog, known: Mapping[str, MetricInfo]) -> dict[str,
     boards: dict[str, Leaderboard] = {}
     for ref in sorted(found):
         dataset_id, _, name = ref.partition("@")
-        keys = sorted(found[ref], key=lambda k: (k[0] is not None, k[0] or "", k[2] is not None,
-                                                 k[1], k[2] or ""))
-        boards[ref] = Leaderboard(dataset_id, name, tuple(
-            _board(key, found[ref][key], known) for key in keys))
+        keys = sorted(
+            found[ref],
+            key=lambda k: (k[0] is not None, k[0] or "", k[2] is not None, k[1], k[2] or ""),
+        )
+        boards[ref] = Leaderboard(
+            dataset_id, name, tuple(_board(key, found[ref][key], known) for key in keys)
+        )
     return boards
 
 
-def _board(key: Key, rows: list[tuple[ModelVersion, Metric]],
-           known: Mapping[str, MetricInfo]) -> Board:
+def _board(
+    key: Key, rows: list[tuple[ModelVersion, Metric]], known: Mapping[str, MetricInfo]
+) -> Board:
     split, name, slice_ = key
     info = known.get(name)
     goal = info.goal if info else None
-    return Board(split, name, slice_, info.label if info and info.label else name, goal,
-                 info.unit if info else None, rank(rows, goal))
+    return Board(
+        split,
+        name,
+        slice_,
+        info.label if info and info.label else name,
+        goal,
+        info.unit if info else None,
+        rank(rows, goal),
+    )
 
 
 def _listed(catalog: Catalog, ref: str) -> bool:
@@ -158,5 +175,6 @@ def board_target(catalog: Catalog, metric: Metric) -> tuple[str, str] | None:
     no dataset version of the catalog (and so is on no board)."""
     if metric.dataset is None or not _listed(catalog, metric.dataset):
         return None
-    return paths.leaderboard_path(metric.dataset), board_anchor(metric.split, metric.name,
-                                                                metric.slice)
+    return paths.leaderboard_path(metric.dataset), board_anchor(
+        metric.split, metric.name, metric.slice
+    )

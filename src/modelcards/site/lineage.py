@@ -120,8 +120,9 @@ def _focus(catalog: Catalog, focus_model: str) -> list[str]:
     return [v.ref for v in (model.versions if model else catalog.versions_of(focus_model))]
 
 
-def _nodes_and_edges(hops: Mapping[str, int], index: LineageIndex
-                     ) -> tuple[list[LineageNode], list[LineageEdge]]:
+def _nodes_and_edges(
+    hops: Mapping[str, int], index: LineageIndex
+) -> tuple[list[LineageNode], list[LineageEdge]]:
     edges = sorted(
         {e for ref in hops for e in index.edges_into.get(ref, ()) if e.parent in hops},
         key=lambda e: (e.parent, e.child, e.relation.value),
@@ -135,9 +136,12 @@ def _nodes_and_edges(hops: Mapping[str, int], index: LineageIndex
     return nodes, edges
 
 
-def lineage_subgraph(catalog: Catalog, focus_model: str, depth: int | None = None,
-                     index: LineageIndex | None = None,
-                     ) -> tuple[list[LineageNode], list[LineageEdge]]:
+def lineage_subgraph(
+    catalog: Catalog,
+    focus_model: str,
+    depth: int | None = None,
+    index: LineageIndex | None = None,
+) -> tuple[list[LineageNode], list[LineageEdge]]:
     """The nodes around `focus_model` (nearest first, then by ref) and the edges among them:
     its versions, their ancestors and their descendants, `depth` hops at most (None: all)."""
     index = index or index_lineage(catalog.lineage)
@@ -149,8 +153,9 @@ def lineage_subgraph(catalog: Catalog, focus_model: str, depth: int | None = Non
     return _nodes_and_edges(hops, index)
 
 
-def keep_nearest(nodes: Sequence[LineageNode], edges: Sequence[LineageEdge], limit: int
-                 ) -> tuple[list[LineageNode], list[LineageEdge], int]:
+def keep_nearest(
+    nodes: Sequence[LineageNode], edges: Sequence[LineageEdge], limit: int
+) -> tuple[list[LineageNode], list[LineageEdge], int]:
     """At most `limit` nodes, nearest first (but always every focus version), and how many
     were left out."""
     keep = max(limit, sum(1 for n in nodes if n.hops == 0))
@@ -170,14 +175,19 @@ class Neighbourhood:
     edges: list[LineageEdge] = field(default_factory=list)  # the lineage edges drawn or folded
 
 
-def model_neighbourhood(catalog: Catalog, focus_model: str, index: LineageIndex | None = None,
-                        limit: int = MAX_NEIGHBOURS) -> Neighbourhood:
+def model_neighbourhood(
+    catalog: Catalog,
+    focus_model: str,
+    index: LineageIndex | None = None,
+    limit: int = MAX_NEIGHBOURS,
+) -> Neighbourhood:
     """The model's versions, their direct parents and children in other models (at most
     `limit` on each side, nearest by ref; "+N more" nodes stand for the others), with long
     chains of versions folded."""
     index = index or index_lineage(catalog.lineage)
     focus = _focus(catalog, focus_model)
     mine = set(focus)
+
     def first(refs: Iterable[str]) -> list[str]:  # live versions first, then by ref
         return sorted(set(refs), key=lambda r: (not _live(catalog, r), r))
 
@@ -211,12 +221,16 @@ def _live(catalog: Catalog, ref: str) -> bool:
 
 def _cap(refs: list[str], limit: int) -> tuple[list[str], list[str]]:
     """The first refs to draw, and the others (one node fewer, for the "+N more" node)."""
-    return (refs, []) if len(refs) <= limit else (refs[: limit - 1], refs[limit - 1:])
+    return (refs, []) if len(refs) <= limit else (refs[: limit - 1], refs[limit - 1 :])
 
 
-def fold_chains(catalog: Catalog, nodes: Sequence[LineageNode], links: Sequence[Link],
-                focus_model: str, shortest: int = 2
-                ) -> tuple[list[LineageNode], list[Link]]:
+def fold_chains(
+    catalog: Catalog,
+    nodes: Sequence[LineageNode],
+    links: Sequence[Link],
+    focus_model: str,
+    shortest: int = 2,
+) -> tuple[list[LineageNode], list[Link]]:
     """Runs of at least `shortest` versions of the focus model that only pass the line on,
     each replaced by one node.
 
@@ -235,10 +249,16 @@ def fold_chains(catalog: Catalog, nodes: Sequence[LineageNode], links: Sequence[
     def quiet(ref: str) -> bool:
         entry = catalog.versions.get(ref)
         ins, outs = into.get(ref, []), out.get(ref, [])
-        return (entry is not None and entry.model_id == focus_model and ref not in ends
-                and entry.stage not in LIVE and len(ins) == 1 and len(outs) == 1
-                and _same_model(ins[0].parent, focus_model)
-                and _same_model(outs[0].child, focus_model))
+        return (
+            entry is not None
+            and entry.model_id == focus_model
+            and ref not in ends
+            and entry.stage not in LIVE
+            and len(ins) == 1
+            and len(outs) == 1
+            and _same_model(ins[0].parent, focus_model)
+            and _same_model(outs[0].child, focus_model)
+        )
 
     runs: list[list[str]] = []
     seen: set[str] = set()
@@ -280,8 +300,9 @@ def _same_model(ref: str, model_id: str) -> bool:
 # ---- layout ----------------------------------------------------------------------------------
 
 
-def assign_layers(refs: Iterable[str], edges: Sequence[LineageEdge] | Sequence[Link]
-                  ) -> dict[str, int]:
+def assign_layers(
+    refs: Iterable[str], edges: Sequence[LineageEdge] | Sequence[Link]
+) -> dict[str, int]:
     """Each node's column: the longest path to it from a root (0 for roots)."""
     layer = dict.fromkeys(refs, 0)
     ceiling = max(len(layer) - 1, 0)  # no path is longer, unless there is a cycle
@@ -302,8 +323,9 @@ def _waypoint(parent: str, child: str, column: int) -> str:
     return f"\x00{parent}\x00{child}\x00{column:06d}"
 
 
-def routes(layer: Mapping[str, int], edges: Sequence[LineageEdge] | Sequence[Link]
-           ) -> dict[tuple[str, str], list[str]]:
+def routes(
+    layer: Mapping[str, int], edges: Sequence[LineageEdge] | Sequence[Link]
+) -> dict[tuple[str, str], list[str]]:
     """Each edge's path through the columns: parent, a waypoint per column skipped, child."""
     found: dict[tuple[str, str], list[str]] = {}
     for edge in edges:
@@ -327,8 +349,9 @@ def _centred_positions(columns: Sequence[Sequence[str]]) -> dict[str, float]:
     return {ref: i - (len(col) - 1) / 2 for col in columns for i, ref in enumerate(col)}
 
 
-def _by_barycentre(column: Sequence[str], neighbours: Mapping[str, list[str]],
-                   position: Mapping[str, float]) -> list[str]:
+def _by_barycentre(
+    column: Sequence[str], neighbours: Mapping[str, list[str]], position: Mapping[str, float]
+) -> list[str]:
     def key(ref: str) -> tuple[float, str]:
         near = [position[n] for n in neighbours.get(ref, ()) if n in position]
         return (sum(near) / len(near) if near else position[ref], ref)
@@ -336,8 +359,9 @@ def _by_barycentre(column: Sequence[str], neighbours: Mapping[str, list[str]],
     return sorted(column, key=key)
 
 
-def order_layers(layer: Mapping[str, int], edges: Sequence[LineageEdge] | Sequence[Link],
-                 sweeps: int = _SWEEPS) -> list[list[str]]:
+def order_layers(
+    layer: Mapping[str, int], edges: Sequence[LineageEdge] | Sequence[Link], sweeps: int = _SWEEPS
+) -> list[list[str]]:
     """Columns of refs and waypoints, each ordered to keep edges short and uncrossed."""
     paths = routes(layer, edges)
     place = dict(layer)
@@ -378,8 +402,9 @@ def _pack(column: Sequence[str], wanted: Mapping[str, float]) -> dict[str, float
     return {ref: top + shift for ref, top in tops.items()}
 
 
-def place(columns: Sequence[Sequence[str]], widths: Sequence[float],
-          paths: Iterable[Sequence[str]] = ()) -> dict[str, tuple[float, float]]:
+def place(
+    columns: Sequence[Sequence[str]], widths: Sequence[float], paths: Iterable[Sequence[str]] = ()
+) -> dict[str, tuple[float, float]]:
     """The top-left corner of each slot: columns side by side, each slot pulled towards the
     height of what it connects to along `paths` (a few sweeps), then all moved inside the
     margin."""
@@ -468,8 +493,9 @@ def _node_tooltip(catalog: Catalog, node: LineageNode) -> str:
     return node.ref
 
 
-def _node_href(node: LineageNode, href: Callable[[str], str | None],
-               full: str | None) -> str | None:
+def _node_href(
+    node: LineageNode, href: Callable[[str], str | None], full: str | None
+) -> str | None:
     if node.folded or node.more:
         return full
     if node.external:
@@ -477,8 +503,14 @@ def _node_href(node: LineageNode, href: Callable[[str], str | None],
     return href(node.ref)
 
 
-def _node_svg(lines: tuple[str, str], classes: str, corner: tuple[float, float], width: float,
-              tooltip: str, link: str | None) -> str:
+def _node_svg(
+    lines: tuple[str, str],
+    classes: str,
+    corner: tuple[float, float],
+    width: float,
+    tooltip: str,
+    link: str | None,
+) -> str:
     x, y = corner
     stroke = "2" if "mc-focus" in classes.split() else "1"
     group = (
@@ -498,15 +530,21 @@ def _edge_path(points: Sequence[tuple[float, float, float]]) -> str:
     d = [f"M{num(x1)} {num(y)}"]
     for (_, left_out, left_y), (right_in, right_out, right_y) in itertools.pairwise(points):
         middle = (left_out + right_in) / 2
-        d.append(f"C{num(middle)} {num(left_y)} {num(middle)} {num(right_y)} "
-                 f"{num(right_in)} {num(right_y)}")
+        d.append(
+            f"C{num(middle)} {num(left_y)} {num(middle)} {num(right_y)} "
+            f"{num(right_in)} {num(right_y)}"
+        )
         if right_out > right_in:
             d.append(f"H{num(right_out)}")
     return "".join(d)
 
 
-def _edge_svg(link: Link, path: Sequence[str], corners: Mapping[str, tuple[float, float]],
-              widths: Mapping[str, float]) -> str:
+def _edge_svg(
+    link: Link,
+    path: Sequence[str],
+    corners: Mapping[str, tuple[float, float]],
+    widths: Mapping[str, float],
+) -> str:
     stops = []
     for step, ref in enumerate(path):
         x, y = corners[ref]
@@ -524,7 +562,8 @@ def _edge_svg(link: Link, path: Sequence[str], corners: Mapping[str, tuple[float
     parts = [
         f'<g class="{classes}"><title>{esc(link.title)}</title>',
         f'<path class="mc-edge-line" d="{_edge_path(stops)}" fill="none" stroke="currentColor"'
-        + (' stroke-dasharray="4 3"' if relation is None else "") + "/>",
+        + (' stroke-dasharray="4 3"' if relation is None else "")
+        + "/>",
         f'<path class="mc-arrow" d="M{num(end_x + 7)} {num(end_y)}L{num(end_x - 1)} '
         f'{num(end_y - 4)}V{num(end_y + 4)}Z"/>',
     ]
@@ -532,14 +571,21 @@ def _edge_svg(link: Link, path: Sequence[str], corners: Mapping[str, tuple[float
     # Written just before the child, where the edge runs level: edges fanning out of one
     # parent meet there in a bunch, but reach their children apart.
     if relation and relation != "retrained":
-        parts.append(f'<text class="mc-edge-label" x="{num(end_x - 2)}" y="{num(end_y - 6)}" '
-                     f'text-anchor="end">{esc(relation)}</text>')
+        parts.append(
+            f'<text class="mc-edge-label" x="{num(end_x - 2)}" y="{num(end_y - 6)}" '
+            f'text-anchor="end">{esc(relation)}</text>'
+        )
     parts.append("</g>")
     return "".join(parts)
 
 
-def _describe(focus_model: str, nodes: Sequence[LineageNode], links: Sequence[Link],
-              omitted: int, listed: bool = False) -> str:
+def _describe(
+    focus_model: str,
+    nodes: Sequence[LineageNode],
+    links: Sequence[Link],
+    omitted: int,
+    listed: bool = False,
+) -> str:
     versions = sum(1 for n in nodes if not (n.external or n.folded or n.more))
     externals = sum(1 for n in nodes if n.external)
     folded = sum(len(n.folded) for n in nodes)
@@ -558,43 +604,78 @@ def _node_width(lines: Iterable[str]) -> float:
     return min(max(longest * _CHAR + 20, _MIN_W), _MAX_W)
 
 
-def draw_lineage(catalog: Catalog, focus_model: str, nodes: Sequence[LineageNode],
-                 links: Sequence[Link], *, href: Callable[[str], str | None],
-                 full: str | None = None, omitted: int = 0, css: str = "mc-lineage",
-                 fixed: bool = False) -> str:
+def draw_lineage(
+    catalog: Catalog,
+    focus_model: str,
+    nodes: Sequence[LineageNode],
+    links: Sequence[Link],
+    *,
+    href: Callable[[str], str | None],
+    full: str | None = None,
+    omitted: int = 0,
+    css: str = "mc-lineage",
+    fixed: bool = False,
+) -> str:
     """The graph of `nodes` and `links` as an <svg> element (see the module docstring)."""
     title = f"Lineage of {focus_model}"
     lines = {n.ref: _node_lines(catalog, n) for n in nodes}
     layer = assign_layers(lines, links)
     # "+N more" nodes end their column, whatever their neighbours say.
-    columns = [sorted(col, key=lambda ref: ref.startswith("~"))
-               for col in order_layers(layer, links)]
+    columns = [
+        sorted(col, key=lambda ref: ref.startswith("~")) for col in order_layers(layer, links)
+    ]
     # Each column is as wide as its widest node, so one long name does not widen them all.
-    widths = [_node_width(t for ref in col if not is_waypoint(ref) for t in lines[ref])
-              if any(not is_waypoint(r) for r in col) else _MIN_W for col in columns]
+    widths = [
+        _node_width(t for ref in col if not is_waypoint(ref) for t in lines[ref])
+        if any(not is_waypoint(r) for r in col)
+        else _MIN_W
+        for col in columns
+    ]
     width_of = {ref: widths[i] for i, col in enumerate(columns) for ref in col}
     paths = routes(layer, links)
     corners = place(columns, widths, paths.values())
     graph_width = 2 * _MARGIN + sum(widths) + (len(columns) - 1) * _GAP_X
     graph_height = _MARGIN + max(
-        (corners[r][1] + _extent(r)[0] for col in columns for r in col), default=0.0)
+        (corners[r][1] + _extent(r)[0] for col in columns for r in col), default=0.0
+    )
     body = [_edge_svg(one, paths[(one.parent, one.child)], corners, width_of) for one in links]
     body += [
-        _node_svg(lines[n.ref], _node_classes(catalog, n, focus_model), corners[n.ref],
-                  width_of[n.ref], _node_tooltip(catalog, n), _node_href(n, href, full))
+        _node_svg(
+            lines[n.ref],
+            _node_classes(catalog, n, focus_model),
+            corners[n.ref],
+            width_of[n.ref],
+            _node_tooltip(catalog, n),
+            _node_href(n, href, full),
+        )
         for n in nodes
     ]
     if omitted:
-        body.append(f'<text class="mc-more" x="{_MARGIN}" y="{num(graph_height + 8)}">'
-                    f"+{omitted} more not shown</text>")
+        body.append(
+            f'<text class="mc-more" x="{_MARGIN}" y="{num(graph_height + 8)}">'
+            f"+{omitted} more not shown</text>"
+        )
         graph_height += 22
-    return figure(css, graph_width, graph_height, title,
-                  _describe(focus_model, nodes, links, omitted, listed=fixed), body, text=_TEXT,
-                  fixed=fixed)
+    return figure(
+        css,
+        graph_width,
+        graph_height,
+        title,
+        _describe(focus_model, nodes, links, omitted, listed=fixed),
+        body,
+        text=_TEXT,
+        fixed=fixed,
+    )
 
 
-def lineage_graph_svg(catalog: Catalog, focus_model: str, *, href: Callable[[str], str | None],
-                      index: LineageIndex | None = None, full: str | None = None) -> str:
+def lineage_graph_svg(
+    catalog: Catalog,
+    focus_model: str,
+    *,
+    href: Callable[[str], str | None],
+    index: LineageIndex | None = None,
+    full: str | None = None,
+) -> str:
     """The model page's graph (model_neighbourhood). `full` links the folded and "+N more"
     nodes to the full graph.
 
@@ -606,26 +687,41 @@ def lineage_graph_svg(catalog: Catalog, focus_model: str, *, href: Callable[[str
     return draw_lineage(catalog, focus_model, found.nodes, found.links, href=href, full=full)
 
 
-def full_lineage(catalog: Catalog, focus_model: str, index: LineageIndex | None = None
-                 ) -> tuple[list[LineageNode], list[LineageEdge], int]:
+def full_lineage(
+    catalog: Catalog, focus_model: str, index: LineageIndex | None = None
+) -> tuple[list[LineageNode], list[LineageEdge], int]:
     """Every ancestor and descendant of the model's versions, at most MAX_NODES (the
     nearest), and how many more there are."""
     all_nodes, all_edges = lineage_subgraph(catalog, focus_model, None, index)
     return keep_nearest(all_nodes, all_edges, MAX_NODES)
 
 
-def full_lineage_svg(catalog: Catalog, focus_model: str, *, href: Callable[[str], str | None],
-                     index: LineageIndex | None = None) -> str:
+def full_lineage_svg(
+    catalog: Catalog,
+    focus_model: str,
+    *,
+    href: Callable[[str], str | None],
+    index: LineageIndex | None = None,
+) -> str:
     """The full graph (full_lineage), nothing folded; a "+N more" note says how many nodes
     are not shown."""
     nodes, edges, omitted = full_lineage(catalog, focus_model, index)
     if not edges:
         return message_figure("mc-lineage", f"Lineage of {focus_model}", NO_LINEAGE)
-    return draw_lineage(catalog, focus_model, nodes, [_link(e) for e in edges], href=href,
-                        omitted=omitted, css="mc-lineage mc-lineage-full", fixed=True)
+    return draw_lineage(
+        catalog,
+        focus_model,
+        nodes,
+        [_link(e) for e in edges],
+        href=href,
+        omitted=omitted,
+        css="mc-lineage mc-lineage-full",
+        fixed=True,
+    )
 
 
 def has_lineage(catalog: Catalog, focus_model: str, index: LineageIndex) -> bool:
     """Whether any version of the model has a parent or a child."""
-    return any(index.parents.get(ref) or index.children.get(ref)
-               for ref in _focus(catalog, focus_model))
+    return any(
+        index.parents.get(ref) or index.children.get(ref) for ref in _focus(catalog, focus_model)
+    )

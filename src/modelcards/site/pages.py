@@ -50,14 +50,20 @@ Renderer = Callable[[SiteData, Page], bytes]
 
 def board_links(site: SiteData, link: Linker) -> Callable[[Metric], str | None]:
     """The link to the leaderboard a metric entry is ranked on (None: on none)."""
+
     def board(metric: Metric) -> str | None:
         target = board_target(site.catalog, metric)
         return f"{link.to(target[0])}#{target[1]}" if target else None
+
     return board
 
 
 def _html(
-    site: SiteData, page: Page, template: str, title: str, absolute: bool = False,
+    site: SiteData,
+    page: Page,
+    template: str,
+    title: str,
+    absolute: bool = False,
     **context: Any,
 ) -> bytes:
     """`absolute`: links lead to the base URL (a page served at any address)."""
@@ -65,8 +71,15 @@ def _html(
     link = Linker(page.path, settings.base_url if absolute else None)
     canonical = paths.absolute(settings.base_url, page.path) if settings.base_url else None
     text = site.env.get_template(template).render(
-        page=page, title=title, link=link, settings=settings, today=site.today,
-        canonical=canonical, anchor=anchor, traffic=site.traffic, **context,
+        page=page,
+        title=title,
+        link=link,
+        settings=settings,
+        today=site.today,
+        canonical=canonical,
+        anchor=anchor,
+        traffic=site.traffic,
+        **context,
     )
     # Control and bidirectional characters in card text (names refuse them) are shown as
     # escapes: none of them may reorder or hide the text around it. The templates hold
@@ -80,14 +93,28 @@ def _datasets_list(site: SiteData) -> list[tuple[str, Dataset]]:
 
 def home(site: SiteData, page: Page) -> bytes:
     summaries = home_order(site.summaries.values())
-    return _html(site, page, "index.html", site.catalog.settings.title,
-                 summaries=summaries, filters=filter_values(summaries), sorts=SORTS,
-                 page_size=PAGE_SIZE, datasets_list=_datasets_list(site))
+    return _html(
+        site,
+        page,
+        "index.html",
+        site.catalog.settings.title,
+        summaries=summaries,
+        filters=filter_values(summaries),
+        sorts=SORTS,
+        page_size=PAGE_SIZE,
+        datasets_list=_datasets_list(site),
+    )
 
 
 def datasets(site: SiteData, page: Page) -> bytes:
-    return _html(site, page, "datasets.html", "Datasets", datasets_list=_datasets_list(site),
-                 usage=site.usage)
+    return _html(
+        site,
+        page,
+        "datasets.html",
+        "Datasets",
+        datasets_list=_datasets_list(site),
+        usage=site.usage,
+    )
 
 
 def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
@@ -98,21 +125,35 @@ def _metric_charts(site: SiteData, model_id: str, link: Linker) -> list[Markup]:
     drawn = []
     found = site.catalog.models[model_id]
     names = charted_metrics(found)
-    versions = [v.version for v in found.versions
-                if any(m.slice is None and m.name in names for m in v.card.metrics)]
+    versions = [
+        v.version
+        for v in found.versions
+        if any(m.slice is None and m.name in names for m in v.card.metrics)
+    ]
     for name in names:
         info = site.metrics.get(name)
         label = info.label if info and info.label else name
         series = [
-            charts.MetricSeries(_where(entries[0][1]), tuple(
-                charts.MetricPoint(v.version, m.value, m.ci[0] if m.ci else None,
-                                   m.ci[1] if m.ci else None, link.version(v.ref))
-                for v, m in entries
-            ))
+            charts.MetricSeries(
+                _where(entries[0][1]),
+                tuple(
+                    charts.MetricPoint(
+                        v.version,
+                        m.value,
+                        m.ci[0] if m.ci else None,
+                        m.ci[1] if m.ci else None,
+                        link.version(v.ref),
+                    )
+                    for v, m in entries
+                ),
+            )
             for entries in metric_series(found, name).values()
         ]
         svg = charts.metric_series_svg(
-            series, versions, title=label, goal=info.goal if info else None,
+            series,
+            versions,
+            title=label,
+            goal=info.goal if info else None,
             unit=info.unit if info else None,
         )
         drawn.append(figure(svg))
@@ -147,24 +188,35 @@ def model(site: SiteData, page: Page) -> bytes:
     def version_link(ref: str) -> str | None:
         return link.version(ref) if ref in catalog.versions else None
 
-    history = [
-        (v, primary_reading(found, v, site.metrics)) for v in reversed(found.versions)
-    ]
-    full = (link.to(paths.lineage_path(found.id))
-            if has_lineage(catalog, found.id, site.lineage) else None)
+    history = [(v, primary_reading(found, v, site.metrics)) for v in reversed(found.versions)]
+    full = (
+        link.to(paths.lineage_path(found.id))
+        if has_lineage(catalog, found.id, site.lineage)
+        else None
+    )
     notices = [
-        (v, n) for v in found.versions
+        (v, n)
+        for v in found.versions
         if (n := deprecation(catalog, v)) and v.stage is Stage.DEPRECATED
     ]
     return _html(
-        site, page, "model.html", found.card.name,
-        model=found, card=found.card, summary=site.summaries[found.id], history=history,
+        site,
+        page,
+        "model.html",
+        found.card.name,
+        model=found,
+        card=found.card,
+        summary=site.summaries[found.id],
+        history=history,
         metric_charts=_metric_charts(site, found.id, link),
         timeline=figure(charts.lifecycle_timeline_svg(spans, today=site.today)),
-        lineage=figure(lineage_graph_svg(catalog, found.id, href=version_link,
-                                         index=site.lineage, full=full)),
+        lineage=figure(
+            lineage_graph_svg(catalog, found.id, href=version_link, index=site.lineage, full=full)
+        ),
         lineage_page=full,
-        deprecations=notices, metric_info=site.metrics, edit_url=site.edit_url(found.path),
+        deprecations=notices,
+        metric_info=site.metrics,
+        edit_url=site.edit_url(found.path),
         board=board_links(site, link),
         compare_page=link.to(paths.compare_path(found.card.task)),
     )
@@ -176,22 +228,39 @@ def lineage(site: SiteData, page: Page) -> bytes:
     found = catalog.models[page.subject]
     link = Linker(page.path)
     graph = full_lineage_svg(
-        catalog, found.id, index=site.lineage,
+        catalog,
+        found.id,
+        index=site.lineage,
         href=lambda ref: link.version(ref) if ref in catalog.versions else None,
     )
     _, edges, omitted = full_lineage(catalog, found.id, site.lineage)
-    return _html(site, page, "lineage.html", f"Lineage of {found.card.name}", model=found,
-                 card=found.card, graph=figure(graph), edges=edges, omitted=omitted,
-                 known_versions=catalog.versions)
+    return _html(
+        site,
+        page,
+        "lineage.html",
+        f"Lineage of {found.card.name}",
+        model=found,
+        card=found.card,
+        graph=figure(graph),
+        edges=edges,
+        omitted=omitted,
+        known_versions=catalog.versions,
+    )
 
 
 def compare(site: SiteData, page: Page) -> bytes:
     """The page that compares two versions of a task's models (assets/compare.js builds it
     from compare/<task>/models.js and each model's compare.js)."""
     link = Linker(page.path)
-    return _html(site, page, "compare.html", f"Compare versions: {page.subject}",
-                 task=page.subject, index_script=link.to(paths.compare_index_path(page.subject)),
-                 root=paths.root_prefix(page.path))
+    return _html(
+        site,
+        page,
+        "compare.html",
+        f"Compare versions: {page.subject}",
+        task=page.subject,
+        index_script=link.to(paths.compare_index_path(page.subject)),
+        root=paths.root_prefix(page.path),
+    )
 
 
 def _monitoring(site: SiteData, card: Any) -> list[Markup]:
@@ -199,8 +268,9 @@ def _monitoring(site: SiteData, card: Any) -> list[Markup]:
     for name, points in charts.observations_by_metric(card, site.metrics).items():
         info = site.metrics.get(name)
         label = info.label if info and info.label else name
-        svg = charts.monitoring_chart_svg(label, points, goal=info.goal if info else None,
-                                          unit=info.unit if info else None)
+        svg = charts.monitoring_chart_svg(
+            label, points, goal=info.goal if info else None, unit=info.unit if info else None
+        )
         drawn.append(figure(svg))
     return drawn
 
@@ -216,29 +286,44 @@ def version(site: SiteData, page: Page) -> bytes:
         for p in points
     }
     return _html(
-        site, page, "version.html", f"{owner.card.name} {found.version}",
-        model=owner, version=found, card=found.card, previous=previous,
+        site,
+        page,
+        "version.html",
+        f"{owner.card.name} {found.version}",
+        model=owner,
+        version=found,
+        card=found.card,
+        previous=previous,
         summary=site.summaries[owner.id],
         readings=compare_metrics(owner, found, site.metrics),
         changes=card_changes(found.card, previous.card) if previous else [],
-        checks=reproducibility(catalog, found), notice=deprecation(catalog, found),
-        parents=site.parents.get(found.ref, ()), children=site.children.get(found.ref, ()),
-        aliases=aliases_of(owner, found), monitoring=_monitoring(site, found.card), drift=drift,
-        metric_info=site.metrics, edit_url=site.edit_url(found.path),
+        checks=reproducibility(catalog, found),
+        notice=deprecation(catalog, found),
+        parents=site.parents.get(found.ref, ()),
+        children=site.children.get(found.ref, ()),
+        aliases=aliases_of(owner, found),
+        monitoring=_monitoring(site, found.card),
+        drift=drift,
+        metric_info=site.metrics,
+        edit_url=site.edit_url(found.path),
         board=board_links(site, Linker(page.path)),
         compare_page=Linker(page.path).to(paths.compare_path(owner.card.task)),
         known_versions=catalog.versions,
-        exports={f.file_name: paths.version_export_path(found.ref, f.file_name)
-                 for f in EXPORT_FORMATS.values()},
+        exports={
+            f.file_name: paths.version_export_path(found.ref, f.file_name)
+            for f in EXPORT_FORMATS.values()
+        },
         export_formats=list(EXPORT_FORMATS.values()),
     )
 
 
 def _export(export: ExportFormat) -> Renderer:
     """The renderer of a version's export file in `export`'s format."""
+
     def render(site: SiteData, page: Page) -> bytes:
         version = site.catalog.versions[page.subject]
         return export.render(site.catalog, [version], site.today).encode("utf-8")
+
     return render
 
 
@@ -247,11 +332,18 @@ def dataset(site: SiteData, page: Page) -> bytes:
     link = Linker(page.path)
     boards = {
         v.version: link.to(site.leaderboards[ref].path)
-        for v in found.card.versions if (ref := f"{found.id}@{v.version}") in site.leaderboards
+        for v in found.card.versions
+        if (ref := f"{found.id}@{v.version}") in site.leaderboards
     }
     return _html(
-        site, page, "dataset.html", found.card.name, dataset=found, card=found.card,
-        usage=site.usage.get(found.id, []), edit_url=site.edit_url(found.path),
+        site,
+        page,
+        "dataset.html",
+        found.card.name,
+        dataset=found,
+        card=found.card,
+        usage=site.usage.get(found.id, []),
+        edit_url=site.edit_url(found.path),
         leaderboards=boards,
     )
 
@@ -260,8 +352,13 @@ def leaderboard(site: SiteData, page: Page) -> bytes:
     board = site.leaderboards[page.subject]
     found = site.catalog.datasets[board.dataset_id]
     return _html(
-        site, page, "leaderboard.html", f"Leaderboard of {board.ref}", leaderboard=board,
-        dataset=found, card=found.card,
+        site,
+        page,
+        "leaderboard.html",
+        f"Leaderboard of {board.ref}",
+        leaderboard=board,
+        dataset=found,
+        card=found.card,
         entry=next(v for v in found.card.versions if v.version == board.version),
         models=site.catalog.models,
     )
@@ -275,16 +372,25 @@ def governance(site: SiteData, page: Page) -> bytes:
 def not_found(site: SiteData, page: Page) -> bytes:
     # Served at any address: its style sheet is inlined, since no relative link reaches it.
     style = Markup(asset_source(site.env, paths.STYLE))  # the theme's own file, not card text
-    return _html(site, page, "404.html", "Page not found", absolute=True, inline_style=style,
-                 site_folders=paths.FOLDERS)
+    return _html(
+        site,
+        page,
+        "404.html",
+        "Page not found",
+        absolute=True,
+        inline_style=style,
+        site_folders=paths.FOLDERS,
+    )
 
 
 def badge(site: SiteData, page: Page) -> bytes:
     summary = site.summaries[page.subject]
     state = summary.status.value if summary.status else "no versions"
     shown = summary.production or ((summary.latest,) if summary.latest else ())
-    named = [v.version + (f" {traffic_text(summary.traffic[v.ref])}" if v.ref in summary.traffic
-                          else "") for v in shown]
+    named = [
+        v.version + (f" {traffic_text(summary.traffic[v.ref])}" if v.ref in summary.traffic else "")
+        for v in shown
+    ]
     status = " ".join([state, ", ".join(named)]).strip()
     return charts.status_badge_svg(page.subject, status, state).encode("utf-8")
 
@@ -318,13 +424,18 @@ KINDS: dict[str, PageKind] = {
     "model": PageKind(model, MODEL, in_sitemap=True),
     "lineage": PageKind(lineage, LINEAGE, in_sitemap=True),
     "compare": PageKind(compare, COMPARE, in_sitemap=True),
-    "compare-index": PageKind(lambda site, page: comparing.task_index(site, page.subject),
-                              COMPARE_INDEX),
-    "compare-data": PageKind(lambda site, page: comparing.model_data(
-        site, site.catalog.models[page.subject]), COMPARE_DATA),
+    "compare-index": PageKind(
+        lambda site, page: comparing.task_index(site, page.subject), COMPARE_INDEX
+    ),
+    "compare-data": PageKind(
+        lambda site, page: comparing.model_data(site, site.catalog.models[page.subject]),
+        COMPARE_DATA,
+    ),
     "version": PageKind(version, VERSION_FAMILY, in_sitemap=True),
-    **{export.page_kind: PageKind(_export(export), VERSION_FAMILY)
-       for export in EXPORT_FORMATS.values()},
+    **{
+        export.page_kind: PageKind(_export(export), VERSION_FAMILY)
+        for export in EXPORT_FORMATS.values()
+    },
     "dataset": PageKind(dataset, DATASET, in_sitemap=True),
     "leaderboard": PageKind(leaderboard, LEADERBOARD, in_sitemap=True),
     "governance": PageKind(governance, in_sitemap=True),
@@ -332,8 +443,10 @@ KINDS: dict[str, PageKind] = {
     "badge": PageKind(badge, BADGE),
     "asset": PageKind(asset, NO_CARDS),
     "sitemap": PageKind(lambda site, page: sitemap(site)),
-    "catalog-json": PageKind(lambda site, page: feeds.catalog_json(
-        site.catalog, site.summaries, site.card_json), cost=1 / 35),
+    "catalog-json": PageKind(
+        lambda site, page: feeds.catalog_json(site.catalog, site.summaries, site.card_json),
+        cost=1 / 35,
+    ),
     "feed": PageKind(lambda site, page: feeds.atom_feed(site.catalog, site.today), cost=1 / 140),
     "search-index": PageKind(lambda site, page: search_index(site.catalog, site.summaries)),
     "datasets": PageKind(datasets, in_sitemap=True),

@@ -41,8 +41,6 @@ def version_path(ref: str) -> str:
     return f"models/{model_id}/{version}/index.html"
 
 
-
-
 def dataset_path(dataset_id: str) -> str:
     return f"datasets/{dataset_id}/index.html"
 

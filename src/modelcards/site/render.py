@@ -26,11 +26,24 @@ from .markup import render_markdown
 # the wheel, so the default theme travels with the package.
 DEFAULT_THEME = Path(__file__).resolve().parent / "templates"
 PAGE_TEMPLATES = (
-    "index.html", "model.html", "version.html", "dataset.html", "datasets.html",
-    "governance.html", "404.html", "lineage.html", "leaderboard.html", "compare.html",
+    "index.html",
+    "model.html",
+    "version.html",
+    "dataset.html",
+    "datasets.html",
+    "governance.html",
+    "404.html",
+    "lineage.html",
+    "leaderboard.html",
+    "compare.html",
 )
-ASSETS = ("assets/style.css", "assets/site.js", "assets/lineage.js", "assets/compare.js",
-          "assets/favicon.svg")
+ASSETS = (
+    "assets/style.css",
+    "assets/site.js",
+    "assets/lineage.js",
+    "assets/compare.js",
+    "assets/favicon.svg",
+)
 MAX_THEME_FILE_BYTES = 4 * 1024 * 1024
 
 
@@ -94,8 +107,9 @@ class ThemeLoader(BaseLoader):
 def check_theme_folder(folder: Path | None) -> None:
     """Were theme/ a link in a pull request, "inside the theme folder" would mean anywhere."""
     if folder is not None and folder.is_symlink():
-        raise ThemeFileRefused(f"the theme folder {folder} is a symbolic link; name the real "
-                               "folder")
+        raise ThemeFileRefused(
+            f"the theme folder {folder} is a symbolic link; name the real folder"
+        )
 
 
 def _theme_text(folder: Path, path: str) -> str:
@@ -140,8 +154,10 @@ class ThemeEnvironment(ImmutableSandboxedEnvironment):
         if isinstance(obj, types.ModuleType):
             return False
         module = str(getattr(obj if isinstance(obj, type) else type(obj), "__module__", ""))
-        if module not in _SAFE_MODULES and not module.startswith(_SAFE_PACKAGES) and (
-            callable(value)
+        if (
+            module not in _SAFE_MODULES
+            and not module.startswith(_SAFE_PACKAGES)
+            and (callable(value))
         ):
             return False  # other values' data (a path's name) may be shown, never called
         return bool(super().is_safe_attribute(obj, attr, value))
@@ -161,8 +177,12 @@ def make_environment(override: Path | None) -> Environment:
         auto_reload=False,
     )
     env.filters.update(
-        markdown=render_markdown, number=format_number, delta=format_delta, size=format_size,
-        isodate=format_date, place=place,
+        markdown=render_markdown,
+        number=format_number,
+        delta=format_delta,
+        size=format_size,
+        isodate=format_date,
+        place=place,
     )
     for name in PAGE_TEMPLATES:
         env.get_template(name)  # compile every page template now, so a broken one fails early

@@ -92,8 +92,9 @@ class Plan:
     new_folders: list[str]  # folders to make, each after its parent
 
 
-def plan(target: Listing, target_known: Known, served_known: Known,
-         keys: Mapping[str, str]) -> Plan:
+def plan(
+    target: Listing, target_known: Known, served_known: Known, keys: Mapping[str, str]
+) -> Plan:
     """How to turn the target folder into the new site whose files have fingerprints `keys`.
 
     `target_known` is what the target's manifest records (empty for a new folder),
@@ -115,10 +116,11 @@ def plan(target: Listing, target_known: Known, served_known: Known,
             render.append(path)
     needed = folders_of(keys)
     wanted = set(needed)
-    stale = sorted((f for f in target.folders if f not in wanted),
-                   key=lambda f: (-f.count("/"), f))
+    stale = sorted((f for f in target.folders if f not in wanted), key=lambda f: (-f.count("/"), f))
     return Plan(
-        keep=keep, link=link, render=render,
+        keep=keep,
+        link=link,
+        render=render,
         remove=sorted(path for path in target.files if path not in keep),
         stale_folders=stale,
         new_folders=[f for f in needed if f not in target.folders],

@@ -114,7 +114,10 @@ def watch_and_rebuild(
 ) -> None:
     """Rebuild after every batch of changes until `stop` is set."""
     for changes in watchfiles.watch(
-        *watched_folders(config), stop_event=stop, debounce=DEBOUNCE_MS, raise_interrupt=False,
+        *watched_folders(config),
+        stop_event=stop,
+        debounce=DEBOUNCE_MS,
+        raise_interrupt=False,
     ):
         rebuild(config, echo, (path for _, path in changes), gate)
 
@@ -144,8 +147,10 @@ class _Handler(SimpleHTTPRequestHandler):
             return False
         host = self.headers.get("Host")
         if host is not None and _host_name(host) not in LOCAL_HOSTS:
-            self.send_error(HTTPStatus.MISDIRECTED_REQUEST,
-                            "This server answers requests for 127.0.0.1 or localhost only")
+            self.send_error(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                "This server answers requests for 127.0.0.1 or localhost only",
+            )
             return False
         return True
 
@@ -166,8 +171,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         gate, stamp = self.server.gate, self._stamp
-        if code == HTTPStatus.NOT_FOUND and gate is not None and stamp is not None and (
-            not gate.settled_since(stamp)
+        if (
+            code == HTTPStatus.NOT_FOUND
+            and gate is not None
+            and stamp is not None
+            and (not gate.settled_since(stamp))
         ):
             raise _NotYet
         page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
@@ -213,8 +221,9 @@ class _Server(ThreadingHTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, (ConnectionError, TimeoutError)):
             return
-        print(f"error answering {client_address[0]}: {type(error).__name__}: {error}",
-              file=sys.stderr)
+        print(
+            f"error answering {client_address[0]}: {type(error).__name__}: {error}", file=sys.stderr
+        )
 
 
 def make_server(output: Path, port: int, gate: RebuildGate | None = None) -> _Server:
@@ -239,8 +248,10 @@ def serve(config: SiteConfig, port: int, echo: Echo, stop: threading.Event | Non
     rebuild(config, echo, gate=gate)
     config.output.mkdir(parents=True, exist_ok=True)
     server = start_server(config.output, port, gate)
-    echo(f"serving {config.output} at http://127.0.0.1:{server.server_address[1]}/ "
-         "(press Ctrl+C to stop)")
+    echo(
+        f"serving {config.output} at http://127.0.0.1:{server.server_address[1]}/ "
+        "(press Ctrl+C to stop)"
+    )
     stop = stop or threading.Event()
     try:
         watch_and_rebuild(config, echo, stop, gate)

@@ -45,12 +45,18 @@ def site_pages(catalog: Catalog) -> list[Page]:
         pages.append(Page(paths.badge_path(model_id), "badge", model_id))
         for version in catalog.models[model_id].versions:  # in SemVer order already
             pages.append(Page(paths.version_path(version.ref), "version", version.ref))
-            pages += [Page(paths.version_export_path(version.ref, export.file_name),
-                           export.page_kind, version.ref) for export in EXPORT_FORMATS.values()]
+            pages += [
+                Page(
+                    paths.version_export_path(version.ref, export.file_name),
+                    export.page_kind,
+                    version.ref,
+                )
+                for export in EXPORT_FORMATS.values()
+            ]
     pages += [Page(paths.dataset_path(d), "dataset", d) for d in sorted(catalog.datasets)]
-    pages += [Page(paths.leaderboard_path(ref), "leaderboard", ref)
-              for ref in leaderboard_refs(catalog)]
+    pages += [
+        Page(paths.leaderboard_path(ref), "leaderboard", ref) for ref in leaderboard_refs(catalog)
+    ]
     if catalog.settings.base_url:
         pages.append(Page(paths.SITEMAP, "sitemap"))
     return pages
-

@@ -43,8 +43,13 @@ def _renameat2() -> Callable[..., int] | None:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):  # a C library without it (glibc < 2.28)
         return None
-    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
-                         ctypes.c_uint]
+    function.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     function.restype = ctypes.c_int
     return function
 
@@ -56,8 +61,10 @@ def exchange(first: Path, second: Path) -> bool:
     """Swap two folders in one atomic step; False when this system cannot."""
     if _EXCHANGE is None:
         return False
-    if _EXCHANGE(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
-                 _RENAME_EXCHANGE) == 0:
+    if (
+        _EXCHANGE(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+        == 0
+    ):
         return True
     code = ctypes.get_errno()
     if code in _NO_EXCHANGE:
@@ -100,8 +107,11 @@ def leftovers(output: Path) -> list[Path]:
         entries = list(os.scandir(output.parent))
     except OSError:
         return []
-    return sorted(Path(entry.path) for entry in entries
-                  if entry.name.startswith(prefixes) and entry.is_dir(follow_symlinks=False))
+    return sorted(
+        Path(entry.path)
+        for entry in entries
+        if entry.name.startswith(prefixes) and entry.is_dir(follow_symlinks=False)
+    )
 
 
 def remove(folder: Path) -> None:

@@ -32,7 +32,11 @@ Verdict = Literal["better", "worse", "same"]
 
 # The stage that best describes a model, from the most to the least alive.
 STATUS_ORDER = (
-    Stage.PRODUCTION, Stage.STAGING, Stage.DEVELOPMENT, Stage.ARCHIVED, Stage.DEPRECATED,
+    Stage.PRODUCTION,
+    Stage.STAGING,
+    Stage.DEVELOPMENT,
+    Stage.ARCHIVED,
+    Stage.DEPRECATED,
     Stage.RETIRED,
 )
 
@@ -98,9 +102,7 @@ def compare_metrics(
 ) -> list[Reading]:
     """Every metric of `version`, each against the nearest earlier version reporting it on
     the same dataset version, split and slice."""
-    return [
-        shown(m, earlier_reading(model, version, m), known) for m in version.card.metrics
-    ]
+    return [shown(m, earlier_reading(model, version, m), known) for m in version.card.metrics]
 
 
 def primary_reading(
@@ -141,8 +143,9 @@ class ModelSummary:
     @property
     def latest_release(self) -> ModelVersion | None:
         """The newest version that is not a pre-release."""
-        return next((v for v in reversed(self.model.versions) if not is_prerelease(v.version)),
-                    None)
+        return next(
+            (v for v in reversed(self.model.versions) if not is_prerelease(v.version)), None
+        )
 
     @property
     def prerelease(self) -> ModelVersion | None:
@@ -218,5 +221,3 @@ def deprecation(catalog: Catalog, version: ModelVersion) -> Deprecation | None:
 
 def aliases_of(model: Model, version: ModelVersion) -> list[str]:
     return sorted(alias for alias, name in model.card.aliases.items() if name == version.version)
-
-
