@@ -54,6 +54,18 @@ def release_copy(tmp_path: Path) -> Path:
     for name in ("CHANGELOG.md", "README.md", "src/modelcards/__init__.py"):
         (copy / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / name, copy / name)
+    # The steps are tested from "being prepared", whether or not this version is released yet.
+    changelog = copy / "CHANGELOG.md"
+    changelog.write_text(
+        re.sub(
+            rf"^## {re.escape(__version__)} \(\d{{4}}-\d{{2}}-\d{{2}}\)$",
+            f"## {__version__} (unreleased)",
+            changelog.read_text(encoding="utf-8"),
+            count=1,
+            flags=re.MULTILINE,
+        ),
+        encoding="utf-8",
+    )
     return copy
 
 
