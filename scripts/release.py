@@ -4,7 +4,7 @@ python scripts/release.py start 0.3.0   # open the next version: bump, pins in t
 python scripts/release.py finish        # date the version's CHANGELOG section; print what follows
 
 `modelcards.__version__` always names the version being prepared, and CHANGELOG.md's newest
-section is "## <that version> (unreleased)" until `finish` dates it; tests/test_release.py
+section is "## <that version> (unreleased)" until `finish` dates it; tests/unit/test_release.py
 checks that the docs pin that same version.
 """
 

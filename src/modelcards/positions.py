@@ -5,7 +5,7 @@ resolve its tag), and it is composed whole. The parser's events carry the same m
 pass over them can skip what nobody asked about and stop at the last answer, which for
 problems found by the rules costs about half a composition.
 
-The answers are exactly those of `SourceDocument.position` (tests/test_positions.py compares
+The answers are exactly those of `SourceDocument.position` (tests/unit/test_positions.py compares
 the two on generated documents): the first key that names a part, and for a location that
 stops early the deepest part that exists. A pass that would have to look through an alias,
 back at a node it has passed, gives up, and the file is composed instead.

@@ -22,8 +22,8 @@ import pytest
 
 from modelcards.site.lineage import MAX_NODES
 
-from .conftest import EXAMPLE_CATALOG, REPO, render
-from .test_site_fixtures import INJECTION, build_into
+from ..conftest import EXAMPLE_CATALOG, REPO, render
+from ..helpers.site import INJECTION, build_into
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE = Path(os.environ.get("AXE_CORE", REPO / "tests/.node/node_modules/axe-core/axe.min.js"))

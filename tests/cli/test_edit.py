@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.edit import EditError, FileEdit, apply_edits, write_edits
 
-from .conftest import BASE, SHA_A, CatalogMaker
-from .test_rules import edit
+from ..conftest import BASE, SHA_A, CatalogMaker
+from ..unit.test_rules import edit
 
 V1, V2, SMALL = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/small/0.1.0.yaml"
 

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from .conftest import CatalogMaker
+from ..conftest import CatalogMaker
+from ..helpers.site import TODAY
+from ..unit.test_rules import V2, edit
 from .test_edit import STAGED, snapshot
-from .test_rules import V2, edit
-from .test_site_fixtures import TODAY
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from modelcards.cli import cli
 from modelcards.edit import EditError, append_event, make_event
 from modelcards.source import parse_source
 
-from .conftest import CatalogMaker
+from ..conftest import CatalogMaker
 from .test_edit import STAGED, V2, snapshot
 
 HEAD = 'version: "1.0.0"\nreleased: 2026-01-01\nsummary: x\n'

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from .conftest import SHA_A, SHA_B, CatalogMaker
-from .test_rules import edit
+from ..conftest import SHA_A, SHA_B, CatalogMaker
+from ..unit.test_rules import edit
 
 V2 = "models/fraud/2.0.0.yaml"
 CANARY = (

@@ -1,7 +1,7 @@
 """`modelcards init`: a team's own registry repository, through the real CLI.
 
 The slow end-to-end path (the wheel in a fresh virtual environment, the workflows' steps, the
-pre-commit hook) is tests/test_registry_e2e.py.
+pre-commit hook) is tests/interop/test_registry_e2e.py.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from modelcards.repo_init import REQUIREMENT, TEMPLATES
 from modelcards.schema import render_schemas
 from modelcards.validate import validate_catalog
 
-from .conftest import TODAY, run_actionlint
-from .test_workflows import assert_keeps_the_build_cache, assert_publishes_only_from_its_branch
+from ..conftest import TODAY, run_actionlint
+from ..interop.test_workflows import (
+    assert_keeps_the_build_cache,
+    assert_publishes_only_from_its_branch,
+)
 
 WORKFLOW_VALIDATE = ".github/workflows/modelcards-validate.yml"
 WORKFLOW_PAGES = ".github/workflows/modelcards-pages.yml"

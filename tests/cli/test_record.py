@@ -35,7 +35,7 @@ from modelcards.recording import (
     record_version,
 )
 
-from .conftest import BASE, CatalogMaker
+from ..conftest import BASE, CatalogMaker
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Trainer",

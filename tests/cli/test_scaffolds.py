@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from .conftest import SHA_A, CatalogMaker
-from .test_site_fixtures import TODAY
+from ..conftest import SHA_A, CatalogMaker
+from ..helpers.site import TODAY
 
 NEW = "models/fraud/2.1.0.yaml"
 

@@ -16,7 +16,7 @@ from modelcards.edit import FileEdit, check_edits
 from modelcards.schema import SchemaHint, read_schema_hint, write_schemas
 from modelcards.validate import validate_catalog
 
-from .conftest import BASE, TODAY, CatalogMaker
+from ..conftest import BASE, TODAY, CatalogMaker
 
 MODEL = "models/fraud/model.yaml"
 

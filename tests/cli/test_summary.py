@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from .conftest import SHA_A
-from .test_history import DATASET, SMALL, V1, V2, M, base_files, changed, make_repo, write
+from ..conftest import SHA_A
+from ..unit.test_history import DATASET, SMALL, V1, V2, M, base_files, changed, make_repo, write
 
 NEW_VERSION = (
     textwrap.dedent("""\

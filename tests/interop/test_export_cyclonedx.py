@@ -20,8 +20,8 @@ from modelcards.formats import bom_json_text, render_cyclonedx_bom
 from modelcards.formats.cyclonedx import SERIAL_NAMESPACE
 from modelcards.validate import validate_catalog
 
-from .conftest import EXAMPLE_CATALOG, CatalogMaker
-from .test_rules import SMALL, edit
+from ..conftest import EXAMPLE_CATALOG, CatalogMaker
+from ..unit.test_rules import SMALL, edit
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 

@@ -16,8 +16,8 @@ from modelcards.formats import bom_timestamp, render_cyclonedx_bom, render_hf_re
 from modelcards.formats.cyclonedx import bom_json_text
 from modelcards.validate import validate_catalog
 
-from .conftest import EXAMPLE_CATALOG, REPO, CatalogMaker
-from .test_rules import SMALL, edit
+from ..conftest import EXAMPLE_CATALOG, REPO, CatalogMaker
+from ..unit.test_rules import SMALL, edit
 
 HUB_RELATION = {
     "fine-tuned": "finetune",

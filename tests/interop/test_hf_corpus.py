@@ -1,6 +1,6 @@
 """Real Hugging Face model cards in, faithful cards out, measured on a corpus.
 
-tests/fixtures/hf holds real model-card READMEs from the Hub (sources.yaml says where each
+tests/interop/fixtures/hf holds real model-card READMEs from the Hub (sources.yaml says where each
 came from and under which license). Each one is imported into an empty catalog with
 `modelcards import hf` and exported again with `modelcards export --format hf`; what
 huggingface_hub reads from both READMEs is compared. The test prints its report (with -s, or
@@ -38,9 +38,9 @@ from huggingface_hub import EvalResult, ModelCard
 
 from modelcards.cli import cli
 
-from .conftest import REPO
+from ..conftest import REPO
 
-FIXTURES = REPO / "tests" / "fixtures" / "hf"
+FIXTURES = REPO / "tests" / "interop" / "fixtures" / "hf"
 READMES = sorted(FIXTURES.glob("*/README.md"))
 TODAY = "2026-11-26"
 

@@ -16,7 +16,7 @@ from modelcards.cli import cli
 from modelcards.formats.readme_markdown import first_paragraph, plain_text, read_readme, sections
 from modelcards.site.markup import render_markdown
 
-from .conftest import REPO, CatalogMaker
+from ..conftest import REPO, CatalogMaker
 from .test_export_hf import fenced_after
 
 TODAY = "2026-11-26"

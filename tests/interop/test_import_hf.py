@@ -17,7 +17,7 @@ from modelcards.loading import load_catalog
 from modelcards.schema import write_schemas
 from modelcards.validate import validate_catalog
 
-from .conftest import EXAMPLE_CATALOG, CatalogMaker
+from ..conftest import EXAMPLE_CATALOG, CatalogMaker
 
 
 def export_readme(root: Path, ref: str) -> str:

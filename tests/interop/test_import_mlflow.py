@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from .mlflow_server import MlflowServer, require_mlflow, start_mlflow_server
+from ..helpers.mlflow_server import MlflowServer, require_mlflow, start_mlflow_server
 
 # MLflow warns about its deprecated stages and pandas about MLflow: neither is ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore")
@@ -591,7 +591,7 @@ def test_a_catalog_with_a_policy_gets_only_what_validates(
     """The example catalog requires hashes, approvals and more in production: MLflow records
     none of them, so those versions are refused with the policy's reasons; the catalog's own
     cards are untouched."""
-    from .conftest import EXAMPLE_CATALOG
+    from ..conftest import EXAMPLE_CATALOG
 
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE_CATALOG, root)

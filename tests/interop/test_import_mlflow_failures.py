@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from .mlflow_server import Answer, fake_server, free_port, json_answer, raw_server
+from ..helpers.mlflow_server import Answer, fake_server, free_port, json_answer, raw_server
 
 # Recorded from mlflow server 3.17.2 (GET /api/2.0/mlflow/registered-models/search and
 # model-versions/search), trimmed to one model and one version.

@@ -21,8 +21,8 @@ import yaml
 
 from modelcards import __version__
 
-from .actions_runner import clean_environment, run_steps
-from .conftest import REPO
+from ..conftest import REPO
+from ..helpers.actions_runner import clean_environment, run_steps
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from .conftest import REPO, run_actionlint
+from ..conftest import REPO, run_actionlint
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # Workflows the docs give users to copy (docs/workflow.md links them).

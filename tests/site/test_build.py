@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.site.render import DEFAULT_THEME
 
-from .conftest import BASE_SITE_FILES, CatalogMaker
-from .test_rules import V1, edit
+from ..conftest import BASE_SITE_FILES, CatalogMaker
+from ..unit.test_rules import V1, edit
 
 
 @pytest.fixture

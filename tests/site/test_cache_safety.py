@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
 
-from .conftest import BASE_SITE_FILES, CatalogMaker
+from ..conftest import BASE_SITE_FILES, CatalogMaker
 from .test_build import runner, snapshot  # noqa: F401  (the fixture, run from tmp_path)
 
 CACHE = Path(CACHE_FOLDER)

@@ -621,8 +621,8 @@ def test_badge_escapes_and_is_deterministic() -> None:
 
 
 def test_a_model_pages_metric_charts_share_one_x_axis() -> None:
-    from .conftest import EXAMPLE_CATALOG
-    from .test_site_fixtures import site_files
+    from ..conftest import EXAMPLE_CATALOG
+    from ..helpers.site import site_files
 
     page = site_files(EXAMPLE_CATALOG)["models/fraud-detector/index.html"].decode()
     svgs = re.findall(r'<svg[^>]*class="mc-chart mc-metric-chart".*?</svg>', page, re.S)

@@ -11,10 +11,10 @@ from modelcards.loading import load_catalog
 from modelcards.queries import comparable, comparison_key
 from modelcards.site.changes import card_changes, card_settings
 
-from .conftest import CatalogMaker
+from ..conftest import CatalogMaker
+from ..helpers.site import site_files
+from ..unit.test_rules import edit
 from .test_leaderboards import RANKED
-from .test_rules import edit
-from .test_site_fixtures import site_files
 
 
 def loaded(script: bytes) -> Any:

@@ -23,9 +23,9 @@ from modelcards.site import build as site_build
 from modelcards.site import swap
 from modelcards.site.build import SiteConfig, build_site
 
-from .conftest import CatalogMaker
+from ..conftest import CatalogMaker
+from ..helpers.site import TODAY
 from .test_incremental import EDITS, cold, snapshot
-from .test_site_fixtures import TODAY
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from .conftest import CatalogMaker
-from .test_rules import V1, V2, edit
-from .test_site_fixtures import site_files
+from ..conftest import CatalogMaker
+from ..helpers.site import site_files
+from ..unit.test_rules import V1, V2, edit
 from .test_site_pages import text
 
 

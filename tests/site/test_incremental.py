@@ -22,9 +22,9 @@ from modelcards.site.build import BuildFailed, BuildReport, SiteConfig, build_si
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
 from modelcards.site.render import DEFAULT_THEME
 
-from .conftest import BASE_SITE_FILES, CatalogMaker
-from .test_rules import SMALL, V1, V2, M, edit
-from .test_site_fixtures import TODAY
+from ..conftest import BASE_SITE_FILES, CatalogMaker
+from ..helpers.site import TODAY
+from ..unit.test_rules import SMALL, V1, V2, M, edit
 
 ALL_FILES = BASE_SITE_FILES
 

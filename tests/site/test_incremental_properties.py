@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from modelcards.site.build import BuildFailed, SiteConfig, build_site
 from modelcards.site.render import DEFAULT_THEME
 
-from .conftest import REPO
+from ..conftest import REPO
+from ..helpers.site import TODAY
 from .test_incremental import snapshot
-from .test_site_fixtures import TODAY
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate_catalog import generate

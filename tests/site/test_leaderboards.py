@@ -15,9 +15,9 @@ from modelcards.metrics import known_metrics
 from modelcards.site.leaderboards import board_anchor, leaderboards, rank
 from modelcards.site.paths import leaderboard_path, segment
 
-from .conftest import CatalogMaker
-from .test_rules import edit
-from .test_site_fixtures import elements, site_files
+from ..conftest import CatalogMaker
+from ..helpers.site import elements, site_files
+from ..unit.test_rules import edit
 
 METRICS = known_metrics(CatalogSettings())
 

@@ -14,9 +14,9 @@ from modelcards.site.dependencies import NO_CARDS
 from modelcards.site.pages import KINDS, PageKind
 from modelcards.site.structure import Page, site_pages
 
-from .conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
+from ..conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
+from ..unit.test_rules import SMALL
 from .test_incremental import build, cold, snapshot
-from .test_rules import SMALL
 
 BASE_URL = textwrap.dedent(BASE["catalog.yaml"]) + "base_url: https://models.example.org/\n"
 

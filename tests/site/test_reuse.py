@@ -14,7 +14,7 @@ from modelcards.site import swap
 from modelcards.site.cache import standby_path
 from modelcards.site.reuse import EMPTY, Listing, plan, scan
 
-from .conftest import CatalogMaker
+from ..conftest import CatalogMaker
 from .test_incremental import EDITS, build, cold, config, snapshot
 
 STANDBY = Listing(

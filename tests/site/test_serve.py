@@ -28,9 +28,9 @@ from modelcards.site.serve import (
     watched_folders,
 )
 
-from .conftest import BASE_SITE_FILES, CatalogMaker
-from .test_rules import V1, V2, edit
-from .test_site_fixtures import TODAY
+from ..conftest import BASE_SITE_FILES, CatalogMaker
+from ..helpers.site import TODAY
+from ..unit.test_rules import V1, V2, edit
 
 PAGE = "models/fraud/2.0.0/index.html"
 

@@ -7,9 +7,9 @@ import json
 import re
 import textwrap
 
-from .conftest import BASE, CatalogMaker
-from .test_rules import V2, edit
-from .test_site_fixtures import links, site_files
+from ..conftest import BASE, CatalogMaker
+from ..helpers.site import links, site_files
+from ..unit.test_rules import V2, edit
 
 
 def text(data: bytes) -> str:

@@ -7,8 +7,8 @@ import re
 from modelcards.site.markup import render_markdown
 from modelcards.urls import web_url
 
-from .conftest import CatalogMaker
-from .test_site_fixtures import INJECTION, elements, site_files
+from ..conftest import CatalogMaker
+from ..helpers.site import INJECTION, elements, site_files
 
 OUR_SCRIPTS = {
     "assets/site.js",

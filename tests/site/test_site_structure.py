@@ -11,8 +11,8 @@ from modelcards.site.paths import FOLDERS, relative, version_path
 from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.structure import site_pages
 
-from .conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
-from .test_site_fixtures import elements, links, site_files
+from ..conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
+from ..helpers.site import elements, links, site_files
 
 BASE_PAGES = {
     ".modelcards-site",

@@ -10,9 +10,9 @@ import textwrap
 
 import pytest
 
-from .conftest import EXAMPLE_CATALOG, CatalogMaker
-from .test_rules import V1, V2, edit
-from .test_site_fixtures import elements, site_files
+from ..conftest import EXAMPLE_CATALOG, CatalogMaker
+from ..helpers.site import elements, site_files
+from ..unit.test_rules import V1, V2, edit
 from .test_site_pages import text
 
 MODEL = "models/fraud-detector/index.html"

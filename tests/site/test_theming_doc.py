@@ -14,7 +14,7 @@ import pytest
 
 from modelcards.site.build import SiteConfig, build_site
 
-from .conftest import REPO
+from ..conftest import REPO
 
 THEMING = REPO / "docs" / "theming.md"
 TEMPLATES = REPO / "templates"

@@ -19,8 +19,8 @@ from modelcards.rules import check_catalog
 from modelcards.rules.references import find_cycles
 from modelcards.texts import capped
 
-from .conftest import EXAMPLE_CATALOG, TODAY, CatalogMaker
-from .test_site_fixtures import TODAY as TODAY_DATE
+from ..conftest import EXAMPLE_CATALOG, TODAY, CatalogMaker
+from ..helpers.site import TODAY as TODAY_DATE
 
 VERSIONS = 1_000
 MODEL = """\

@@ -7,7 +7,7 @@ import re
 from modelcards.codes import RULES
 from modelcards.schema import CARD_KINDS, field_rows, fill_field_tables
 
-from .conftest import REPO
+from ..conftest import REPO
 
 RULES_DOC = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 CARD_FORMAT_DOC = (REPO / "docs" / "card-format.md").read_text(encoding="utf-8")

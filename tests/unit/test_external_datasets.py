@@ -8,9 +8,9 @@ import textwrap
 
 from modelcards.validate import validate_catalog
 
-from .conftest import BASE, CatalogMaker
+from ..conftest import BASE, CatalogMaker
+from ..helpers.site import site_files
 from .test_rules import V1, V2, edit
-from .test_site_fixtures import site_files
 
 ARC = "external_dataset: {id: ai2_arc, name: ARC, config: ARC-Challenge}"
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from .conftest import SHA_A, CatalogMaker
+from ..conftest import SHA_A, CatalogMaker
 from .test_rules import edit
 
 TODAY = dt.date(2026, 11, 26)

@@ -16,7 +16,7 @@ from modelcards.codes import RULES
 from modelcards.history import GitError, compare_with_base, validate_against_base
 from modelcards.validate import validate_catalog
 
-from .conftest import BASE, render
+from ..conftest import BASE, render
 
 TODAY = dt.date(2026, 11, 26)
 V1, V2, M = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/fraud/model.yaml"

@@ -19,9 +19,9 @@ from modelcards.site.build import SiteConfig
 from modelcards.site.markup import render_markdown
 from modelcards.site.serve import rebuild
 
-from .conftest import BASE, TODAY, CatalogMaker
+from ..conftest import BASE, TODAY, CatalogMaker
+from ..helpers.site import TODAY as TODAY_DATE
 from .test_rules import M, edit
-from .test_site_fixtures import TODAY as TODAY_DATE
 
 NESTED_LISTS = "- " * 800 + "x"  # 1.6 KB: RecursionError in Python-Markdown
 

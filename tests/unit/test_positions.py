@@ -23,9 +23,9 @@ from modelcards.rules import FAMILIES
 from modelcards.rules.context import RuleContext, Unplaced, place
 from modelcards.source import Loc, SourceDocument, parse_source
 
-from .conftest import render
+from ..conftest import render
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from generate_catalog import generate  # noqa: E402
 

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from .conftest import render
+from ..conftest import render
 from .test_gate import MODEL, gated
 
 TODAY = dt.date(2026, 11, 26)

@@ -13,7 +13,7 @@ import pytest
 from modelcards.codes import RULES
 from modelcards.validate import validate_catalog
 
-from .conftest import BASE, CatalogMaker
+from ..conftest import BASE, CatalogMaker
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -21,9 +21,9 @@ from modelcards.site.markup import render_markdown
 from modelcards.urls import link_target, recorded_uri, web_url
 from modelcards.validate import validate_catalog
 
-from .conftest import CatalogMaker
+from ..conftest import CatalogMaker
+from ..helpers.site import TODAY, links, site_files
 from .test_rules import V2, M, edit
-from .test_site_fixtures import TODAY, links, site_files
 
 OFF_SITE = [
     "//evil.example/x",

@@ -17,7 +17,7 @@ from .. import cards, discovery, loading, parse, source
 from ..codes import RULES
 from . import governance, hints, history, lifecycle, placeholders, policy, references
 
-# Every module that owns problem codes (its CODES); tests/test_rule_owners.py checks that each
+# Every module that owns problem codes (its CODES); tests/unit/test_rule_owners.py checks that each
 # code has exactly one owner and that no other module declares any.
 OWNERS: tuple[ModuleType, ...] = (
     source,

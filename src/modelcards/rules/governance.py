@@ -13,7 +13,7 @@ from ..problems import Problem
 from ..queries import production
 from .context import RuleContext
 
-# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+# The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC051", "MC052", "MC053"})
 
 

@@ -18,7 +18,7 @@ from ..problems import Problem
 from ..schema import find_schema, read_schema_hint, schema_file_name
 from .context import RuleContext
 
-# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+# The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC057"})
 
 

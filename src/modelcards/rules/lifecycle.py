@@ -12,7 +12,7 @@ from ..queries import stated_share
 from ..texts import capped
 from .context import RuleContext
 
-# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+# The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC030", "MC031", "MC032", "MC033", "MC035", "MC036", "MC037", "MC048"})
 
 

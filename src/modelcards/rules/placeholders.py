@@ -20,7 +20,7 @@ from ..problems import Problem
 from ..source import SourceDocument
 from .context import RuleContext
 
-# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+# The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC054", "MC055"})
 
 # A comment (a "#" at the start of a line or after a space) starting with TODO.

@@ -21,7 +21,7 @@ from ..queries import comparable, entering_events, incumbents, place, stage_on, 
 from ..texts import capped
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
-# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+# The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset(
     {
         "MC040",

@@ -21,7 +21,7 @@ from ..semver import version_key
 from ..texts import LIST_LIMIT, capped
 from .context import RuleContext
 
-# The problem codes this module owns (tests/test_rule_owners.py: one owner per code).
+# The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset(
     {
         "MC015",
