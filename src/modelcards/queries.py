@@ -225,6 +225,15 @@ def previous_version(model: Model, version: ModelVersion) -> ModelVersion | None
     return model.versions[index - 1] if index > 0 else None
 
 
+def last_recorded(version: ModelVersion) -> dt.date:
+    """The latest day the version's card records: its release, a lifecycle event or a
+    monitoring observation. What the card says is true as of that day (events are never
+    dated after today)."""
+    card = version.card
+    observed = card.monitoring.observations if card.monitoring else ()
+    return max([card.released, *(e.date for e in card.lifecycle), *(o.date for o in observed)])
+
+
 # ---- readings of metrics -------------------------------------------------------------------
 
 # A reading's "dataset version" below is its data, Metric.evaluated_on: a dataset version of

@@ -18,9 +18,12 @@ from click.testing import CliRunner
 from modelcards.cardcache import signature, signing_key
 from modelcards.cli import cli
 from modelcards.site import parallel
-from modelcards.site.build import BuildFailed, BuildReport, SiteConfig, build_site
+from modelcards.site.build import MARKER, BuildFailed, BuildReport, SiteConfig, build_site
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
+from modelcards.site.pages import KINDS
 from modelcards.site.render import DEFAULT_THEME
+from modelcards.site.structure import site_pages
+from modelcards.validate import ValidationResult
 
 from ..conftest import BASE_SITE_FILES, CatalogMaker
 from ..helpers.site import TODAY
@@ -186,17 +189,42 @@ def test_nothing_changed_renders_nothing_and_leaves_the_site_alone(
     assert (os.stat(site).st_ino, snapshot(site)) == before
 
 
-def test_a_different_date_renders_again(make_catalog: CatalogMaker) -> None:
-    import datetime as dt
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MARKER
+    }
 
+
+def test_a_new_day_renders_only_the_pages_that_judge_dates(make_catalog: CatalogMaker) -> None:
+    """The first publish of a day: the governance page (what needs attention as of the day),
+    each model page (its lifecycle timeline runs to the day) and the feed are rendered again;
+    every other file is kept, and the site is the one a cold build makes on that day."""
     root = make_catalog()
+    site, later = root.parent / "site", dt.date(2027, 2, 1)
     build(root)
-    report = build_site(
-        SiteConfig(
-            root, root.parent / "site", today=dt.date(2027, 2, 1), cache=root.parent / "cache"
-        )
-    )
-    assert report.rendered == ALL_FILES - 1
+    before = inodes(site)
+    report = build_site(SiteConfig(root, site, today=later, cache=root.parent / "cache"))
+    assert report.files is not None
+    after = inodes(site)
+    rendered = {path for path in after if after[path] != before.get(path)}
+    assert rendered == {
+        "governance/index.html",
+        "feed.xml",
+        "models/fraud/index.html",
+        "models/small/index.html",
+    }
+    assert report.rendered == len(rendered)
+    assert isinstance(report.validation, ValidationResult)  # validated again: a new day
+    dated = {p.path for p in site_pages(report.validation.catalog) if KINDS[p.kind].reads_today}
+    assert rendered == dated
+    cold_site = root.parent / "cold"
+    build_site(SiteConfig(root, cold_site, today=later, use_cache=False))
+    assert snapshot(site) == snapshot(cold_site)
+    assert "as of 2027-02-01" in (site / "governance/index.html").read_text()
+    assert "as of 2027-02-01" in (site / "models/fraud/index.html").read_text()
+    assert "2027-02-01" not in (site / "models/fraud/2.0.0/index.html").read_text()
 
 
 def _manifest(root: Path) -> Path:

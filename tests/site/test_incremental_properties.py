@@ -1,5 +1,6 @@
 """Property: after any edits (model, version and dataset cards, lifecycle, metrics, lineage,
-catalog.yaml, a theme template), an incremental build is byte for byte a cold build.
+catalog.yaml, a theme template, the day the build judges dates against), an incremental build
+is byte for byte a cold build.
 
 One small generated catalog (benchmarks/generate_catalog.py) is built once; each example puts
 its files back, applies one to three random edits, builds on the site and cache the previous
@@ -10,6 +11,7 @@ are few; CI draws the same ones every run (the "ci" profile, tests/conftest.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -88,9 +90,15 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 class Edit:
     what: str  # shown in a falsifying example
     apply: Callable[[Path], None]
+    today: dt.date | None = None  # the build's --today, when the edit changes it
 
     def __repr__(self) -> str:
         return self.what
+
+
+def build_on(day: dt.date) -> Edit:
+    """Build as of another day (--today): a new day's publish, or one of a day before."""
+    return Edit(f"--today {day.isoformat()}", lambda root: None, day)
 
 
 def replace(name: str, pattern: str, new: str) -> Edit:
@@ -246,13 +254,16 @@ edits = st.one_of(
     st.builds(lambda t: replace("catalog.yaml", r"label: Precision", f"label: {quoted(t)}"), texts),
     # a theme template
     st.builds(theme, st.sampled_from(["Themed.", "Hosted by ACME.", "Internal use only."])),
+    # the day: dates are judged against it (the generated events run to 2026-11-01); days
+    # after the catalog's sunsets too
+    st.builds(build_on, st.dates(dt.date(2026, 11, 1), dt.date(2028, 12, 31))),
 )
 
 
-def cold(place: Path) -> dict[str, bytes]:
+def cold(place: Path, today: dt.date) -> dict[str, bytes]:
     output = place / "cold"
     shutil.rmtree(output, ignore_errors=True)
-    report = build_site(SiteConfig(place / "catalog", output, today=TODAY, use_cache=False))
+    report = build_site(SiteConfig(place / "catalog", output, today=today, use_cache=False))
     assert report.files is not None
     files = snapshot(output)
     shutil.rmtree(output)
@@ -275,10 +286,12 @@ def test_after_any_edits_the_incremental_build_is_a_cold_build(workspace: Worksp
 def incremental_equals_cold(workspace: Workspace, changes: list[Edit]) -> str:
     site, root = workspace.place / "site", workspace.root
     workspace.reset()
+    today = TODAY
     for change in changes:
         change.apply(root)
+        today = change.today or today
     before = snapshot(site) if site.exists() else None
-    config = SiteConfig(root, site, today=TODAY, cache=workspace.place / "cache")
+    config = SiteConfig(root, site, today=today, cache=workspace.place / "cache")
     try:
         report = build_site(config)
     except BuildFailed:  # a template error: nothing built
@@ -287,5 +300,5 @@ def incremental_equals_cold(workspace: Workspace, changes: list[Edit]) -> str:
     if report.files is None:  # invalid after the edits: the last good site stays
         assert (snapshot(site) if site.exists() else None) == before
         return "invalid"
-    assert snapshot(site) == cold(workspace.place)
+    assert snapshot(site) == cold(workspace.place, today)
     return "built"

@@ -6,9 +6,11 @@ returns bytes, so pages can be rendered in any order, in threads or in processes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,14 +29,22 @@ from .lineage import LineageIndex, index_lineage
 from .views import ModelSummary, summarise
 
 
+class UndeclaredToday(RuntimeError):
+    """A page read the day dates are judged against, but its kind does not say it reads it
+    (pages.KINDS): its fingerprint would not change with the day. A bug, never a user's."""
+
+
 @dataclass(frozen=True)
 class SiteData:
     catalog: Catalog
-    today: dt.date
+    # The day dates are judged against, and what the rules found as of it: None in the view
+    # given to the kinds of page that do not read them (undated; pages.KINDS), so that no
+    # page shows the day unless its fingerprint covers it.
+    today: dt.date | None
     env: Environment
     metrics: Mapping[str, MetricInfo]
     summaries: Mapping[str, ModelSummary]
-    attention: tuple[Section, ...]
+    attention: tuple[Section, ...] | None
     repo_root: Path  # "edit this card" links name files relative to it
     parents: Mapping[str, tuple[LineageEdge, ...]]  # version reference -> its lineage edges
     children: Mapping[str, tuple[LineageEdge, ...]]
@@ -45,6 +55,23 @@ class SiteData:
     # Cards as pydantic's model_dump_json writes them, where the card cache had the text at
     # hand when the catalog was loaded: catalog.json holds every card in that form.
     card_json: Mapping[Path, str]
+
+    def day(self) -> dt.date:
+        """The day dates are judged against, for a page whose kind reads it."""
+        if self.today is None:
+            raise UndeclaredToday("this kind of page reads today: say so in pages.KINDS")
+        return self.today
+
+    def findings(self) -> tuple[Section, ...]:
+        """What needs attention as of the day, for a page whose kind reads the day."""
+        if self.attention is None:
+            raise UndeclaredToday("this kind of page reads today: say so in pages.KINDS")
+        return self.attention
+
+    @cached_property
+    def undated(self) -> SiteData:
+        """The same data without the day or anything judged against it."""
+        return dataclasses.replace(self, today=None, attention=None)
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""

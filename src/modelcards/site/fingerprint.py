@@ -6,9 +6,12 @@ the earlier file can be kept.
 
 What goes in:
 - every page: the build's global inputs (the package's code and default theme, the theme
-  override folder, catalog.yaml, the date used as today, SOURCE_DATE_EPOCH, where the
-  catalog and its repository are); the cache keeps digests by page path, and pages with
-  the same inputs share one digest;
+  override folder, catalog.yaml, SOURCE_DATE_EPOCH, where the catalog and its repository
+  are); the cache keeps digests by page path, and pages with the same inputs share one
+  digest;
+- the day dates are judged against, for the kinds that read it (pages.KINDS, `reads_today`:
+  the governance page, model pages, the feed, and any kind that does not say), so a new day
+  renders those pages again and keeps the rest;
 - and the cards its kind declares in the table of page kinds (pages.KINDS; what each
   declaration covers: dependencies.py). A kind that declares nothing depends on every card.
 Cards are identified by their path and their text, so any edit, even a comment, counts.
@@ -34,7 +37,8 @@ from .pages import KINDS
 from .render import MAX_THEME_FILE_BYTES
 from .structure import Page
 
-FORMAT = "modelcards-fingerprint-2"
+FORMAT = "modelcards-fingerprint-3"
+UNDATED = "-"  # in place of the day, for the kinds of page that do not read it
 PACKAGE = Path(__file__).resolve().parent.parent
 # The libraries whose output lands in the site: templates, Markdown, sanitising, YAML, JSON.
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "cmarkgfm", "nh3", "pyyaml", "pydantic-core")
@@ -79,10 +83,9 @@ def code_digest(default_theme: Path) -> str:
     )
 
 
-def global_digest(
-    root: Path, settings: str | None, today: dt.date, theme: Path | None, code: str
-) -> str:
-    """`settings`: the text of catalog.yaml, None when there is none."""
+def global_digest(root: Path, settings: str | None, theme: Path | None, code: str) -> str:
+    """What every page is made from. `settings`: the text of catalog.yaml, None when there
+    is none."""
     parts = [
         FORMAT,
         code,
@@ -90,7 +93,6 @@ def global_digest(
         *(_files(theme, "*") if theme is not None else ()),
         "settings",
         settings if settings is not None else MISSING,
-        today.isoformat(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         str(root.resolve()),
         str(repository_root(root)),
@@ -114,16 +116,19 @@ class Fingerprints:
     """Digests of the inputs of each page of one build."""
 
     base: str  # the global inputs
+    today: str  # the day dates are judged against (ISO)
     cards: CardDigests
-    memo: dict[tuple[str, str], str] = field(default_factory=dict)  # page group -> digest
+    memo: dict[tuple[str, str, str], str] = field(default_factory=dict)  # page group -> digest
 
     def page(self, page: Page) -> str:
         """The digest of a page's inputs, as its kind declares them. Pages with the same
         inputs (every page of a version's family, every page listing the whole catalog)
         share one digest, worked out once: the cache stores it by path, so a page needs no
         digest of its own."""
-        depends = KINDS[page.kind].depends
-        group = depends.name, depends.scope(self.cards.site, page.subject)
+        kind = KINDS[page.kind]
+        depends = kind.depends
+        day = self.today if kind.reads_today else UNDATED
+        group = depends.name, depends.scope(self.cards.site, page.subject), day
         if group not in self.memo:
             inputs = depends.inputs(self.cards, group[1])
             self.memo[group] = _digest([self.base, *group, *inputs])
@@ -135,13 +140,15 @@ class BuildInputs:
     """Everything a build reads, digested: the global inputs and every card."""
 
     base: str
+    today: str  # the day the catalog is validated and dates are judged against (ISO)
     cards: Mapping[Path, str]  # card file -> digest of its name and text
     everything: str  # every card at once
 
     @property
     def whole(self) -> str:
-        """Equal for two builds only when they would make the same site, page for page."""
-        return _digest([self.base, self.everything])
+        """Equal for two builds only when they would make the same site, page for page, and
+        find the same problems (the rules judge dates against the day)."""
+        return _digest([self.base, self.today, self.everything])
 
 
 def build_inputs(catalog: Catalog, today: dt.date, theme: Path | None, code: str) -> BuildInputs:
@@ -162,7 +169,8 @@ def _inputs(
     # Each digest covers a card's name (from the catalog folder) and text: sorted, they say
     # what every card is, however the catalog folder's path was spelled.
     everything = _digest(sorted(cards.values()))
-    return BuildInputs(global_digest(root, settings, today, theme, code), cards, everything)
+    base = global_digest(root, settings, theme, code)
+    return BuildInputs(base, today.isoformat(), cards, everything)
 
 
 def read_inputs(
@@ -196,4 +204,6 @@ def _text(path: Path, raw: bytes | None) -> str | None:
 
 
 def fingerprints(site: SiteData, inputs: BuildInputs) -> Fingerprints:
-    return Fingerprints(inputs.base, CardDigests(site, inputs.cards, inputs.everything))
+    return Fingerprints(
+        inputs.base, inputs.today, CardDigests(site, inputs.cards, inputs.everything)
+    )

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..cards import Metric, Stage
 from ..catalog import Dataset
 from ..formats import EXPORT_FORMATS, ExportFormat
-from ..queries import charted_metrics, metric_series, place, previous_version
+from ..queries import charted_metrics, last_recorded, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
 from . import compare as comparing
@@ -70,12 +70,13 @@ def _html(
     settings = site.catalog.settings
     link = Linker(page.path, settings.base_url if absolute else None)
     canonical = paths.absolute(settings.base_url, page.path) if settings.base_url else None
+    if site.today is not None:  # only pages that judge dates are given the day
+        context["today"] = site.today
     text = site.env.get_template(template).render(
         page=page,
         title=title,
         link=link,
         settings=settings,
-        today=site.today,
         canonical=canonical,
         anchor=anchor,
         traffic=site.traffic,
@@ -181,9 +182,8 @@ def model(site: SiteData, page: Page) -> bytes:
     catalog = site.catalog
     found = catalog.models[page.subject]
     link = Linker(page.path)
-    spans = charts.spans_from_lifecycle(
-        found.versions, site.today, href=lambda v: link.version(v.ref)
-    )
+    today = site.day()
+    spans = charts.spans_from_lifecycle(found.versions, today, href=lambda v: link.version(v.ref))
 
     def version_link(ref: str) -> str | None:
         return link.version(ref) if ref in catalog.versions else None
@@ -209,7 +209,7 @@ def model(site: SiteData, page: Page) -> bytes:
         summary=site.summaries[found.id],
         history=history,
         metric_charts=_metric_charts(site, found.id, link),
-        timeline=figure(charts.lifecycle_timeline_svg(spans, today=site.today)),
+        timeline=figure(charts.lifecycle_timeline_svg(spans, today=today)),
         lineage=figure(
             lineage_graph_svg(catalog, found.id, href=version_link, index=site.lineage, full=full)
         ),
@@ -321,8 +321,10 @@ def _export(export: ExportFormat) -> Renderer:
     """The renderer of a version's export file in `export`'s format."""
 
     def render(site: SiteData, page: Page) -> bytes:
+        # Dated by the version's own record, not the build's day: the file changes only
+        # when what it describes does (docs/interop.md, "CycloneDX").
         version = site.catalog.versions[page.subject]
-        return export.render(site.catalog, [version], site.today).encode("utf-8")
+        return export.render(site.catalog, [version], last_recorded(version)).encode("utf-8")
 
     return render
 
@@ -365,8 +367,9 @@ def leaderboard(site: SiteData, page: Page) -> bytes:
 
 
 def governance(site: SiteData, page: Page) -> bytes:
-    total = attention_count(site.attention)
-    return _html(site, page, "governance.html", "Governance", sections=site.attention, total=total)
+    sections = site.findings()
+    total = attention_count(sections)
+    return _html(site, page, "governance.html", "Governance", sections=sections, total=total)
 
 
 def not_found(site: SiteData, page: Page) -> bytes:
@@ -408,48 +411,61 @@ class PageKind:
     `cost`: the time a page takes beyond an ordinary one, in version pages per version in the
     catalog (parallel.py splits the work by it); pages that list the whole catalog have one.
     `in_sitemap`: whether sitemap.xml lists its pages.
+    `reads_today`: whether its pages show the day dates are judged against, or anything
+    judged against it (the governance page's findings, the model page's timeline); only those
+    are given the day (`SiteData.today`; the others get None) and change with it. A kind that
+    does not say reads it, like a kind that declares no dependencies.
     """
 
     render: Renderer
     depends: Depends = WHOLE_CATALOG
     cost: float = 0.0
     in_sitemap: bool = False
+    reads_today: bool = True
 
 
 # Costs measured on the benchmark catalog of 10,000 versions (a version page takes about
 # 2 ms): catalog.json 0.57 s, the home page 0.23 s, the feed 0.14 s. After a one-card edit
 # these few pages are most of the work, and they must not all fall to one process.
 KINDS: dict[str, PageKind] = {
-    "home": PageKind(home, cost=1 / 85, in_sitemap=True),
-    "model": PageKind(model, MODEL, in_sitemap=True),
-    "lineage": PageKind(lineage, LINEAGE, in_sitemap=True),
-    "compare": PageKind(compare, COMPARE, in_sitemap=True),
+    "home": PageKind(home, cost=1 / 85, in_sitemap=True, reads_today=False),
+    "model": PageKind(model, MODEL, in_sitemap=True),  # the lifecycle timeline runs to today
+    "lineage": PageKind(lineage, LINEAGE, in_sitemap=True, reads_today=False),
+    "compare": PageKind(compare, COMPARE, in_sitemap=True, reads_today=False),
     "compare-index": PageKind(
-        lambda site, page: comparing.task_index(site, page.subject), COMPARE_INDEX
+        lambda site, page: comparing.task_index(site, page.subject),
+        COMPARE_INDEX,
+        reads_today=False,
     ),
     "compare-data": PageKind(
         lambda site, page: comparing.model_data(site, site.catalog.models[page.subject]),
         COMPARE_DATA,
+        reads_today=False,
     ),
-    "version": PageKind(version, VERSION_FAMILY, in_sitemap=True),
+    "version": PageKind(version, VERSION_FAMILY, in_sitemap=True, reads_today=False),
     **{
-        export.page_kind: PageKind(_export(export), VERSION_FAMILY)
+        export.page_kind: PageKind(_export(export), VERSION_FAMILY, reads_today=False)
         for export in EXPORT_FORMATS.values()
     },
-    "dataset": PageKind(dataset, DATASET, in_sitemap=True),
-    "leaderboard": PageKind(leaderboard, LEADERBOARD, in_sitemap=True),
-    "governance": PageKind(governance, in_sitemap=True),
-    "not-found": PageKind(not_found, NO_CARDS),  # served at any address, listed nowhere
-    "badge": PageKind(badge, BADGE),
-    "asset": PageKind(asset, NO_CARDS),
-    "sitemap": PageKind(lambda site, page: sitemap(site)),
+    "dataset": PageKind(dataset, DATASET, in_sitemap=True, reads_today=False),
+    "leaderboard": PageKind(leaderboard, LEADERBOARD, in_sitemap=True, reads_today=False),
+    "governance": PageKind(governance, in_sitemap=True),  # what needs attention as of today
+    # served at any address, listed nowhere
+    "not-found": PageKind(not_found, NO_CARDS, reads_today=False),
+    "badge": PageKind(badge, BADGE, reads_today=False),
+    "asset": PageKind(asset, NO_CARDS, reads_today=False),
+    "sitemap": PageKind(lambda site, page: sitemap(site), reads_today=False),
     "catalog-json": PageKind(
         lambda site, page: feeds.catalog_json(site.catalog, site.summaries, site.card_json),
         cost=1 / 35,
+        reads_today=False,
     ),
-    "feed": PageKind(lambda site, page: feeds.atom_feed(site.catalog, site.today), cost=1 / 140),
-    "search-index": PageKind(lambda site, page: search_index(site.catalog, site.summaries)),
-    "datasets": PageKind(datasets, in_sitemap=True),
+    # a catalog with no lifecycle event yet is dated today
+    "feed": PageKind(lambda site, page: feeds.atom_feed(site.catalog, site.day()), cost=1 / 140),
+    "search-index": PageKind(
+        lambda site, page: search_index(site.catalog, site.summaries), reads_today=False
+    ),
+    "datasets": PageKind(datasets, in_sitemap=True, reads_today=False),
 }
 
 
@@ -460,4 +476,5 @@ def sitemap(site: SiteData) -> bytes:
 
 
 def render_page(site: SiteData, page: Page) -> dict[str, bytes]:
-    return {page.path: KINDS[page.kind].render(site, page)}
+    kind = KINDS[page.kind]
+    return {page.path: kind.render(site if kind.reads_today else site.undated, page)}
