@@ -123,7 +123,7 @@ def test_the_sandbox_leaves_ordinary_templates_alone(
     _theme_home(
         '{% import "_macros.html" as m %}{% for s in summaries %}'
         '<a href="{{ link.model(s.model.id) }}">{{ s.model.card.name|upper }}</a>'
-        "{{ s.model.path.name }}{% endfor %}{{ settings.title }} {{ today|isodate }}"
+        "{{ s.model.path.name }}{% endfor %}{{ settings.title }} {{ datasets_list|length|number }}"
     )
     assert runner.invoke(cli, ["build"]).exit_code == 0
     home = Path("site/index.html").read_text()
