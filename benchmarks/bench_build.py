@@ -34,6 +34,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import OUT, Step, ensure_catalog, interleaved, interleaved_timings
@@ -155,34 +157,49 @@ def median_page_kib(site: Path) -> tuple[float, float]:
     return statistics.median(sizes) / 1024, max(sizes) / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--versions", type=int, default=10)
-    parser.add_argument("--datasets", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--work",
-        type=Path,
-        default=OUT,
-        help="folder to build in (default: benchmarks/out); file creation costs "
-        "differ between file systems, and even between folders of one",
-    )
-    args = parser.parse_args()
+@dataclass(frozen=True)
+class BuildTimes:
+    """One run's figures: wall and CPU seconds by measure, and what the built site is."""
+
+    wall: dict[str, float]  # cold, hugo, quarter, no-op, one card, restored
+    cpu: dict[str, float]  # cold, hugo, quarter
+    identical: bool  # the incremental site equals a cold build of the edited catalog
+    memory_mib: float  # peak resident set of a cold build (NaN when not measured)
+    median_kib: float  # median HTML page
+    largest_kib: float
+    files: int  # in the built site
+    hugo_pages: int
+    work: Path
+
+    def ratio(self, measure: str, baseline: str = "cold") -> float:
+        return self.wall[measure] / self.wall[baseline]
+
+
+def measure(
+    models: int,
+    versions: int,
+    datasets: int,
+    repeat: int,
+    work_root: Path = OUT,
+    *,
+    linearity: bool = True,
+    memory: bool = True,
+) -> BuildTimes:
+    """Every measure of this script on the generated catalog of this size, built under
+    `work_root`; `linearity`: also a cold build of a quarter of the catalog; `memory`: also
+    a cold build under a wrapper that reads its peak memory."""
     hugo = shutil.which("hugo")
     if hugo is None:
         sys.exit("hugo is not installed (apt-get install hugo)")
-    size = f"{args.models}x{args.versions}x{args.datasets}"
-    work = args.work.resolve() / f"build-{size}"
+    work = work_root.resolve() / f"build-{models}x{versions}x{datasets}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     catalog = work / "catalog"  # a copy: the incremental runs edit one of its cards
     shutil.copytree(
-        ensure_catalog(args.models, args.versions, args.datasets),
+        ensure_catalog(models, versions, datasets),
         catalog,
         ignore=shutil.ignore_patterns(".complete"),
     )
-    quarter = ensure_catalog(max(args.models // 4, 1), args.versions, max(args.datasets // 4, 1))
     loaded, _ = load_catalog(catalog)
     pages = write_hugo_site(loaded, work / "hugo")
     edited = next(iter(loaded.models.values())).versions[-1].path
@@ -193,16 +210,14 @@ def main() -> None:
         lambda: run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)]),
         lambda: shutil.rmtree(public, ignore_errors=True),
     )
-    timings = interleaved_timings(
-        {
-            "cold": cold_build(catalog, cold_site),
-            "hugo": hugo_build,
-            "quarter": cold_build(quarter, work / "quarter"),
-        },
-        args.repeat,
-    )
-    cold = {name: timing.wall for name, timing in timings.items()}
-    cpu = {name: timing.cpu for name, timing in timings.items()}
+    colds: dict[str, Callable[[], object] | Step] = {
+        "cold": cold_build(catalog, cold_site),
+        "hugo": hugo_build,
+    }
+    if linearity:
+        quarter = ensure_catalog(max(models // 4, 1), versions, max(datasets // 4, 1))
+        colds["quarter"] = cold_build(quarter, work / "quarter")
+    timings = interleaved_timings(colds, repeat)
 
     incremental = [*build_command(catalog, site), "--cache", str(work / "cache")]
     run(incremental)  # prime the cache
@@ -232,48 +247,85 @@ def main() -> None:
             "one card": Step(lambda: run(incremental), edit_one_card),
             "restored": Step(lambda: run(incremental), restore_and_edit),
         },
-        args.repeat,
+        repeat,
     )
     from_scratch = cold_build(catalog, cold_site)  # the edited catalog
     from_scratch.setup()
     from_scratch.run()
     identical = same_trees(site, cold_site)
     edited.write_text(original)
-    memory = peak_memory_mib(build_command(catalog, work / "memory", "--no-cache"))
-    median, largest = median_page_kib(site)
-    files = len(tree(site))
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-    print(
-        f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets"
-        f"; {cpus} CPUs; median of {args.repeat}"
+    peak = (
+        peak_memory_mib(build_command(catalog, work / "memory", "--no-cache"))
+        if memory
+        else float("nan")
     )
-    print(f"built in:              {work}")
+    shutil.rmtree(work / "memory", ignore_errors=True)
+    median, largest = median_page_kib(site)
+    return BuildTimes(
+        wall={**{name: t.wall for name, t in timings.items()}, **warm},
+        cpu={name: t.cpu for name, t in timings.items()},
+        identical=identical,
+        memory_mib=peak,
+        median_kib=median,
+        largest_kib=largest,
+        files=len(tree(site)),
+        hugo_pages=pages,
+        work=work,
+    )
+
+
+def report(times: BuildTimes, repeat: int) -> None:
+    cold, cpu = times.wall, times.cpu
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"built in:              {times.work}; {cpus} CPUs; median of {repeat}")
     print(
-        f"cold modelcards build: {cold['cold']:.2f} s, {cpu['cold']:.2f} s of CPU ({files} files)"
+        f"cold modelcards build: {cold['cold']:.2f} s, {cpu['cold']:.2f} s of CPU "
+        f"({times.files} files)"
     )
     print(
         f"hugo:                  {cold['hugo']:.2f} s, {cpu['hugo']:.2f} s of CPU "
-        f"({pages} Markdown pages)"
+        f"({times.hugo_pages} Markdown pages)"
     )
     print(
-        f"ratio cold / hugo:        {cold['cold'] / cold['hugo']:.2f}x "
+        f"ratio cold / hugo:        {times.ratio('cold', 'hugo'):.2f}x "
         f"(CPU time: {cpu['cold'] / cpu['hugo']:.2f}x)"
     )
-    print(f"no-op rebuild:         {warm['no-op']:.2f} s")
-    print(f"ratio no-op / cold:       {warm['no-op'] / cold['cold']:.3f}x")
+    print(f"no-op rebuild:         {cold['no-op']:.2f} s")
+    print(f"ratio no-op / cold:       {times.ratio('no-op'):.3f}x")
     print(
-        f"one card edited:       {warm['one card']:.2f} s "
-        f"(output {'identical to' if identical else 'DIFFERS FROM'} a cold build)"
+        f"one card edited:       {cold['one card']:.2f} s "
+        f"(output {'identical to' if times.identical else 'DIFFERS FROM'} a cold build)"
     )
-    print(f"ratio one card / cold:    {warm['one card'] / cold['cold']:.3f}x")
-    print(f"one card, cache restored by tar as in CI: {warm['restored']:.2f} s")
-    print(f"ratio restored / cold:    {warm['restored'] / cold['cold']:.3f}x")
-    print(f"quarter catalog cold:  {cold['quarter']:.2f} s")
-    print(f"ratio full / quarter:     {cold['cold'] / cold['quarter']:.2f}x (4x the cards)")
-    print(f"peak memory:           {memory:.0f} MiB (largest process of the cold build)")
-    print(f"median HTML page:      {median:.1f} KiB (largest {largest:.1f} KiB)")
-    if not identical:
+    print(f"ratio one card / cold:    {times.ratio('one card'):.3f}x")
+    print(f"one card, cache restored by tar as in CI: {cold['restored']:.2f} s")
+    print(f"ratio restored / cold:    {times.ratio('restored'):.3f}x")
+    if "quarter" in cold:
+        print(f"quarter catalog cold:  {cold['quarter']:.2f} s")
+        print(f"ratio full / quarter:     {times.ratio('cold', 'quarter'):.2f}x (4x the cards)")
+    print(f"peak memory:           {times.memory_mib:.0f} MiB (largest process of the cold build)")
+    print(
+        f"median HTML page:      {times.median_kib:.1f} KiB (largest {times.largest_kib:.1f} KiB)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--versions", type=int, default=10)
+    parser.add_argument("--datasets", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=OUT,
+        help="folder to build in (default: benchmarks/out); file creation costs "
+        "differ between file systems, and even between folders of one",
+    )
+    args = parser.parse_args()
+    times = measure(args.models, args.versions, args.datasets, args.repeat, args.work)
+    print(f"catalog: {args.models} models x {args.versions} versions, {args.datasets} datasets")
+    report(times, args.repeat)
+    if not times.identical:
         sys.exit("the incremental build differs from a cold build")
 
 
