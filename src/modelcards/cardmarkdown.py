@@ -14,6 +14,7 @@ milliseconds; text beyond either never reaches a page.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import cmarkgfm
@@ -126,9 +127,11 @@ _ESCAPED = "\\`*_{}[]()#+-.!|<>&~"
 _LITERAL = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?[A-Za-z0-9]+;)")
 
 
+@functools.lru_cache(maxsize=4096)
 def inert(text: str) -> str:
     """Markdown that renders as `text` does, with no raw HTML and no link to anything but a
-    web address or a relative path."""
+    web address or a relative path. (Memoised: a model's texts recur in each version's
+    README.)"""
     kept: list[str] = []
     fence: str | None = None  # the opening of the fenced code block we are in
     for line in text.split("\n"):
@@ -147,6 +150,8 @@ def inert(text: str) -> str:
 
 
 def _inert_line(line: str) -> str:
+    if _ACTIVE.isdisjoint(line):
+        return line  # nothing that could start HTML, a link or a definition: as it is
     spans = _code_spans(line)
     starts = _CONTAINERS.match(line)
     text_start = starts.end() if starts else 0
@@ -183,6 +188,9 @@ def _inert_line(line: str) -> str:
             out.append(character)
         index += 1
     return "".join(out)
+
+
+_ACTIVE = frozenset("<[]")  # what _inert_line may change; escapes and code spans only skip
 
 
 def _destination(line: str, start: int) -> str:

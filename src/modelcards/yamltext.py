@@ -97,6 +97,10 @@ def _resolved_tag(text: str) -> str:
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+# Text that PyYAML's analysis allows plain in flow and block context alike: no indicator
+# first, none of `:,?[]{}#` after, printable ASCII, no space at either end. (Most of a card's
+# values: ids, digests, names.)
+_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@+()= -]*(?<! )")
 _BREAKS = frozenset("\n\x85\u2028\u2029")
 
 
@@ -113,8 +117,10 @@ def _string_text(value: str, in_flow: bool) -> str:
         return _pyyaml_scalar(value, in_flow)  # multi-line: rare, let PyYAML decide
     if not value:
         return _pyyaml_scalar(value, in_flow)
-    analysis = _EMITTER.analyze_scalar(value)
     implicit = _resolved_tag(value) == _STR_TAG
+    if _PLAIN.fullmatch(value):  # the analysis's answer for these is known: plain anywhere
+        return value if implicit else "'" + value + "'"
+    analysis = _EMITTER.analyze_scalar(value)
     plain = analysis.allow_flow_plain if in_flow else analysis.allow_block_plain
     if implicit and plain:
         return value

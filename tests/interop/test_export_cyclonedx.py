@@ -16,8 +16,11 @@ from cyclonedx.validation.json import JsonStrictValidator
 
 from modelcards.catalog import Catalog, ModelVersion
 from modelcards.cli import cli
-from modelcards.formats import bom_json_text, render_cyclonedx_bom
+from modelcards.formats import bom_json_text, bom_timestamp, render_cyclonedx_bom
 from modelcards.formats.cyclonedx import SERIAL_NAMESPACE
+from modelcards.formats.files import BOM_FILE, version_export_path
+from modelcards.queries import last_recorded
+from modelcards.site.build import SiteConfig, build_site
 from modelcards.validate import validate_catalog
 
 from ..conftest import EXAMPLE_CATALOG, CatalogMaker
@@ -381,4 +384,32 @@ def test_external_datasets_are_data_components(
     }
     assert model["modelCard"]["quantitativeAnalysis"]["performanceMetrics"][0]["slice"] == (
         'dataset=ai2_arc:ARC-Challenge {"num_few_shot":25}; split=test'
+    )
+
+
+def test_the_site_bom_is_the_export_dated_by_the_version_record(
+    example: Catalog, tmp_path: Path
+) -> None:
+    """A version's bom.json on the site is its export (`export --today DAY`) for the last day
+    its card records (not the build's day, so a new day leaves it alone), written compact;
+    every one is a valid CycloneDX 1.6 BOM."""
+    for today in (dt.date(2026, 11, 26), dt.date(2027, 3, 1)):
+        build_site(SiteConfig(EXAMPLE_CATALOG, tmp_path / str(today), today=today, use_cache=False))
+    for version in example.versions.values():
+        files = [
+            tmp_path / str(day) / version_export_path(version.ref, BOM_FILE)
+            for day in (dt.date(2026, 11, 26), dt.date(2027, 3, 1))
+        ]
+        text = files[0].read_text(encoding="utf-8")
+        assert files[1].read_text(encoding="utf-8") == text  # whatever the build's day
+        assert text.count("\n") == 1 and text.endswith("}\n")  # one line
+        assert VALIDATOR.validate_str(text) is None, version.ref
+        day = last_recorded(version)
+        export = render_cyclonedx_bom(example, [version], timestamp=bom_timestamp(day))
+        assert json.loads(text) == json.loads(bom_json_text(export))
+        assert json.loads(text)["metadata"]["timestamp"] == f"{day.isoformat()}T00:00:00Z"
+    production = example.versions["fraud-detector@2.1.0"]
+    assert last_recorded(production) == max(
+        [e.date for e in production.card.lifecycle]
+        + [o.date for o in production.card.monitoring.observations]  # type: ignore[union-attr]
     )

@@ -87,6 +87,23 @@ TRICKY = [
     "https://x.org/a?b=c#d",
     "a\nb",
     "a\x85b",
+    # plain-looking text, written without PyYAML's analysis (yamltext._PLAIN)
+    "a - b",
+    "x=1",
+    "(a)",
+    "v1.0 (beta)",
+    "a @b",
+    "_x",
+    "0x1f",
+    "1e3",
+    "a/b.c",
+    "1.0",
+    "2024-01-01",
+    "yes",
+    "Null",
+    "a  b",
+    "---x",
+    "...",
 ]
 SCALARS = [
     *TRICKY,
@@ -121,6 +138,7 @@ def test_tricky_scalars_are_written_as_pyyaml_writes_them() -> None:
 
 scalars = st.one_of(
     st.text(max_size=12),
+    st.text("aZ19_./@+()= -:#,?'&*!|>%`[]{}\t", max_size=8),  # plain-looking, and not quite
     st.sampled_from(TRICKY),
     st.integers(),
     st.floats(),

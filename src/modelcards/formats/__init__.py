@@ -20,9 +20,16 @@ from dataclasses import dataclass
 from ..cards import split_model_version
 from ..catalog import Catalog, ModelVersion
 from ..errors import Refusal, UsageProblem
+from ..queries import last_recorded
 from ..rules.references import missing_version_message
 from ..texts import capped
-from .cyclonedx import bom_json_text, bom_timestamp, render_cyclonedx_bom, source_date_epoch
+from .cyclonedx import (
+    bom_compact_text,
+    bom_json_text,
+    bom_timestamp,
+    render_cyclonedx_bom,
+    source_date_epoch,
+)
 from .files import BOM_FILE, HF_FILE
 from .huggingface import hf_export_warnings, render_hf_readme
 
@@ -39,6 +46,9 @@ class ExportFormat:
     # The text of the export of `versions` (one, or every version of the catalog); `today`
     # dates what needs a date (default: SOURCE_DATE_EPOCH, else the clock's date).
     render: Callable[[Catalog, Sequence[ModelVersion], dt.date | None], str]
+    # The file the site writes beside a version's page: the same export, with no day in it
+    # (a site's files are kept from build to build; docs/site.md, "What depends on the day").
+    published: Callable[[Catalog, ModelVersion], str]
     # What the export of one version cannot carry, a sentence each.
     warnings: Callable[[Catalog, ModelVersion], list[str]]
     # Why it cannot describe the whole catalog at once (`--all`); None: it can.
@@ -56,6 +66,7 @@ HUGGING_FACE = ExportFormat(
     title="Hugging Face model card",
     media_type="text/markdown",
     render=lambda catalog, versions, today: render_hf_readme(catalog, versions[0]),
+    published=render_hf_readme,
     warnings=hf_export_warnings,
     one_version_only="a Hugging Face card describes one version",
 )
@@ -67,6 +78,10 @@ CYCLONEDX = ExportFormat(
     media_type="application/json",
     render=lambda catalog, versions, today: bom_json_text(
         render_cyclonedx_bom(catalog, versions, timestamp=bom_timestamp(today))
+    ),
+    # Dated by the version's own record; compact, as api/catalog.json is (tools read it).
+    published=lambda catalog, version: bom_compact_text(
+        render_cyclonedx_bom(catalog, [version], timestamp=bom_timestamp(last_recorded(version)))
     ),
     warnings=_no_warnings,
 )
@@ -122,6 +137,7 @@ __all__ = [
     "UnknownVersion",
     "UnsupportedExport",
     "bad_reference_message",
+    "bom_compact_text",
     "bom_json_text",
     "bom_timestamp",
     "export_text",

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from ..cards import Metric, Stage
 from ..catalog import Dataset
 from ..formats import EXPORT_FORMATS, ExportFormat
-from ..queries import charted_metrics, last_recorded, metric_series, place, previous_version
+from ..queries import charted_metrics, metric_series, place, previous_version
 from ..texts import shown
 from . import charts, feeds, paths
 from . import compare as comparing
@@ -321,10 +321,7 @@ def _export(export: ExportFormat) -> Renderer:
     """The renderer of a version's export file in `export`'s format."""
 
     def render(site: SiteData, page: Page) -> bytes:
-        # Dated by the version's own record, not the build's day: the file changes only
-        # when what it describes does (docs/interop.md, "CycloneDX").
-        version = site.catalog.versions[page.subject]
-        return export.render(site.catalog, [version], last_recorded(version)).encode("utf-8")
+        return export.published(site.catalog, site.catalog.versions[page.subject]).encode()
 
     return render
 
