@@ -6,14 +6,7 @@ browser or axe-core fails under CI (env CI set) and skips elsewhere.
 
 from __future__ import annotations
 
-import functools
-import os
 import shutil
-import sys
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag, urlsplit
@@ -22,87 +15,10 @@ import pytest
 
 from modelcards.site.lineage import MAX_NODES
 
-from ..conftest import EXAMPLE_CATALOG, REPO, render
+from ..helpers.browser import AXE, MEASURE, Watched, require
+from ..helpers.catalogs import render
+from ..helpers.generated import generate
 from ..helpers.site import INJECTION, build_into
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-AXE = Path(os.environ.get("AXE_CORE", REPO / "tests/.node/node_modules/axe-core/axe.min.js"))
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SUB_PATH = "sub/path"
-
-
-def _require(ready: bool, why: str) -> None:
-    if not ready:
-        if os.environ.get("CI"):
-            pytest.fail(f"{why} (required under CI)")
-        pytest.skip(why)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    _require(CHROMIUM.exists(), f"no chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is in the test extra
-        _require(False, "playwright is not installed")
-        raise
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def served_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The example site written under <root>/sub/path/, and that root served over HTTP."""
-    root = tmp_path_factory.mktemp("served")
-    build_into(EXAMPLE_CATALOG, root / SUB_PATH)
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root / SUB_PATH, f"http://127.0.0.1:{server.server_address[1]}/{SUB_PATH}/"
-    server.shutdown()
-    server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-
-@pytest.fixture(params=["http", "file"])
-def site(request: pytest.FixtureRequest, served_root: tuple[Path, str]) -> str:
-    folder, url = served_root
-    return url if request.param == "http" else folder.as_uri() + "/"
-
-
-@dataclass
-class Watched:
-    """A page with its console errors and dialogs recorded."""
-
-    page: Any
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-
-@pytest.fixture
-def watched(browser: Any) -> Iterator[Watched]:
-    context = browser.new_context()
-    page = context.new_page()
-    seen = Watched(page)
-    page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen.errors.append(str(e)))
-    page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
-    yield seen
-    context.close()
 
 
 def _target_exists(url: str, site: str, page: Any) -> bool:
@@ -233,7 +149,7 @@ def test_injection_card_runs_nothing(injection_site: str, watched: Watched) -> N
 def test_axe_finds_no_serious_violations(
     browser: Any, served_root: tuple[Path, str], path: str, scheme: str
 ) -> None:
-    _require(
+    require(
         AXE.is_file(), f"axe-core not found at {AXE} (npm install --prefix tests/.node axe-core)"
     )
     context = browser.new_context(color_scheme=scheme)
@@ -254,9 +170,6 @@ def test_axe_finds_no_serious_violations(
 
 # ---- lineage, leaderboards, compare and charts, on the example and a generated catalog -------
 
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate_catalog import generate  # noqa: E402
-
 WIDTHS = (1280, 390)
 COMPARE = "compare/tabular-classification/index.html"
 # One page of each kind whose pictures and layout issue 14 changed, on the example site.
@@ -268,22 +181,6 @@ EXAMPLE_PAGES = [
     "datasets/card-transactions/leaderboards/2025-Q4.html",
     COMPARE + "?a=fraud-detector@2.1.0&b=fraud-detector-edge@1.1.0",
 ]
-MEASURE = """() => {
-  const doc = document.documentElement;
-  const small = [];
-  let drawn = 0;
-  for (const text of document.querySelectorAll('svg text')) {
-    if (!text.getClientRects().length || !text.textContent.trim()) { continue; }
-    const m = text.getScreenCTM();
-    if (!m) { continue; }
-    drawn += 1;
-    // The font size as drawn: CSS size in the SVG's units, times the SVG's scale (and
-    // whatever rotation: the determinant of the matrix is the square of the scale).
-    const px = parseFloat(getComputedStyle(text).fontSize) * Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
-    if (px < 10.95) { small.push(text.textContent + ' at ' + px.toFixed(2) + ' px'); }
-  }
-  return {sideways: doc.scrollWidth - doc.clientWidth, small: small.slice(0, 5), drawn: drawn};
-}"""
 
 
 def _ready(page: Any) -> None:
@@ -480,7 +377,7 @@ def test_a_reading_leads_to_its_leaderboard(
 def test_axe_finds_nothing_serious_on_lineage_leaderboard_and_compare(
     browser: Any, served_root: tuple[Path, str], path: str, scheme: str
 ) -> None:
-    _require(
+    require(
         AXE.is_file(), f"axe-core not found at {AXE} (npm install --prefix tests/.node axe-core)"
     )
     context = browser.new_context(color_scheme=scheme)

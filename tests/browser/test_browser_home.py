@@ -10,13 +10,7 @@ from typing import Any
 
 import pytest
 
-from .test_browser import (  # noqa: F401 (fixtures)
-    Watched,
-    browser,
-    served_root,
-    site,
-    watched,
-)
+from ..helpers.browser import Watched, address, shown
 
 # The example's models in the home page's default order: by name.
 BY_NAME = [
@@ -30,20 +24,9 @@ BY_NAME = [
 ]
 
 
-def shown(page: Any) -> list[str]:
-    return list(
-        page.eval_on_selector_all("#models tbody tr", "rows => rows.map(r => r.dataset.model)")
-    )
-
-
 def ready(page: Any, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("#models[data-ready]")
-
-
-def address(page: Any) -> str:
-    """The address the page shows now (page.url can lag behind history.replaceState)."""
-    return str(page.evaluate("location.href"))
 
 
 def data(page: Any) -> dict[str, Any]:

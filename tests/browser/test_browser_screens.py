@@ -15,7 +15,7 @@ import pytest
 
 from modelcards.site.serve import start_server
 
-from .test_browser import SUB_PATH, Watched, browser, served_root, watched  # noqa: F401 (fixtures)
+from ..helpers.browser import SUB_PATH, Watched
 
 WIDTHS = (1280, 390)
 # Scrolled sideways: the document is wider than the window (a table or figure inside a frame

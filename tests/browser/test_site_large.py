@@ -17,10 +17,9 @@ import pytest
 from modelcards.site.home import PAGE_SIZE
 from modelcards.site.views import summarise
 
-from ..conftest import LARGE_MODELS, TODAY
+from ..helpers.browser import MEASURE, address, shown
+from ..helpers.catalogs import LARGE_MODELS, TODAY
 from ..helpers.site import build_into
-from .test_browser import MEASURE, browser  # noqa: F401 (fixture)
-from .test_browser_home import address, shown
 
 BUDGET = 300_000  # bytes: no page over 300 KB (issue 14)
 

@@ -11,8 +11,7 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from ..conftest import CatalogMaker
-from ..unit.test_rules import V1, edit
+from ..helpers.catalogs import REPO, V1, CatalogMaker, edit
 
 BROKEN = edit(V1, "replaced_by: 2.0.0", "replaced_by: 2.1.0") | edit(
     "models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01"
@@ -152,7 +151,6 @@ def test_catalog_argument_must_be_a_folder(runner: CliRunner, tmp_path: Path) ->
 
 
 def test_schema_command_writes_the_committed_schemas(runner: CliRunner, tmp_path: Path) -> None:
-    from ..conftest import REPO
 
     result = runner.invoke(cli, ["schema", "-o", "out"])
     assert result.exit_code == 0

@@ -11,10 +11,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.edit import EditError, FileEdit, apply_edits, write_edits
 
-from ..conftest import BASE, SHA_A, CatalogMaker
-from ..unit.test_rules import edit
-
-V1, V2, SMALL = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/small/0.1.0.yaml"
+from ..helpers.catalogs import BASE, SHA_A, SMALL, STAGED, V1, V2, CatalogMaker, edit, snapshot
 
 # A version file with comments everywhere a person puts them.
 COMMENTED_SMALL = """\
@@ -28,30 +25,6 @@ lineage:
 lifecycle:
   - {stage: development, date: 2026-02-01, by: dana}  # started by the edge team
 """
-
-STAGED = (
-    textwrap.dedent("""\
-    version: "2.1.0"
-    released: 2026-03-02
-    summary: Retrained with merchant features.
-    artifacts:
-      - {uri: s3://m/fraud/2.1.0/model.onnx, sha256: %s}
-    training:
-      code: {repo: https://git.example/fraud, commit: "6b4c3d2e"}
-      data: [tx@2025-Q4]
-    metrics:
-      - {name: auc, value: 0.93, dataset: tx@2025-Q3, split: test}
-    lineage:
-      - {model: fraud@2.0.0, relation: retrained}
-    lifecycle:
-      - {stage: staging, date: 2026-03-02, by: alice}
-    """)
-    % SHA_A
-)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_promote_keeps_comments_and_appends_in_the_file_style(

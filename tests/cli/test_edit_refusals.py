@@ -9,10 +9,8 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import STAGED, V2, CatalogMaker, edit, snapshot
 from ..helpers.site import TODAY
-from ..unit.test_rules import V2, edit
-from .test_edit import STAGED, snapshot
 
 
 @pytest.fixture

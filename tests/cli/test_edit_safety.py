@@ -15,8 +15,7 @@ from modelcards.cli import cli
 from modelcards.edit import EditError, append_event, make_event
 from modelcards.source import parse_source
 
-from ..conftest import CatalogMaker
-from .test_edit import STAGED, V2, snapshot
+from ..helpers.catalogs import STAGED, V2, CatalogMaker, snapshot
 
 HEAD = 'version: "1.0.0"\nreleased: 2026-01-01\nsummary: x\n'
 EVENT = make_event(Stage.PRODUCTION, dt.date(2026, 1, 5), "bob")

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from ..conftest import TODAY, CatalogMaker
+from ..helpers.catalogs import TODAY, CatalogMaker
 
 # Each reads as something else than text in YAML 1.1 when written plain.
 AMBIGUOUS = [

@@ -11,10 +11,8 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from ..conftest import SHA_A, SHA_B, CatalogMaker
-from ..unit.test_rules import edit
+from ..helpers.catalogs import SHA_A, SHA_B, V2, CatalogMaker, edit
 
-V2 = "models/fraud/2.0.0.yaml"
 CANARY = (
     textwrap.dedent("""\
     version: "2.1.0"

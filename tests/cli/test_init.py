@@ -21,10 +21,11 @@ from modelcards.repo_init import REQUIREMENT, TEMPLATES
 from modelcards.schema import render_schemas
 from modelcards.validate import validate_catalog
 
-from ..conftest import TODAY, run_actionlint
-from ..interop.test_workflows import (
+from ..helpers.catalogs import TODAY
+from ..helpers.workflows import (
     assert_keeps_the_build_cache,
     assert_publishes_only_from_its_branch,
+    run_actionlint,
 )
 
 WORKFLOW_VALIDATE = ".github/workflows/modelcards-validate.yml"

@@ -35,7 +35,7 @@ from modelcards.recording import (
     record_version,
 )
 
-from ..conftest import BASE, CatalogMaker
+from ..helpers.catalogs import BASE, V2, CatalogMaker
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Trainer",
@@ -47,7 +47,6 @@ GIT_IDENTITY = {
 }
 ORIGIN = "https://ci-token:s3cret@git.example/acme/fraud.git"  # a CI checkout's remote
 NEW = "catalog/models/fraud/2.1.0.yaml"
-V2 = "models/fraud/2.0.0.yaml"
 
 
 def git(cwd: Path, *args: str) -> str:

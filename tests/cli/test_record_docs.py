@@ -20,7 +20,7 @@ import yaml
 
 from modelcards import capture
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
 
 DOC = (REPO / "docs" / "workflow.md").read_text(encoding="utf-8")
 SECTION = DOC.split("## 6. From a training job", 1)[1].split("\n## ", 1)[0]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from ..conftest import SHA_A, CatalogMaker
+from ..helpers.catalogs import SHA_A, CatalogMaker
 from ..helpers.site import TODAY
 
 NEW = "models/fraud/2.1.0.yaml"

@@ -16,12 +16,12 @@ from modelcards.edit import FileEdit, check_edits
 from modelcards.schema import SchemaHint, read_schema_hint, write_schemas
 from modelcards.validate import validate_catalog
 
-from ..conftest import BASE, TODAY, CatalogMaker
+from ..helpers.catalogs import BASE, TODAY, CatalogMaker
 
 MODEL = "models/fraud/model.yaml"
 
 
-def with_hint(target: str, *, above: str = "") -> dict[str, str | None]:
+def with_hint(target: str, *, above: str = "") -> dict[str, str]:
     text = textwrap.dedent(BASE[MODEL])
     return {MODEL: f"{above}# yaml-language-server: $schema={target}\n{text}"}
 

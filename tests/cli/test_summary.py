@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -10,54 +9,8 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from ..conftest import SHA_A
-from ..unit.test_history import DATASET, SMALL, V1, V2, M, base_files, changed, make_repo, write
-
-NEW_VERSION = (
-    textwrap.dedent("""\
-    version: "2.1.0"
-    released: 2026-03-02
-    summary: Retrained with merchant features | faster.
-    artifacts:
-      - {uri: s3://m/fraud/2.1.0/model.onnx, sha256: %s}
-    training:
-      code: {repo: https://git.example/fraud, commit: "6b4c3d2e"}
-      data: [tx@2025-Q4]
-    metrics:
-      - {name: auc, value: 0.93, dataset: tx@2025-Q3, split: test}
-      - {name: log_loss, value: 0.21, dataset: tx@2025-Q3, split: test}
-    lineage:
-      - {model: fraud@2.0.0, relation: retrained}
-    lifecycle:
-      - {stage: staging, date: 2026-03-02, by: alice}
-      - {stage: production, date: 2026-03-10, by: bob, approved_by: [carol, dave], traffic: 100}
-    """)
-    % SHA_A
-)
-
-
-def prepared_change(root: Path) -> None:
-    """2.1.0 added and promoted over 2.0.0, small deprecated for it, a released metric edited."""
-    files = base_files()
-    v2 = (
-        files[V2]
-        .replace(
-            "split: test}\n",
-            "split: test}\n  - {name: log_loss, value: 0.2, dataset: tx@2025-Q3, split: test}\n",
-        )
-        .replace(
-            "approved_by: [carol]}\n",
-            "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-10, by: bob}\n",
-        )
-    )
-    small = files[SMALL] + (
-        "  - {stage: staging, date: 2026-03-01, by: dana}\n"
-        "  - {stage: deprecated, date: 2026-03-12, by: dana, reason: The edge runs fraud 2.1.0,"
-        " replaced_by: fraud@2.1.0, sunset: 2026-12-31}\n"
-    )
-    v1 = files[V1].replace("value: 0.90,", "value: 0.905,")
-    write(root, {"models/fraud/2.1.0.yaml": NEW_VERSION, V1: v1, V2: v2, SMALL: small})
-
+from ..helpers.catalogs import V1, V2, M
+from ..helpers.history import DATASET, base_files, changed, make_repo, prepared_change, write
 
 EXPECTED = """\
 ## modelcards: catalog ❌ invalid against `main`

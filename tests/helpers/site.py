@@ -1,16 +1,25 @@
 """Shared inputs of the site tests: a card that tries to inject script through every field,
-and helpers to build a site (as `modelcards build` does) or read the HTML of a built one."""
+and helpers to build a site (as `modelcards build` does, or incrementally beside the
+catalog) and read the HTML of a built one."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+import shutil
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from modelcards.site.build import BuildReport, SiteConfig, build_site
 
-TODAY = dt.date(2026, 11, 26)
+from . import catalogs
+from .catalogs import snapshot
+
+# The day test sites are built on: the test catalogs' today, as a date.
+TODAY = dt.date.fromisoformat(catalogs.TODAY)
 
 # Attempts in Markdown, in plain text and in URL fields. None may reach a page as markup.
 SCRIPT = "<script>alert('x')</script>"
@@ -140,3 +149,35 @@ def elements(html: bytes) -> list[tuple[str, dict[str, str]]]:
 def links(html: bytes) -> list[str]:
     """Every href and src of a page."""
     return [attrs[name] for _, attrs in elements(html) for name in ("href", "src") if name in attrs]
+
+
+def text(data: bytes) -> str:
+    """The visible text of a page, tags removed and whitespace collapsed."""
+    body = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", data.decode(), flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+
+
+# Incremental builds of a catalog made by make_catalog: the site, the cold build and the
+# cache all beside the catalog folder.
+
+
+def config(root: Path, output: str = "site", **options: Any) -> SiteConfig:
+    return SiteConfig(
+        root, root.parent / output, today=TODAY, cache=root.parent / "cache", **options
+    )
+
+
+def build(root: Path, output: str = "site", **options: Any) -> BuildReport:
+    report = build_site(config(root, output, **options))
+    assert report.files is not None, "the catalog must be valid"
+    return report
+
+
+def cold(root: Path) -> dict[str, bytes]:
+    """A build from scratch: no cache, into a folder that does not exist yet."""
+    output = root.parent / "cold"
+    report = build(root, "cold", use_cache=False)
+    assert report.rendered == len(report.files or ()) - 1
+    files = snapshot(output)
+    shutil.rmtree(output)
+    return files

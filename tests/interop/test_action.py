@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 
-from ..conftest import REPO, tool_path
 from ..helpers.actions_runner import clean_environment, run_steps, shell_steps
+from ..helpers.catalogs import REPO
+from ..helpers.workflows import tool_path
 
 ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 STEPS: list[dict[str, Any]] = ACTION["runs"]["steps"]

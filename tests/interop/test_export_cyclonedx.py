@@ -23,8 +23,7 @@ from modelcards.queries import last_recorded
 from modelcards.site.build import SiteConfig, build_site
 from modelcards.validate import validate_catalog
 
-from ..conftest import EXAMPLE_CATALOG, CatalogMaker
-from ..unit.test_rules import SMALL, edit
+from ..helpers.catalogs import EXAMPLE_CATALOG, SMALL, CatalogMaker, edit
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 

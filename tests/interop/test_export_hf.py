@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from huggingface_hub import ModelCard
 
 from modelcards.catalog import Catalog, ModelVersion
 from modelcards.cli import cli
@@ -16,8 +15,9 @@ from modelcards.formats import bom_timestamp, render_cyclonedx_bom, render_hf_re
 from modelcards.formats.cyclonedx import bom_json_text
 from modelcards.validate import validate_catalog
 
-from ..conftest import EXAMPLE_CATALOG, REPO, CatalogMaker
-from ..unit.test_rules import SMALL, edit
+from ..helpers.catalogs import EXAMPLE_CATALOG, REPO, SMALL, CatalogMaker, edit
+from ..helpers.hub import ModelCard
+from ..helpers.text import fenced_after
 
 HUB_RELATION = {
     "fine-tuned": "finetune",
@@ -335,14 +335,6 @@ def test_cli_missing_catalog_exits_2(runner: CliRunner) -> None:
 
 
 # ---- docs/interop.md shows the current output ----------------------------------------------
-
-
-def fenced_after(text: str, marker: str) -> str:
-    """The first fenced block after `marker` in a Markdown document."""
-    start = text.index(marker)
-    match = re.search(r"^(`{3,})[a-z]*\n(.*?)^\1$", text[start:], flags=re.MULTILINE | re.DOTALL)
-    assert match is not None, f"no fenced block after {marker!r}"
-    return match.group(2)
 
 
 def test_interop_doc_examples_are_current() -> None:

@@ -34,11 +34,12 @@ import yaml
 from click.testing import CliRunner
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from huggingface_hub import EvalResult, ModelCard
+from huggingface_hub import EvalResult
 
 from modelcards.cli import cli
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
+from ..helpers.hub import ModelCard
 
 FIXTURES = REPO / "tests" / "interop" / "fixtures" / "hf"
 READMES = sorted(FIXTURES.glob("*/README.md"))

@@ -17,18 +17,12 @@ from modelcards.loading import load_catalog
 from modelcards.schema import write_schemas
 from modelcards.validate import validate_catalog
 
-from ..conftest import EXAMPLE_CATALOG, CatalogMaker
+from ..helpers.catalogs import EXAMPLE_CATALOG, CatalogMaker, snapshot
 
 
 def export_readme(root: Path, ref: str) -> str:
     catalog, _ = load_catalog(root)
     return render_hf_readme(catalog, catalog.versions[ref])
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def test_round_trip_of_every_example_version(runner: CliRunner, tmp_path: Path) -> None:

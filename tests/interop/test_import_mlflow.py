@@ -24,6 +24,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
+from ..helpers.catalogs import EXAMPLE_CATALOG, snapshot
 from ..helpers.mlflow_server import MlflowServer, require_mlflow, start_mlflow_server
 
 # MLflow warns about its deprecated stages and pandas about MLflow: neither is ours to fix.
@@ -55,21 +56,22 @@ def _populate(server: MlflowServer) -> Populated:
     """Three registered models, one of them over several MLflow eras."""
     import mlflow
     import pandas as pd
+    from mlflow.data.pandas_dataset import from_pandas
     from sklearn.linear_model import LogisticRegression
 
     client = _client(server.uri)
     mlflow.set_experiment("fraud")
     frame = pd.DataFrame({"amount": [1.0, 2.0, 3.0, 4.0], "label": [0, 1, 0, 1]})
-    q3 = mlflow.data.from_pandas(
+    q3 = from_pandas(
         frame.head(3),
         source="s3://acme-data/tx/2025-Q3.parquet",
         name="transactions",
         targets="label",
     )
-    q4 = mlflow.data.from_pandas(
+    q4 = from_pandas(
         frame, source="s3://acme-data/tx/2025-Q4.parquet", name="transactions", targets="label"
     )
-    holdout = mlflow.data.from_pandas(
+    holdout = from_pandas(
         frame.tail(2), source="s3://acme-data/tx/holdout.parquet", name="holdout", targets="label"
     )
     with mlflow.start_run(run_name="train-1") as run:
@@ -207,12 +209,6 @@ def day(milliseconds: int) -> dt.date:
 
 def hm(milliseconds: int) -> str:
     return dt.datetime.fromtimestamp(milliseconds / 1000, tz=dt.timezone.utc).strftime("%H:%M")
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def utc_today() -> str:
@@ -384,7 +380,7 @@ def test_first_import_card_by_card(
                     f"{populated.digests['q4']}, source type s3)",
                 },
             ],
-            key=lambda v: v["version"],
+            key=lambda v: str(v["version"]),
         ),
     }
     churn = card(empty_catalog, "models/churn/model.yaml")
@@ -591,7 +587,6 @@ def test_a_catalog_with_a_policy_gets_only_what_validates(
     """The example catalog requires hashes, approvals and more in production: MLflow records
     none of them, so those versions are refused with the policy's reasons; the catalog's own
     cards are untouched."""
-    from ..conftest import EXAMPLE_CATALOG
 
     root = tmp_path / "catalog"
     shutil.copytree(EXAMPLE_CATALOG, root)

@@ -226,7 +226,7 @@ def test_training_code(tags: dict[str, str], code: dict[str, str] | None, notes:
 
 
 def test_what_cannot_be_imported_is_said(tmp_path: Path) -> None:
-    models = [
+    models: list[dict[str, Any]] = [
         {"name": "fraud", "tags": [{"key": "owner", "value": "R"}, {"key": "task", "value": "t"}]},
         {"name": "Fraud"},
         {"name": "summarise", "tags": [{"key": "mlflow.prompt.is_prompt", "value": "true"}]},

@@ -21,8 +21,8 @@ import yaml
 
 from modelcards import __version__
 
-from ..conftest import REPO
 from ..helpers.actions_runner import clean_environment, run_steps
+from ..helpers.catalogs import REPO
 
 pytestmark = pytest.mark.slow
 

@@ -12,24 +12,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.site.render import DEFAULT_THEME
 
-from ..conftest import BASE_SITE_FILES, CatalogMaker
-from ..unit.test_rules import V1, edit
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # 2026-11-26
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return CliRunner()
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from ..helpers.catalogs import BASE_SITE_FILES, V1, CatalogMaker, edit, snapshot
 
 
 def test_build_writes_the_site(runner: CliRunner, make_catalog: CatalogMaker) -> None:

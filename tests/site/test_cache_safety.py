@@ -14,8 +14,7 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
 
-from ..conftest import BASE_SITE_FILES, CatalogMaker
-from .test_build import runner, snapshot  # noqa: F401  (the fixture, run from tmp_path)
+from ..helpers.catalogs import BASE_SITE_FILES, CatalogMaker, snapshot
 
 CACHE = Path(CACHE_FOLDER)
 Plant = Callable[[Path], None]

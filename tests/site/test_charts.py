@@ -30,6 +30,9 @@ from modelcards.site.charts import (
     time_ticks,
 )
 
+from ..helpers.catalogs import EXAMPLE_CATALOG
+from ..helpers.site import site_files
+
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script>"
 TODAY = date(2026, 11, 26)
@@ -621,8 +624,6 @@ def test_badge_escapes_and_is_deterministic() -> None:
 
 
 def test_a_model_pages_metric_charts_share_one_x_axis() -> None:
-    from ..conftest import EXAMPLE_CATALOG
-    from ..helpers.site import site_files
 
     page = site_files(EXAMPLE_CATALOG)["models/fraud-detector/index.html"].decode()
     svgs = re.findall(r'<svg[^>]*class="mc-chart mc-metric-chart".*?</svg>', page, re.S)

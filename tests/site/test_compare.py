@@ -11,10 +11,8 @@ from modelcards.loading import load_catalog
 from modelcards.queries import comparable, comparison_key
 from modelcards.site.changes import card_changes, card_settings
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import RANKED, CatalogMaker, edit
 from ..helpers.site import site_files
-from ..unit.test_rules import edit
-from .test_leaderboards import RANKED
 
 
 def loaded(script: bytes) -> Any:

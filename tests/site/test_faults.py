@@ -23,9 +23,9 @@ from modelcards.site import build as site_build
 from modelcards.site import swap
 from modelcards.site.build import SiteConfig, build_site
 
-from ..conftest import CatalogMaker
-from ..helpers.site import TODAY
-from .test_incremental import EDITS, cold, snapshot
+from ..helpers.catalogs import CatalogMaker, snapshot
+from ..helpers.site import TODAY, cold
+from ..helpers.site_edits import EDITS
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
@@ -62,7 +62,7 @@ def _counting(kill_at: int | None, count: list[int]) -> None:
             step()
         return opened(file, mode, *args, **kwargs)
 
-    builtins.open = io.open = open_counted  # type: ignore[assignment]
+    builtins.open = io.open = open_counted
 
 
 def build_killed(config: SiteConfig, kill_at: int | None) -> int | None:

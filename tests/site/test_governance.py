@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 
-from ..conftest import CatalogMaker
-from ..helpers.site import site_files
-from ..unit.test_rules import V1, V2, edit
-from .test_site_pages import text
+from ..helpers.catalogs import V1, V2, CatalogMaker, edit
+from ..helpers.site import site_files, text
 
 
 def section(page: str, title: str) -> str:
     """A section's text, from its heading (the table of contents lists "Title (n)")."""
-    start = re.search(re.escape(title) + r" \d", page).start()
+    heading = re.search(re.escape(title) + r" \d", page)
+    assert heading is not None, title
+    start = heading.start()
     following = [
         page.find(t, start + len(title))
         for t in (

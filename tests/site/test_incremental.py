@@ -11,6 +11,7 @@ import subprocess
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,134 +19,18 @@ from click.testing import CliRunner
 from modelcards.cardcache import signature, signing_key
 from modelcards.cli import cli
 from modelcards.site import parallel
-from modelcards.site.build import MARKER, BuildFailed, BuildReport, SiteConfig, build_site
+from modelcards.site.build import MARKER, BuildFailed, SiteConfig, build_site
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
 from modelcards.site.pages import KINDS
 from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.structure import site_pages
 from modelcards.validate import ValidationResult
 
-from ..conftest import BASE_SITE_FILES, CatalogMaker
-from ..helpers.site import TODAY
-from ..unit.test_rules import SMALL, V1, V2, M, edit
+from ..helpers.catalogs import BASE_SITE_FILES, V1, V2, CatalogMaker, edit, snapshot
+from ..helpers.site import TODAY, build, cold
+from ..helpers.site_edits import EDITS, NEW_VERSION, V3, from_base, write
 
 ALL_FILES = BASE_SITE_FILES
-
-V3 = "models/fraud/2.1.0.yaml"
-NEW_VERSION = """\
-    version: "2.1.0"
-    released: 2026-03-01
-    summary: A candidate.
-    lineage:
-      - {model: fraud@2.0.0, relation: retrained}
-    lifecycle:
-      - {stage: development, date: 2026-03-01, by: alice}
-    """
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def config(root: Path, output: str = "site", **options: object) -> SiteConfig:
-    return SiteConfig(
-        root, root.parent / output, today=TODAY, cache=root.parent / "cache", **options
-    )  # type: ignore[arg-type]
-
-
-def build(root: Path, output: str = "site", **options: object) -> BuildReport:
-    report = build_site(config(root, output, **options))
-    assert report.files is not None, "the catalog must be valid"
-    return report
-
-
-def cold(root: Path) -> dict[str, bytes]:
-    """A build from scratch: no cache, into a folder that does not exist yet."""
-    output = root.parent / "cold"
-    report = build(root, "cold", use_cache=False)
-    assert report.rendered == len(report.files or ()) - 1
-    files = snapshot(output)
-    shutil.rmtree(output)
-    return files
-
-
-def remove(name: str) -> Callable[[Path], None]:
-    return lambda root: (root / name).unlink()
-
-
-def write(name: str, text: str) -> Callable[[Path], None]:
-    def apply(root: Path) -> None:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(textwrap.dedent(text))
-
-    return apply
-
-
-def from_base(name: str, old: str, new: str) -> Callable[[Path], None]:
-    def apply(root: Path) -> None:
-        path = root / name
-        text = path.read_text()
-        assert old in text, f"{old!r} not in {name}"
-        path.write_text(text.replace(old, new))
-
-    return apply
-
-
-def delete_small_model(root: Path) -> None:
-    shutil.rmtree(root / "models/small")
-
-
-def override_template(root: Path) -> None:
-    theme = root.parent / "theme"
-    theme.mkdir(exist_ok=True)
-    text = (DEFAULT_THEME / "base.html").read_text()
-    (theme / "base.html").write_text(text.replace("</footer>", "<p>Themed.</p></footer>", 1))
-
-
-# Each edit with the number of files an incremental build must render at most: fewer than
-# all of them proves pages were kept, and the comparison with a cold build proves that
-# keeping them was right.
-EDITS: dict[str, tuple[Callable[[Path], None], int]] = {
-    "change a version": (
-        from_base(V2, "summary: Retrained on Q4 data.", "summary: Retrained on fresh data."),
-        20,
-    ),
-    "add a version": (write(V3, NEW_VERSION), ALL_FILES + 3),
-    "delete a version": (remove(SMALL), 18),
-    "delete a model": (delete_small_model, 15),
-    "change a model": (from_base(M, "name: Fraud detector", "name: Fraud scorer"), ALL_FILES),
-    "change a dataset": (
-        from_base(
-            "datasets/tx.yaml", "Card transactions with labels.", "Card transactions, labelled."
-        ),
-        18,
-    ),
-    "change lineage across models": (
-        from_base(SMALL, "model: fraud@2.0.0", "model: fraud@1.0.0"),
-        22,
-    ),
-    "change training data": (from_base(V2, "data: [tx@2025-Q4]", "data: [tx@2025-Q3]"), 20),
-    "change a metric value": (
-        from_base(V2, "value: 0.91, dataset: tx@2025-Q3", "value: 0.915, dataset: tx@2025-Q3"),
-        21,
-    ),
-    "move a model to another task": (
-        from_base(
-            "models/small/model.yaml", "task: tabular-classification", "task: edge-classification"
-        ),
-        18,
-    ),
-    "change a comment only": (from_base(V2, 'version: "2.0.0"', '# a note\nversion: "2.0.0"'), 20),
-    "change a template": (override_template, ALL_FILES - 1),
-    "change catalog.yaml": (
-        from_base("catalog.yaml", "title: Test catalog", "title: Renamed catalog"),
-        ALL_FILES - 1,
-    ),
-}
 
 
 @pytest.mark.parametrize("name", list(EDITS))
@@ -231,7 +116,7 @@ def _manifest(root: Path) -> Path:
     return manifest_path(root.parent / "cache", root.parent / "site")
 
 
-def _resign(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+def _resign(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
     """Change the manifest's JSON and sign it again with this machine's key: what is left
     to refuse it is what the JSON says, not its signature."""
     _, _, body = path.read_bytes().partition(b"\n")
@@ -266,7 +151,7 @@ def _spoil_wrong_types(path: Path) -> None:
         lambda data: data.update(
             pages={name: [key, str(size)] for name, (key, size) in data["pages"].items()}
         ),
-    )  # type: ignore[attr-defined]
+    )
 
 
 def _spoil_inputs(path: Path) -> None:

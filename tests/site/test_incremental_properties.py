@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +26,9 @@ from hypothesis import strategies as st
 from modelcards.site.build import BuildFailed, SiteConfig, build_site
 from modelcards.site.render import DEFAULT_THEME
 
-from ..conftest import REPO
+from ..helpers.catalogs import snapshot
+from ..helpers.generated import generate
 from ..helpers.site import TODAY
-from .test_incremental import snapshot
-
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate_catalog import generate
 
 MODELS = [
     "m0001-fraud-scorer",

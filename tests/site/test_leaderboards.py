@@ -15,9 +15,8 @@ from modelcards.metrics import known_metrics
 from modelcards.site.leaderboards import board_anchor, leaderboards, rank
 from modelcards.site.paths import leaderboard_path, segment
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import RANKED, CatalogMaker, edit
 from ..helpers.site import elements, site_files
-from ..unit.test_rules import edit
 
 METRICS = known_metrics(CatalogSettings())
 
@@ -69,44 +68,6 @@ def test_ranks_follow_the_direction_of_better_and_ties_share_a_rank() -> None:
         (None, "b@1.0.0"),
         (None, "a@1.9.0"),
     ]
-
-
-RANKED = {
-    "models/fraud/2.0.0.yaml": """\
-        version: "2.0.0"
-        released: 2026-01-05
-        summary: Retrained on Q4 data.
-        artifacts:
-          - {uri: s3://m/fraud/2.0.0/model.onnx, sha256: %(SHA_B)s}
-        training:
-          code: {repo: https://git.example/fraud, commit: "5a3b2c1d"}
-          data: [tx@2025-Q4]
-        metrics:
-          - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}
-          - {name: auc, value: 0.93, dataset: tx@2025-Q4, split: test, ci: [0.92, 0.94]}
-          - {name: auc, value: 0.88, dataset: tx@2025-Q4, split: test, slice: new merchants}
-          - {name: log_loss, value: 0.2, dataset: tx@2025-Q4, split: test}
-          - {name: auc, value: 0.95, dataset: tx@2025-Q4, split: validation}
-        lineage:
-          - {model: fraud@1.0.0, relation: retrained}
-        lifecycle:
-          - {stage: staging, date: 2026-01-05, by: alice}
-          - {stage: production, date: 2026-01-20, by: bob, approved_by: [carol]}
-        """,
-    "models/small/0.1.0.yaml": """\
-        version: "0.1.0"
-        released: 2026-02-01
-        summary: Distilled from fraud 2.0.0.
-        metrics:
-          - {name: auc, value: 0.94, dataset: tx@2025-Q4, split: test}
-          - {name: log_loss, value: 0.3, dataset: tx@2025-Q4, split: test}
-          - {name: auc, value: 0.89, dataset: tx@2025-Q4, split: test, slice: new merchants}
-        lineage:
-          - {model: fraud@2.0.0, relation: distilled}
-        lifecycle:
-          - {stage: development, date: 2026-02-01, by: dana}
-        """,
-}
 
 
 def test_one_board_per_split_metric_and_slice(make_catalog: CatalogMaker) -> None:

@@ -22,7 +22,7 @@ from modelcards.site.lineage import (
     order_layers,
 )
 
-from ..conftest import EXAMPLE_CATALOG, CatalogMaker
+from ..helpers.catalogs import EXAMPLE_CATALOG, CatalogMaker
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVIL = "<script>alert(1)</script>"

@@ -14,9 +14,8 @@ from modelcards.site.dependencies import NO_CARDS
 from modelcards.site.pages import KINDS, PageKind
 from modelcards.site.structure import Page, site_pages
 
-from ..conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
-from ..unit.test_rules import SMALL
-from .test_incremental import build, cold, snapshot
+from ..helpers.catalogs import BASE, EXAMPLE_CATALOG, SMALL, CatalogMaker, snapshot
+from ..helpers.site import build, cold
 
 BASE_URL = textwrap.dedent(BASE["catalog.yaml"]) + "base_url: https://models.example.org/\n"
 
@@ -57,7 +56,9 @@ def _register(monkeypatch: pytest.MonkeyPatch, kind: str, found: PageKind, path:
         return data
 
     monkeypatch.setitem(KINDS, kind, PageKind(counted, found.depends, found.cost))
-    listed = building.site_pages
+    # What the build lists now: the kinds registered before this one included (the name the
+    # build imported from structure, not exported by it: hence the ignore).
+    listed = building.site_pages  # type: ignore[attr-defined]
     monkeypatch.setattr(
         building, "site_pages", lambda catalog: [*listed(catalog), Page(path, kind)]
     )

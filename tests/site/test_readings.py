@@ -9,10 +9,8 @@ import textwrap
 
 from modelcards.validate import validate_catalog
 
-from ..conftest import BASE, CatalogMaker
-from ..helpers.site import TODAY, site_files
-from ..unit.test_rules import V2, M, edit
-from .test_site_pages import text
+from ..helpers.catalogs import BASE, V2, CatalogMaker, M, edit
+from ..helpers.site import TODAY, site_files, text
 
 # 2.0.0 reports auc on its own new snapshot first, and on 1.0.0's snapshot to compare.
 TWO_READINGS = edit(

@@ -14,8 +14,9 @@ from modelcards.site import swap
 from modelcards.site.cache import standby_path
 from modelcards.site.reuse import EMPTY, Listing, plan, scan
 
-from ..conftest import CatalogMaker
-from .test_incremental import EDITS, build, cold, config, snapshot
+from ..helpers.catalogs import CatalogMaker, snapshot
+from ..helpers.site import build, cold, config
+from ..helpers.site_edits import EDITS
 
 STANDBY = Listing(
     files={

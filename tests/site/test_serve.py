@@ -28,9 +28,8 @@ from modelcards.site.serve import (
     watched_folders,
 )
 
-from ..conftest import BASE_SITE_FILES, CatalogMaker
+from ..helpers.catalogs import BASE_SITE_FILES, V1, V2, CatalogMaker, edit
 from ..helpers.site import TODAY
-from ..unit.test_rules import V1, V2, edit
 
 PAGE = "models/fraud/2.0.0/index.html"
 

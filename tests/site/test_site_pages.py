@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import textwrap
 
-from ..conftest import BASE, CatalogMaker
-from ..helpers.site import links, site_files
-from ..unit.test_rules import V2, edit
-
-
-def text(data: bytes) -> str:
-    """The visible text of a page, tags removed and whitespace collapsed."""
-    body = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", data.decode(), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+from ..helpers.catalogs import BASE, V2, CatalogMaker, edit
+from ..helpers.site import links, site_files, text
 
 
 def test_home_lists_every_model_with_filters(make_catalog: CatalogMaker) -> None:

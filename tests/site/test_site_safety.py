@@ -7,7 +7,7 @@ import re
 from modelcards.site.markup import render_markdown
 from modelcards.urls import web_url
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import CatalogMaker
 from ..helpers.site import INJECTION, elements, site_files
 
 OUR_SCRIPTS = {

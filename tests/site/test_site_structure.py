@@ -11,7 +11,7 @@ from modelcards.site.paths import FOLDERS, relative, version_path
 from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.structure import site_pages
 
-from ..conftest import BASE, EXAMPLE_CATALOG, CatalogMaker
+from ..helpers.catalogs import BASE, EXAMPLE_CATALOG, CatalogMaker
 from ..helpers.site import elements, links, site_files
 
 BASE_PAGES = {

@@ -10,10 +10,8 @@ import textwrap
 
 import pytest
 
-from ..conftest import EXAMPLE_CATALOG, CatalogMaker
-from ..helpers.site import elements, site_files
-from ..unit.test_rules import V1, V2, edit
-from .test_site_pages import text
+from ..helpers.catalogs import EXAMPLE_CATALOG, V1, V2, CatalogMaker, edit
+from ..helpers.site import elements, site_files, text
 
 MODEL = "models/fraud-detector/index.html"
 

@@ -15,8 +15,7 @@ from modelcards.cli import cli
 from modelcards.site import render
 from modelcards.site.build import SiteConfig, build_site
 
-from ..conftest import EXAMPLE_CATALOG, CatalogMaker
-from .test_build import runner, snapshot  # noqa: F401  (the fixture, run from tmp_path)
+from ..helpers.catalogs import EXAMPLE_CATALOG, CatalogMaker, snapshot
 
 # Server-side template injection payloads, as published for Jinja2 (the `cycler`, `joiner`
 # and `namespace` globals are the usual ways to `os`; see PayloadsAllTheThings, "Server Side

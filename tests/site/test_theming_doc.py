@@ -14,7 +14,7 @@ import pytest
 
 from modelcards.site.build import SiteConfig, build_site
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
 
 THEMING = REPO / "docs" / "theming.md"
 TEMPLATES = REPO / "templates"

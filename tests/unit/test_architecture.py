@@ -18,7 +18,7 @@ from pathlib import Path
 
 import modelcards
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
 
 DEVELOPMENT = REPO / "docs" / "development.md"
 LAYERS = ("core", "edit", "formats", "site", "cli")

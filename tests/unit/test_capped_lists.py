@@ -19,7 +19,7 @@ from modelcards.rules import check_catalog
 from modelcards.rules.references import find_cycles
 from modelcards.texts import capped
 
-from ..conftest import EXAMPLE_CATALOG, TODAY, CatalogMaker
+from ..helpers.catalogs import EXAMPLE_CATALOG, TODAY, CatalogMaker
 from ..helpers.site import TODAY as TODAY_DATE
 
 VERSIONS = 1_000

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from modelcards.validate import validate_catalog
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import CatalogMaker
 
 TODAY = dt.date(2026, 11, 26)
 

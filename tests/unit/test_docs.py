@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from modelcards.cards import CARD_KINDS
 from modelcards.codes import RULES
-from modelcards.schema import CARD_KINDS, field_rows, fill_field_tables
+from modelcards.schema import field_rows, fill_field_tables
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
 
 RULES_DOC = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
 CARD_FORMAT_DOC = (REPO / "docs" / "card-format.md").read_text(encoding="utf-8")

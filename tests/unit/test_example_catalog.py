@@ -10,7 +10,7 @@ import pytest
 from modelcards.cards import Stage
 from modelcards.validate import ValidationResult, validate_catalog
 
-from ..conftest import EXAMPLE_CATALOG
+from ..helpers.catalogs import EXAMPLE_CATALOG
 
 
 @pytest.fixture(scope="module")

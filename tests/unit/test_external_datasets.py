@@ -8,9 +8,8 @@ import textwrap
 
 from modelcards.validate import validate_catalog
 
-from ..conftest import BASE, CatalogMaker
+from ..helpers.catalogs import BASE, V1, V2, CatalogMaker, edit
 from ..helpers.site import site_files
-from .test_rules import V1, V2, edit
 
 ARC = "external_dataset: {id: ai2_arc, name: ARC, config: ARC-Challenge}"
 

@@ -16,7 +16,7 @@ from modelcards.cardcache import CardCache
 from modelcards.loading import load_catalog
 from modelcards.problems import Problem
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import CatalogMaker
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="forking needs os.fork")
 

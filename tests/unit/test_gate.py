@@ -4,7 +4,6 @@ the moment of the promotion, same-day events included, and never a silent pass."
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 
 import pytest
 from click.testing import CliRunner
@@ -12,41 +11,10 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from ..conftest import SHA_A, CatalogMaker
-from .test_rules import edit
+from ..helpers.catalogs import CatalogMaker, edit
+from ..helpers.gate import MODEL, gated
 
 TODAY = dt.date(2026, 11, 26)
-M = "models/fraud/model.yaml"
-V1, V2 = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml"
-
-
-def gated(version: str, metrics: list[str], events: list[str], released: str = "2026-03-01") -> str:
-    """A version card of model `gated` that meets the policy of the BASE catalog."""
-    lines = [
-        f'version: "{version}"',
-        f"released: {released}",
-        f"summary: Version {version}.",
-        "artifacts:",
-        f"  - {{uri: s3://m/gated/{version}.onnx, sha256: {SHA_A}}}",
-        "training:",
-        '  code: {repo: https://git.example/gated, commit: "4f2c1e9"}',
-        "  data: [tx@2025-Q4]",
-        "metrics:",
-        *(f"  - {m}" for m in metrics),
-        "lifecycle:",
-        *(f"  - {e}" for e in events),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-MODEL = textwrap.dedent("""\
-    name: Gated model
-    summary: A model whose promotions are gated.
-    owners: [{name: Risk ML}]
-    task: tabular-classification
-    primary_metric: auc
-    last_reviewed: 2026-06-01
-    """)
 
 
 def auc(value: float, split: str = "test", dataset: str = "tx@2025-Q4") -> str:

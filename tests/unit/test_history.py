@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -16,83 +17,10 @@ from modelcards.codes import RULES
 from modelcards.history import GitError, compare_with_base, validate_against_base
 from modelcards.validate import validate_catalog
 
-from ..conftest import BASE, render
+from ..helpers.catalogs import BASE, SMALL, V1, V2, M, render
+from ..helpers.history import DATASET, base_files, changed, git, make_repo, write
 
 TODAY = dt.date(2026, 11, 26)
-V1, V2, M = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/fraud/model.yaml"
-SMALL = "models/small/0.1.0.yaml"
-# The base's 2.0.0 also records monitoring, so that observations can be appended or removed.
-MONITORING = """\
-monitoring:
-  dashboard: https://grafana.example/fraud
-  observations:
-    - {date: 2026-02-01, metric: auc, value: 0.91}
-    - {date: 2026-03-01, metric: psi, value: 0.12, threshold: 0.25}
-"""
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.com",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.com",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **GIT_ENV},
-    )
-    return done.stdout
-
-
-DATASET = "datasets/tx.yaml"
-RECORDED = "uri: s3://d/tx/2025-Q3/, sha256: %s, rows: 1200" % ("c" * 64)
-
-
-def base_files() -> dict[str, str]:
-    files = render({})
-    files[V2] += MONITORING
-    # The base's dataset versions are recorded in full, so that each fact can be rewritten.
-    files[DATASET] = files[DATASET].replace(
-        "{version: 2025-Q3, date: 2025-10-01}",
-        f"{{version: 2025-Q3, date: 2025-10-01, {RECORDED}}}",
-    )
-    return files
-
-
-def write(root: Path, files: dict[str, str | None]) -> None:
-    for name, text in files.items():
-        path = root / name
-        if text is None:
-            path.unlink()
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def make_repo(tmp_path: Path, catalog_dir: str = "catalog") -> Path:
-    """A git repository whose main branch holds the catalog; returns the catalog folder."""
-    repo = tmp_path / "repo"
-    root = repo / catalog_dir
-    root.mkdir(parents=True)
-    git(repo, "init", "-q", "-b", "main")
-    write(root, dict(base_files()))
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "base catalog")
-    git(repo, "checkout", "-q", "-b", "change")
-    return root
-
-
-def changed(name: str, old: str, new: str) -> dict[str, str | None]:
-    text = base_files()[name]
-    assert old in text, f"{old!r} not in {name}"
-    return {name: text.replace(old, new, 1)}
 
 
 @pytest.fixture
@@ -100,7 +28,9 @@ def catalog(tmp_path: Path) -> Path:
     return make_repo(tmp_path)
 
 
-def history_problems(root: Path, files: dict[str, str | None]) -> list[tuple[str, str, int, str]]:
+def history_problems(
+    root: Path, files: Mapping[str, str | None]
+) -> list[tuple[str, str, int, str]]:
     write(root, files)
     result, _ = validate_against_base(root, "main", TODAY)
     return [

@@ -19,14 +19,14 @@ from modelcards.site.build import SiteConfig
 from modelcards.site.markup import render_markdown
 from modelcards.site.serve import rebuild
 
-from ..conftest import BASE, TODAY, CatalogMaker
+from ..helpers.catalogs import BASE, TODAY, CatalogMaker, M, edit
 from ..helpers.site import TODAY as TODAY_DATE
-from .test_rules import M, edit
+from ..helpers.text import repeated
 
 NESTED_LISTS = "- " * 800 + "x"  # 1.6 KB: RecursionError in Python-Markdown
 
 
-def with_description(text: str) -> dict[str, str | None]:
+def with_description(text: str) -> dict[str, str]:
     quoted = text.replace("'", "''")
     return edit(M, "task: ", f"description: '{quoted}'\ntask: ")
 
@@ -85,18 +85,6 @@ PATHOLOGICAL = [
     "    ",
     "\t",
 ]
-
-
-def repeated(pattern: str, length: int = MAX_CHARACTERS) -> str:
-    pieces: list[str] = []
-    size = count = 0
-    while True:
-        piece = pattern.replace("{i}", str(count))
-        if size + len(piece) > length:
-            return "".join(pieces)
-        pieces.append(piece)
-        size += len(piece)
-        count += 1
 
 
 @pytest.mark.timeout(300)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,11 +22,8 @@ from modelcards.rules import FAMILIES
 from modelcards.rules.context import RuleContext, Unplaced, place
 from modelcards.source import Loc, SourceDocument, parse_source
 
-from ..conftest import render
-
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "benchmarks"))
-from generate_catalog import generate  # noqa: E402
+from ..helpers.catalogs import render
+from ..helpers.generated import generate
 
 P = Path("card.yaml")
 TODAY = dt.date(2026, 11, 26)
@@ -128,7 +124,8 @@ def locations(draw: st.DrawFn, data: Any) -> Request:
     node = data
     for _ in range(draw(st.integers(0, 6))):
         real = children(node)
-        part = draw(st.sampled_from(real if real and draw(st.integers(0, 4)) else ODD_PARTS))
+        from_real = bool(real) and bool(draw(st.integers(0, 4)))
+        part = draw(st.sampled_from(real if from_real else ODD_PARTS))
         node = child(node, part)
         loc.append(part)
     return tuple(loc), draw(st.booleans())
@@ -241,8 +238,8 @@ def test_benchmark_cards_asked_about_many_places(
     assert positions(document, requests) == composed(document, requests)
 
 
-# Each breaks a rule somewhere in the test catalog (conftest.BASE), so that the rules report
-# problems in several files, several in a file, from several rule families.
+# Each breaks a rule somewhere in the test catalog (BASE, tests/helpers/catalogs.py), so that
+# the rules report problems in several files, several in a file, from several rule families.
 BROKEN = {
     "metric": ("models/fraud/2.0.0.yaml", "{name: auc, value: 0.91", "{name: acu, value: 0.91"),
     "metric again": ("models/fraud/1.0.0.yaml", "{name: auc,", "{name: f1,"),

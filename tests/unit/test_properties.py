@@ -17,7 +17,7 @@ from modelcards.problems import Problem
 from modelcards.source import parse_source
 from modelcards.validate import validate_catalog
 
-from ..conftest import render
+from ..helpers.catalogs import render
 
 TODAY = dt.date(2026, 11, 26)
 CARDS = render({})

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from ..conftest import render
-from .test_gate import MODEL, gated
+from ..helpers.catalogs import render
+from ..helpers.gate import MODEL, gated
 
 TODAY = dt.date(2026, 11, 26)
 START = dt.date(2026, 1, 5)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from modelcards import __version__
 from modelcards.cli import cli
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
 
 PINNED_DOCS = ["README.md", "docs/setup.md", "docs/workflow.md"]
 PIN = re.compile(r"modelcards-catalog==(\d[\w.]*)|modelcards@v(\d[\w.]*)|rev: v(\d[\w.]*)")

@@ -12,10 +12,8 @@ from click.testing import CliRunner
 from modelcards.cli import cli
 from modelcards.validate import validate_catalog
 
-from ..conftest import BASE, CatalogMaker
-from ..helpers.site import TODAY, site_files
-from ..site.test_site_pages import text
-from .test_rules import V1, V2, M, edit
+from ..helpers.catalogs import BASE, V1, V2, CatalogMaker, M, edit
+from ..helpers.site import TODAY, site_files, text
 
 V3 = "models/fraud/3.0.0.yaml"
 THIRD = (

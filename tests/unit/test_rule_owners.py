@@ -15,7 +15,7 @@ from modelcards.cli import cli
 from modelcards.codes import RULES
 from modelcards.rules.docs import OWNERS, close_codes, docs_text, rule_entries, rules_page
 
-from ..conftest import REPO
+from ..helpers.catalogs import REPO
 
 PARTS = ("**What.** ", "**Why.** ", "**Example.**\n", "**Fix.** ")
 

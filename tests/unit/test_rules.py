@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from modelcards.codes import RULES
 from modelcards.validate import validate_catalog
 
-from ..conftest import BASE, CatalogMaker
+from ..helpers.catalogs import BASE, SMALL, V1, V2, CatalogMaker, M, edit
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -23,20 +24,10 @@ class Case:
     code: str
     file: str
     line: int
-    files: dict[str, str | None]
+    files: Mapping[str, str | None]
     raw: dict[str, bytes] | None = None
     fragment: str = ""  # a piece of the message the user relies on
 
-
-def edit(name: str, old: str, new: str) -> dict[str, str | None]:
-    """BASE with one card's text changed (the change must apply)."""
-    text = textwrap.dedent(BASE[name])
-    assert old in text, f"{old!r} not in {name}"
-    return {name: text.replace(old, new)}
-
-
-V1, V2, M = "models/fraud/1.0.0.yaml", "models/fraud/2.0.0.yaml", "models/fraud/model.yaml"
-SMALL = "models/small/0.1.0.yaml"
 
 CASES = [
     Case("MC001", M, 3, edit(M, "summary: Scores", "summary: [Scores"), fragment="syntax"),

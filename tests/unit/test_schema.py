@@ -12,7 +12,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from ..conftest import EXAMPLE_CATALOG, REPO
+from ..helpers.catalogs import EXAMPLE_CATALOG, REPO
 
 SCHEMAS = REPO / "schema"
 SCHEMA_LINE = "# yaml-language-server: $schema="

@@ -15,10 +15,10 @@ from modelcards.cli import cli
 from modelcards.codes import problem
 from modelcards.texts import capped, one_line, shown, xml_text
 
-from ..conftest import TODAY, CatalogMaker
+from ..helpers.catalogs import TODAY, V1, V2, CatalogMaker, edit
+from ..helpers.history import make_repo, prepared_change
 from ..helpers.site import TODAY as TODAY_DATE
 from ..helpers.site import site_files
-from .test_rules import V1, V2, edit
 
 RLO = "\u202e"
 
@@ -138,8 +138,6 @@ def test_problem_messages_and_paths_reach_the_terminal_escaped(
 def test_pr_summary_shows_bidirectional_controls_in_free_text_escaped(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    from ..cli.test_summary import prepared_change
-    from .test_history import make_repo
 
     prepared_change(make_repo(tmp_path))
     card = tmp_path / "repo/catalog/models/small/0.1.0.yaml"

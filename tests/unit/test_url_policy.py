@@ -21,9 +21,9 @@ from modelcards.site.markup import render_markdown
 from modelcards.urls import link_target, recorded_uri, web_url
 from modelcards.validate import validate_catalog
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import V2, CatalogMaker, M, edit
 from ..helpers.site import TODAY, links, site_files
-from .test_rules import V2, M, edit
+from ..helpers.text import repeated
 
 OFF_SITE = [
     "//evil.example/x",
@@ -181,7 +181,6 @@ def test_a_tab_in_a_uri_is_refused_before_any_bom_is_made(make_catalog: CatalogM
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("pattern", ["[a](", "[", "`|", "](((((", "](<", "> [x]: j:a\n", "\\`"])
 def test_making_markdown_inert_is_linear(pattern: str) -> None:
-    from .test_markdown_limits import repeated
 
     text = repeated(pattern)  # the longest Markdown field that validates
     assert len(inert(text)) >= len(text)
