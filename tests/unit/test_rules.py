@@ -1,4 +1,8 @@
-"""One catalog per rule, breaking exactly that rule: the code, the file and the line."""
+"""A catalog per case of each rule, breaking exactly that rule: the code, the file and the line.
+
+A rule may have several cases (the same code, broken in another way or another place): each
+has a `name`, and its test id is CODE-name (MC022-training-data); a rule's first case needs no
+name (its id is the code)."""
 
 from __future__ import annotations
 
@@ -27,6 +31,11 @@ class Case:
     files: Mapping[str, str | None]
     raw: dict[str, bytes] | None = None
     fragment: str = ""  # a piece of the message the user relies on
+    name: str = ""  # what tells this case from the rule's other cases (none for the first)
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}-{self.name}" if self.name else self.code
 
 
 CASES = [
@@ -173,6 +182,14 @@ CASES = [
         5,
         edit(SMALL, "model: fraud@2.0.0", "model: fraud-2.0.0"),
         fragment="<model>@<version>",
+    ),
+    Case(
+        "MC022",
+        V2,
+        8,
+        edit(V2, "data: [tx@2025-Q4]", "data: [tx-2025-Q4]"),
+        fragment="<dataset>@<version>",
+        name="training-data",
     ),
     Case(
         "MC023", M, 6, edit(M, 'champion: "2.0.0"', 'champion: "9.0.0"'), fragment="does not exist"
@@ -410,7 +427,12 @@ def test_every_rule_has_a_case() -> None:
     assert sorted({case.code for case in CASES} | {"MC017"}) == sorted(single_catalog_rules)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
+def test_every_case_has_its_own_id() -> None:
+    ids = [case.id for case in CASES]
+    assert sorted(case_id for case_id in ids if ids.count(case_id) > 1) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_rule(case: Case, make_catalog: CatalogMaker) -> None:
     root = make_catalog(case.files, raw=case.raw)
     result = validate_catalog(root, TODAY)
