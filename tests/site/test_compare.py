@@ -1,6 +1,6 @@
 """The compare page's data: what Python decides (comparison keys, the reading, settings,
 leaderboards) so the browser only lines up equal keys. The page itself runs in
-test_browser_site.py."""
+tests/browser/test_browser.py."""
 
 from __future__ import annotations
 
