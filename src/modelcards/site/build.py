@@ -295,7 +295,7 @@ def _keep_or_remove(
         os.rename(old, standby.folder)
         kept = Manifest(
             previous.code,
-            str(standby.folder),
+            str(standby.folder.resolve()),  # as load_manifest compares it, whatever --cache was
             site_identity(standby.folder, MARKER),
             previous.inputs,
             previous.pages,
