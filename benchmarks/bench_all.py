@@ -45,7 +45,7 @@ import bench_base
 import bench_build
 import bench_validate
 import modelcards
-from common import HERE, OUT, ensure_catalog
+from common import HERE, OUT, ensure_catalog, size_arguments
 
 # bench_serve.measure(models, versions, datasets, repeat, work) -> {"serve_median": seconds,
 # "hugo_median": seconds, ...}
@@ -109,11 +109,7 @@ def commit() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--versions", type=int, default=10)
-    parser.add_argument("--datasets", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = size_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--changed", type=int, default=20, help="cards changed for --base")
     parser.add_argument("--serve-edits", type=int, default=10, help="edits timed under serve")
     parser.add_argument(

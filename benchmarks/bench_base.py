@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import ensure_catalog, interleaved
+from common import ensure_catalog, interleaved, size_arguments
 from modelcards.history import validate_against_base
 from modelcards.validate import validate_catalog
 
@@ -94,12 +94,8 @@ def report(times: BaseTimes, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--versions", type=int, default=10)
-    parser.add_argument("--datasets", type=int, default=100)
+    parser = size_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--changed", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     source = ensure_catalog(args.models, args.versions, args.datasets)
     times = measure(source, args.changed, args.repeat)

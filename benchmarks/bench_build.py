@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import OUT, Step, ensure_catalog, interleaved, interleaved_timings
+from common import OUT, Step, ensure_catalog, interleaved, interleaved_timings, size_arguments
 from modelcards.catalog import Catalog
 from modelcards.loading import load_catalog
 
@@ -309,11 +309,7 @@ def report(times: BuildTimes, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--versions", type=int, default=10)
-    parser.add_argument("--datasets", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = size_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument(
         "--work",
         type=Path,

@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 import bench_base
-from common import Timing, ensure_catalog, interleaved_timings
+from common import Timing, ensure_catalog, interleaved_timings, size_arguments
 from modelcards.source import parse_source
 from modelcards.validate import validate_catalog
 
@@ -105,11 +105,7 @@ def measure(models: int, versions: int, datasets: int, repeat: int) -> ValidateT
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--versions", type=int, default=10)
-    parser.add_argument("--datasets", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = size_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     parser.add_argument("--changed", type=int, default=20, help="cards changed for --base")
     parser.add_argument("--no-base", action="store_true", help="skip validate --base")
     args = parser.parse_args()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import gc
 import hashlib
 import os
@@ -42,6 +43,16 @@ def ensure_catalog(
         )
         done.write_text(generator + "\n")
     return folder
+
+
+def size_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options every benchmark of the 1,000 x 10 catalog takes: its size and how many
+    runs each timing is the median of."""
+    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--versions", type=int, default=10)
+    parser.add_argument("--datasets", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    return parser
 
 
 @dataclass(frozen=True)
