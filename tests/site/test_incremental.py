@@ -93,7 +93,12 @@ def test_the_standby_site_is_kept_when_the_cache_folder_is_given_relative(
     monkeypatch.chdir(root.parent)
     removed: list[Path] = []
     remove = swap.remove
-    monkeypatch.setattr(swap, "remove", lambda folder: (removed.append(folder), remove(folder)))
+
+    def recording(folder: Path) -> None:
+        removed.append(folder)
+        remove(folder)
+
+    monkeypatch.setattr(swap, "remove", recording)
     relative = SiteConfig(Path(root.name), Path("site"), today=TODAY, cache=Path("cache"))
     build_site(relative)
     before = "Retrained on Q4 data."
