@@ -1,4 +1,12 @@
-"""Cross-file rules: each family is a module with a `check(context)` generator of problems."""
+"""Cross-file rules: each family is a module of problem generators at three scopes.
+
+`whole(context)` looks at the catalog as a whole; `per_version(context, version)` at one version
+card and `per_model(context, model)` at one model (its card and its versions), each reading
+nothing else of the catalog but the context's settings, today, the sets of ids and references
+that exist and the dataset cards. `check(context)` runs the three (`context.run`). That split is
+what lets `modelcards serve` check an edited catalog again without going over every card
+(incremental.py); tests/test_rules_incremental.py holds the two ways to the same findings.
+"""
 
 from __future__ import annotations
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..cards import MetricInfo, Stage
-from ..catalog import Catalog, ModelVersion
+from ..catalog import Catalog, Model, ModelVersion
 from ..codes import problem
 from ..metrics import known_metrics
 from ..problems import Problem
@@ -72,6 +72,19 @@ class RuleContext:
                 transitions[stage] = allowed & DEFAULT_TRANSITIONS[stage]
         return cls(catalog, today, known_metrics(catalog.settings), transitions)
 
+    def run(
+        self,
+        whole: Callable[[RuleContext], Iterable[Problem]],
+        per_version: Callable[[RuleContext, ModelVersion], Iterable[Problem]],
+        per_model: Callable[[RuleContext, Model], Iterable[Problem]],
+    ) -> Iterator[Problem]:
+        """A rule family's findings over the whole catalog: its three scopes in turn."""
+        yield from whole(self)
+        for version in self.catalog.versions.values():
+            yield from per_version(self, version)
+        for model in self.catalog.models.values():
+            yield from per_model(self, model)
+
     def at(self, code: str, path: Path, loc: Loc, message: str, *, key: bool = False) -> Problem:
         """A problem located at `loc` inside the file at `path`.
 
@@ -89,3 +102,8 @@ class RuleContext:
     def goal(self, metric: str) -> str | None:
         info = self.metrics.get(metric)
         return info.goal if info else None
+
+
+def nothing(*_: object) -> Iterator[Problem]:
+    """A scope at which a rule family finds nothing."""
+    return iter(())

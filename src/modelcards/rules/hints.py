@@ -16,13 +16,20 @@ from ..codes import problem
 from ..discovery import MODEL_FILE
 from ..problems import Problem
 from ..schema import find_schema, read_schema_hint, schema_file_name
-from .context import RuleContext
+from .context import RuleContext, nothing
 
 # The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC057"})
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
+    return context.run(whole, per_version, per_model)
+
+
+per_version = per_model = nothing
+
+
+def whole(context: RuleContext) -> Iterator[Problem]:
     yield from hint_problems(context.catalog)
 
 

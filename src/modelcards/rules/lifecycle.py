@@ -10,19 +10,27 @@ from ..catalog import Model, ModelVersion
 from ..problems import Problem
 from ..queries import stated_share
 from ..texts import capped
-from .context import RuleContext
+from .context import RuleContext, nothing
 
 # The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC030", "MC031", "MC032", "MC033", "MC035", "MC036", "MC037", "MC048"})
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
-    for version in context.catalog.versions.values():
-        yield from _dates(context, version)
-        yield from _transitions(context, version)
-        yield from _deprecations(context, version)
-    for model in context.catalog.models.values():
-        yield from _traffic(context, model)
+    return context.run(whole, per_version, per_model)
+
+
+whole = nothing
+
+
+def per_version(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    yield from _dates(context, version)
+    yield from _transitions(context, version)
+    yield from _deprecations(context, version)
+
+
+def per_model(context: RuleContext, model: Model) -> Iterator[Problem]:
+    yield from _traffic(context, model)
 
 
 def _dates(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:

@@ -18,7 +18,7 @@ from ..codes import problem
 from ..parse import format_loc
 from ..problems import Problem
 from ..source import SourceDocument
-from .context import RuleContext
+from .context import RuleContext, nothing
 
 # The problem codes this module owns (tests/unit/test_rule_owners.py: one owner per code).
 CODES = frozenset({"MC054", "MC055"})
@@ -29,9 +29,16 @@ NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
-    for path, source in sorted(context.catalog.sources.items()):
-        if "TODO" in source.text:
-            yield from _marks(path, source)
+    return context.run(whole, per_version, per_model)
+
+
+per_version = per_model = nothing
+
+
+def whole(context: RuleContext) -> Iterator[Problem]:
+    marked = [(path, s) for path, s in context.catalog.sources.items() if "TODO" in s.text]
+    for path, source in sorted(marked, key=lambda item: item[0]):
+        yield from _marks(path, source)
 
 
 def _marks(path: Path, source: SourceDocument) -> Iterator[Problem]:

@@ -40,16 +40,24 @@ APPROVERS = "approved_by"
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
+    return context.run(whole, per_version, per_model)
+
+
+def whole(context: RuleContext) -> Iterator[Problem]:
     yield from _policy_settings(context)
-    for version in context.catalog.versions.values():
-        yield from _required_fields(context, version)
-        yield from _intervals(context, version)
-        yield from _repeated_metrics(context, version)
-        yield from _metric_names(context, version)
-    for model in context.catalog.models.values():
-        yield from _primary_metric(context, model)
-        yield from _gates(context, model)
-        yield from _left_empty(context, model)
+
+
+def per_version(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    yield from _required_fields(context, version)
+    yield from _intervals(context, version)
+    yield from _repeated_metrics(context, version)
+    yield from _metric_names(context, version)
+
+
+def per_model(context: RuleContext, model: Model) -> Iterator[Problem]:
+    yield from _primary_metric(context, model)
+    yield from _gates(context, model)
+    yield from _left_empty(context, model)
 
 
 # ---- catalog.yaml itself ----------------------------------------------------------------

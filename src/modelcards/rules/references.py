@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ..cards import LifecycleEvent, Stage, is_semver
-from ..catalog import Catalog, ModelVersion
+from ..catalog import Catalog, Model, ModelVersion
 from ..problems import Problem
 from ..queries import (
     GONE,
@@ -38,23 +38,37 @@ CODES = frozenset(
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
+    return context.run(whole, per_version, per_model)
+
+
+def whole(context: RuleContext) -> Iterator[Problem]:
+    """What reads other versions' cards (replacements, strandings, cycles) or every card."""
     catalog = context.catalog
     for version in catalog.versions.values():
-        yield from _lineage_references(context, version)
-        yield from _dataset_references(context, version)
         yield from _replacements(context, version)
     yield from _strandings(context, _senders(catalog))
-    yield from _aliases(context)
-    yield from _reading_choices(context)
     yield from _cycles(context)
     yield from _duplicate_dataset_versions(context)
     yield from _equal_precedence(context)
 
 
+def per_version(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    yield from _lineage_references(context, version)
+    yield from _dataset_references(context, version)
+
+
+def per_model(context: RuleContext, model: Model) -> Iterator[Problem]:
+    yield from _aliases(context, model)
+    yield from _reading_choice(context, model)
+
+
 def _equal_precedence(context: RuleContext) -> Iterator[Problem]:
     """Versions differing only in build metadata (1.0.0 and 1.0.0+build.7) cannot be ordered."""
     seen: dict[tuple[str, object], ModelVersion] = {}
-    for version in sorted(context.catalog.versions.values(), key=lambda v: v.ref):
+    # Only a version with build metadata can tie with another: the models that have one.
+    tagged = {v.model_id for v in context.catalog.versions.values() if "+" in v.version}
+    candidates = [v for v in context.catalog.versions.values() if v.model_id in tagged]
+    for version in sorted(candidates, key=lambda v: v.ref):
         key = (version.model_id, version_key(version.version))
         first = seen.setdefault(key, version)
         if first is not version:
@@ -167,13 +181,11 @@ def _dataset_references(context: RuleContext, version: ModelVersion) -> Iterator
             yield context.in_version("MC021", version, loc, message)
 
 
-def _reading_choices(context: RuleContext) -> Iterator[Problem]:
+def _reading_choice(context: RuleContext, model: Model) -> Iterator[Problem]:
     """A model's `reading.dataset` names a dataset, or one of its versions, that exists."""
     catalog = context.catalog
-    for model in catalog.models.values():
-        choice = model.card.reading
-        if choice is None or choice.dataset is None:
-            continue
+    choice = model.card.reading
+    if choice is not None and choice.dataset is not None:
         named = choice.dataset
         message = (
             _missing_dataset(catalog, named)
@@ -325,7 +337,12 @@ class Sending:
 def _senders(catalog: Catalog) -> dict[str, list[Sending]]:
     """Replacement reference -> the deprecations that name it."""
     found: dict[str, list[Sending]] = {}
-    for version in sorted(catalog.versions.values(), key=lambda v: v.ref):
+    sending = [
+        v
+        for v in catalog.versions.values()
+        if any(e.stage is Stage.DEPRECATED and e.replaced_by is not None for e in v.card.lifecycle)
+    ]
+    for version in sorted(sending, key=lambda v: v.ref):
         for event in version.card.lifecycle:
             if event.stage is Stage.DEPRECATED and event.replaced_by is not None:
                 ref = resolve_replacement(version, event.replaced_by)
@@ -334,41 +351,40 @@ def _senders(catalog: Catalog) -> dict[str, list[Sending]]:
     return found
 
 
-def _aliases(context: RuleContext) -> Iterator[Problem]:
+def _aliases(context: RuleContext, model: Model) -> Iterator[Problem]:
+    """Each alias names a live version of its own model: only the model's own cards are read
+    (catalog.versions, asked only for references of this model, holds its versions)."""
     catalog = context.catalog
     stages = {stage.value for stage in Stage}
-    for model in catalog.models.values():
-        for alias, name in model.card.aliases.items():
-            loc = ("aliases", alias)
-            if alias in stages or is_semver(alias):
-                yield context.at(
-                    "MC026",
-                    model.path,
-                    loc,
-                    f"alias {alias!r} reads as a {'stage' if alias in stages else 'version'}, "
-                    f"so {model.id}@{alias} would not mean the alias; choose another name",
-                    key=True,
-                )
-                continue
-            ref = f"{model.id}@{name}"
-            if ref not in catalog.version_refs:
-                yield context.at(
-                    "MC023",
-                    model.path,
-                    loc,
-                    f"alias {alias!r} names version {name!r}, which does not exist: "
-                    + missing_version_message(catalog, ref),
-                )
-            elif (
-                target := catalog.versions.get(ref)
-            ) is not None and target.stage is Stage.RETIRED:
-                yield context.at(
-                    "MC023",
-                    model.path,
-                    loc,
-                    f"alias {alias!r} names version {name}, which is retired; point it at a "
-                    "live version or remove it",
-                )
+    for alias, name in model.card.aliases.items():
+        loc = ("aliases", alias)
+        if alias in stages or is_semver(alias):
+            yield context.at(
+                "MC026",
+                model.path,
+                loc,
+                f"alias {alias!r} reads as a {'stage' if alias in stages else 'version'}, "
+                f"so {model.id}@{alias} would not mean the alias; choose another name",
+                key=True,
+            )
+            continue
+        ref = f"{model.id}@{name}"
+        if ref not in catalog.version_refs:
+            yield context.at(
+                "MC023",
+                model.path,
+                loc,
+                f"alias {alias!r} names version {name!r}, which does not exist: "
+                + missing_version_message(catalog, ref),
+            )
+        elif (target := catalog.versions.get(ref)) is not None and target.stage is Stage.RETIRED:
+            yield context.at(
+                "MC023",
+                model.path,
+                loc,
+                f"alias {alias!r} names version {name}, which is retired; point it at a "
+                "live version or remove it",
+            )
 
 
 @dataclass(frozen=True)

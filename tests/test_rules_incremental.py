@@ -1,0 +1,45 @@
+"""The rules found incrementally (`serve`'s reloads) are the rules found over the whole catalog.
+
+Every catalog of tests/test_rules.py (each breaks one rule) is checked after the base catalog
+with the same held cards and the same IncrementalCheck, so the findings kept from the base
+meet the edit that breaks the rule; then the base again, after the broken one.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from modelcards.cardcache import HeldCards
+from modelcards.loading import load_catalog
+from modelcards.rules import check_catalog
+from modelcards.rules.incremental import IncrementalCheck
+
+from .conftest import CatalogMaker
+from .test_rules import CASES, TODAY, Case
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
+def test_incremental_findings_are_the_whole_catalogs(
+    make_catalog: CatalogMaker, case: Case
+) -> None:
+    held, check = HeldCards.over(None), IncrementalCheck()
+    for files, raw in (({}, None), (case.files, case.raw), ({}, None)):
+        root = make_catalog()
+        shutil.rmtree(root)
+        root = make_catalog(files, raw=raw)
+        held.begin()
+        catalog, _ = load_catalog(root, held)
+        held.settle()
+        assert check.check(catalog, TODAY) == check_catalog(catalog, TODAY)
+
+
+def test_unchanged_cards_are_not_checked_again(make_catalog: CatalogMaker) -> None:
+    """What makes it incremental: the card objects of unchanged files are the ones held."""
+    root = make_catalog()
+    held = HeldCards.over(None)
+    first, _ = load_catalog(root, held)
+    again, _ = load_catalog(root, held)
+    assert all(again.versions[ref].card is v.card for ref, v in first.versions.items())
+    assert all(again.models[m].card is found.card for m, found in first.models.items())
