@@ -11,6 +11,7 @@ reported afresh every time.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -182,6 +183,15 @@ class CardCache:
         self.used[name] = text
         return card, text
 
+    def recall(self, path: Path, raw: bytes) -> tuple[Any, Any, str] | None:
+        """The card, source document and JSON loaded from `path` when it held this very
+        bytes object (HeldCards; a cache on disk remembers no objects)."""
+        return None
+
+    def remember(self, path: Path, raw: bytes, card: Any, source: Any, text: str) -> None:
+        """What a file's bytes loaded into, for `recall`."""
+        return
+
     def put(self, kind: type[BaseModel], key: str, card: BaseModel) -> str:
         """Remember a card; returns its JSON (as `catalog.json` writes it, too)."""
         text = self.used[f"{kind.__name__}:{key}"] = card.model_dump_json()
@@ -202,3 +212,75 @@ class CardCache:
         header = json.dumps({"identity": self.identity, "signature": signed}).encode()
         make_cache_folder(self.path.parent)
         write_atomically(self.path, header + b"\n" + body)
+
+
+@dataclass
+class HeldCards(CardCache):
+    """Cards held in memory by the digest of their file, for a process that loads a catalog
+    again and again (`serve`): unchanged bytes give back the very card object loaded before,
+    without pydantic checking it again, so what was worked out from it can be kept too
+    (rules/incremental.py). Below it, the card cache on disk, if any, read at the first load
+    and written once after it (as a build would); nothing is written after later loads."""
+
+    disk: CardCache | None = None
+    held: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    # path -> (the bytes object read, card, source document, JSON): a load's files are the
+    # last load's bytes objects but for those read again, so `is` tells what is unchanged
+    # without digesting or decoding 11,000 files again.
+    loaded: dict[Path, tuple[bytes, Any, Any, str, str]] = field(default_factory=dict)
+    recent: dict[Path, tuple[bytes, Any, Any, str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def over(cls, disk: CardCache | None) -> HeldCards:
+        return cls(path=None, key=None, identity="", disk=disk)
+
+    def knows(self, kind: type[BaseModel], key: str) -> bool:
+        return f"{kind.__name__}:{key}" in self.held or (
+            self.disk is not None and self.disk.knows(kind, key)
+        )
+
+    def get(self, kind: type[BaseModel], key: str) -> tuple[Any, str] | None:
+        name = f"{kind.__name__}:{key}"
+        found = self.held.get(name)
+        if found is None and self.disk is not None:
+            found = self.disk.get(kind, key)
+        if found is not None:
+            self.used[name] = found[1]
+            self.held[name] = found
+        return found
+
+    def put(self, kind: type[BaseModel], key: str, card: BaseModel) -> str:
+        text = self.disk.put(kind, key, card) if self.disk is not None else card.model_dump_json()
+        name = f"{kind.__name__}:{key}"
+        self.used[name] = text
+        self.held[name] = (card, text)
+        return text
+
+    def recall(self, path: Path, raw: bytes) -> tuple[Any, Any, str] | None:
+        found = self.loaded.get(path)
+        if found is None or found[0] is not raw:
+            return None
+        self.recent[path] = found
+        self.used[found[4]] = found[3]  # its entry in `held` stays
+        return found[1], found[2], found[3]
+
+    def remember(self, path: Path, raw: bytes, card: Any, source: Any, text: str) -> None:
+        self.recent[path] = (raw, card, source, text, f"{type(card).__name__}:{digest(raw)}")
+
+    def begin(self) -> None:
+        """Before a load: what it uses is recorded afresh."""
+        self.used = {}
+        self.recent = {}
+
+    def settle(self) -> None:
+        """After a load: only the cards of the files it read stay held (an edited card's
+        earlier versions go); the cache on disk is written after the first load only."""
+        self.held = {name: self.held[name] for name in self.used if name in self.held}
+        self.loaded, self.recent = self.recent, {}
+        if self.disk is not None:
+            with contextlib.suppress(OSError):
+                self.disk.save()
+            self.disk = None
+
+    def save(self) -> None:
+        return

@@ -1094,7 +1094,19 @@ def build(
 
 @cli.command()
 @catalog_argument
-@site_options
+@_theme_option
+@today_option("The date the governance page judges reviews and sunsets against")
+@click.option(
+    "--cache",
+    "cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the build's card cache, read at start-up so that unchanged cards are not "
+    "parsed again [default: .modelcards-cache/ next to the catalog folder].",
+)
+@click.option(
+    "--no-cache", is_flag=True, default=False, help="Parse every card at start-up; write no cache."
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -1102,25 +1114,40 @@ def build(
     show_default=True,
     help="Port on 127.0.0.1 (0 picks a free one).",
 )
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    hidden=True,  # serve wrote the site into it up to 0.2.0; accepted, and said to be unused
+)
 def serve(
     catalog: Path,
-    output: Path,
     theme: Path | None,
     today: dt.date | None,
     cache: Path | None,
     no_cache: bool,
     port: int,
+    output: Path | None,
 ) -> None:
-    """Build the site, serve it on 127.0.0.1 and rebuild when a card or template changes.
+    """Serve the site of CATALOG on 127.0.0.1, each page rendered when asked for; an edited
+    card or template shows on the next reload.
 
-    An edit that breaks validation prints the errors and keeps the last good site served.
+    Nothing is written: each address answers what `modelcards build` writes there. An edit
+    that breaks validation prints the problems and keeps the last good catalog served.
     """
-    from .site.build import SiteConfig, check_site_folders
+    from .site.build import SiteConfig, check_cache_folder
     from .site.serve import serve as serve_site
 
-    config = SiteConfig(catalog, output, theme, today, cache=cache, use_cache=not no_cache)
+    if output is not None:
+        click.echo(
+            f"note: serve writes no files, so -o {output} is not used; "
+            f"`modelcards build -o {output}` writes the site",
+            err=True,
+        )
+    config = SiteConfig(catalog, Path("site"), theme, today, cache=cache, use_cache=not no_cache)
     try:
-        check_site_folders(config)
+        check_cache_folder(config)
         serve_site(config, port, lambda text: click.echo(lines_for_terminal(text)))
     except OSError as error:
         raise PathError(f"cannot serve on 127.0.0.1:{port}: {error.strerror}") from None

@@ -51,11 +51,15 @@ class _Parsed:
         processes at once when there are many: YAML parsing is most of a cold load, and
         files parse independently. Problems are still reported in the order of loading."""
         self.files = dict(files.contents)
+        cache = self.cache
         todo = [
             (path, raw)
             for path, kind in cards
             if (raw := self.files[path][0]) is not None
-            and (self.cache is None or not self.cache.knows(kind, digest(raw)))
+            and (
+                cache is None
+                or (cache.recall(path, raw) is None and not cache.knows(kind, digest(raw)))
+            )
         ]
         workers = min(available_cpus(), max(1, 2 * len(todo) // PARSE_AHEAD_MIN_FILES))
         if len(todo) < PARSE_AHEAD_MIN_FILES or workers < 2 or not fork_possible():
@@ -77,14 +81,20 @@ class _Parsed:
         raw, failure = read if read is not None else read_card_bytes(path)
         if raw is None:
             return self._failed(failure)
-        key = digest(raw) if self.cache is not None else ""
-        cached = self.cache.get(kind, key) if self.cache is not None else None
-        if cached is not None:
+        cache = self.cache
+        recalled = cache.recall(path, raw) if cache is not None else None
+        if recalled is not None:  # the very bytes this path held at the last load
+            card, self.sources[path], self.card_json[path] = recalled
+            return card, self.sources[path]
+        key = digest(raw) if cache is not None else ""
+        cached = cache.get(kind, key) if cache is not None else None
+        if cache is not None and cached is not None:
             text, failure = decode_text(path, raw)
             if text is None:
                 return self._failed(failure)
             known = self.sources[path] = SourceDocument(path, None, text)
             card, self.card_json[path] = cached
+            cache.remember(path, raw, card, known, self.card_json[path])
             return card, known
         ahead = self.ahead.pop(path, None)
         document, failure = ahead if ahead is not None else parse_bytes(path, raw)
@@ -95,6 +105,7 @@ class _Parsed:
         card = self._parse(kind, document)
         if self.cache is not None and card is not None and len(self.problems) == before:
             self.card_json[path] = self.cache.put(kind, key, card)
+            self.cache.remember(path, raw, card, document, self.card_json[path])
         return card, document
 
     def _failed(self, failure: Problem | None) -> tuple[None, None]:

@@ -83,5 +83,10 @@ def validate_catalog(
     as load_catalog fills it.
     """
     catalog, problems = load_catalog(root, cache, files, card_json)
-    problems += check_catalog(catalog, resolve_today(today))
-    return ValidationResult.of(catalog, sort_problems(without_repeats(problems)))
+    return validated(catalog, problems, check_catalog(catalog, resolve_today(today)))
+
+
+def validated(catalog: Catalog, loading: list[Problem], rules: list[Problem]) -> ValidationResult:
+    """The result of a validation: what loading the catalog found, then what the rules found
+    (check_catalog, or the same found incrementally)."""
+    return ValidationResult.of(catalog, sort_problems(without_repeats(loading + rules)))

@@ -1,15 +1,21 @@
-"""`modelcards serve`: rebuilds on change, keeps the last good site when an edit breaks it."""
+"""`modelcards serve`: every address answers what `build` writes there, and an edit shows on
+the next reload; an edit that breaks the catalog keeps the last good site."""
 
 from __future__ import annotations
 
-import os
+import mimetypes
+import re
 import select
+import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,169 +23,296 @@ import pytest
 from click.testing import CliRunner
 
 from modelcards.cli import cli
-from modelcards.site import swap
-from modelcards.site.build import SiteConfig
-from modelcards.site.serve import (
-    RebuildGate,
-    make_server,
-    rebuild,
-    start_server,
-    watch_and_rebuild,
-    watched_folders,
-)
+from modelcards.rules.incremental import IncrementalCheck
+from modelcards.site.build import MARKER, SiteConfig
+from modelcards.site.live import LiveSite
+from modelcards.site.render import DEFAULT_THEME
+from modelcards.site.serve import make_server, site_path, start_server, watched_folders
 
-from ..helpers.catalogs import BASE_SITE_FILES, V1, V2, CatalogMaker, edit
-from ..helpers.site import TODAY
+from ..conftest import CatalogMaker
+from ..unit.test_rules import SMALL, V1, V2, M, edit
+from ..helpers.site import TODAY, site_files
 
 PAGE = "models/fraud/2.0.0/index.html"
+DATASET = "datasets/tx.yaml"
+WITH_SITEMAP = edit(
+    "catalog.yaml", "title: Test catalog", "title: Test catalog\nbase_url: https://models.example/"
+)
 
 
-def _config(root: Path) -> SiteConfig:
-    return SiteConfig(root, root.parent / "site", today=TODAY)
+def _live(root: Path, said: list[str] | None = None) -> LiveSite:
+    config = SiteConfig(root, root.parent / "unused", today=TODAY, cache=root.parent / "cache")
+    return LiveSite(config, (said if said is not None else []).append)
 
 
-def test_rebuild_replaces_the_site_after_a_good_edit(make_catalog: CatalogMaker) -> None:
-    config = _config(make_catalog())
+def _served(live: LiveSite) -> dict[str, bytes]:
+    """Every file of the generation being served, rendered."""
+    generation = live.current()
+    assert generation is not None
+    files = {path: generation.file(path) for path in generation.pages}
+    return {path: data for path, data in files.items() if data is not None}
+
+
+def _built(root: Path) -> dict[str, bytes]:
+    return {name: data for name, data in site_files(root).items() if name != MARKER}
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return int(response.status), dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return int(error.code), dict(error.headers), error.read()
+
+
+@pytest.fixture
+def serving(make_catalog: CatalogMaker) -> Iterator[tuple[LiveSite, str]]:
+    live = _live(make_catalog(WITH_SITEMAP))
+    assert live.load()
+    server = start_server(live, 0)
+    yield live, f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_every_file_build_writes_is_served_with_the_same_bytes(
+    serving: tuple[LiveSite, str],
+) -> None:
+    live, base = serving
+    built = _built(live.config.catalog)
+    assert "sitemap.xml" in built and "404.html" in built and "api/catalog.json" in built
+    generation = live.current()
+    assert generation is not None and set(generation.pages) == set(built)
+    for name, data in built.items():
+        status, headers, body = _get(base + name)
+        assert (status, body) == (200, data), name
+        assert headers["Content-Type"] == (mimetypes.guess_type(name)[0] or ""), name
+        assert headers["Cache-Control"] == "no-store"
+    # A folder's address is its index.html; without its slash, a redirect to it.
+    assert _get(base)[2] == built["index.html"]
+    assert _get(base + "models/fraud/2.0.0/?a=1")[2] == built[PAGE]
+    request = urllib.request.Request(base + "models/fraud/2.0.0?a=1", method="HEAD")
+    opener = urllib.request.build_opener(_NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as moved:
+        opener.open(request, timeout=10)
+    assert moved.value.code == 301
+    assert moved.value.headers["Location"] == "/models/fraud/2.0.0/?a=1"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param({V2: "summary: Retrained on Q4 data.|summary: Served fresh."}, id="version"),
+        pytest.param({M: "summary: Scores|summary: Now scores"}, id="model"),
+        pytest.param({DATASET: "Card transactions|Every card transaction"}, id="dataset"),
+        pytest.param({"catalog.yaml": "title: Test catalog|title: Edited catalog"}, id="catalog"),
+        pytest.param({SMALL: None}, id="version deleted"),
+        pytest.param(
+            {
+                "models/fraud/3.0.0.yaml": 'version: "3.0.0"\nreleased: 2026-03-01\nsummary: New.\n'
+                "lifecycle:\n  - {stage: development, date: 2026-03-01, by: dana}\n"
+            },
+            id="version added",
+        ),
+        pytest.param(
+            {"theme/version.html": "{% block breadcrumbs %}|{% block breadcrumbs %}<p>Themed.</p>"},
+            id="theme template",
+        ),
+    ],
+)
+def test_after_an_edit_serve_answers_what_a_fresh_build_writes(
+    make_catalog: CatalogMaker, changes: dict[str, str | None]
+) -> None:
+    root = make_catalog(WITH_SITEMAP)
+    theme = root.parent / "theme"
+    theme.mkdir()
+    shutil.copy(DEFAULT_THEME / "version.html", theme / "version.html")
+    live = _live(root)
+    assert live.load()
+    before = _served(live)
+    assert before == _built(root)
+    changed = []
+    for name, change in changes.items():
+        path = (theme / name.removeprefix("theme/")) if name.startswith("theme/") else root / name
+        if change is None:
+            path.unlink()
+        elif "|" in change:
+            old, new = change.split("|")
+            text = path.read_text(encoding="utf-8")
+            assert old in text
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        else:
+            path.write_text(change, encoding="utf-8")
+        changed.append(str(path.resolve()))
+    assert live.load(changed)
+    after = _served(live)
+    assert after == {n: d for n, d in site_files(root, theme=theme).items() if n != MARKER}
+    assert after != before
+
+
+def test_an_invalid_edit_keeps_the_last_good_pages_and_prints_the_problems(
+    make_catalog: CatalogMaker,
+) -> None:
+    root = make_catalog()
     said: list[str] = []
-    assert rebuild(config, said.append) is True
-    make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Retrained on fresh data."))
-    assert rebuild(config, said.append, [str(config.catalog / "models/fraud/2.0.0.yaml")]) is True
-    assert "Retrained on fresh data." in (config.output / PAGE).read_text()
-    assert said[0] == f"built {BASE_SITE_FILES} files into {config.output}"
-    assert said[1] == f"changed: {config.catalog / 'models/fraud/2.0.0.yaml'}"
-
-
-def test_rebuild_keeps_the_last_good_site_and_prints_the_errors(make_catalog: CatalogMaker) -> None:
-    config = _config(make_catalog())
-    assert rebuild(config, lambda _: None) is True
-    before = (config.output / PAGE).read_bytes()
+    live = _live(root, said)
+    assert live.load()
+    before = _served(live)
     make_catalog(edit(V1, "replaced_by: 2.0.0", "replaced_by: 9.9.9"))
+    assert not live.load([str((root / V1).resolve())])
+    assert "error MC025 replaced_by '9.9.9' does not resolve" in said[-3]
+    assert said[-2:] == ["the catalog is invalid", "the last good site is still being served"]
+    assert _served(live) == before
+    # Fixed again: served as a build of the fixed catalog.
+    make_catalog()
+    assert live.load([str((root / V1).resolve())])
+    assert _served(live) == _built(root)
+
+
+def test_a_theme_that_fails_keeps_the_last_good_theme(make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    theme = root.parent / "theme"
+    theme.mkdir()
     said: list[str] = []
-    assert rebuild(config, said.append) is False
-    assert "error MC025 replaced_by '9.9.9' does not resolve" in said[0]
-    assert said[-1] == "the catalog is invalid; the last good site is still being served"
-    assert (config.output / PAGE).read_bytes() == before
+    live = _live(root, said)
+    assert live.load()
+    before = _served(live)
+    template = theme / "version.html"
+    for broken in ("{% if %}", "{{ no_such_value.at_all }}"):  # does not compile; fails on pages
+        template.write_text(broken, encoding="utf-8")
+        assert not live.load([str(template.resolve())])
+        assert said[-2].startswith("error: "), said[-2:]
+        assert said[-1] == "the last good site is still being served"
+        assert _served(live) == before
+    template.unlink()
+    assert live.load([str(template.resolve())])
+    assert _served(live) == before
+
+
+def test_a_missing_page_is_answered_with_the_sites_404_page(
+    serving: tuple[LiveSite, str],
+) -> None:
+    live, base = serving
+    page = _built(live.config.catalog)["404.html"]
+    for method in ("GET", "HEAD"):
+        for address in ("models/fraud/9.9.9/", "assets/", "models/", "nope.html"):
+            request = urllib.request.Request(base + address, method=method)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=5)
+            assert refused.value.code == 404
+            assert refused.value.read() == (page if method == "GET" else b"")
+            assert refused.value.headers["Content-Length"] == str(len(page))
+            assert refused.value.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_a_request_during_a_reload_waits_for_it(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules are made slow; a page asked for while they run is the edited one."""
+    root = make_catalog()
+    live = _live(root)
+    assert live.load()
+    server = start_server(live, 0)
+    url = f"http://127.0.0.1:{server.server_address[1]}/{PAGE}"
+    real = IncrementalCheck.check
+    started = threading.Event()
+
+    def slow(self: IncrementalCheck, *args: Any) -> Any:
+        started.set()
+        time.sleep(1.0)
+        return real(self, *args)
+
+    monkeypatch.setattr(IncrementalCheck, "check", slow)
+    make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Served fresh."))
+    loading = threading.Thread(target=live.load, args=([str((root / V2).resolve())],))
+    try:
+        loading.start()
+        assert started.wait(10)
+        asked = time.monotonic()
+        status, _, body = _get(url)
+        assert time.monotonic() - asked > 0.5  # it waited for the reload
+        assert status == 200 and b"Served fresh." in body
+    finally:
+        loading.join(timeout=30)
+        server.shutdown()
+        server.server_close()
 
 
 def test_watches_the_catalog_and_the_themes(make_catalog: CatalogMaker) -> None:
     root = make_catalog()
     (root.parent / "theme").mkdir()
-    folders = watched_folders(_config(root))
+    folders = watched_folders(SiteConfig(root, root.parent / "site"))
     assert folders[:2] == [root.resolve(), (root.parent / "theme").resolve()]
     assert folders[2].name == "templates"
 
 
-def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return str(response.read().decode("utf-8"))
+@pytest.mark.parametrize(
+    ("address", "path"),
+    [
+        ("/", "index.html"),
+        ("/models/fraud/", "models/fraud/index.html"),
+        ("/models/fraud/index.html?x=1#y", "models/fraud/index.html"),
+        ("/a/../models/./fraud/", "models/fraud/index.html"),
+        ("/../../etc/passwd", "etc/passwd"),
+        ("/..%2f..%2fetc%2fpasswd", "etc/passwd"),
+        ("/datasets/tx/leaderboards/2025_20Q4.html", "datasets/tx/leaderboards/2025_20Q4.html"),
+        ("/%E2%82%AC.html", "€.html"),
+    ],
+)
+def test_an_address_names_a_file_of_the_site_and_nothing_outside(address: str, path: str) -> None:
+    assert site_path(address, lambda _: False) == path
 
 
-def test_an_edited_card_shows_on_the_served_site(make_catalog: CatalogMaker) -> None:
-    config = _config(make_catalog())
-    said: list[str] = []
-    assert rebuild(config, said.append)
-    server = start_server(config.output, 0)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(config, said.append, stop))
-    watcher.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/{PAGE}"
-    try:
-        assert "Retrained on Q4 data." in _fetch(url)
-        time.sleep(0.5)  # let the watcher start before the edit
-        make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Served fresh."))
-        deadline = time.monotonic() + 30
-        while "Served fresh." not in _fetch(url) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert "Served fresh." in _fetch(url)
-    finally:
-        stop.set()
-        watcher.join(timeout=10)
-        server.shutdown()
-        server.server_close()
-    assert not watcher.is_alive()
-
-
-def test_serve_refuses_an_unsafe_output(make_catalog: CatalogMaker) -> None:
-    root = make_catalog()
-    result = CliRunner().invoke(cli, ["serve", str(root), "-o", str(root)])
-    assert result.exit_code == 2
-    assert "refusing to build into" in result.output
-
-
-# ---- under load and under attack (issue 18, item 13) -------------------------------------------
-
-
-SOLO = {
-    "models/solo/model.yaml": """\
-        name: Solo
-        summary: A model no other card mentions.
-        owners: [{name: Solo team}]
-        task: tabular-classification
-        """,
-    "models/solo/1.0.0.yaml": """\
-        version: "1.0.0"
-        released: 2026-02-01
-        summary: The only version.
-        lifecycle:
-          - {stage: development, date: 2026-02-01, by: dana}
-        """,
-}
-
-
-def _status(url: str, host: str | None = None) -> int:
-    request = urllib.request.Request(url, headers={"Host": host} if host else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
+# ---- through the command line -----------------------------------------------------------------
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("exchange", [True, False], ids=["one exchange", "two renames"])
-def test_pages_of_unchanged_models_never_answer_404_during_a_rebuild(
-    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch, exchange: bool
-) -> None:
-    """Where the build cannot switch the sites in one atomic exchange (not Linux, or a file
-    system without renameat2), the output folder is missing between two renames; a request in
-    that moment waits for the rebuild to end instead of answering 404. Every rename of the
-    rebuild is stretched, and an unchanged model's page asked for in each of them."""
-    config = _config(make_catalog(SOLO))
-    gate = RebuildGate()
-    assert rebuild(config, lambda _: None, gate=gate)
-    server = start_server(config.output, 0, gate)
-    url = f"http://127.0.0.1:{server.server_address[1]}/models/solo/index.html"
-    answers: list[int] = []
-    asking: list[threading.Thread] = []
-    renamed: list[str] = []
-
-    def stretched(real: Callable[..., None]) -> Callable[..., None]:
-        def rename(source: Any, target: Any, *args: Any, **kwargs: Any) -> None:
-            real(source, target, *args, **kwargs)
-            renamed.append(os.fspath(source))
-            asking.append(threading.Thread(target=lambda: answers.append(_status(url))))
-            asking[-1].start()
-            time.sleep(0.3)  # long enough for a request to be answered, were it not held
-
-        return rename
-
-    make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Retrained again."))
-    if not exchange:
-        monkeypatch.setattr(swap, "exchange", lambda first, second: False)
+def test_serve_shows_an_edit_on_the_next_reload(make_catalog: CatalogMaker, tmp_path: Path) -> None:
+    """The real command: it writes nothing, says -o is not used, and an edited card shows."""
+    root = make_catalog()
+    command = [sys.executable, "-m", "modelcards", "serve", str(root), "--port", "0"]
+    command += ["--today", TODAY.isoformat(), "-o", str(tmp_path / "out")]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path
+    )
     try:
-        assert _status(url) == 200
-        monkeypatch.setattr(os, "rename", stretched(os.rename))
-        monkeypatch.setattr(os, "replace", stretched(os.replace))
-        assert rebuild(config, lambda _: None, gate=gate)
-        monkeypatch.undo()
-        for thread in asking:
-            thread.join(timeout=60)
+        assert process.stdout is not None and process.stderr is not None
+        lines = []
+        while not (lines and "serving" in lines[-1]):
+            lines.append(process.stdout.readline())
+            assert lines[-1], process.stderr.read()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", lines[-1])
+        assert found is not None, lines
+        url = f"http://127.0.0.1:{found.group(1)}/{PAGE}"
+        assert b"Retrained on Q4 data." in _get(url)[2]
+        time.sleep(0.5)  # the watcher starts after the first answer can be given
+        make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Served fresh."))
+        deadline = time.monotonic() + 30
+        while b"Served fresh." not in _get(url)[2] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert b"Served fresh." in _get(url)[2]
     finally:
-        server.shutdown()
-        server.server_close()
-    if not exchange:
-        assert str(config.output.resolve()) in renamed  # the site was away for a moment
-    assert answers and set(answers) == {200}, answers
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
+    assert process.returncode == 0, errors
+    assert f"-o {tmp_path / 'out'} is not used" in errors
+    assert "Traceback" not in errors
+    assert not (tmp_path / "out").exists() and not (tmp_path / "site").exists()
+
+
+def test_serve_refuses_an_unsafe_cache_folder(make_catalog: CatalogMaker) -> None:
+    root = make_catalog()
+    result = CliRunner().invoke(cli, ["serve", str(root), "--cache", str(root)])
+    assert result.exit_code == 2
+    assert "refusing to keep the cache in" in result.output
+
+
+# ---- under load and under attack (issue 18, item 13) -------------------------------------------
 
 
 def _raw(port: int, request: bytes) -> bytes:
@@ -192,13 +325,8 @@ def _raw(port: int, request: bytes) -> bytes:
 
 
 @pytest.fixture
-def served(make_catalog: CatalogMaker) -> Iterator[int]:
-    config = _config(make_catalog())
-    assert rebuild(config, lambda _: None)
-    server = start_server(config.output, 0, RebuildGate())
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+def served(serving: tuple[LiveSite, str]) -> int:
+    return int(serving[1].rsplit(":", 1)[1].strip("/"))
 
 
 @pytest.mark.parametrize(
@@ -252,9 +380,9 @@ def test_only_requests_addressed_to_this_machine_are_answered(
 @pytest.mark.timeout(60)
 def test_two_hundred_clients_at_once_are_all_answered(make_catalog: CatalogMaker) -> None:
     """All connect before the server accepts a single one: the listen backlog keeps them."""
-    config = _config(make_catalog())
-    assert rebuild(config, lambda _: None)
-    server = make_server(config.output, 0)
+    live = _live(make_catalog())
+    assert live.load()
+    server = make_server(live, 0)
     port = server.server_address[1]
     clients = min(200, int(Path("/proc/sys/net/core/somaxconn").read_text()) - 1)
     sockets = [socket.socket() for _ in range(clients)]
@@ -279,22 +407,19 @@ def test_two_hundred_clients_at_once_are_all_answered(make_catalog: CatalogMaker
     assert answers == [b"HTTP/1.0 200"] * clients
 
 
-def test_a_missing_page_is_answered_with_the_sites_404_page(make_catalog: CatalogMaker) -> None:
-    config = _config(make_catalog())
-    assert rebuild(config, lambda _: None)
-    server = start_server(config.output, 0)
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+def test_an_invalid_catalog_at_start_is_answered_with_503_until_fixed(
+    make_catalog: CatalogMaker,
+) -> None:
+    root = make_catalog(edit(V1, "replaced_by: 2.0.0", "replaced_by: 9.9.9"))
+    live = _live(root)
+    assert not live.load()
+    server = start_server(live, 0)
     try:
-        for method in ("GET", "HEAD"):
-            request = urllib.request.Request(base + "models/fraud/9.9.9/", method=method)
-            with pytest.raises(urllib.error.HTTPError) as refused:
-                urllib.request.urlopen(request, timeout=5)
-            assert refused.value.code == 404
-            body = refused.value.read()
-            page = (config.output / "404.html").read_bytes()
-            assert body == (page if method == "GET" else b"")
-            assert refused.value.headers["Content-Length"] == str(len(page))
-            assert refused.value.headers["Content-Type"] == "text/html; charset=utf-8"
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        assert _get(url)[0] == 503
+        make_catalog()
+        assert live.load([str((root / V1).resolve())])
+        assert _get(url)[0] == 200
     finally:
         server.shutdown()
         server.server_close()

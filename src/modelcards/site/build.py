@@ -107,6 +107,12 @@ def check_site_folders(config: SiteConfig) -> None:
         _check_cache(config.cache, output, config)
 
 
+def check_cache_folder(config: SiteConfig) -> None:
+    """Refuse a cache folder (--cache) a build must not write into (see check_site_folders)."""
+    if config.cache is not None and config.use_cache:
+        _check_cache(config.cache, config.output.resolve(), config)
+
+
 def _refuse_overlaps(
     folder: Path, doing: str, example: str, config: SiteConfig, *, replaced: str = ""
 ) -> None:

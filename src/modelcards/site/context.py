@@ -1,7 +1,10 @@
 """Everything a page needs, prepared once per build from the resolved catalog.
 
 SiteData is frozen and holds no caches that pages write to: rendering a page reads it and
-returns bytes, so pages can be rendered in any order, in threads or in processes.
+returns bytes, so pages can be rendered in any order, in threads or in processes. Three indexes
+that only the dataset, leaderboard and governance pages read (Indexes) are worked out when first
+asked for: a build asks for them before it renders (`prepare(..., complete=True)`), so processes
+forked to render share them; `serve` renders a version page after an edit without them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from urllib.parse import quote
 from jinja2 import Environment
 
 from ..cards import MetricInfo
-from ..catalog import Catalog, LineageEdge
+from ..catalog import Catalog, LineageEdge, same_cards
 from ..metrics import known_metrics
 from ..problems import Problem
 from ..urls import web_url
@@ -44,14 +47,12 @@ class SiteData:
     env: Environment
     metrics: Mapping[str, MetricInfo]
     summaries: Mapping[str, ModelSummary]
-    attention: tuple[Section, ...] | None
+    indexes: Indexes  # shared by the dated view and the undated one
     repo_root: Path  # "edit this card" links name files relative to it
     parents: Mapping[str, tuple[LineageEdge, ...]]  # version reference -> its lineage edges
     children: Mapping[str, tuple[LineageEdge, ...]]
     lineage: LineageIndex
-    usage: Mapping[str, list[Usage]]  # dataset id -> the versions trained or evaluated on it
     traffic: Mapping[str, float]  # version reference -> its share, where production is split
-    leaderboards: Mapping[str, Leaderboard]  # dataset version reference -> its leaderboard
     # Cards as pydantic's model_dump_json writes them, where the card cache had the text at
     # hand when the catalog was loaded: catalog.json holds every card in that form.
     card_json: Mapping[Path, str]
@@ -64,14 +65,54 @@ class SiteData:
 
     def findings(self) -> tuple[Section, ...]:
         """What needs attention as of the day, for a page whose kind reads the day."""
-        if self.attention is None:
+        if self.today is None:
             raise UndeclaredToday("this kind of page reads today: say so in pages.KINDS")
-        return self.attention
+        return self.indexes.attention
+
+    @property
+    def usage(self) -> Mapping[str, list[Usage]]:
+        """Dataset id -> the versions trained or evaluated on it."""
+        return self.indexes.usage
+
+    @property
+    def leaderboards(self) -> Mapping[str, Leaderboard]:
+        """Dataset version reference -> its leaderboard."""
+        return self.indexes.leaderboards
 
     @cached_property
     def undated(self) -> SiteData:
         """The same data without the day or anything judged against it."""
-        return dataclasses.replace(self, today=None, attention=None)
+        return dataclasses.replace(self, today=None)
+
+
+class Indexes:
+    """What few kinds of page read, worked out when first asked for (then kept)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        today: dt.date,
+        metrics: Mapping[str, MetricInfo],
+        problems: Sequence[Problem] | None,
+    ) -> None:
+        self._catalog, self._today, self._metrics, self._problems = (
+            catalog,
+            today,
+            metrics,
+            problems,
+        )
+
+    @cached_property
+    def attention(self) -> tuple[Section, ...]:
+        return attention(self._catalog, self._today, self._problems)
+
+    @cached_property
+    def usage(self) -> Mapping[str, list[Usage]]:
+        return usage_by_dataset(self._catalog)
+
+    @cached_property
+    def leaderboards(self) -> Mapping[str, Leaderboard]:
+        return leaderboards(self._catalog, self._metrics)
 
     def edit_url(self, path: Path) -> str | None:
         """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
@@ -100,25 +141,37 @@ def prepare(
     env: Environment,
     problems: Sequence[Problem] | None = None,
     card_json: Mapping[Path, str] | None = None,
+    *,
+    complete: bool = True,
+    previous: SiteData | None = None,
 ) -> SiteData:
     """`problems`: the catalog's validation against `today`, when the caller has it;
-    `card_json`: cards' JSON text the loader had at hand (load_catalog)."""
+    `card_json`: cards' JSON text the loader had at hand (load_catalog); `complete`: work
+    out the indexes few pages read now rather than when first asked for; `previous`: the
+    site data of an earlier load of the catalog, whose models' summaries are taken over
+    where the model's cards are the very objects summarised then (`serve`)."""
     known = known_metrics(catalog.settings)
-    summaries = {m: summarise(catalog.models[m], known) for m in sorted(catalog.models)}
+    kept = previous.summaries if previous is not None and previous.metrics == known else {}
+    summaries: dict[str, ModelSummary] = {}
+    for model_id in sorted(catalog.models):
+        model, before = catalog.models[model_id], kept.get(model_id)
+        reuse = before is not None and same_cards(before.model, model)
+        summaries[model_id] = before if reuse and before else summarise(model, known)
+    indexes = Indexes(catalog, today, known, problems)
+    if complete:
+        _ = indexes.attention, indexes.usage, indexes.leaderboards
     return SiteData(
         catalog=catalog,
         today=today,
         env=env,
         metrics=known,
         summaries=summaries,
-        attention=attention(catalog, today, problems),
+        indexes=indexes,
         repo_root=repository_root(catalog.root),
         parents=_grouped(catalog.lineage, lambda edge: edge.child),
         children=_grouped((e for e in catalog.lineage if not e.external), lambda e: e.parent),
         lineage=index_lineage(catalog.lineage),
-        usage=usage_by_dataset(catalog),
         traffic={ref: share for s in summaries.values() for ref, share in s.traffic.items()},
-        leaderboards=leaderboards(catalog, known),
         card_json=card_json or {},
     )
 

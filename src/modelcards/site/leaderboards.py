@@ -110,14 +110,8 @@ def rank(rows: Iterable[tuple[ModelVersion, Metric]], goal: str | None) -> tuple
 def leaderboard_refs(catalog: Catalog) -> list[str]:
     """The dataset versions that have a leaderboard: those some model version reports a
     metric on (and the catalog lists)."""
-    return sorted(
-        {
-            m.dataset
-            for v in catalog.versions.values()
-            for m in v.card.metrics
-            if m.dataset is not None and _listed(catalog, m.dataset)
-        }
-    )
+    named = {m.dataset for v in catalog.versions.values() for m in v.card.metrics}
+    return sorted(ref for ref in named if ref is not None and _listed(catalog, ref))
 
 
 def leaderboards(catalog: Catalog, known: Mapping[str, MetricInfo]) -> dict[str, Leaderboard]:

@@ -1,18 +1,20 @@
-"""`modelcards serve`: build, serve on 127.0.0.1, rebuild when a card or template changes.
+"""`modelcards serve`: the site on 127.0.0.1, each page rendered when asked for (live.py), the
+catalog loaded again when a card or template changes.
 
-The server serves whatever the output folder holds. A rebuild swaps a complete new site
-in, and a failed one (an edit that breaks validation) leaves the last good site in place,
-so the browser keeps working while the errors are printed.
+Nothing is written: the answer at each address is the file `modelcards build` writes there,
+byte for byte. An edit that breaks validation prints the problems and the last good catalog
+goes on being served; a request that arrives while a reload runs waits for it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
+import posixpath
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import urllib.parse
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,87 +22,19 @@ from typing import Any
 
 import watchfiles
 
-from ..reporters import report_text
 from ..texts import capped
-from ..writing import UnsafeOutput
-from .build import BuildFailed, SiteConfig, build_site
-from .paths import NOT_FOUND
+from .build import SiteConfig
+from .errors import BuildFailed
+from .live import Echo, LiveSite
+from .paths import HOME, NOT_FOUND
 from .render import DEFAULT_THEME
 
-Echo = Callable[[str], None]
+# watchfiles hands over a batch of changes once none came for STEP_MS (an editor's save is a
+# few events within a millisecond or two), and after DEBOUNCE_MS at the latest.
+STEP_MS = 20
 DEBOUNCE_MS = 300
-
-
-def rebuild(
-    config: SiteConfig, echo: Echo, changed: Iterable[str] = (), gate: RebuildGate | None = None
-) -> bool:
-    """Build once, saying what happened; True when a new site is in place. With a `gate`,
-    requests for pages the site does not have wait until the build is over (see _Handler)."""
-    names = sorted(set(changed))
-    if names:
-        echo("changed: " + capped(names))
-    try:
-        with gate.building() if gate is not None else contextlib.nullcontext():
-            report = build_site(config)
-    except (BuildFailed, UnsafeOutput, OSError) as error:
-        echo(f"error: {error}")
-        echo("the last good site is still being served")
-        return False
-    except Exception as error:  # a bug, or a limit we missed: the server must keep serving
-        echo(f"error: the rebuild failed unexpectedly: {type(error).__name__}: {error}")
-        echo("the last good site is still being served")
-        return False
-    if report.files is None:
-        stream = io.StringIO()
-        report_text(report.validation, stream, False)
-        echo(stream.getvalue().rstrip("\n"))
-        echo("the catalog is invalid; the last good site is still being served")
-        return False
-    echo(report.summary(config.output))
-    return True
-
-
-class RebuildGate:
-    """Whether a rebuild is under way, and a count of rebuilds begun and ended.
-
-    A rebuild moves the folders of unchanged models from the site being served into the new
-    one just before the swap, and the output folder is briefly missing during it; a request
-    that finds nothing then waits for the rebuild to end and looks again, so a page that both
-    sites have never answers 404. The count tells a request whether a rebuild ran while it
-    was looking, even one that has ended since."""
-
-    WAIT_SECONDS = 60.0
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._building = False
-        self._count = 0
-
-    @contextlib.contextmanager
-    def building(self) -> Iterator[None]:
-        with self._changed:
-            self._building = True
-            self._count += 1
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._building = False
-                self._count += 1
-                self._changed.notify_all()
-
-    def stamp(self) -> int:
-        with self._changed:
-            return self._count
-
-    def settled_since(self, stamp: int) -> bool:
-        """No rebuild was under way at `stamp`, and none has begun since."""
-        with self._changed:
-            return not self._building and self._count == stamp and stamp % 2 == 0
-
-    def wait(self) -> None:
-        with self._changed:
-            self._changed.wait_for(lambda: not self._building, self.WAIT_SECONDS)
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+BACKLOG = 256  # pending connections the kernel keeps (the default, 5, drops them under load)
 
 
 def watched_folders(config: SiteConfig) -> list[Path]:
@@ -109,38 +43,61 @@ def watched_folders(config: SiteConfig) -> list[Path]:
     return [folder.resolve() for folder in folders if folder is not None and folder.is_dir()]
 
 
-def watch_and_rebuild(
-    config: SiteConfig, echo: Echo, stop: threading.Event, gate: RebuildGate | None = None
-) -> None:
-    """Rebuild after every batch of changes until `stop` is set."""
+def watch_and_reload(live: LiveSite, stop: threading.Event) -> None:
+    """Load again after every batch of changes until `stop` is set."""
     for changes in watchfiles.watch(
-        *watched_folders(config),
+        *watched_folders(live.config),
         stop_event=stop,
         debounce=DEBOUNCE_MS,
+        step=STEP_MS,
         raise_interrupt=False,
     ):
-        rebuild(config, echo, (path for _, path in changes), gate)
+        names = sorted({path for _, path in changes})
+        live.echo("changed: " + capped(names))
+        live.load(names)
 
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
-BACKLOG = 256  # pending connections the kernel keeps (the default, 5, drops them under load)
+class Redirect(Exception):
+    """The address of a folder without its final slash: the folder's address is `location`."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
 
 
-class _NotYet(Exception):
-    """A page not found while a rebuild was under way: look again once it is over."""
+def site_path(address: str, exists: Callable[[str], bool]) -> str:
+    """The site file an address asks for ("" for the root's index.html), as a static host
+    reads it: query and fragment dropped, percent-decoded, `.` and `..` resolved within the
+    site, a folder's address (ending in /) meaning its index.html. Raises ValueError for a path
+    no file name can hold (a NUL byte, bytes that are not UTF-8) and Redirect for a folder
+    named without its slash."""
+    raw = address.split("?", 1)[0].split("#", 1)[0]
+    text = urllib.parse.unquote(raw, errors="surrogatepass")
+    text.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError, a ValueError
+    if "\0" in text:
+        raise ValueError("NUL in path")
+    parts = [p for p in posixpath.normpath("/" + text).split("/") if p not in ("", ".", "..")]
+    path = "/".join(parts)
+    if not path or text.endswith("/"):
+        return posixpath.join(path, HOME)
+    folder_index = posixpath.join(path, HOME)
+    if not exists(path) and exists(folder_index):
+        query = address.partition("?")[2]
+        raise Redirect("/" + urllib.parse.quote(path) + "/" + (f"?{query}" if query else ""))
+    return path
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """Static files, never cached (each rebuild must show), and no request log; a missing
+    """The site's files, never cached (each edit must show), and no request log; a missing
     file is answered with the site's own 404.html (status 404), as static hosts do.
 
     Only requests addressed to this machine by name are answered: a page on another site
     that makes the browser resolve its own name to 127.0.0.1 (DNS rebinding) sends its own
-    name as Host, and gets 421. A path the file system cannot take (a NUL byte) is a 400.
+    name as Host, and gets 421. A path no file name can hold (a NUL byte) is a 400. An address
+    is only ever looked up among the pages of the site: no path reaches the file system.
     """
 
     server: _Server
-    _stamp: int | None = None
 
     def parse_request(self) -> bool:
         if not super().parse_request():
@@ -155,45 +112,42 @@ class _Handler(SimpleHTTPRequestHandler):
         return True
 
     def send_head(self) -> Any:
-        gate = self.server.gate
+        live = self.server.live
+        generation = live.current()
+        if generation is None:
+            self.send_error(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "The catalog has errors (see the terminal); the site shows once they are fixed",
+            )
+            return None
         try:
-            self._stamp = gate.stamp() if gate is not None else None
-            try:
-                return super().send_head()
-            except _NotYet:
-                assert gate is not None
-                gate.wait()
-                self._stamp = None
-                return super().send_head()
+            path = site_path(self.path, generation.pages.__contains__)
+            body = generation.file(path)
+        except Redirect as redirect:
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", redirect.location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         except ValueError:  # a NUL byte, or text no file name can hold
             self.send_error(HTTPStatus.BAD_REQUEST, "Malformed path")
             return None
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        gate, stamp = self.server.gate, self._stamp
-        if (
-            code == HTTPStatus.NOT_FOUND
-            and gate is not None
-            and stamp is not None
-            and (not gate.settled_since(stamp))
-        ):
-            raise _NotYet
-        page = self._not_found_page() if code == HTTPStatus.NOT_FOUND else None
-        if page is None:
-            super().send_error(code, message, explain)
-            return
-        self.send_response(code, message)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(page)
-
-    def _not_found_page(self) -> bytes | None:
-        try:
-            return (Path(self.directory) / NOT_FOUND).read_bytes()
-        except OSError:
+        except BuildFailed as error:  # a theme template that fails on this page
+            live.echo(f"error: {error}")
+            self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "A template failed on this page")
             return None
+        status, kind = HTTPStatus.OK, self.guess_type(path)
+        if body is None:
+            status, kind = HTTPStatus.NOT_FOUND, "text/html; charset=utf-8"
+            body = generation.file(NOT_FOUND)
+            if body is None:
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return None
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -214,7 +168,10 @@ def _host_name(host: str) -> str:
 class _Server(ThreadingHTTPServer):
     request_queue_size = BACKLOG
     daemon_threads = True
-    gate: RebuildGate | None = None
+
+    def __init__(self, address: tuple[str, int], handler: Any, live: LiveSite) -> None:
+        super().__init__(address, handler)
+        self.live = live
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line, not a traceback, and nothing for a client that went away."""
@@ -226,35 +183,31 @@ class _Server(ThreadingHTTPServer):
         )
 
 
-def make_server(output: Path, port: int, gate: RebuildGate | None = None) -> _Server:
-    """A server of `output` on 127.0.0.1 (port 0: any free port), not started yet. The
-    folder is looked up by its path on every request, so a swapped-in site is served."""
-    handler = functools.partial(_Handler, directory=str(output.absolute()))
-    server = _Server(("127.0.0.1", port), handler)
-    server.gate = gate
-    return server
+def make_server(live: LiveSite, port: int) -> _Server:
+    """A server of `live`'s site on 127.0.0.1 (port 0: any free port), not started yet."""
+    handler = functools.partial(_Handler, directory=str(Path.cwd()))  # no file is ever read
+    return _Server(("127.0.0.1", port), handler, live)
 
 
-def start_server(output: Path, port: int, gate: RebuildGate | None = None) -> ThreadingHTTPServer:
-    """Serve `output` on 127.0.0.1 from a background thread (port 0: any free port)."""
-    server = make_server(output, port, gate)
+def start_server(live: LiveSite, port: int) -> _Server:
+    """Serve `live`'s site on 127.0.0.1 from a background thread (port 0: any free port)."""
+    server = make_server(live, port)
     threading.Thread(target=server.serve_forever, name="modelcards-serve", daemon=True).start()
     return server
 
 
 def serve(config: SiteConfig, port: int, echo: Echo, stop: threading.Event | None = None) -> None:
-    """Build, serve and rebuild on changes until interrupted (or `stop` is set)."""
-    gate = RebuildGate()
-    rebuild(config, echo, gate=gate)
-    config.output.mkdir(parents=True, exist_ok=True)
-    server = start_server(config.output, port, gate)
+    """Load, serve and load again on changes until interrupted (or `stop` is set)."""
+    live = LiveSite(config, echo)
+    live.load()
+    server = start_server(live, port)
     echo(
-        f"serving {config.output} at http://127.0.0.1:{server.server_address[1]}/ "
+        f"serving {config.catalog} at http://127.0.0.1:{server.server_address[1]}/ "
         "(press Ctrl+C to stop)"
     )
     stop = stop or threading.Event()
     try:
-        watch_and_rebuild(config, echo, stop, gate)
+        watch_and_reload(live, stop)
     except KeyboardInterrupt:
         pass
     finally:
