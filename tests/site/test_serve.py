@@ -423,3 +423,25 @@ def test_an_invalid_catalog_at_start_is_answered_with_503_until_fixed(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_card_edit_held_back_by_a_broken_theme_shows_once_the_theme_is_fixed(
+    make_catalog: CatalogMaker,
+) -> None:
+    """One save breaks a template and another edits a card: neither shows; fixing the
+    template alone shows both the fixed theme and the card as it is on disk."""
+    root = make_catalog()
+    theme = root.parent / "theme"
+    theme.mkdir()
+    template = theme / "version.html"
+    live = _live(root)
+    assert live.load()
+    before = _served(live)
+    make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Served fresh."))
+    template.write_text("{{ no_such_value.at_all }}", encoding="utf-8")
+    assert not live.load([str((root / V2).resolve()), str(template.resolve())])
+    assert _served(live) == before
+    template.unlink()
+    assert live.load([str(template.resolve())])
+    assert b"Served fresh." in _served(live)[PAGE]
+    assert _served(live) == _built(root)

@@ -12,6 +12,7 @@ compile, never replaces the generation being served: the last good site stays.
 from __future__ import annotations
 
 import contextlib
+import io
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -23,6 +24,7 @@ from jinja2 import Environment, TemplateError
 from ..cardcache import CardCache, HeldCards
 from ..discovery import card_files, discover
 from ..loading import CatalogFiles, load_catalog
+from ..reporters import report_text
 from ..rules.incremental import IncrementalCheck
 from ..source import read_card_bytes
 from ..validate import ValidationResult, resolve_today, validated
@@ -74,7 +76,8 @@ class LiveSite:
         self.today = resolve_today(config.today)
         self._root = config.catalog
         self._cards = HeldCards.over(self._disk_cache())
-        self._card_json: dict[Path, str] = {}
+        # The last validation of the files as they are, when it passed.
+        self._valid: tuple[ValidationResult, Mapping[Path, str]] | None = None
         self._check = IncrementalCheck()
         self._files: CatalogFiles | None = None
         self._env: Environment | None = None
@@ -147,18 +150,22 @@ class LiveSite:
         previous = self._generation
         env = self._environment() if self._env is None or self._theme_changed else self._env
         if previous is None or self._files is None or in_catalog:
-            result = self._validate(self._read(in_catalog))
+            self._valid = None
+            result, card_json = self._validate(self._read(in_catalog))
             if not result.passes():
                 self._report(result)
                 return None
-        else:
-            result = previous.validation
+            self._valid = result, card_json
+        elif self._valid is not None:  # the theme changed: over the catalog as it is
+            result, card_json = self._valid
+        else:  # over the last good catalog, as the files are invalid now
+            result, card_json = previous.validation, previous.site.card_json
         site = prepare(
             result.catalog,
             self.today,
             env,
             result.problems,
-            self._card_json,
+            card_json,
             complete=False,
             previous=previous.site if previous is not None else None,
         )
@@ -172,19 +179,16 @@ class LiveSite:
         self._env, self._theme_changed = env, False
         return made
 
-    def _validate(self, files: CatalogFiles) -> ValidationResult:
+    def _validate(self, files: CatalogFiles) -> tuple[ValidationResult, Mapping[Path, str]]:
+        """The validation of the catalog's files, and its cards' JSON (for catalog.json)."""
         self._cards.begin()
         card_json: dict[Path, str] = {}
         catalog, problems = load_catalog(self._root, self._cards, files, card_json)
         self._cards.settle()
-        self._files, self._card_json = files, card_json
-        return validated(catalog, problems, self._check.check(catalog, self.today))
+        self._files = files
+        return validated(catalog, problems, self._check.check(catalog, self.today)), card_json
 
     def _report(self, result: ValidationResult) -> None:
-        import io
-
-        from ..reporters import report_text
-
         stream = io.StringIO()
         report_text(result, stream, False)
         self.echo(stream.getvalue().rstrip("\n"))
