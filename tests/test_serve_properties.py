@@ -19,35 +19,13 @@ from hypothesis import strategies as st
 from modelcards.site.build import MARKER, SiteConfig
 from modelcards.site.live import LiveSite
 
-from .test_incremental_properties import (
-    DATASETS,
-    MODELS,
-    VERSIONS,
-    Edit,
-    Workspace,
-    cold,
-    edits,
-    generate,
-)
+from .test_incremental_properties import Edit, Workspace, cold, edits, make_workspace
 from .test_site_fixtures import TODAY
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    place = tmp_path_factory.mktemp("serve-properties")
-    generate(
-        place / "catalog",
-        models=len(MODELS),
-        versions=len(VERSIONS),
-        datasets=len(DATASETS),
-        seed=3,
-    )
-    root = place / "catalog"
-    base = {
-        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(root.rglob("*.yaml"))
-    }
-    return Workspace(place, base)
+    return make_workspace(tmp_path_factory.mktemp("serve-properties"))
 
 
 def files(place: Path) -> dict[Path, bytes]:

@@ -64,7 +64,11 @@ class Workspace:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
-    place = tmp_path_factory.mktemp("incremental-properties")
+    return make_workspace(tmp_path_factory.mktemp("incremental-properties"))
+
+
+def make_workspace(place: Path) -> Workspace:
+    """The small generated catalog in `place`/catalog, and its files to put back."""
     generate(
         place / "catalog",
         models=len(MODELS),
