@@ -30,8 +30,8 @@ from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.serve import make_server, site_path, start_server, watched_folders
 
 from ..conftest import CatalogMaker
-from ..unit.test_rules import SMALL, V1, V2, M, edit
 from ..helpers.site import TODAY, site_files
+from ..unit.test_rules import SMALL, V1, V2, M, edit
 
 PAGE = "models/fraud/2.0.0/index.html"
 DATASET = "datasets/tx.yaml"

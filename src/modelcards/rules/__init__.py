@@ -5,7 +5,7 @@ card and `per_model(context, model)` at one model (its card and its versions), e
 nothing else of the catalog but the context's settings, today, the sets of ids and references
 that exist and the dataset cards. `check(context)` runs the three (`context.run`). That split is
 what lets `modelcards serve` check an edited catalog again without going over every card
-(incremental.py); tests/test_rules_incremental.py holds the two ways to the same findings.
+(incremental.py); tests/unit/test_rules_incremental.py holds the two ways to the same findings.
 """
 
 from __future__ import annotations

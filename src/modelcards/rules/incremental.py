@@ -7,7 +7,7 @@ cards and the context (rules/__init__.py); the context is catalog.yaml, today, t
 references that exist and the dataset cards. So those findings are kept, by the card objects
 they were worked out from (the loader hands back the very same object for unchanged bytes),
 and reused while the context is the same; the `whole` checks run every time. The result is
-what check_catalog finds, problem for problem (tests/test_rules_incremental.py).
+what check_catalog finds, problem for problem (tests/unit/test_rules_incremental.py).
 """
 
 from __future__ import annotations

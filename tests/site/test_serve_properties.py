@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from modelcards.site.build import MARKER, SiteConfig
 from modelcards.site.live import LiveSite
 
+from ..helpers.site import TODAY
 from .test_incremental_properties import Edit, Workspace, cold, edits, make_workspace
-from .test_site_fixtures import TODAY
 
 
 @pytest.fixture(scope="module")
