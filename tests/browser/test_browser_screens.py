@@ -13,9 +13,13 @@ from typing import Any
 
 import pytest
 
+from modelcards.site.build import SiteConfig
+from modelcards.site.live import LiveSite
 from modelcards.site.serve import start_server
 
+from ..conftest import EXAMPLE_CATALOG
 from ..helpers.browser import SUB_PATH, Watched
+from ..helpers.site import TODAY
 
 WIDTHS = (1280, 390)
 # Scrolled sideways: the document is wider than the window (a table or figure inside a frame
@@ -98,8 +102,12 @@ def pages_host(served_root: tuple[Path, str]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def served_by_modelcards(served_root: tuple[Path, str]) -> Iterator[str]:
-    server = start_server(served_root[0], 0)  # `modelcards serve`'s own server
+def served_by_modelcards() -> Iterator[str]:
+    """The example catalog under `modelcards serve`'s own server."""
+    config = SiteConfig(EXAMPLE_CATALOG, EXAMPLE_CATALOG.parent / "unused", today=TODAY)
+    live = LiveSite(config, lambda _: None)
+    assert live.load()
+    server = start_server(live, 0)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()

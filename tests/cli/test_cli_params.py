@@ -45,17 +45,21 @@ def test_every_date_is_a_day_and_every_today_option_says_its_default() -> None:
                 )
 
 
-def test_build_and_serve_take_the_same_site_options() -> None:
-    def site_options(name: str) -> list[str]:
+def test_serve_takes_builds_site_options_but_writes_nothing() -> None:
+    """serve renders on demand: -o is still accepted (hidden, said to be unused), the others
+    mean what they mean to build."""
+
+    def site_options(name: str) -> dict[str, click.Parameter]:
         command = cli.get_command(click.Context(cli), name)
         assert command is not None
-        return [p.name or "" for p in command.params if p.name not in ("catalog", "port")]
+        return {p.name or "": p for p in command.params if p.name not in ("catalog", "port")}
 
-    assert (
-        site_options("build")
-        == site_options("serve")
-        == ["output", "theme", "today", "cache", "no_cache"]
-    )
+    build, serve = site_options("build"), site_options("serve")
+    assert list(build) == ["output", "theme", "today", "cache", "no_cache"]
+    assert sorted(serve) == sorted(build)
+    output = serve["output"]
+    assert isinstance(output, click.Option) and output.hidden
+    assert not any(isinstance(p, click.Option) and p.hidden for p in build.values())
 
 
 def test_a_day_is_a_date() -> None:

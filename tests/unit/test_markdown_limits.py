@@ -15,9 +15,9 @@ from modelcards.cardmarkdown import MAX_CHARACTERS, MAX_NESTING, nesting, to_htm
 from modelcards.cli import cli
 from modelcards.formats.readme_markdown import sections
 from modelcards.formats.readme_markdown import without_comments as strip_comments
-from modelcards.site.build import SiteConfig
+from modelcards.site.build import SiteConfig, build_site
+from modelcards.site.live import LiveSite
 from modelcards.site.markup import render_markdown
-from modelcards.site.serve import rebuild
 
 from ..helpers.catalogs import BASE, TODAY, CatalogMaker, M, edit
 from ..helpers.site import TODAY as TODAY_DATE
@@ -109,9 +109,8 @@ def test_pathological_text_is_refused_or_renders(pattern: str) -> None:
 def test_the_largest_text_that_validates_renders(make_catalog: CatalogMaker) -> None:
     text = repeated("[a](")  # the slowest for Python-Markdown: hours at this length
     root = make_catalog(with_description(text))
-    config = SiteConfig(root, root.parent / "site", today=TODAY_DATE)
-    said: list[str] = []
-    assert rebuild(config, said.append), said
+    report = build_site(SiteConfig(root, root.parent / "site", today=TODAY_DATE))
+    assert report.files is not None, report.validation.problems
 
 
 def test_the_length_limit_counts_characters_and_is_in_the_schema(
@@ -179,24 +178,28 @@ def test_headings_of_any_length_are_read_in_linear_time() -> None:
     assert [s.heading for s in found[:2]] == ["C#", "Sec"]
 
 
-def test_serve_survives_any_exception_a_rebuild_raises(
+def test_serve_survives_any_exception_a_reload_raises(
     make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = SiteConfig(make_catalog(), make_catalog().parent / "site", today=TODAY_DATE)
-    assert rebuild(config, lambda _: None)
-    page = (config.output / "index.html").read_bytes()
+    root = make_catalog()
+    config = SiteConfig(root, root.parent / "site", today=TODAY_DATE, use_cache=False)
+    said: list[str] = []
+    live = LiveSite(config, said.append)
+    assert live.load()
+    shown = live.current()
+    assert shown is not None
+    page = shown.file("index.html")
 
-    def broken(_: SiteConfig) -> None:
+    def broken(*_: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("modelcards.site.serve.build_site", broken)
-    said: list[str] = []
-    assert rebuild(config, said.append) is False
-    assert said == [
-        "error: the rebuild failed unexpectedly: RecursionError: maximum recursion depth exceeded",
+    monkeypatch.setattr("modelcards.site.live.load_catalog", broken)
+    assert live.load([str((root / M).resolve())]) is False
+    assert said[1:] == [
+        "error: the reload failed unexpectedly: RecursionError: maximum recursion depth exceeded",
         "the last good site is still being served",
     ]
-    assert (config.output / "index.html").read_bytes() == page
+    assert live.current() is shown and shown.file("index.html") == page
 
 
 def test_base_catalog_descriptions_are_unaffected() -> None:
