@@ -272,11 +272,16 @@ class HeldCards(CardCache):
         self.used = {}
         self.recent = {}
 
-    def settle(self) -> None:
-        """After a load: only the cards of the files it read stay held (an edited card's
-        earlier versions go); the cache on disk is written after the first load only."""
-        self.held = {name: self.held[name] for name in self.used if name in self.held}
-        self.loaded, self.recent = self.recent, {}
+    def settle(self, *, whole: bool = True) -> None:
+        """After a load of every file (`whole`): only the cards of the files it read stay
+        held (an edited card's earlier versions go). After a load of some files: what they
+        loaded into is added. The cache on disk is written after the first load only."""
+        if whole:
+            self.held = {name: self.held[name] for name in self.used if name in self.held}
+            self.loaded = self.recent
+        else:
+            self.loaded.update(self.recent)
+        self.recent = {}
         if self.disk is not None:
             with contextlib.suppress(OSError):
                 self.disk.save()

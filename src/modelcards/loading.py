@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
 
 from .cardcache import CardCache, digest
 from .cards import CatalogSettings, DatasetCard, ModelCard, VersionCard
-from .catalog import Catalog, ModelVersion, resolve_catalog
+from .catalog import Catalog, Dataset, Model, ModelVersion, resolve_catalog
 from .codes import problem
 from .discovery import MODEL_FILE, FoundFiles, card_files, discover
 from .forking import ChildFailed, available_cpus, fork_possible, run_forked
@@ -217,6 +217,77 @@ def _load_catalog(
     return catalog, parsed.problems
 
 
+def load_changed(
+    previous: Catalog,
+    problems: list[Problem],
+    found: FoundFiles,
+    changed: Mapping[Path, tuple[bytes | None, Problem | None]],
+    cache: CardCache | None,
+    card_json: dict[Path, str],
+) -> tuple[Catalog, list[Problem]]:
+    """`previous` (loaded from the files `found` names, with `problems`) with the card files
+    in `changed` loaded again from their new bytes: the same catalog and problems load_catalog
+    would give, without going over the files that did not change. The files must be the
+    same set (only their bytes changed), and not catalog.yaml. `card_json`: the previous
+    load's, updated in place."""
+    with _collector_paused():
+        discovered = set(found.problems)
+        parsed = _Parsed(
+            problems=[p for p in problems if p in discovered or p.file not in changed],
+            cache=cache,
+            card_json=card_json,
+            files=dict(changed),
+        )
+        parsed.sources = dict(previous.sources)
+        for path in changed:
+            parsed.sources.pop(path, None)
+            card_json.pop(path, None)
+        versions: dict[str, ModelVersion] = {}
+        for model_id, version, path in found.versions:  # in the order of a whole load
+            if path in changed:
+                entry = _version_entry(model_id, version, path, parsed)
+            else:
+                entry = previous.versions.get(f"{model_id}@{version}")
+            if entry is not None:
+                versions[entry.ref] = entry
+        model_cards = dict(
+            _cards_again(found.models, ModelCard, parsed, MODEL_FILE, previous.models, changed)
+        )
+        dataset_cards = dict(
+            _cards_again(found.datasets, DatasetCard, parsed, None, previous.datasets, changed)
+        )
+        catalog = resolve_catalog(
+            previous.root,
+            found,
+            previous.settings,
+            versions,
+            model_cards,
+            dataset_cards,
+            parsed.sources,
+        )
+        return catalog, parsed.problems
+
+
+def _cards_again(
+    ids: dict[str, Path],
+    kind: type[CardT],
+    parsed: _Parsed,
+    file_name: str | None,
+    before: Mapping[str, Model | Dataset],
+    changed: Mapping[Path, object],
+) -> Iterator[tuple[str, CardT]]:
+    """Model or dataset cards: those of changed files loaded again, the others as before."""
+    for card_id, location in ids.items():
+        path = location / file_name if file_name else location
+        if path in changed:
+            card, _ = parsed.card(path, kind)
+        else:
+            known = before.get(card_id)
+            card = cast(CardT, known.card) if known is not None else None
+        if card is not None:
+            yield card_id, card
+
+
 def _load_settings(path: Path | None, parsed: _Parsed) -> CatalogSettings:
     if path is None:
         return CatalogSettings()
@@ -247,19 +318,24 @@ def _load_versions(
     files: list[tuple[str, str, Path]], parsed: _Parsed
 ) -> Iterator[tuple[str, ModelVersion]]:
     for model_id, version, path in files:
-        card, document = parsed.card(path, VersionCard)
-        if card is None or document is None:
-            continue
-        if card.version != version:
-            parsed.problems.append(
-                problem(
-                    "MC008",
-                    path,
-                    document.position(["version"]),
-                    f"version {card.version!r} differs from the file name {path.name!r}; "
-                    f"the file of version {card.version} is {card.version}.yaml",
-                )
+        entry = _version_entry(model_id, version, path, parsed)
+        if entry is not None:
+            yield entry.ref, entry
+
+
+def _version_entry(model_id: str, version: str, path: Path, parsed: _Parsed) -> ModelVersion | None:
+    card, document = parsed.card(path, VersionCard)
+    if card is None or document is None:
+        return None
+    if card.version != version:
+        parsed.problems.append(
+            problem(
+                "MC008",
+                path,
+                document.position(["version"]),
+                f"version {card.version!r} differs from the file name {path.name!r}; "
+                f"the file of version {card.version} is {card.version}.yaml",
             )
-            continue
-        entry = ModelVersion(model_id, version, card, path)
-        yield entry.ref, entry
+        )
+        return None
+    return ModelVersion(model_id, version, card, path)

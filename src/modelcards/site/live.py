@@ -22,8 +22,10 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError
 
 from ..cardcache import CardCache, HeldCards
+from ..catalog import Catalog
 from ..discovery import card_files, discover
-from ..loading import CatalogFiles, load_catalog
+from ..loading import CatalogFiles, load_catalog, load_changed
+from ..problems import Problem
 from ..reporters import report_text
 from ..rules.incremental import IncrementalCheck
 from ..source import read_card_bytes
@@ -80,6 +82,8 @@ class LiveSite:
         self._valid: tuple[ValidationResult, Mapping[Path, str]] | None = None
         self._check = IncrementalCheck()
         self._files: CatalogFiles | None = None
+        # The last load, valid or not: its catalog, its problems and its cards' JSON.
+        self._loaded: tuple[Catalog, list[Problem], dict[Path, str]] | None = None
         self._env: Environment | None = None
         self._theme_changed = False
         self._shapes: dict[ModelShape, list[Page]] = {}  # site_pages's, kept between loads
@@ -151,7 +155,7 @@ class LiveSite:
         env = self._environment() if self._env is None or self._theme_changed else self._env
         if previous is None or self._files is None or in_catalog:
             self._valid = None
-            result, card_json = self._validate(self._read(in_catalog))
+            result, card_json = self._validate(in_catalog)
             if not result.passes():
                 self._report(result)
                 return None
@@ -179,13 +183,33 @@ class LiveSite:
         self._env, self._theme_changed = env, False
         return made
 
-    def _validate(self, files: CatalogFiles) -> tuple[ValidationResult, Mapping[Path, str]]:
-        """The validation of the catalog's files, and its cards' JSON (for catalog.json)."""
-        self._cards.begin()
-        card_json: dict[Path, str] = {}
-        catalog, problems = load_catalog(self._root, self._cards, files, card_json)
-        self._cards.settle()
-        self._files = files
+    def _validate(self, changed: set[Path]) -> tuple[ValidationResult, Mapping[Path, str]]:
+        """The validation of the catalog's files as they are now, and its cards' JSON (for
+        catalog.json). When only known card files changed, only they are read and loaded
+        again (loading.load_changed); otherwise the folders are walked again and every file
+        goes through the loader, which still takes unchanged bytes' cards as they were."""
+        known, loaded = self._files, self._loaded
+        if (
+            known is not None
+            and loaded is not None
+            and changed
+            and all(path in known.contents and path.is_file() for path in changed)
+        ):
+            fresh = {path: read_card_bytes(path) for path in changed}
+            files = CatalogFiles(known.found, {**known.contents, **fresh})
+            card_json = dict(loaded[2])
+            self._cards.begin()
+            catalog, problems = load_changed(
+                loaded[0], loaded[1], known.found, fresh, self._cards, card_json
+            )
+            self._cards.settle(whole=False)
+        else:
+            files = self._read(changed)
+            card_json = {}
+            self._cards.begin()
+            catalog, problems = load_catalog(self._root, self._cards, files, card_json)
+            self._cards.settle()
+        self._files, self._loaded = files, (catalog, problems, card_json)
         return validated(catalog, problems, self._check.check(catalog, self.today)), card_json
 
     def _report(self, result: ValidationResult) -> None:
@@ -209,17 +233,11 @@ class LiveSite:
         return any(path.is_relative_to(folder.resolve()) for folder in (override, DEFAULT_THEME))
 
     def _read(self, changed: set[Path]) -> CatalogFiles:
-        """The catalog's files: only those named changed are read again, and the folders are
-        walked again only when a file may have come or gone."""
-        known = self._files
-        if known is not None and all(p in known.contents and p.is_file() for p in changed):
-            contents = dict(known.contents)
-            contents.update((path, read_card_bytes(path)) for path in changed)
-            return CatalogFiles(known.found, contents)
+        """The catalog's files, the folders walked again: those named changed, and new ones,
+        are read; the others' bytes are the ones read before."""
         found = discover(self._root)
-        kept = {
-            p: read for p, read in (known.contents if known else {}).items() if p not in changed
-        }
+        before = self._files.contents if self._files is not None else {}
+        kept = {path: read for path, read in before.items() if path not in changed}
         return CatalogFiles(
             found,
             {path: kept.get(path) or read_card_bytes(path) for path, _ in card_files(found)},
