@@ -130,6 +130,23 @@ class Catalog:
         return positions(source, requests) if source else [(1, 1)] * len(requests)
 
 
+def same_version(before: ModelVersion, now: ModelVersion) -> bool:
+    """Whether two loads of a version are made of the same card object (the loader hands
+    back the object it made before for unchanged bytes: cardcache.HeldCards). Equal cards
+    are not enough: what is worked out from a card includes places in its file."""
+    return before is now or (before.card is now.card and before.path == now.path)
+
+
+def same_cards(before: Model, now: Model) -> bool:
+    """Whether two loads of a model are made of the same card objects (same_version)."""
+    return (
+        before.card is now.card
+        and before.path == now.path
+        and len(before.versions) == len(now.versions)
+        and all(map(same_version, before.versions, now.versions))
+    )
+
+
 def resolve_catalog(
     root: Path,
     found: FoundFiles,

@@ -43,3 +43,23 @@ def test_unchanged_cards_are_not_checked_again(make_catalog: CatalogMaker) -> No
     again, _ = load_catalog(root, held)
     assert all(again.versions[ref].card is v.card for ref, v in first.versions.items())
     assert all(again.models[m].card is found.card for m, found in first.models.items())
+
+
+@pytest.mark.parametrize("code", ["MC041", "MC044", "MC031", "MC026"])
+def test_a_finding_moves_with_its_line_when_the_card_means_the_same(
+    make_catalog: CatalogMaker, code: str
+) -> None:
+    """A comment above the problem changes the file, not the card: the finding is worked out
+    again (its line moved), not kept from the equal card before."""
+    case = next(c for c in CASES if c.code == code)
+    root = make_catalog(case.files, raw=case.raw)
+    held, check = HeldCards.over(None), IncrementalCheck()
+    lines = []
+    for _ in range(2):
+        catalog, _ = load_catalog(root, held)
+        found = check.check(catalog, TODAY)
+        assert found == check_catalog(catalog, TODAY)
+        lines.append([p.line for p in found if p.code == code])
+        path = root / case.file
+        path.write_text("# a comment\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert lines[1] == [line + 1 for line in lines[0]] and lines[0]

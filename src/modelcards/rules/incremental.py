@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..cards import CatalogSettings, DatasetCard, ModelCard, VersionCard
-from ..catalog import Catalog
+from ..cards import CatalogSettings, DatasetCard
+from ..catalog import Catalog, Model, ModelVersion, same_cards, same_version
 from ..problems import Problem
 from . import FAMILIES
 from .context import RuleContext, place
@@ -53,12 +52,9 @@ class IncrementalCheck:
     """check_catalog, for a sequence of catalogs (one `serve` session)."""
 
     _context: _Context | None = None
-    # version reference -> (its card, its file, its placed findings)
-    _versions: dict[str, tuple[VersionCard, Path, list[Problem]]] = field(default_factory=dict)
-    # model id -> (its card, its file, its versions' cards, its placed findings)
-    _models: dict[str, tuple[ModelCard, Path, tuple[VersionCard, ...], list[Problem]]] = field(
-        default_factory=dict
-    )
+    # version reference -> (the version, its placed findings)
+    _versions: dict[str, tuple[ModelVersion, list[Problem]]] = field(default_factory=dict)
+    _models: dict[str, tuple[Model, list[Problem]]] = field(default_factory=dict)
 
     def check(self, catalog: Catalog, today: dt.date) -> list[Problem]:
         """Every problem check_catalog(catalog, today) finds, in its order."""
@@ -69,28 +65,21 @@ class IncrementalCheck:
             self._context = known
         context = RuleContext.build(catalog, today)
         found = place([p for family in FAMILIES for p in family.whole(context)], catalog)
-        versions: dict[str, tuple[VersionCard, Path, list[Problem]]] = {}
-        for version in catalog.versions.values():
-            kept = self._versions.get(version.ref)
-            if kept is None or kept[0] is not version.card or kept[1] != version.path:
+        versions: dict[str, tuple[ModelVersion, list[Problem]]] = {}
+        for ref, version in catalog.versions.items():
+            kept = self._versions.get(ref)
+            if kept is None or not same_version(kept[0], version):
                 fresh = [p for family in FAMILIES for p in family.per_version(context, version)]
-                kept = (version.card, version.path, place(fresh, catalog))
-            versions[version.ref] = kept
-            found += kept[2]
-        models: dict[str, tuple[ModelCard, Path, tuple[VersionCard, ...], list[Problem]]] = {}
+                kept = (version, place(fresh, catalog))
+            versions[ref] = kept
+            found += kept[1]
+        models: dict[str, tuple[Model, list[Problem]]] = {}
         for model in catalog.models.values():
-            cards = tuple(v.card for v in model.versions)
             memo = self._models.get(model.id)
-            if (
-                memo is None
-                or memo[0] is not model.card
-                or memo[1] != model.path
-                or len(memo[2]) != len(cards)
-                or any(old is not new for old, new in zip(memo[2], cards, strict=True))
-            ):
+            if memo is None or not same_cards(memo[0], model):
                 fresh = [p for family in FAMILIES for p in family.per_model(context, model)]
-                memo = (model.card, model.path, cards, place(fresh, catalog))
+                memo = (model, place(fresh, catalog))
             models[model.id] = memo
-            found += memo[3]
+            found += memo[1]
         self._versions, self._models = versions, models
         return found

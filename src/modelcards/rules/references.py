@@ -44,9 +44,15 @@ def check(context: RuleContext) -> Iterator[Problem]:
 def whole(context: RuleContext) -> Iterator[Problem]:
     """What reads other versions' cards (replacements, strandings, cycles) or every card."""
     catalog = context.catalog
-    for version in catalog.versions.values():
+    # Most versions name no replacement: the two checks of replacements look at those that do.
+    replacing = [
+        v
+        for v in catalog.versions.values()
+        if any(e.replaced_by is not None for e in v.card.lifecycle)
+    ]
+    for version in replacing:
         yield from _replacements(context, version)
-    yield from _strandings(context, _senders(catalog))
+    yield from _strandings(context, _senders(replacing))
     yield from _cycles(context)
     yield from _duplicate_dataset_versions(context)
     yield from _equal_precedence(context)
@@ -334,15 +340,11 @@ class Sending:
         )
 
 
-def _senders(catalog: Catalog) -> dict[str, list[Sending]]:
-    """Replacement reference -> the deprecations that name it."""
+def _senders(replacing: list[ModelVersion]) -> dict[str, list[Sending]]:
+    """Replacement reference -> the deprecations that name it (of `replacing`, the versions
+    whose lifecycle names a replacement)."""
     found: dict[str, list[Sending]] = {}
-    sending = [
-        v
-        for v in catalog.versions.values()
-        if any(e.stage is Stage.DEPRECATED and e.replaced_by is not None for e in v.card.lifecycle)
-    ]
-    for version in sorted(sending, key=lambda v: v.ref):
+    for version in sorted(replacing, key=lambda v: v.ref):
         for event in version.card.lifecycle:
             if event.stage is Stage.DEPRECATED and event.replaced_by is not None:
                 ref = resolve_replacement(version, event.replaced_by)
