@@ -193,7 +193,7 @@ def test_serve_survives_any_exception_a_reload_raises(
     def broken(*_: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr("modelcards.site.live.load_catalog", broken)
+    monkeypatch.setattr("modelcards.site.live.validated", broken)
     assert live.load([str((root / M).resolve())]) is False
     assert said[1:] == [
         "error: the reload failed unexpectedly: RecursionError: maximum recursion depth exceeded",
