@@ -16,7 +16,8 @@ reload) and otherwise its defaults: "fast render" on (after an edit Hugo renders
 pages first), pages served from memory, watching the content folder. `modelcards serve` runs
 as a user starts it, with its card cache in the work folder.
 
-`measure(...)` returns the figures as a dict, for benchmarks that run every comparison at once.
+`edit_loop(catalog, repeat)` returns every figure as a dict; `measure(catalog, repeat)` the
+two medians, for benchmarks/bench_all.py, which runs every comparison of issue 15 at once.
 """
 
 from __future__ import annotations
@@ -114,24 +115,25 @@ def _time_edit(edited: _Edited, url: str, word: str) -> float:
     return _wait_for(url, word.encode(), time.monotonic() + 120) - start
 
 
-def measure(
-    models: int = 1000, versions: int = 10, datasets: int = 100, repeat: int = 10, work: Path = OUT
-) -> dict[str, float | int | str]:
+def measure(catalog: Path, repeat: int) -> tuple[float, float]:
+    """The median seconds from saving a version card of `catalog` (a copy is edited) to its
+    page showing the edit: under modelcards serve, and under hugo server."""
+    found = edit_loop(catalog, repeat)
+    return float(found["serve_median"]), float(found["hugo_median"])
+
+
+def edit_loop(source: Path, repeat: int, work: Path = OUT) -> dict[str, float | int | str]:
     """Seconds from saving a version card to its page showing the edit, for modelcards serve
-    and hugo server, measured in turns; medians, maxima and the ratio of the medians."""
+    and hugo server, measured in turns on a copy of the catalog `source`; medians, maxima and
+    the ratio of the medians."""
     hugo = shutil.which("hugo")
     if hugo is None:
         sys.exit("hugo is not installed (apt-get install hugo)")
-    size = f"{models}x{versions}x{datasets}"
-    place = work.resolve() / f"serve-{size}"
+    place = work.resolve() / f"serve-{source.name}"
     shutil.rmtree(place, ignore_errors=True)
     place.mkdir(parents=True)
     catalog = place / "catalog"
-    shutil.copytree(
-        ensure_catalog(models, versions, datasets),
-        catalog,
-        ignore=shutil.ignore_patterns(".complete"),
-    )
+    shutil.copytree(source, catalog, ignore=shutil.ignore_patterns(".complete"))
     loaded, _ = load_catalog(catalog)
     write_hugo_site(loaded, place / "hugo")
     model = list(loaded.models.values())[len(loaded.models) // 2]  # one in the middle
@@ -169,7 +171,7 @@ def measure(
         hugo_server.wait(timeout=60)
     serve_median, hugo_median = (statistics.median(times[k]) for k in ("serve", "hugo"))
     return {
-        "catalog": size,
+        "catalog": source.name,
         "repeat": repeat,
         "serve_median": serve_median,
         "serve_max": max(times["serve"]),
@@ -190,7 +192,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--work", type=Path, default=OUT, help="folder to work in")
     args = parser.parse_args()
-    found = measure(args.models, args.versions, args.datasets, args.repeat, args.work)
+    source = ensure_catalog(args.models, args.versions, args.datasets)
+    found = edit_loop(source, args.repeat, args.work)
     print(f"catalog {found['catalog']}, {found['repeat']} edits each, in turns")
     print(
         f"modelcards serve: edit shown in {found['serve_median']:.3f} s median, "

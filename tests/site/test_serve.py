@@ -3,6 +3,7 @@ the next reload; an edit that breaks the catalog keeps the last good site."""
 
 from __future__ import annotations
 
+import datetime as dt
 import mimetypes
 import re
 import select
@@ -445,3 +446,21 @@ def test_a_card_edit_held_back_by_a_broken_theme_shows_once_the_theme_is_fixed(
     assert live.load([str(template.resolve())])
     assert b"Served fresh." in _served(live)[PAGE]
     assert _served(live) == _built(root)
+
+
+def test_past_midnight_the_next_reload_judges_the_catalog_as_of_the_new_day(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --today, the day is the clock's (here SOURCE_DATE_EPOCH) at each reload."""
+    root = make_catalog()
+    later = dt.date(2027, 6, 1)  # reviews overdue, sunsets passed: the governance page differs
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 11, 26).timestamp())))
+    live = LiveSite(SiteConfig(root, root.parent / "unused", use_cache=False), lambda _: None)
+    assert live.load()
+    assert _served(live) == _built(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2027, 6, 1, 12).timestamp())))
+    make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Served fresh."))
+    assert live.load([str((root / V2).resolve())])
+    after = {n: d for n, d in site_files(root, today=later).items() if n != MARKER}
+    assert _served(live) == after
+    assert after["governance/index.html"] != _built(root)["governance/index.html"]

@@ -84,6 +84,17 @@ class SiteData:
         """The same data without the day or anything judged against it."""
         return dataclasses.replace(self, today=None)
 
+    def edit_url(self, path: Path) -> str | None:
+        """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
+        repository = web_url(self.catalog.settings.repository)
+        if repository is None:
+            return None
+        try:
+            relative = path.resolve().relative_to(self.repo_root).as_posix()
+        except ValueError:
+            return None
+        return f"{repository.rstrip('/')}/edit/main/{quote(relative)}"
+
 
 class Indexes:
     """What few kinds of page read, worked out when first asked for (then kept)."""
@@ -95,12 +106,10 @@ class Indexes:
         metrics: Mapping[str, MetricInfo],
         problems: Sequence[Problem] | None,
     ) -> None:
-        self._catalog, self._today, self._metrics, self._problems = (
-            catalog,
-            today,
-            metrics,
-            problems,
-        )
+        self._catalog = catalog
+        self._today = today
+        self._metrics = metrics
+        self._problems = problems
 
     @cached_property
     def attention(self) -> tuple[Section, ...]:
@@ -113,17 +122,6 @@ class Indexes:
     @cached_property
     def leaderboards(self) -> Mapping[str, Leaderboard]:
         return leaderboards(self._catalog, self._metrics)
-
-    def edit_url(self, path: Path) -> str | None:
-        """The repository's edit page of a card file, when catalog.yaml sets `repository`."""
-        repository = web_url(self.catalog.settings.repository)
-        if repository is None:
-            return None
-        try:
-            relative = path.resolve().relative_to(self.repo_root).as_posix()
-        except ValueError:
-            return None
-        return f"{repository.rstrip('/')}/edit/main/{quote(relative)}"
 
 
 def repository_root(catalog_root: Path) -> Path:

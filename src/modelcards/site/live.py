@@ -153,7 +153,9 @@ class LiveSite:
         in_catalog = {self._catalog_path(p) for p in changed if not self._in_theme(p)}
         previous = self._generation
         env = self._environment() if self._env is None or self._theme_changed else self._env
-        if previous is None or self._files is None or in_catalog:
+        today = resolve_today(self.config.today)  # past midnight, the catalog is judged anew
+        if previous is None or self._files is None or in_catalog or today != self.today:
+            self.today = today
             self._valid = None
             result, card_json = self._validate(in_catalog)
             if not result.passes():
