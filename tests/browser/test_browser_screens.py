@@ -17,8 +17,8 @@ from modelcards.site.build import SiteConfig
 from modelcards.site.live import LiveSite
 from modelcards.site.serve import start_server
 
-from ..conftest import EXAMPLE_CATALOG
 from ..helpers.browser import SUB_PATH, Watched
+from ..helpers.catalogs import EXAMPLE_CATALOG
 from ..helpers.site import TODAY
 
 WIDTHS = (1280, 390)
@@ -104,7 +104,9 @@ def pages_host(served_root: tuple[Path, str]) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def served_by_modelcards() -> Iterator[str]:
     """The example catalog under `modelcards serve`'s own server."""
-    config = SiteConfig(EXAMPLE_CATALOG, EXAMPLE_CATALOG.parent / "unused", today=TODAY)
+    config = SiteConfig(
+        EXAMPLE_CATALOG, EXAMPLE_CATALOG.parent / "unused", today=TODAY, use_cache=False
+    )
     live = LiveSite(config, lambda _: None)
     assert live.load()
     server = start_server(live, 0)

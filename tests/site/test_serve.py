@@ -30,9 +30,8 @@ from modelcards.site.live import LiveSite
 from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.serve import make_server, site_path, start_server, watched_folders
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import SMALL, V1, V2, CatalogMaker, M, edit
 from ..helpers.site import TODAY, site_files
-from ..unit.test_rules import SMALL, V1, V2, M, edit
 
 PAGE = "models/fraud/2.0.0/index.html"
 DATASET = "datasets/tx.yaml"
@@ -283,7 +282,7 @@ def test_serve_shows_an_edit_on_the_next_reload(make_catalog: CatalogMaker, tmp_
     )
     try:
         assert process.stdout is not None and process.stderr is not None
-        lines = []
+        lines: list[str] = []
         while not (lines and "serving" in lines[-1]):
             lines.append(process.stdout.readline())
             assert lines[-1], process.stderr.read()

@@ -16,7 +16,7 @@ from modelcards.loading import load_catalog
 from modelcards.rules import check_catalog
 from modelcards.rules.incremental import IncrementalCheck
 
-from ..conftest import CatalogMaker
+from ..helpers.catalogs import CatalogMaker
 from .test_rules import CASES, TODAY, Case
 
 
