@@ -36,7 +36,7 @@ import urllib.request
 from pathlib import Path
 
 from bench_build import write_hugo_site
-from common import OUT, ensure_catalog
+from common import OUT, ensure_catalog, size_arguments
 from modelcards.catalog import ModelVersion
 from modelcards.loading import load_catalog
 
@@ -185,11 +185,8 @@ def edit_loop(source: Path, repeat: int, work: Path = OUT) -> dict[str, float | 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
-    parser.add_argument("--versions", type=int, default=10)
-    parser.add_argument("--datasets", type=int, default=100)
-    parser.add_argument("--repeat", type=int, default=10)
+    parser = size_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
+    parser.set_defaults(repeat=10)  # an edit is quick: ten of each
     parser.add_argument("--work", type=Path, default=OUT, help="folder to work in")
     args = parser.parse_args()
     source = ensure_catalog(args.models, args.versions, args.datasets)
