@@ -78,3 +78,16 @@ def test_the_layers_are_what_the_development_guide_describes() -> None:
     tests_section = guide.split("\n## Tests\n", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `tests/(\w+)/` \|", tests_section, flags=re.MULTILINE)
     assert rows == [*LAYERS, HELPERS]
+
+
+def test_the_test_paths_named_in_docs_and_code_exist() -> None:
+    """A test moved or renamed leaves no stale path behind (CHANGELOG.md keeps its history)."""
+    named = {
+        f"{path.relative_to(REPO).as_posix()}: {found}"
+        for pattern in ("README.md", "docs/**/*.md", "src/**/*.py", "scripts/*.py", "benchmarks/*")
+        for path in REPO.glob(pattern)
+        if path.is_file() and path.suffix in (".md", ".py")
+        for found in re.findall(r"\btests/[\w/.*-]+\.py\b", path.read_text(encoding="utf-8"))
+        if not list(REPO.glob(found))
+    }
+    assert sorted(named) == []

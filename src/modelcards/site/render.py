@@ -169,7 +169,7 @@ def make_environment(override: Path | None) -> Environment:
     loader = ThemeLoader([*folders, DEFAULT_THEME])
     # A theme folder comes with pull requests: its templates run in the sandbox. The default
     # theme alone is the package's own code, as trusted as this module, and renders the same
-    # bytes in a plain environment, a quarter faster (tests/test_theme_safety.py).
+    # bytes in a plain environment, a quarter faster (tests/site/test_theme_safety.py).
     kind = ThemeEnvironment if override is not None else Environment
     env = kind(
         loader=loader,
