@@ -3,6 +3,8 @@
 - `catalogs`: the small test catalog (BASE) and its variants, card paths, `edit`, `snapshot`;
 - `site`: building a site the way `modelcards build` does, and reading its pages;
 - `site_edits`: the edits the incremental-build tests apply to the test catalog;
+- `site_properties`: random edits of a generated catalog (the incremental and serve properties);
+- `rule_cases`: per problem code, catalogs that break exactly that rule;
 - `history`: the test catalog in a git repository, for `validate --base` and the summary;
 - `gate`: a model whose promotions the BASE catalog's policy gates;
 - `browser`: chromium and axe-core for Playwright (the fixtures are tests/browser/conftest.py);

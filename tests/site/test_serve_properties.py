@@ -1,4 +1,4 @@
-"""Property: after any edits (the edits of tests/test_incremental_properties.py: model, version
+"""Property: after any edits (the edits of tests/helpers/site_properties.py: model, version
 and dataset cards, lifecycle, metrics, lineage, catalog.yaml, a theme template), `serve`
 answers every address with what a cold build of the edited catalog writes there; after edits
 that make the catalog invalid, with what it answered before.
@@ -20,7 +20,7 @@ from modelcards.site.build import MARKER, SiteConfig
 from modelcards.site.live import LiveSite
 
 from ..helpers.site import TODAY
-from .test_incremental_properties import Edit, Workspace, cold, edits, make_workspace
+from ..helpers.site_properties import Edit, Workspace, cold, edits, make_workspace
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The rules found incrementally (`serve`'s reloads) are the rules found over the whole catalog.
 
-Every catalog of tests/test_rules.py (each breaks one rule) is checked after the base catalog
+Every catalog of tests/helpers/rule_cases.py (each breaks one rule) is checked after the base catalog
 with the same held cards and the same IncrementalCheck, so the findings kept from the base
 meet the edit that breaks the rule; then the base again, after the broken one.
 """
@@ -17,7 +17,7 @@ from modelcards.rules import check_catalog
 from modelcards.rules.incremental import IncrementalCheck
 
 from ..helpers.catalogs import CatalogMaker
-from .test_rules import CASES, TODAY, Case
+from ..helpers.rule_cases import CASES, TODAY, Case
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
