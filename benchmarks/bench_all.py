@@ -47,10 +47,9 @@ import bench_validate
 import modelcards
 from common import HERE, OUT, ensure_catalog, size_arguments
 
-# bench_serve.measure(models, versions, datasets, repeat, work) -> {"serve_median": seconds,
-# "hugo_median": seconds, ...}
+# bench_serve.measure(catalog, edits) -> (modelcards serve seconds, hugo server seconds)
 SERVE_HOOK = "measure"
-ServeMeasure = Callable[[int, int, int, int, Path], dict[str, float | int | str]]
+ServeMeasure = Callable[[Path, int], tuple[float, float]]
 
 
 @dataclass(frozen=True)
@@ -127,8 +126,7 @@ def main() -> None:
     base = bench_base.measure(ensure_catalog(*size), args.changed, args.repeat)
     serve = serve_measure()
     print("3/4 serve and hugo server ..." if serve else "3/4 (no bench_serve.measure)", flush=True)
-    found = serve(*size, args.serve_edits, args.work) if serve else None
-    served = (float(found["serve_median"]), float(found["hugo_median"])) if found else None
+    served = serve(ensure_catalog(*size), args.serve_edits) if serve else None
     print("4/4 build: cold, hugo, incremental ...", flush=True)
     build = bench_build.measure(
         *size,
@@ -259,7 +257,7 @@ def main() -> None:
     if not served:
         print(
             "serve: not measured: no benchmarks/bench_serve.py with "
-            f"{SERVE_HOOK}(models, versions, datasets, repeat, work) yet"
+            f"{SERVE_HOOK}(catalog, edits) yet"
         )
     if not build.identical:
         sys.exit("the incremental build differs from a cold build")
