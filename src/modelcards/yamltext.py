@@ -25,8 +25,20 @@ MAX_LINE = 120
 _WIDE = 1_000_000  # never let PyYAML fold a line: a card's lines are as long as their content
 
 
+# Types `plain` returns as they are (checked by type first: isinstance against BaseModel and
+# Mapping, both ABCs, is most of the walk's cost).
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
+
+
 def plain(value: Any) -> Any:
     """Plain Python values (dict, list, str, numbers, dates) from cards, enums and the like."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return value
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
+    if kind is list:
+        return [plain(v) for v in value]
     if isinstance(value, BaseModel):
         return plain(value.model_dump(mode="python", exclude_defaults=True))
     if isinstance(value, Enum):
@@ -45,8 +57,16 @@ def card_data(card: BaseModel) -> dict[str, Any]:
     return data
 
 
+def _is_mapping(value: Any) -> bool:
+    # A card's data is plain dicts: `type` first spares the Mapping ABC's slow check.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _is_scalar(value: Any) -> bool:
-    return not isinstance(value, (Mapping, list, tuple))
+    kind = type(value)
+    if kind is str or kind is float or kind is int:
+        return True
+    return not (kind is dict or isinstance(value, (Mapping, list, tuple)))
 
 
 def _is_multiline(value: Any) -> bool:
@@ -101,6 +121,10 @@ _STR_TAG = "tag:yaml.org,2002:str"
 # first, none of `:,?[]{}#` after, printable ASCII, no space at either end. (Most of a card's
 # values: ids, digests, names.)
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./@+()= -]*(?<! )")
+# Text PyYAML's analysis allows plain outside flow collections (a value after `key: `, most
+# summaries and addresses): printable ASCII after a letter, digit or `_`, with no `: ` or
+# `:` at the end (a mapping), no ` #` (a comment) and no space at the end.
+_BLOCK_PLAIN = re.compile(r"[A-Za-z0-9_](?:[!-9;-~]|:(?=[!-~])| (?=[!-\"$-~]))*")
 _BREAKS = frozenset("\n\x85\u2028\u2029")
 
 
@@ -118,8 +142,9 @@ def _string_text(value: str, in_flow: bool) -> str:
     if not value:
         return _pyyaml_scalar(value, in_flow)
     implicit = _resolved_tag(value) == _STR_TAG
-    if _PLAIN.fullmatch(value):  # the analysis's answer for these is known: plain anywhere
-        return value if implicit else "'" + value + "'"
+    if _PLAIN.fullmatch(value) or (not in_flow and _BLOCK_PLAIN.fullmatch(value)):
+        # the analysis's answer for these is known: plain (and single quotes when needed)
+        return value if implicit else "'" + value.replace("'", "''") + "'"
     analysis = _EMITTER.analyze_scalar(value)
     plain = analysis.allow_flow_plain if in_flow else analysis.allow_block_plain
     if implicit and plain:
@@ -174,7 +199,9 @@ def _flow(value: Any) -> str:
 
 
 def _flow_text(value: Any, in_flow: bool) -> str:
-    if isinstance(value, Mapping):
+    if type(value) is str:
+        return _string_text(value, in_flow)
+    if _is_mapping(value):
         if not all(_simple_key(k) for k in value):
             raise _NeedsPyYAML
         items = (f"{_value_text(k, True)}: {_flow_text(v, True)}" for k, v in value.items())
@@ -186,6 +213,8 @@ def _flow_text(value: Any, in_flow: bool) -> str:
 
 def scalar_text(value: Any) -> str:
     """One scalar as YAML, quoted only where YAML needs it."""
+    if type(value) is str:
+        return _string_text(value, False)  # what _flow gives a string, without its dispatch
     if isinstance(value, (dt.date, bool, int, float)) or value is None:
         return _flow(value)
     return _flow(str(value))
@@ -200,7 +229,7 @@ def flow_scalar(value: Any) -> str:
 def _flat(value: Any, *, lists: bool = False) -> bool:
     """Fits flow style: its items are one-line scalars (or, with `lists`, lists of them,
     as in a list item `- {name: auc, ci: [0.89, 0.91]}`)."""
-    items = value.values() if isinstance(value, Mapping) else value
+    items = value.values() if _is_mapping(value) else value
     return all(
         (_is_scalar(v) and not _is_multiline(v))
         or (lists and isinstance(v, (list, tuple)) and _flat(v))
@@ -275,12 +304,12 @@ def _entry_lines(head: str, value: Any, indent: str) -> list[str]:
     if _is_scalar(value):
         return [f"{head} {scalar_text(value)}"]
     if not value:
-        return [f"{head} {'{}' if isinstance(value, Mapping) else '[]'}"]
+        return [f"{head} {'{}' if _is_mapping(value) else '[]'}"]
     if _flat(value):
         line = f"{head} {_flow(value)}"
         if len(line) <= MAX_LINE:
             return [line]
-    if isinstance(value, Mapping):
+    if _is_mapping(value):
         return [head, *_mapping_lines(value, indent + "  ")]
     return [head, *_sequence_lines(value, indent + "  ")]
 
@@ -288,7 +317,7 @@ def _entry_lines(head: str, value: Any, indent: str) -> list[str]:
 def _sequence_lines(items: Sequence[Any], indent: str) -> list[str]:
     lines: list[str] = []
     for item in items:
-        if not (isinstance(item, Mapping) and item):
+        if not (_is_mapping(item) and item):
             lines.extend(_entry_lines(f"{indent}-", item, indent))
             continue
         if _flat(item, lists=True):

@@ -104,6 +104,19 @@ TRICKY = [
     "a  b",
     "---x",
     "...",
+    # plain outside flow collections only (yamltext._BLOCK_PLAIN)
+    "a: b",
+    "a:",
+    "a:b",
+    "https://x.org/a?b=c",
+    "a #b",
+    "a#b",
+    "it's",
+    "a,b;c",
+    "x [y] {z}",
+    "1,000",
+    "a |b >c",
+    'say "x"',
 ]
 SCALARS = [
     *TRICKY,
@@ -138,7 +151,7 @@ def test_tricky_scalars_are_written_as_pyyaml_writes_them() -> None:
 
 scalars = st.one_of(
     st.text(max_size=12),
-    st.text("aZ19_./@+()= -:#,?'&*!|>%`[]{}\t", max_size=8),  # plain-looking, and not quite
+    st.text("aZ19_./@+()= -:#,?'&*!|>%`[]{}\t\";$~", max_size=8),  # plain-looking, or nearly
     st.sampled_from(TRICKY),
     st.integers(),
     st.floats(),
