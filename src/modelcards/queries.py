@@ -51,11 +51,16 @@ def stages_before(version: ModelVersion, event: LifecycleEvent) -> frozenset[Sta
     """Every stage `version` may have been in just before `event` of another card (None:
     it had no event yet). One stage when the order is known, more on a shared date."""
     events = version.card.lifecycle
-    if all(e.date < event.date for e in events):  # the usual case, asked by every gate: quick
-        return frozenset((_after(events, len(events)),))
-    surely = max((i + 1 for i, e in enumerate(events) if surely_before(e, event)), default=0)
-    maybe = next((i for i, e in enumerate(events) if not maybe_before(e, event)), len(events))
-    return frozenset(_after(events, count) for count in range(surely, max(surely, maybe) + 1))
+    # One pass (every gate asks this of every other version): `surely` counts up to the last
+    # event surely before, `maybe` is the first event that cannot have been before.
+    surely, maybe, day = 0, None, event.date
+    for i, e in enumerate(events):
+        if e.date < day or (e.date == day and surely_before(e, event)):
+            surely = i + 1
+        elif maybe is None and not maybe_before(e, event):
+            maybe = i
+    last = len(events) if maybe is None else maybe
+    return frozenset(_after(events, count) for count in range(surely, max(surely, last) + 1))
 
 
 def stage_on(version: ModelVersion, day: dt.date) -> Stage | None:

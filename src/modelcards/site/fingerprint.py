@@ -119,6 +119,8 @@ class Fingerprints:
     today: str  # the day dates are judged against (ISO)
     cards: CardDigests
     memo: dict[tuple[str, str, str], str] = field(default_factory=dict)  # page group -> digest
+    # (declaration, subject, day) -> digest: a version's family of pages asks once
+    by_subject: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def page(self, page: Page) -> str:
         """The digest of a page's inputs, as its kind declares them. Pages with the same
@@ -128,11 +130,15 @@ class Fingerprints:
         kind = KINDS[page.kind]
         depends = kind.depends
         day = self.today if kind.reads_today else UNDATED
-        group = depends.name, depends.scope(self.cards.site, page.subject), day
-        if group not in self.memo:
-            inputs = depends.inputs(self.cards, group[1])
-            self.memo[group] = _digest([self.base, *group, *inputs])
-        return self.memo[group]
+        asked = depends.name, page.subject, day  # the scope is a function of these
+        found = self.by_subject.get(asked)
+        if found is None:
+            group = depends.name, depends.scope(self.cards.site, page.subject), day
+            if group not in self.memo:
+                inputs = depends.inputs(self.cards, group[1])
+                self.memo[group] = _digest([self.base, *group, *inputs])
+            found = self.by_subject[asked] = self.memo[group]
+        return found
 
 
 @dataclass(frozen=True)
