@@ -8,7 +8,7 @@ python scripts/interop_examples.py --check  # exit 1 if they are out of date
 
 from __future__ import annotations
 
-import os
+import datetime as dt
 import re
 import sys
 from pathlib import Path
@@ -16,7 +16,7 @@ from pathlib import Path
 from generated_docs import update  # the sibling module: scripts run from this folder
 
 from modelcards.formats import render_hf_readme
-from modelcards.formats.cyclonedx import bom_json_text, render_cyclonedx_bom
+from modelcards.formats.cyclonedx import bom_json_text, bom_timestamp, render_cyclonedx_bom
 from modelcards.validate import validate_catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,13 +24,18 @@ DOC = REPO / "docs" / "interop.md"
 EXAMPLE = "callcenter-asr@2.0.1"
 
 
+# The day the doc's commands name (`--today 2026-11-26`): the examples do not change with
+# the day they are generated on.
+TODAY = dt.date(2026, 11, 26)
+
+
 def examples() -> dict[str, str]:
-    os.environ.pop("SOURCE_DATE_EPOCH", None)  # the BOM carries no timestamp then
-    catalog = validate_catalog(REPO / "catalog").catalog
+    catalog = validate_catalog(REPO / "catalog", TODAY).catalog
     version = catalog.versions[EXAMPLE]
+    stamp = bom_timestamp(TODAY)
     return {
         "hf": render_hf_readme(catalog, version),
-        "cyclonedx": bom_json_text(render_cyclonedx_bom(catalog, [version])),
+        "cyclonedx": bom_json_text(render_cyclonedx_bom(catalog, [version], timestamp=stamp)),
     }
 
 
