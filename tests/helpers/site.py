@@ -162,9 +162,8 @@ def text(data: bytes) -> str:
 
 
 def config(root: Path, output: str = "site", **options: Any) -> SiteConfig:
-    return SiteConfig(
-        root, root.parent / output, today=TODAY, cache=root.parent / "cache", **options
-    )
+    options.setdefault("today", TODAY)
+    return SiteConfig(root, root.parent / output, cache=root.parent / "cache", **options)
 
 
 def build(root: Path, output: str = "site", **options: Any) -> BuildReport:

@@ -18,13 +18,14 @@ from click.testing import CliRunner
 
 from modelcards.cardcache import signature, signing_key
 from modelcards.cli import cli
+from modelcards.rules import references
 from modelcards.site import parallel, swap
 from modelcards.site.build import MARKER, BuildFailed, SiteConfig, build_site
 from modelcards.site.cache import CACHE_FOLDER, manifest_path
 from modelcards.site.pages import KINDS
 from modelcards.site.render import DEFAULT_THEME
 from modelcards.site.structure import site_pages
-from modelcards.validate import ValidationResult
+from modelcards.validate import ValidationResult, validate_catalog
 
 from ..helpers.catalogs import BASE_SITE_FILES, V1, V2, CatalogMaker, edit, snapshot
 from ..helpers.site import TODAY, build, cold
@@ -389,11 +390,57 @@ def test_a_no_op_build_repeats_the_last_findings_without_validating_again(
     def not_again(*args: object) -> None:
         raise AssertionError("validated again")
 
-    monkeypatch.setattr("modelcards.site.build.validate_catalog", not_again)
+    monkeypatch.setattr("modelcards.site.build.load_catalog", not_again)
     again = runner.invoke(cli, ["build", str(root.resolve()), "--today", "2026-11-26"])
     assert again.exit_code == 0, again.output
     assert again.output.splitlines()[:-1] == first.output.splitlines()[:-1]
     assert again.output.endswith(f"(0 rendered, {ALL_FILES - 1} unchanged)\n")
+
+
+def _checked_cards(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Which versions and models the rules check from now on (their first family's calls)."""
+    checked: dict[str, list[str]] = {"versions": [], "models": []}
+    per_version, per_model = references.per_version, references.per_model
+
+    def version_checked(context: Any, version: Any) -> Any:
+        checked["versions"].append(version.ref)
+        return per_version(context, version)
+
+    def model_checked(context: Any, model: Any) -> Any:
+        checked["models"].append(model.id)
+        return per_model(context, model)
+
+    monkeypatch.setattr(references, "per_version", version_checked)
+    monkeypatch.setattr(references, "per_model", model_checked)
+    return checked
+
+
+def test_a_rebuild_checks_again_only_the_cards_an_edit_touches(make_catalog: CatalogMaker) -> None:
+    """The rules' findings for unchanged cards come from the last build (rules/incremental.py):
+    the same findings as a validation from scratch, worked out for the edited card only, and
+    for every card when what they all read changes (a dataset card, the day)."""
+    root = make_catalog(OVERDUE)  # a warning, MC051, on the fraud model
+
+    def rebuild(today: dt.date = TODAY) -> dict[str, list[str]]:
+        with pytest.MonkeyPatch.context() as patch:
+            checked = _checked_cards(patch)
+            report = build(root, today=today)
+        assert report.validation.problems == validate_catalog(root, today).problems
+        assert [p.code for p in report.validation.problems] == ["MC051"]
+        return {scope: sorted(found) for scope, found in checked.items()}
+
+    build(root)
+    (root / V2).write_text((root / V2).read_text().replace("on Q4 data.", "again."))
+    assert rebuild() == {"versions": ["fraud@2.0.0"], "models": ["fraud"]}
+    with (root / "datasets/tx.yaml").open("a") as stream:
+        stream.write("# checked\n")
+    everything = {
+        "versions": ["fraud@1.0.0", "fraud@2.0.0", "small@0.1.0"],
+        "models": ["fraud", "small"],
+    }
+    assert rebuild() == everything
+    assert rebuild(TODAY + dt.timedelta(days=1)) == everything
+    assert rebuild(TODAY + dt.timedelta(days=1)) == {"versions": [], "models": []}
 
 
 @pytest.mark.parametrize("change", ["stray file", "comment", "date"])

@@ -1,6 +1,6 @@
 """Property: after any edits (model, version and dataset cards, lifecycle, metrics, lineage,
 catalog.yaml, a theme template, the day the build judges dates against), an incremental build
-is byte for byte a cold build.
+is byte for byte a cold build, and finds what a validation from scratch finds.
 
 One small generated catalog (benchmarks/generate_catalog.py) is built once; each example puts
 its files back, applies one to three random edits, builds on the site and cache the previous
@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modelcards.site.build import BuildFailed, SiteConfig, build_site
+from modelcards.validate import validate_catalog
 
 from ..helpers.catalogs import snapshot
 from ..helpers.site import TODAY
@@ -57,6 +58,8 @@ def incremental_equals_cold(workspace: Workspace, changes: list[Edit]) -> str:
     except BuildFailed:  # a template error: nothing built
         assert (snapshot(site) if site.exists() else None) == before
         return "template error"
+    # The rules' findings, partly remembered from the last build, are a validation's.
+    assert report.validation.problems == validate_catalog(root, today).problems
     if report.files is None:  # invalid after the edits: the last good site stays
         assert (snapshot(site) if site.exists() else None) == before
         return "invalid"

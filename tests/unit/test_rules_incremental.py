@@ -2,19 +2,23 @@
 
 Every catalog of tests/helpers/rule_cases.py (each breaks one rule) is checked after the base catalog
 with the same held cards and the same IncrementalCheck, so the findings kept from the base
-meet the edit that breaks the rule; then the base again, after the broken one.
+meet the edit that breaks the rule; then the base again, after the broken one. The same for
+a build's memo of findings by card digests (check_remembering), from one load to the next.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+from pathlib import Path
 
 import pytest
 
 from modelcards.cardcache import HeldCards
+from modelcards.catalog import Catalog
 from modelcards.loading import load_catalog
 from modelcards.rules import check_catalog
-from modelcards.rules.incremental import IncrementalCheck
+from modelcards.rules.incremental import IncrementalCheck, RuleMemo, check_remembering
 
 from ..helpers.catalogs import CatalogMaker
 from ..helpers.rule_cases import CASES, TODAY, Case
@@ -33,6 +37,28 @@ def test_incremental_findings_are_the_whole_catalogs(
         catalog, _ = load_catalog(root, held)
         held.settle()
         assert check.check(catalog, TODAY) == check_catalog(catalog, TODAY)
+
+
+def _digests(catalog: Catalog) -> dict[Path, str]:
+    """Each card's digest of its name and text, as a build's inputs give them."""
+    return {
+        path: hashlib.sha256(f"{path}\n{source.text}".encode()).hexdigest()
+        for path, source in catalog.sources.items()
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.code for case in CASES])
+def test_findings_remembered_by_digest_are_the_whole_catalogs(
+    make_catalog: CatalogMaker, case: Case
+) -> None:
+    memo: RuleMemo | None = None
+    for files, raw in (({}, None), (case.files, case.raw), ({}, None)):
+        root = make_catalog()
+        shutil.rmtree(root)
+        root = make_catalog(files, raw=raw)
+        catalog, _ = load_catalog(root)
+        found, memo = check_remembering(catalog, TODAY, _digests(catalog), memo)
+        assert found == check_catalog(catalog, TODAY)
 
 
 def test_unchanged_cards_are_not_checked_again(make_catalog: CatalogMaker) -> None:

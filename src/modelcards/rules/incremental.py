@@ -8,13 +8,22 @@ references that exist and the dataset cards. So those findings are kept, by the 
 they were worked out from (the loader hands back the very same object for unchanged bytes),
 and reused while the context is the same; the `whole` checks run every time. The result is
 what check_catalog finds, problem for problem (tests/unit/test_rules_incremental.py).
+
+A build does the same from one process to the next (`check_remembering`): the findings are
+kept in its signed cache by digests of the cards' names and texts and of the context
+(`RuleMemo`), so a publish after one edit checks again only that card's version and model.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import hashlib
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
+from pathlib import Path
+from typing import Any
 
 from ..cards import CatalogSettings, DatasetCard
 from ..catalog import Catalog, Model, ModelVersion, same_cards, same_version
@@ -47,6 +56,46 @@ class _Context:
         )
 
 
+@dataclass(frozen=True)
+class ScopedFindings:
+    """What the rules found, by the scope that found it."""
+
+    whole: list[Problem]
+    versions: dict[str, list[Problem]]  # by version reference, in the catalog's order
+    models: dict[str, list[Problem]]  # by model id, in the catalog's order
+
+    def all(self) -> list[Problem]:
+        """Every problem, in the order check_catalog's families give them scope by scope."""
+        return [*self.whole, *chain(*self.versions.values()), *chain(*self.models.values())]
+
+
+def check_scoped(
+    catalog: Catalog,
+    today: dt.date,
+    kept_version: Callable[[ModelVersion], list[Problem] | None],
+    kept_model: Callable[[Model], list[Problem] | None],
+) -> ScopedFindings:
+    """check_catalog, taking the findings of each version and model that `kept_*` still
+    has (they must come from the same cards, in the same context) instead of checking."""
+    context = RuleContext.build(catalog, today)
+    whole = place([p for family in FAMILIES for p in family.whole(context)], catalog)
+    versions: dict[str, list[Problem]] = {}
+    for ref, version in catalog.versions.items():
+        found = kept_version(version)
+        if found is None:
+            fresh = [p for family in FAMILIES for p in family.per_version(context, version)]
+            found = place(fresh, catalog)
+        versions[ref] = found
+    models: dict[str, list[Problem]] = {}
+    for model_id, model in catalog.models.items():
+        found = kept_model(model)
+        if found is None:
+            fresh = [p for family in FAMILIES for p in family.per_model(context, model)]
+            found = place(fresh, catalog)
+        models[model_id] = found
+    return ScopedFindings(whole, versions, models)
+
+
 @dataclass
 class IncrementalCheck:
     """check_catalog, for a sequence of catalogs (one `serve` session)."""
@@ -63,23 +112,88 @@ class IncrementalCheck:
             self._versions.clear()
             self._models.clear()
             self._context = known
-        context = RuleContext.build(catalog, today)
-        found = place([p for family in FAMILIES for p in family.whole(context)], catalog)
-        versions: dict[str, tuple[ModelVersion, list[Problem]]] = {}
-        for ref, version in catalog.versions.items():
-            kept = self._versions.get(ref)
-            if kept is None or not same_version(kept[0], version):
-                fresh = [p for family in FAMILIES for p in family.per_version(context, version)]
-                kept = (version, place(fresh, catalog))
-            versions[ref] = kept
-            found += kept[1]
-        models: dict[str, tuple[Model, list[Problem]]] = {}
-        for model in catalog.models.values():
-            memo = self._models.get(model.id)
-            if memo is None or not same_cards(memo[0], model):
-                fresh = [p for family in FAMILIES for p in family.per_model(context, model)]
-                memo = (model, place(fresh, catalog))
-            models[model.id] = memo
-            found += memo[1]
-        self._versions, self._models = versions, models
-        return found
+        found = check_scoped(catalog, today, self._kept_version, self._kept_model)
+        self._versions = {ref: (catalog.versions[ref], p) for ref, p in found.versions.items()}
+        self._models = {key: (catalog.models[key], p) for key, p in found.models.items()}
+        return found.all()
+
+    def _kept_version(self, version: ModelVersion) -> list[Problem] | None:
+        kept = self._versions.get(version.ref)
+        return kept[1] if kept is not None and same_version(kept[0], version) else None
+
+    def _kept_model(self, model: Model) -> list[Problem] | None:
+        kept = self._models.get(model.id)
+        return kept[1] if kept is not None and same_cards(kept[0], model) else None
+
+
+# ---- from one build to the next ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleMemo:
+    """The findings of each version's and each model's checks, with the digest of the cards
+    they were worked out from, and the digest of the context they share (`context_digest`)."""
+
+    context: str
+    versions: dict[str, tuple[str, list[Problem]]]  # reference -> (card digest, findings)
+    models: dict[str, tuple[str, list[Problem]]]  # id -> (digest of its cards, findings)
+
+
+def check_remembering(
+    catalog: Catalog, today: dt.date, digests: Mapping[Path, str], memo: RuleMemo | None
+) -> tuple[list[Problem], RuleMemo]:
+    """check_catalog, taking the findings `memo` has for cards whose digests (`digests`: card
+    file -> digest of its name and text) are unchanged in an unchanged context; and the memo
+    of this check, for the next. A card without a digest is always checked."""
+    context = context_digest(catalog, today, digests)
+    usable = memo if memo is not None and memo.context == context else None
+
+    def version_key(version: ModelVersion) -> str:
+        return digests.get(version.path, "")
+
+    def model_key(model: Model) -> str:
+        parts = [digests.get(model.path, ""), *map(version_key, model.versions)]
+        return "" if "" in parts else _digest(parts)
+
+    def kept(table: Mapping[str, tuple[str, list[Problem]]], name: str, key: str) -> Any:
+        found = table.get(name)
+        return found[1] if found is not None and key and found[0] == key else None
+
+    found = check_scoped(
+        catalog,
+        today,
+        lambda v: kept(usable.versions, v.ref, version_key(v)) if usable else None,
+        lambda m: kept(usable.models, m.id, model_key(m)) if usable else None,
+    )
+    remembered = RuleMemo(
+        context,
+        {ref: (version_key(catalog.versions[ref]), p) for ref, p in found.versions.items()},
+        {key: (model_key(catalog.models[key]), p) for key, p in found.models.items()},
+    )
+    return found.all(), remembered
+
+
+def context_digest(catalog: Catalog, today: dt.date, digests: Mapping[Path, str]) -> str:
+    """A digest of what _Context holds (what a version's or a model's findings read besides
+    its own cards), and of the catalog folder as named: findings name their files by it."""
+    settings = catalog.sources.get(catalog.settings_path) if catalog.settings_path else None
+    return _digest(
+        [
+            str(catalog.root),
+            today.isoformat(),
+            "settings",
+            settings.text if settings is not None else "-",
+            "models",
+            *sorted(catalog.model_ids),
+            "datasets",
+            *sorted(catalog.dataset_ids),
+            "versions",
+            *sorted(catalog.version_refs),
+            "dataset cards",
+            *(digests.get(catalog.datasets[key].path, "-") for key in sorted(catalog.datasets)),
+        ]
+    )
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()

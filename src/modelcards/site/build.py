@@ -23,8 +23,11 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..cardcache import CardCache, make_cache_folder
 from ..catalog import Catalog
-from ..loading import read_catalog_files
-from ..validate import Findings, resolve_today, validate_catalog
+from ..loading import load_catalog, read_catalog_files
+from ..problems import Problem
+from ..rules import check_catalog
+from ..rules.incremental import RuleMemo, check_remembering
+from ..validate import Findings, ValidationResult, resolve_today, validated
 from ..writing import UnsafeOutput, is_inside
 from . import reuse, swap
 from .cache import (
@@ -192,9 +195,10 @@ def _build(config: SiteConfig) -> BuildReport:
         return BuildReport(previous.findings, tuple(sorted([*previous.pages, MARKER])), 0)
     cards = CardCache.open(cache / CARDS_FILE) if use_cache else None
     card_json: dict[Path, str] = {}  # cards as the card cache holds their JSON text
-    result = validate_catalog(config.catalog, today, cards, files, card_json)
+    catalog, loading = load_catalog(config.catalog, cards, files, card_json)
     if cards is not None:
         _save_quietly(cards)
+    result, rules = _check(catalog, loading, today, read, previous)
     if not result.passes():
         return BuildReport(result, None)
     inputs = _inputs(result.catalog, read) or build_inputs(result.catalog, today, theme, code)
@@ -218,10 +222,28 @@ def _build(config: SiteConfig) -> BuildReport:
             inputs.whole,
             {path: (keys[path], sizes[path]) for path in keys},
             Findings(result.problems, result.scope),
+            rules,
         )
         save_manifest(cache, output, manifest)
     _keep_or_remove(old, previous, standby, cache)
     return BuildReport(result, tuple(sorted([*keys, MARKER])), rendered)
+
+
+def _check(
+    catalog: Catalog,
+    loading: list[Problem],
+    today: dt.date,
+    read: BuildInputs | None,
+    previous: Manifest | None,
+) -> tuple[ValidationResult, RuleMemo | None]:
+    """Validate the loaded catalog: with the cache, the rules check again only the versions
+    and models whose cards changed since the last build (rules/incremental.py); the result
+    is the same as without it. Also what to remember for the next build."""
+    if read is None or _inputs(catalog, read) is None:
+        return validated(catalog, loading, check_catalog(catalog, today)), None
+    memo = previous.rules if previous is not None else None
+    found, remembered = check_remembering(catalog, today, read.cards, memo)
+    return validated(catalog, loading, found), remembered
 
 
 @dataclass(frozen=True)

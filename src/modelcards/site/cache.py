@@ -35,12 +35,13 @@ from typing import Any
 from .. import __version__
 from ..cardcache import MAX_CACHE_BYTES, make_cache_folder, signature, signed_by, signing_key
 from ..problems import Problem, Severity
+from ..rules.incremental import RuleMemo
 from ..source import FileRefused, read_regular_file
 from ..validate import Findings, Scope
 from ..writing import write_atomically
 
 CACHE_FOLDER = ".modelcards-cache"
-FORMAT = "modelcards-site-cache-4"
+FORMAT = "modelcards-site-cache-5"
 
 
 def default_cache_folder(catalog: Path) -> Path:
@@ -86,6 +87,7 @@ class Manifest:
     inputs: str  # the digest of everything the build read (fingerprint.BuildInputs.whole)
     pages: dict[str, tuple[str, int]]  # path -> (fingerprint, size)
     findings: Findings  # what validating those inputs found (warnings only: it built)
+    rules: RuleMemo | None = None  # the rules' findings by card, for the next build's check
 
     def to_json(self) -> dict[str, Any]:
         scope = self.findings.scope
@@ -99,14 +101,16 @@ class Manifest:
             "pages": {path: [key, size] for path, (key, size) in self.pages.items()},
             "scope": [scope.models, scope.versions, scope.datasets],
             "problems": [_problem_json(p) for p in self.findings.problems],
+            "rules": _memo_json(self.rules) if self.rules is not None else None,
         }
 
 
-def _problem_json(problem: Problem) -> list[object]:
+def _problem_json(problem: Problem, *, absolute: bool = True) -> list[object]:
     # The file as an absolute path: the next build may run from another folder, and the
-    # reporters show each file relative to the folder they run in.
+    # reporters show each file relative to the folder they run in. (The rules' memo keeps
+    # it as found: it is used only for the catalog folder named the same way.)
     return [
-        os.path.abspath(problem.file),
+        os.path.abspath(problem.file) if absolute else str(problem.file),
         problem.line,
         problem.column,
         problem.code,
@@ -146,6 +150,42 @@ def _findings(scope: object, problems: object) -> Findings | None:
     if any(problem is None for problem in found):
         return None
     return Findings([p for p in found if p is not None], Scope(*scope))
+
+
+def _memo_json(memo: RuleMemo) -> dict[str, object]:
+    def table(entries: dict[str, tuple[str, list[Problem]]]) -> dict[str, object]:
+        return {
+            name: [key, [_problem_json(p, absolute=False) for p in found]]
+            for name, (key, found) in entries.items()
+        }
+
+    return {"context": memo.context, "versions": table(memo.versions), "models": table(memo.models)}
+
+
+def _memo(data: object) -> RuleMemo | None:
+    """The rules' memo, or None when there is none (or it is not one)."""
+    if not (isinstance(data, dict) and isinstance(data.get("context"), str)):
+        return None
+    versions, models = _memo_table(data.get("versions")), _memo_table(data.get("models"))
+    if versions is None or models is None:
+        return None
+    return RuleMemo(data["context"], versions, models)
+
+
+def _memo_table(data: object) -> dict[str, tuple[str, list[Problem]]] | None:
+    if not isinstance(data, dict):
+        return None
+    table = {}
+    for name, entry in data.items():
+        if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
+            return None
+        if not isinstance(entry[1], list):
+            return None
+        found = [_problem(item) for item in entry[1]]
+        if any(problem is None for problem in found):
+            return None
+        table[name] = (entry[0], [p for p in found if p is not None])
+    return table
 
 
 def site_identity(output: Path, marker: str) -> list[int]:
@@ -200,7 +240,8 @@ def load_manifest(cache: Path, output: Path, code: str, marker: str) -> Manifest
     findings = _findings(data.get("scope"), data.get("problems"))
     if pages is None or not isinstance(inputs, str) or findings is None:
         return None
-    return Manifest(code, str(output.resolve()), identity, inputs, pages, findings)
+    rules = _memo(data.get("rules"))
+    return Manifest(code, str(output.resolve()), identity, inputs, pages, findings, rules)
 
 
 def save_manifest(cache: Path, output: Path, manifest: Manifest) -> None:
