@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from modelcards.cli import cli
 from modelcards.codes import problem
-from modelcards.texts import capped, one_line, shown, xml_text
+from modelcards.texts import capped, json_text, one_line, shown, xml_text
 
 from ..helpers.catalogs import TODAY, V1, V2, CatalogMaker, edit
 from ..helpers.history import make_repo, prepared_change
@@ -153,6 +153,8 @@ def test_text_helpers() -> None:
     assert one_line("a\tb\u2028c\u200bd\x85") == "a\\tb\\u2028c\\u200bd\\x85"
     assert shown("line\nnext\ttab \x1b[0m \u2067x") == "line\nnext\ttab \\x1b[0m \\u2067x"
     assert xml_text("ok\x00\ufffe") == "ok\\x00\ufffd"
+    assert json_text('{"a":"b\x7fc"}') == '{"a":"b\\u007fc"}'  # ASCII, and still escaped
+    assert json_text('{"a":"b\u2028c"}') == '{"a":"b\\u2028c"}'
     assert capped(range(20_000)) == "0, 1, 2, 3, 4, 5, 6, 7, 8, 9, … and 19,990 more"
     assert capped(["a", "b"]) == "a, b"
     assert capped("abc", limit=2, separator=" -> ") == "a -> b -> … and 1 more"
