@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..cards import CatalogSettings, DatasetCard
 from ..catalog import Catalog, Model, ModelVersion, same_cards, same_version
@@ -79,21 +79,31 @@ def check_scoped(
     has (they must come from the same cards, in the same context) instead of checking."""
     context = RuleContext.build(catalog, today)
     whole = place([p for family in FAMILIES for p in family.whole(context)], catalog)
-    versions: dict[str, list[Problem]] = {}
-    for ref, version in catalog.versions.items():
-        found = kept_version(version)
-        if found is None:
-            fresh = [p for family in FAMILIES for p in family.per_version(context, version)]
-            found = place(fresh, catalog)
-        versions[ref] = found
-    models: dict[str, list[Problem]] = {}
-    for model_id, model in catalog.models.items():
-        found = kept_model(model)
-        if found is None:
-            fresh = [p for family in FAMILIES for p in family.per_model(context, model)]
-            found = place(fresh, catalog)
-        models[model_id] = found
+
+    def checked(scope: str) -> Callable[[Any], list[Problem]]:
+        return lambda card: place(
+            [p for family in FAMILIES for p in getattr(family, scope)(context, card)], catalog
+        )
+
+    versions = _each(catalog.versions, kept_version, checked("per_version"))
+    models = _each(catalog.models, kept_model, checked("per_model"))
     return ScopedFindings(whole, versions, models)
+
+
+Card = TypeVar("Card", ModelVersion, Model)
+
+
+def _each(
+    items: Mapping[str, Card],
+    kept: Callable[[Card], list[Problem] | None],
+    check: Callable[[Card], list[Problem]],
+) -> dict[str, list[Problem]]:
+    """The findings of each item: those kept for it, else those `check` finds."""
+    found: dict[str, list[Problem]] = {}
+    for key, item in items.items():
+        known = kept(item)
+        found[key] = check(item) if known is None else known
+    return found
 
 
 @dataclass
