@@ -38,7 +38,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import OUT, Step, ensure_catalog, interleaved, interleaved_timings, size_arguments
+from common import (
+    OUT,
+    Step,
+    ensure_catalog,
+    fresh_copy,
+    hugo_binary,
+    interleaved,
+    interleaved_timings,
+    size_arguments,
+)
 from modelcards.catalog import Catalog
 from modelcards.loading import load_catalog
 
@@ -188,18 +197,10 @@ def measure(
     """Every measure of this script on the generated catalog of this size, built under
     `work_root`; `linearity`: also a cold build of a quarter of the catalog; `memory`: also
     a cold build under a wrapper that reads its peak memory."""
-    hugo = shutil.which("hugo")
-    if hugo is None:
-        sys.exit("hugo is not installed (apt-get install hugo)")
+    hugo = hugo_binary()
     work = work_root.resolve() / f"build-{models}x{versions}x{datasets}"
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    catalog = work / "catalog"  # a copy: the incremental runs edit one of its cards
-    shutil.copytree(
-        ensure_catalog(models, versions, datasets),
-        catalog,
-        ignore=shutil.ignore_patterns(".complete"),
-    )
+    # a copy: the incremental runs edit one of its cards
+    catalog = fresh_copy(ensure_catalog(models, versions, datasets), work)
     loaded, _ = load_catalog(catalog)
     pages = write_hugo_site(loaded, work / "hugo")
     edited = next(iter(loaded.models.values())).versions[-1].path

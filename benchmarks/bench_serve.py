@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -36,7 +35,7 @@ import urllib.request
 from pathlib import Path
 
 from bench_build import write_hugo_site
-from common import OUT, ensure_catalog, size_arguments
+from common import OUT, ensure_catalog, fresh_copy, hugo_binary, size_arguments
 from modelcards.catalog import ModelVersion
 from modelcards.loading import load_catalog
 
@@ -126,14 +125,9 @@ def edit_loop(source: Path, repeat: int, work: Path = OUT) -> dict[str, float | 
     """Seconds from saving a version card to its page showing the edit, for modelcards serve
     and hugo server, measured in turns on a copy of the catalog `source`; medians, maxima and
     the ratio of the medians."""
-    hugo = shutil.which("hugo")
-    if hugo is None:
-        sys.exit("hugo is not installed (apt-get install hugo)")
+    hugo = hugo_binary()
     place = work.resolve() / f"serve-{source.name}"
-    shutil.rmtree(place, ignore_errors=True)
-    place.mkdir(parents=True)
-    catalog = place / "catalog"
-    shutil.copytree(source, catalog, ignore=shutil.ignore_patterns(".complete"))
+    catalog = fresh_copy(source, place)
     loaded, _ = load_catalog(catalog)
     write_hugo_site(loaded, place / "hugo")
     model = list(loaded.models.values())[len(loaded.models) // 2]  # one in the middle

@@ -7,6 +7,7 @@ import gc
 import hashlib
 import os
 import resource
+import shutil
 import statistics
 import sys
 import time
@@ -43,6 +44,24 @@ def ensure_catalog(
         )
         done.write_text(generator + "\n")
     return folder
+
+
+def hugo_binary() -> str:
+    """Debian's hugo, the baseline of the build and serve benchmarks; exit when missing."""
+    found = shutil.which("hugo")
+    if found is None:
+        sys.exit("hugo is not installed (apt-get install hugo)")
+    return found
+
+
+def fresh_copy(catalog: Path, place: Path) -> Path:
+    """`place`, emptied, holding a copy of `catalog` in `place/catalog` (the benchmarks edit
+    cards of the copy): that copy's path."""
+    shutil.rmtree(place, ignore_errors=True)
+    place.mkdir(parents=True)
+    copy = place / "catalog"
+    shutil.copytree(catalog, copy, ignore=shutil.ignore_patterns(".complete"))
+    return copy
 
 
 def size_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:

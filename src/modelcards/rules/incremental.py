@@ -165,7 +165,9 @@ def check_remembering(
         parts = [digests.get(model.path, ""), *map(version_key, model.versions)]
         return "" if "" in parts else _digest(parts)
 
-    def kept(table: Mapping[str, tuple[str, list[Problem]]], name: str, key: str) -> Any:
+    def kept(
+        table: Mapping[str, tuple[str, list[Problem]]], name: str, key: str
+    ) -> list[Problem] | None:
         found = table.get(name)
         return found[1] if found is not None and key and found[0] == key else None
 

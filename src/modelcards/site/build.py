@@ -198,10 +198,11 @@ def _build(config: SiteConfig) -> BuildReport:
     catalog, loading = load_catalog(config.catalog, cards, files, card_json)
     if cards is not None:
         _save_quietly(cards)
-    result, rules = _check(catalog, loading, today, read, previous)
+    matched = _inputs(catalog, read)  # the inputs read, when they are those of this catalog
+    result, rules = _check(catalog, loading, today, matched, previous)
     if not result.passes():
         return BuildReport(result, None)
-    inputs = _inputs(result.catalog, read) or build_inputs(result.catalog, today, theme, code)
+    inputs = matched or build_inputs(result.catalog, today, theme, code)
     if previous is not None and _current(previous, inputs, output):
         return BuildReport(result, tuple(sorted([*previous.pages, MARKER])), 0)
     # Templates are compiled only now that pages are to be rendered: a no-op build needs none.
@@ -238,8 +239,10 @@ def _check(
 ) -> tuple[ValidationResult, RuleMemo | None]:
     """Validate the loaded catalog: with the cache, the rules check again only the versions
     and models whose cards changed since the last build (rules/incremental.py); the result
-    is the same as without it. Also what to remember for the next build."""
-    if read is None or _inputs(catalog, read) is None:
+    is the same as without it. Also what to remember for the next build. `read`: the
+    catalog's inputs as its files were read, None without the cache or when the catalog
+    loaded is not made of exactly those files."""
+    if read is None:
         return validated(catalog, loading, check_catalog(catalog, today)), None
     memo = previous.rules if previous is not None else None
     found, remembered = check_remembering(catalog, today, read.cards, memo)

@@ -146,10 +146,14 @@ def _findings(scope: object, problems: object) -> Findings | None:
         and isinstance(problems, list)
     ):
         return None
-    found = [_problem(entry) for entry in problems]
-    if any(problem is None for problem in found):
-        return None
-    return Findings([p for p in found if p is not None], Scope(*scope))
+    found = _problems(problems)
+    return Findings(found, Scope(*scope)) if found is not None else None
+
+
+def _problems(data: list[object]) -> list[Problem] | None:
+    """Problems as _problem_json wrote them; None when any entry is not one."""
+    found = [_problem(entry) for entry in data]
+    return None if any(p is None for p in found) else [p for p in found if p is not None]
 
 
 def _memo_json(memo: RuleMemo) -> dict[str, object]:
@@ -179,12 +183,10 @@ def _memo_table(data: object) -> dict[str, tuple[str, list[Problem]]] | None:
     for name, entry in data.items():
         if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)):
             return None
-        if not isinstance(entry[1], list):
+        found = _problems(entry[1]) if isinstance(entry[1], list) else None
+        if found is None:
             return None
-        found = [_problem(item) for item in entry[1]]
-        if any(problem is None for problem in found):
-            return None
-        table[name] = (entry[0], [p for p in found if p is not None])
+        table[name] = (entry[0], found)
     return table
 
 
