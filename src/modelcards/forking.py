@@ -2,9 +2,11 @@
 
 Used where a large catalog makes one CPU the bottleneck: parsing its YAML files and
 rendering its pages. On Linux the children are forked, so each inherits what the parent
-has loaded as it is, with nothing pickled on the way in; only results travel back. The
-work is split up front: there is no task queue and no helper thread, nothing that can hang
-when a child fails, and each child leaves with os._exit once its result is written.
+has loaded as it is, with nothing pickled on the way in; only results travel back. Work
+that divides unevenly is cut into numbered pieces handed out by `Tickets`, a pipe filled
+before the fork: whichever process is free takes the next number. There is no helper thread
+and no lock, nothing that can hang when a child fails, and each child leaves with os._exit
+once its result is written.
 
 Forking is not safe in a process running other threads (`serve`), and there is no fork
 on some platforms: callers then do the work in this process (see `fork_possible`).
@@ -17,8 +19,9 @@ import gc
 import os
 import pickle
 import signal
+import struct
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -39,6 +42,42 @@ def available_cpus() -> int:
 
 def fork_possible() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Tickets:
+    """The numbers 0 to count - 1, each handed out once, to whichever process (of those
+    forked after it was made) asks first: a process that finishes its pieces early takes more.
+
+    The numbers are written into a pipe before any process reads, in one write that an empty
+    pipe always takes whole (at most POSIX's PIPE_BUF, 512 bytes), and the write end is
+    closed, so a read never waits: it gets a number, or nothing once all are taken. Every read
+    asks for one record, and a pipe hands out its bytes in order under a lock, so no two
+    processes get parts of the same record."""
+
+    RECORD = struct.Struct("<H")
+    MOST = 512 // RECORD.size
+
+    def __init__(self, count: int) -> None:
+        if not 0 <= count <= self.MOST:
+            raise ValueError(f"between 0 and {self.MOST} tickets, not {count}")
+        self._read, write_end = os.pipe()
+        try:
+            os.write(write_end, b"".join(self.RECORD.pack(n) for n in range(count)))
+        finally:
+            os.close(write_end)
+
+    def __iter__(self) -> Iterator[int]:
+        while record := os.read(self._read, self.RECORD.size):
+            yield self.RECORD.unpack(record)[0]
+
+    def close(self) -> None:
+        os.close(self._read)
+
+    def __enter__(self) -> Tickets:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:

@@ -357,7 +357,8 @@ def test_workers_for_small_sites_and_single_cpus() -> None:
 
 def test_pages_listing_a_large_catalog_are_spread_over_the_workers() -> None:
     """After a one-card edit of a large catalog, a few pages that list everything are most
-    of the work: they are rendered in parallel, and catalog.json does not share a worker."""
+    of the work: they come first, each a piece of its own that the first free worker takes,
+    and catalog.json does not share its piece."""
     from modelcards.site.structure import Page
 
     listing = [
@@ -369,10 +370,24 @@ def test_pages_listing_a_large_catalog_are_spread_over_the_workers() -> None:
     costs = parallel.page_costs([*versions, *listing], 10_000)
     assert costs[:30] == [1] * 30 and costs[30] > costs[31] > costs[32] > 1
     assert parallel.workers_for(sum(costs), 2) == 2
-    first, second = parallel.split([*versions, *listing], costs, 2)
-    assert first == [listing[0]]
-    assert second == [listing[1], listing[2], *versions]
+    cut = parallel.pieces([*versions, *listing], costs, 4)
+    assert cut[:3] == [[listing[0]], [listing[1]], [listing[2]]]
+    assert [page for piece in cut[3:] for page in piece] == versions  # in the site's order
+    assert len(cut) <= 4
     assert parallel.page_costs(listing, 10) == [1, 1, 1]  # a small catalog: ordinary pages
+
+
+def test_pieces_are_of_about_equal_cost_and_hold_every_page_once() -> None:
+    from modelcards.site.structure import Page
+
+    pages = [Page(f"p{n}.html", "version", str(n)) for n in range(1000)]
+    costs = [1 + n % 7 for n in range(1000)]
+    cut = parallel.pieces(pages, costs, 50)
+    assert sorted(p.path for piece in cut for p in piece) == sorted(p.path for p in pages)
+    loads = [sum(costs[int(p.subject)] for p in piece) for piece in cut]
+    # each cut passes its mark by less than one page, so two pieces differ by two at most
+    assert len(cut) == 50 and max(loads) - min(loads) <= 2 * 7
+    assert parallel.pieces(pages[:3], costs[:3], 50) == [[pages[2]], [pages[1]], [pages[0]]]
 
 
 OVERDUE = edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")

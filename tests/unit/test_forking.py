@@ -54,6 +54,26 @@ def test_a_child_that_dies_without_a_result_raises_child_failed() -> None:
         forking.run_forked(_with(_die))
 
 
+def _take(tickets: forking.Tickets) -> tuple[int, list[int]]:
+    return os.getpid(), list(tickets)
+
+
+def test_tickets_hand_each_number_to_one_process_only() -> None:
+    with forking.Tickets(forking.Tickets.MOST) as tickets:
+        taken = forking.run_forked([partial(_take, tickets)] * 4)
+    numbers = [n for _, some in taken for n in some]
+    assert sorted(numbers) == list(range(forking.Tickets.MOST))  # each once, none lost
+    assert all(some == sorted(some) for _, some in taken)  # handed out in order
+    assert len({pid for pid, _ in taken}) == 4
+
+
+def test_tickets_are_few_enough_to_fit_an_empty_pipe() -> None:
+    with pytest.raises(ValueError, match="between 0 and 256 tickets, not 257"):
+        forking.Tickets(257)
+    with forking.Tickets(0) as none:
+        assert list(none) == []
+
+
 BROKEN = {
     "models/fraud/1.0.0.yaml": "version: 1.0.0\nsummary: [unclosed\n",
     "models/fraud/1.1.0.yaml": "version: 1.1.0\nreleased: 2026-01-01\nsummary: ok\nstage: nope\n",

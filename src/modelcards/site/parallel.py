@@ -1,9 +1,12 @@
 """Render pages into a folder, over several processes when the site is large enough.
 
 A page is a pure function of the prepared site data, so pages can be rendered in any order
-by any process. The pages are split up front into shares of equal estimated cost; forked
-workers (forking.py) inherit the loaded catalog and the compiled templates as they are,
-render their share and write it themselves, so only paths and sizes travel back. Small jobs
+by any process. The pages are cut up front into pieces of equal estimated cost, the costliest
+pages first; forked workers (forking.py) inherit the loaded catalog and the compiled
+templates as they are, each takes the next piece nobody has taken (forking.Tickets) until
+none is left, and writes its pages itself, so only paths and sizes travel back. Estimates
+are rough (a worker also pays for the memory it shares with the parent), so taking pieces
+as they come keeps both processes busy to the end where fixed shares left one idle. Small jobs
 (or a machine with one CPU, or a process where forking is not possible or not safe, such as
 `serve`) render in this process: there workers cost more than they save.
 """
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from ..forking import ChildFailed, available_cpus, fork_possible, run_forked
+from ..forking import ChildFailed, Tickets, available_cpus, fork_possible, run_forked
 from .context import SiteData
 from .errors import BuildFailed
 from .pages import KINDS, render_page
@@ -24,6 +27,7 @@ from .structure import Page
 
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
 CHUNK = 64  # at least this many pages per worker: fewer do not pay for the fork
+PIECES = Tickets.MOST  # pieces of work handed out: the last to finish waits for one at most
 
 
 def page_costs(pages: Sequence[Page], versions: int) -> list[int]:
@@ -31,15 +35,21 @@ def page_costs(pages: Sequence[Page], versions: int) -> list[int]:
     return [1 + int(versions * KINDS[page.kind].cost) for page in pages]
 
 
-def split(pages: Sequence[Page], costs: Sequence[int], workers: int) -> list[list[Page]]:
-    """Shares of about equal cost: the costliest page first, each to the least loaded share."""
-    shares: list[list[Page]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for index in sorted(range(len(pages)), key=lambda i: -costs[i]):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(pages[index])
-        loads[lightest] += costs[index]
-    return shares
+def pieces(pages: Sequence[Page], costs: Sequence[int], count: int) -> list[list[Page]]:
+    """The pages, costliest first, cut into at most `count` pieces of about equal cost (a
+    page that costs more than a piece is a piece of its own)."""
+    order = sorted(range(len(pages)), key=lambda i: -costs[i])  # stable: site order otherwise
+    share = sum(costs) / count
+    cut: list[list[Page]] = []
+    piece: list[Page] = []
+    load = 0
+    for index in order:
+        piece.append(pages[index])
+        load += costs[index]
+        if load >= share * (len(cut) + 1):
+            cut.append(piece)
+            piece = []
+    return [*cut, piece] if piece else cut
 
 
 def render_checked(site: SiteData, page: Page) -> dict[str, bytes]:
@@ -95,17 +105,22 @@ def render_pages(
     workers = min(workers_for(sum(costs), jobs), len(pages))
     if workers <= 1:
         return dict(_write(site, pages, folder))
-    tasks = [partial(_write_share, site, share, folder) for share in split(pages, costs, workers)]
-    try:
-        shares = run_forked(tasks)
-    except ChildFailed as error:
-        raise BuildFailed(str(error)) from None
+    cut = pieces(pages, costs, PIECES)
+    with Tickets(len(cut)) as tickets:
+        task = partial(_write_pieces, site, cut, tickets, folder)
+        try:
+            shares = run_forked([task] * workers)
+        except ChildFailed as error:
+            raise BuildFailed(str(error)) from None
     return {name: size for share in shares for name, size in share}
 
 
-def _write_share(site: SiteData, pages: Sequence[Page], folder: Path) -> list[tuple[str, int]]:
+def _write_pieces(
+    site: SiteData, cut: Sequence[Sequence[Page]], tickets: Tickets, folder: Path
+) -> list[tuple[str, int]]:
+    """The pieces this process gets to, rendered and written."""
     try:
-        return list(_write(site, pages, folder))
+        return [written for number in tickets for written in _write(site, cut[number], folder)]
     except BuildFailed:
         raise
     except Exception as error:  # a worker reports what went wrong, whatever it was
