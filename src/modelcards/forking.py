@@ -22,7 +22,7 @@ import signal
 import struct
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 T = TypeVar("T")
 
@@ -97,6 +97,30 @@ def run_forked(tasks: Sequence[Callable[[], T]]) -> list[T]:
     finally:
         _stop(children)  # only after an interruption or an error here: otherwise all collected
     return [first, *rest]
+
+
+class Forked(Generic[T]):
+    """One task running in a forked child while this process goes on: `result()` waits for
+    it (and raises what it raised); leaving the `with` block without asking stops the child."""
+
+    def __init__(self, task: Callable[[], T]) -> None:
+        gc.freeze()  # as in run_forked
+        self._child: tuple[int, int] | None = _fork(task)
+
+    def result(self) -> T:
+        if self._child is None:
+            raise RuntimeError("the result was asked for already")
+        pid, read_end = self._child
+        self._child = None
+        return cast(T, _collect(pid, read_end))
+
+    def __enter__(self) -> Forked[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._child is not None:
+            _stop([self._child])
+            self._child = None
 
 
 def _fork(task: Callable[[], T]) -> tuple[int, int]:

@@ -346,6 +346,74 @@ def test_a_template_error_in_a_worker_fails_the_build_and_keeps_the_site(
     assert sorted(p.name for p in root.parent.iterdir()) == ["cache", "catalog", "site", "theme"]
 
 
+def _spy_on_ahead(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str]]:
+    """Forking pays from the first page on, and what each build rendered ahead."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 1)
+    seen: list[frozenset[str]] = []
+    real = parallel.Ahead.finish
+
+    def finish(self: parallel.Ahead, target: Path, wanted: Any) -> dict[str, int]:
+        seen.append(self.paths)
+        return real(self, target, wanted)
+
+    monkeypatch.setattr(parallel.Ahead, "finish", finish)
+    return seen
+
+
+WHOLE_CATALOG_PAGES = {
+    "api/catalog.json",
+    "index.html",
+    "feed.xml",
+    "assets/search-index.js",
+    "datasets/index.html",
+    "governance/index.html",
+}  # (and sitemap.xml, in a catalog that sets base_url)
+
+
+def test_pages_listing_the_whole_catalog_are_rendered_ahead_when_any_card_changed(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """They are rendered by another process while the build works out the rest, and the
+    site is byte for byte a cold build's; when the standby site has them as they are (an
+    edit undone), none is rendered ahead, and none is rendered at all."""
+    seen = _spy_on_ahead(monkeypatch)
+    root = make_catalog()
+    build(root, jobs=2)
+    assert seen.pop() == WHOLE_CATALOG_PAGES  # a cold build too
+    change, _ = EDITS["change a version"]
+    before = {p: p.read_bytes() for p in (root / "models").rglob("*.yaml")}
+    change(root)
+    report = build(root, jobs=2)
+    assert seen.pop() == WHOLE_CATALOG_PAGES
+    assert snapshot(root.parent / "site") == cold(root)
+    assert set(report.files or ()) >= WHOLE_CATALOG_PAGES
+    for path, data in before.items():  # undone: the standby holds every page as it is now
+        path.write_bytes(data)
+    report = build(root, jobs=2)
+    assert seen.pop() == frozenset() and report.rendered == 0
+    assert snapshot(root.parent / "site") == cold(root)
+
+
+def test_a_template_error_in_a_page_rendered_ahead_fails_the_build_and_keeps_the_site(
+    make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _spy_on_ahead(monkeypatch)
+    root = make_catalog()
+    build(root, jobs=2)
+    before = snapshot(root.parent / "site")
+    theme = root.parent / "theme"
+    theme.mkdir()
+    text = (DEFAULT_THEME / "index.html").read_text()
+    (theme / "index.html").write_text(text.replace("{% block main %}", "{% block main %}{{ x.y }}"))
+    with pytest.raises(
+        BuildFailed, match=r"rendering index.html failed: \S+/theme/index.html:\d+: UndefinedError"
+    ):
+        build(root, jobs=2)
+    assert snapshot(root.parent / "site") == before
+    assert sorted(p.name for p in root.parent.iterdir()) == ["cache", "catalog", "site", "theme"]
+
+
 def test_workers_for_small_sites_and_single_cpus() -> None:
     assert parallel.workers_for(10_000, 1) == 1
     assert parallel.workers_for(parallel.PARALLEL_MIN_PAGES - 1, 8) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
@@ -52,6 +53,22 @@ def test_an_exception_in_a_child_is_raised_in_the_parent() -> None:
 def test_a_child_that_dies_without_a_result_raises_child_failed() -> None:
     with pytest.raises(forking.ChildFailed, match=r"without a result \(exit status 3\)"):
         forking.run_forked(_with(_die))
+
+
+def test_a_forked_task_runs_while_this_process_goes_on() -> None:
+    with forking.Forked(partial(_pid_and, 3)) as child:
+        pid, value = child.result()
+    assert value == 9 and pid != os.getpid()
+    with forking.Forked(_fail) as failing, pytest.raises(ValueError, match="bad card"):
+        failing.result()
+
+
+def test_leaving_without_the_result_stops_the_child() -> None:
+    with forking.Forked(partial(time.sleep, 60)) as child:
+        assert child._child is not None
+        pid = child._child[0]
+    with pytest.raises(ChildProcessError):  # stopped and reaped: no such child any more
+        os.waitpid(pid, 0)
 
 
 def _take(tickets: forking.Tickets) -> tuple[int, list[int]]:

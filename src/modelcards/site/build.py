@@ -42,9 +42,18 @@ from .cache import (
     usable_cache_folder,
 )
 from .context import SiteData, prepare
+from .dependencies import WHOLE_CATALOG
 from .errors import BuildFailed as BuildFailed
-from .fingerprint import BuildInputs, build_inputs, code_digest, fingerprints, read_inputs
-from .parallel import render_pages
+from .fingerprint import (
+    BuildInputs,
+    Fingerprints,
+    build_inputs,
+    code_digest,
+    fingerprints,
+    read_inputs,
+)
+from .pages import KINDS
+from .parallel import Ahead, render_pages
 from .render import DEFAULT_THEME, check_theme_folder, make_environment
 from .reuse import EMPTY, Known
 from .structure import Page, site_pages
@@ -210,11 +219,12 @@ def _build(config: SiteConfig) -> BuildReport:
     site = prepare(result.catalog, today, env, result.problems, card_json)
     pages = site_pages(result.catalog)
     prints = fingerprints(site, inputs)
-    keys = {page.path: prints.page(page) for page in pages}
     standby = _standby(cache, output, code) if use_cache else None
-    sizes, rendered, old = _render_and_switch(
-        site, pages, keys, previous, standby, output, config.jobs
-    )
+    with _ahead(site, pages, prints, previous, standby, output, config.jobs) as ahead:
+        keys = {page.path: prints.page(page) for page in pages}
+        sizes, rendered, old = _render_and_switch(
+            site, pages, keys, previous, standby, output, config.jobs, ahead
+        )
     if use_cache:
         manifest = Manifest(
             code,
@@ -273,6 +283,29 @@ def _standby(cache: Path, output: Path, code: str) -> Standby | None:
     return Standby(folder, known)
 
 
+def _ahead(
+    site: SiteData,
+    pages: list[Page],
+    prints: Fingerprints,
+    previous: Manifest | None,
+    standby: Standby | None,
+    output: Path,
+    jobs: int | None,
+) -> Ahead:
+    """The pages that list the whole catalog, rendered by another process from now on, when
+    neither the standby's record nor the served site's has them as they are now (after any
+    edit of a card): the plan can then neither keep nor link them, so it renders them."""
+    there = standby.known.pages if standby is not None and standby.known is not None else {}
+    served = previous.pages if previous is not None else {}
+
+    def changed(page: Page) -> bool:
+        key = prints.page(page)
+        return all(record.get(page.path, ("",))[0] != key for record in (there, served))
+
+    listing = [p for p in pages if KINDS[p.kind].depends is WHOLE_CATALOG and changed(p)]
+    return Ahead(site, listing, output, jobs)
+
+
 def _render_and_switch(
     site: SiteData,
     pages: list[Page],
@@ -281,9 +314,11 @@ def _render_and_switch(
     standby: Standby | None,
     output: Path,
     jobs: int | None,
+    ahead: Ahead,
 ) -> tuple[dict[str, int], int, Path | None]:
     """Make the new site in a folder that is not served and switch it in: {path: size}, how
-    many files were rendered, and where the old site now is (None: there was none)."""
+    many files were rendered, and where the old site now is (None: there was none).
+    `ahead`: pages being rendered elsewhere, among those the plan renders."""
     target = swap.new_folder(output)
     try:
         known = _claim(standby, target)
@@ -291,7 +326,9 @@ def _render_and_switch(
         steps = reuse.plan(listing, known, previous.pages if previous else {}, keys)
         sizes, render = reuse.prepare(target, output, steps)
         todo = set(render)
-        sizes.update(render_pages(site, [p for p in pages if p.path in todo], target, jobs))
+        rest = [p for p in pages if p.path in todo and p.path not in ahead.paths]
+        sizes.update(render_pages(site, rest, target, jobs))
+        sizes.update(ahead.finish(target, todo))
         (target / MARKER).unlink(missing_ok=True)  # made anew: its identity marks this build
         (target / MARKER).write_bytes(MARKER_TEXT)
         old = swap.switch(target, output)

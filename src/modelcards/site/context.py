@@ -3,8 +3,10 @@
 SiteData is frozen and holds no caches that pages write to: rendering a page reads it and
 returns bytes, so pages can be rendered in any order, in threads or in processes. Three indexes
 that only the dataset, leaderboard and governance pages read (Indexes) are worked out when first
-asked for: a build asks for them before it renders (`prepare(..., complete=True)`), so processes
-forked to render share them; `serve` renders a version page after an edit without them.
+asked for. A build's fingerprints ask for the dataset and leaderboard indexes before processes
+are forked to render, so those share them; the governance page's findings are worked out by
+whichever process renders that page (off the way of a one-card rebuild: parallel.Ahead).
+`serve` renders a version page after an edit without any of them.
 """
 
 from __future__ import annotations
@@ -140,7 +142,7 @@ def prepare(
     problems: Sequence[Problem] | None = None,
     card_json: Mapping[Path, str] | None = None,
     *,
-    complete: bool = True,
+    complete: bool = False,
     previous: SiteData | None = None,
 ) -> SiteData:
     """`problems`: the catalog's validation against `today`, when the caller has it;

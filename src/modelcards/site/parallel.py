@@ -13,16 +13,27 @@ as they come keeps both processes busy to the end where fixed shares left one id
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import contextlib
+import os
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
 from jinja2 import TemplateError
 
-from ..forking import ChildFailed, Tickets, available_cpus, fork_possible, run_forked
+from ..forking import (
+    ChildFailed,
+    Forked,
+    Tickets,
+    available_cpus,
+    fork_possible,
+    run_forked,
+)
+from . import swap
 from .context import SiteData
 from .errors import BuildFailed
 from .pages import KINDS, render_page
+from .reuse import folders_of
 from .structure import Page
 
 PARALLEL_MIN_PAGES = 400  # below this, starting processes costs more than it saves
@@ -77,7 +88,7 @@ def template_line(error: BaseException) -> str | None:
     return found
 
 
-def _write(site: SiteData, pages: Sequence[Page], folder: Path) -> Iterator[tuple[str, int]]:
+def _write(site: SiteData, pages: Iterable[Page], folder: Path) -> Iterator[tuple[str, int]]:
     for page in pages:
         for name, data in render_checked(site, page).items():
             # "x": a new file, never one written through (it could be a hard link that the
@@ -119,9 +130,61 @@ def _write_pieces(
     site: SiteData, cut: Sequence[Sequence[Page]], tickets: Tickets, folder: Path
 ) -> list[tuple[str, int]]:
     """The pieces this process gets to, rendered and written."""
+    return _written(site, (page for number in tickets for page in cut[number]), folder)
+
+
+def _written(site: SiteData, pages: Iterable[Page], folder: Path) -> list[tuple[str, int]]:
     try:
-        return [written for number in tickets for written in _write(site, cut[number], folder)]
+        return list(_write(site, pages, folder))
     except BuildFailed:
         raise
     except Exception as error:  # a worker reports what went wrong, whatever it was
         raise BuildFailed(f"rendering failed: {type(error).__name__}: {error}") from None
+
+
+class Ahead:
+    """Pages a forked process renders into a folder of their own while this one goes on
+    working out the rest of the build (every page's fingerprint, what the standby site
+    holds, what to keep): after a one-card edit the pages that list the whole catalog are
+    most of the rendering, and they are known to change before anything else is.
+    `finish` moves them into the new site; leaving the `with` block stops the process and
+    removes the folder, whatever happened."""
+
+    def __init__(self, site: SiteData, pages: Sequence[Page], output: Path, jobs: int | None):
+        self.paths = frozenset(page.path for page in pages)
+        self._folder: Path | None = None
+        self._child: Forked[list[tuple[str, int]]] | None = None
+        work = sum(page_costs(pages, len(site.catalog.versions)))
+        if not pages or workers_for(work, jobs) < 2:
+            self.paths = frozenset()  # not worth a process: rendered with the others
+            return
+        self._folder = folder = swap.new_folder(output)  # a leftover the next build removes
+        for name in folders_of(self.paths):
+            os.mkdir(folder / name)
+        self._child = Forked(partial(_written, site, pages, folder))
+
+    def finish(self, target: Path, wanted: Collection[str]) -> dict[str, int]:
+        """Wait for the pages and move those `wanted` into `target` (their folders exist
+        there, and their paths are free): {path: size}."""
+        if self._child is None or self._folder is None:
+            return {}
+        try:
+            written = self._child.result()
+        except ChildFailed as error:
+            raise BuildFailed(str(error)) from None
+        finally:
+            self._child = None
+        moved = {name: size for name, size in written if name in wanted}
+        for name in moved:
+            os.rename(self._folder / name, target / name)
+        return moved
+
+    def __enter__(self) -> Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._child is not None:
+            with contextlib.suppress(Exception):
+                self._child.__exit__()
+        if self._folder is not None:
+            swap.remove(self._folder)

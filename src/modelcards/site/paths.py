@@ -8,6 +8,7 @@ browser opening files does not look for it in a folder.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..formats.files import version_export_path as version_export_path
@@ -45,6 +46,12 @@ def dataset_path(dataset_id: str) -> str:
     return f"datasets/{dataset_id}/index.html"
 
 
+# Pages link to the same few thousand places again and again (a version page makes 30 links):
+# the pure functions of a name below are kept for the names seen last.
+_SEEN = 1 << 16
+
+
+@lru_cache(maxsize=_SEEN)
 def segment(name: str) -> str:
     """A free-form name (a dataset version, a split, a metric) as one safe piece of a path or
     an id: letters, digits, "-" and "." are kept (not a leading "."), every other byte of
@@ -90,7 +97,12 @@ def root_prefix(page: str) -> str:
 
 def relative(page: str, target: str) -> str:
     """The link from `page` to `target`, both paths from the site root."""
-    return root_prefix(page) + quote(target)
+    return root_prefix(page) + _quoted(target)
+
+
+@lru_cache(maxsize=_SEEN)
+def _quoted(target: str) -> str:
+    return quote(target)
 
 
 def absolute(base_url: str, target: str) -> str:
