@@ -148,12 +148,13 @@ def _document(path: Path, raw: bytes, data: Any) -> SourceDocument:
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a catalog is loaded.
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a catalog is loaded (or a site is built).
 
     Loading allocates millions of small objects, all kept and none in reference cycles, so
     every automatic collection rescans a growing heap for nothing: a third of the load time
-    on a large catalog.
+    on a large catalog. Rendering a page leaves next to no cycles either (6 objects in
+    cycles after all 6,898 pages of a 200 x 10 catalog), so a build keeps it paused too.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -195,7 +196,7 @@ def load_catalog(
     `card_json`: filled with each card as pydantic's model_dump_json writes it, where the
     card cache had that text at hand (the site's catalog.json need not write them again).
     """
-    with _collector_paused():
+    with collector_paused():
         return _load_catalog(
             root, cache, files or read_catalog_files(root), {} if card_json is None else card_json
         )
@@ -230,7 +231,7 @@ def load_changed(
     would give, without going over the files that did not change. The files must be the
     same set (only their bytes changed), and not catalog.yaml. `card_json`: the previous
     load's, updated in place."""
-    with _collector_paused():
+    with collector_paused():
         discovered = set(found.problems)
         parsed = _Parsed(
             problems=[p for p in problems if p in discovered or p.file not in changed],

@@ -23,7 +23,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from ..cardcache import CardCache, make_cache_folder
 from ..catalog import Catalog
-from ..loading import load_catalog, read_catalog_files
+from ..loading import collector_paused, load_catalog, read_catalog_files
 from ..problems import Problem
 from ..rules import check_catalog
 from ..rules.incremental import RuleMemo, check_remembering
@@ -182,7 +182,7 @@ def build_site(config: SiteConfig) -> BuildReport:
     the others are kept from the site being replaced. The result is the same bytes either way.
     """
     check_site_folders(config)
-    with swap.locked(config.output.resolve()):  # builds into one folder take turns
+    with swap.locked(config.output.resolve()), collector_paused():  # builds take turns
         return _build(config)
 
 
