@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import os
 import re
 import select
 import shutil
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import watchfiles
 from click.testing import CliRunner
 
 from modelcards.cli import cli
@@ -28,7 +30,13 @@ from modelcards.rules.incremental import IncrementalCheck
 from modelcards.site.build import MARKER, SiteConfig
 from modelcards.site.live import LiveSite
 from modelcards.site.render import DEFAULT_THEME
-from modelcards.site.serve import make_server, site_path, start_server, watched_folders
+from modelcards.site.serve import (
+    changed_paths,
+    make_server,
+    site_path,
+    start_server,
+    watched_folders,
+)
 
 from ..helpers.catalogs import SMALL, V1, V2, CatalogMaker, M, edit
 from ..helpers.site import TODAY, site_files
@@ -251,6 +259,24 @@ def test_watches_the_catalog_and_the_themes(make_catalog: CatalogMaker) -> None:
     assert folders[2].name == "templates"
 
 
+def test_a_batch_of_changes_names_what_changed_between_batches(tmp_path: Path) -> None:
+    """A file made and removed within one batch (an editor's temporary file) is no change;
+    a card edited, added or deleted is one."""
+    edited, new, gone = tmp_path / "1.0.0.yaml", tmp_path / "2.0.0.yaml", tmp_path / "old.yaml"
+    edited.write_text("x")
+    new.write_text("y")
+    changes = {
+        (watchfiles.Change.added, str(tmp_path / ".1.0.0.yaml.swp")),
+        (watchfiles.Change.modified, str(tmp_path / ".1.0.0.yaml.swp")),
+        (watchfiles.Change.deleted, str(tmp_path / ".1.0.0.yaml.swp")),
+        (watchfiles.Change.modified, str(edited)),
+        (watchfiles.Change.added, str(new)),
+        (watchfiles.Change.deleted, str(gone)),
+    }
+    assert changed_paths(changes) == sorted([str(edited), str(new), str(gone)])
+    assert changed_paths({(watchfiles.Change.added, str(tmp_path / "tmp"))}) == []
+
+
 @pytest.mark.parametrize(
     ("address", "path"),
     [
@@ -273,7 +299,8 @@ def test_an_address_names_a_file_of_the_site_and_nothing_outside(address: str, p
 
 @pytest.mark.timeout(120)
 def test_serve_shows_an_edit_on_the_next_reload(make_catalog: CatalogMaker, tmp_path: Path) -> None:
-    """The real command: it writes nothing, says -o is not used, and an edited card shows."""
+    """The real command: it writes nothing, says -o is not used, and an edited card shows,
+    named alone among the changes (not the editor's temporary file)."""
     root = make_catalog()
     command = [sys.executable, "-m", "modelcards", "serve", str(root), "--port", "0"]
     command += ["--today", TODAY.isoformat(), "-o", str(tmp_path / "out")]
@@ -291,15 +318,20 @@ def test_serve_shows_an_edit_on_the_next_reload(make_catalog: CatalogMaker, tmp_
         url = f"http://127.0.0.1:{found.group(1)}/{PAGE}"
         assert b"Retrained on Q4 data." in _get(url)[2]
         time.sleep(0.5)  # the watcher starts after the first answer can be given
-        make_catalog(edit(V2, "summary: Retrained on Q4 data.", "summary: Served fresh."))
+        card = root / V2  # saved as `sed -i` saves: a temporary file renamed over the card
+        saved = card.with_name("sedXy12ab")
+        saved.write_text(card.read_text().replace("Retrained on Q4 data.", "Served fresh."))
+        os.replace(saved, card)
         deadline = time.monotonic() + 30
         while b"Served fresh." not in _get(url)[2] and time.monotonic() < deadline:
             time.sleep(0.1)
         assert b"Served fresh." in _get(url)[2]
     finally:
         process.send_signal(signal.SIGINT)
-        _, errors = process.communicate(timeout=30)
+        said, errors = process.communicate(timeout=30)
     assert process.returncode == 0, errors
+    assert f"changed: {card.resolve()}\n" in said  # not the temporary file, come and gone
+    assert "sedXy12ab" not in said + errors
     assert f"-o {tmp_path / 'out'} is not used" in errors
     assert "Traceback" not in errors
     assert not (tmp_path / "out").exists() and not (tmp_path / "site").exists()

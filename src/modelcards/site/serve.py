@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import posixpath
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -52,9 +53,19 @@ def watch_and_reload(live: LiveSite, stop: threading.Event) -> None:
         step=STEP_MS,
         raise_interrupt=False,
     ):
-        names = sorted({path for _, path in changes})
-        live.echo("changed: " + capped(names))
-        live.load(names)
+        names = changed_paths(changes)
+        if names:
+            live.echo("changed: " + capped(names))
+            live.load(names)
+
+
+def changed_paths(changes: Iterable[tuple[watchfiles.Change, str]]) -> list[str]:
+    """The paths of a batch of changes, less the files that came and went within it: an
+    editor's or `sed -i`'s temporary file, made, written and renamed over the card it saves
+    (the card is among the changes; the temporary file was never there between batches)."""
+    added = {path for change, path in changes if change == watchfiles.Change.added}
+    paths = {path for _, path in changes}
+    return sorted(path for path in paths if path not in added or os.path.lexists(path))
 
 
 class Redirect(Exception):
