@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -30,15 +31,8 @@ from .formats import (
     export_text,
     export_warnings,
     is_reference,
-    mlflow_import,
-    mlflow_rest,
 )
-from .formats.huggingface_import import (
-    DEFAULT_BY,
-    ImportRequest,
-    plan_hf_import,
-    write_plan,
-)
+from .formats.import_defaults import HF_BY, MLFLOW_BY, MLFLOW_PAGE_SIZE
 from .history import GitError, validate_against_base
 from .loading import load_catalog
 from .lookup import (
@@ -71,6 +65,9 @@ from .summary import render_summary, write_summary
 from .texts import lines_for_terminal, one_line
 from .validate import resolve_today, validate_catalog
 from .writing import check_output, write_atomically
+
+if TYPE_CHECKING:
+    from .formats.mlflow_import import Plan as MlflowPlan
 
 DEFAULT_CATALOG = Path("catalog")
 
@@ -339,7 +336,7 @@ def import_group() -> None:
 @click.option("--owner", default=None, help="Owner of a new model [default: 'unassigned'].")
 @click.option(
     "--by",
-    default=DEFAULT_BY,
+    default=HF_BY,
     show_default=True,
     help="Who the first lifecycle event names (cards not exported by modelcards).",
 )
@@ -367,6 +364,8 @@ def import_hf(
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "it is not UTF-8 text"
         raise PathError(f"cannot read {readme}: {reason}") from None
+    from .formats.huggingface_import import ImportRequest, plan_hf_import, write_plan
+
     day = resolve_today(today)
     request = ImportRequest(catalog, readme, model_id, version, owner, by, day)
     plan = plan_hf_import(request, text)
@@ -432,7 +431,7 @@ def import_hf(
 )
 @click.option(
     "--by",
-    default=mlflow_import.DEFAULT_BY,
+    default=MLFLOW_BY,
     show_default=True,
     help="Who stage events name (MLflow does not record who changed a stage).",
 )
@@ -446,7 +445,7 @@ def import_hf(
 @click.option(
     "--page-size",
     type=click.IntRange(1, 1000),
-    default=mlflow_rest.DEFAULT_PAGE_SIZE,
+    default=MLFLOW_PAGE_SIZE,
     show_default=True,
     help="Models or versions asked for per request.",
 )
@@ -476,6 +475,8 @@ def import_mlflow(
     import with nothing written (exit 2). Cards that would not validate are not written
     (exit 1) unless --drafts asks for them.
     """
+    from .formats import mlflow_import, mlflow_rest  # the HTTP client, only for this command
+
     day = resolve_today(today)
     options = mlflow_import.ImportOptions(
         day,
@@ -509,7 +510,7 @@ _DONE = {"add": "added", "append": "appended to", "update": "updated"}
 _WOULD = {"add": "would add", "append": "would append to", "update": "would update"}
 
 
-def _report_import(plan: mlflow_import.Plan, *, dry_run: bool, drafts: bool, uri: str) -> None:
+def _report_import(plan: MlflowPlan, *, dry_run: bool, drafts: bool, uri: str) -> None:
     for note in plan.notes:
         click.echo(f"note: {note}")
     verbs = _WOULD if dry_run else _DONE

@@ -38,6 +38,7 @@ from .huggingface import (
     hub_value,
     task_title,
 )
+from .import_defaults import HF_BY
 from .readme_markdown import (
     PLACEHOLDER,
     Block,
@@ -59,7 +60,7 @@ from .readme_markdown import (
 )
 
 DEFAULT_VERSION = "1.0.0"
-DEFAULT_BY = "modelcards-import"
+DEFAULT_BY = HF_BY
 UNASSIGNED_OWNER = "unassigned"
 
 RELATIONS_FROM_HUB = {hub: ours.value for ours, hub in HUB_RELATIONS.items()}

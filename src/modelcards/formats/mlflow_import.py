@@ -54,6 +54,7 @@ from ..source import MAX_FILE_BYTES, FileRefused, read_regular_file
 from ..texts import capped
 from ..validate import validate_catalog
 from ..yamltext import dump_yaml
+from .import_defaults import MLFLOW_BY
 from .mlflow_mapping import (
     MODEL_FIELD_TAGS,
     DatasetUse,
@@ -74,7 +75,7 @@ from .mlflow_mapping import (
 from .mlflow_rest import ModelEntry, Registry
 from .mlflow_rest import ModelVersion as MlflowVersion
 
-DEFAULT_BY = "mlflow"
+DEFAULT_BY = MLFLOW_BY
 PROMPT_TAG = "mlflow.prompt.is_prompt"
 _MARKER = re.compile(r"^# mlflow: models:/(.+?)(?:/(\d+))?\s*$")
 _MARKER_LINES = 3  # the marker follows the schema comment, if any

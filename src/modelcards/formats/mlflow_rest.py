@@ -31,8 +31,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from .import_defaults import MLFLOW_PAGE_SIZE
+
 API = "/api/2.0/mlflow/"
-DEFAULT_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = MLFLOW_PAGE_SIZE
 DEFAULT_TIMEOUT = 120.0  # seconds; MLflow's own default for MLFLOW_HTTP_REQUEST_TIMEOUT
 MAX_ANSWER_BYTES = 64 * 1024 * 1024  # one page of a registry is far smaller
 MAX_PAGES = 100_000
