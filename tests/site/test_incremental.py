@@ -421,6 +421,7 @@ def test_workers_for_small_sites_and_single_cpus() -> None:
     assert parallel.workers_for(parallel.PARALLEL_MIN_PAGES, 64) == -(
         -parallel.PARALLEL_MIN_PAGES // parallel.CHUNK
     )
+    assert parallel.processes_allowed(1) == 1 and parallel.processes_allowed(3) == 3
 
 
 def test_pages_listing_a_large_catalog_are_spread_over_the_workers() -> None:

@@ -98,14 +98,18 @@ def _write(site: SiteData, pages: Iterable[Page], folder: Path) -> Iterator[tupl
             yield name, len(data)
 
 
+def processes_allowed(jobs: int | None) -> int:
+    """How many processes may render at once: `jobs`, else one per CPU; one where forking
+    is not possible or not safe."""
+    wanted = jobs if jobs is not None else available_cpus()
+    return wanted if wanted >= 2 and fork_possible() else 1
+
+
 def workers_for(work: int, jobs: int | None) -> int:
     """How many processes to render `work` (in version pages, see page_costs) with."""
-    wanted = jobs if jobs is not None else available_cpus()
-    if wanted < 2 or work < PARALLEL_MIN_PAGES:
+    if work < PARALLEL_MIN_PAGES:
         return 1
-    if not fork_possible():
-        return 1
-    return min(wanted, -(-work // CHUNK))
+    return min(processes_allowed(jobs), -(-work // CHUNK))
 
 
 def render_pages(
@@ -155,7 +159,8 @@ class Ahead:
         self._folder: Path | None = None
         self._child: Forked[list[tuple[str, int]]] | None = None
         work = sum(page_costs(pages, len(site.catalog.versions)))
-        if not pages or workers_for(work, jobs) < 2:
+        # a process of their own pays from a piece's worth of work (CHUNK version pages)
+        if work < CHUNK or processes_allowed(jobs) < 2:
             self.paths = frozenset()  # not worth a process: rendered with the others
             return
         self._folder = folder = swap.new_folder(output)  # a leftover the next build removes
