@@ -13,7 +13,6 @@ as they come keeps both processes busy to the end where fixed shares left one id
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import partial
@@ -189,7 +188,6 @@ class Ahead:
 
     def __exit__(self, *exc: object) -> None:
         if self._child is not None:
-            with contextlib.suppress(Exception):
-                self._child.__exit__()
+            self._child.__exit__()  # stops it (forking._stop ignores a child already gone)
         if self._folder is not None:
             swap.remove(self._folder)

@@ -15,7 +15,7 @@ import posixpath
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -59,7 +59,7 @@ def watch_and_reload(live: LiveSite, stop: threading.Event) -> None:
             live.load(names)
 
 
-def changed_paths(changes: Iterable[tuple[watchfiles.Change, str]]) -> list[str]:
+def changed_paths(changes: Collection[tuple[watchfiles.Change, str]]) -> list[str]:
     """The paths of a batch of changes, less the files that came and went within it: an
     editor's or `sed -i`'s temporary file, made, written and renamed over the card it saves
     (the card is among the changes; the temporary file was never there between batches)."""
