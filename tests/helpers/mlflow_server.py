@@ -95,6 +95,9 @@ def start_mlflow_server(folder: Path) -> MlflowServer:
             stdout=output,
             stderr=subprocess.STDOUT,
             cwd=folder,
+            # MLflow's job runner (on by default since 3.x) is not used by the import and
+            # leaves a folder in /dev/shm behind every server it starts.
+            env={**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"},
             start_new_session=True,
         )
     server = MlflowServer(uri, folder, process, log)
