@@ -186,3 +186,11 @@ def usage_by_dataset(catalog: Catalog) -> dict[str, list[Usage]]:
             usage = Usage(version, name, ref in trained, tuple(evaluated.get(ref, [])))
             found.setdefault(owner, []).append(usage)
     return found
+
+
+def used_by(usage: Mapping[str, list[Usage]]) -> dict[str, tuple[int, int]]:
+    """How many model versions, and of how many models, use each dataset (in any version)."""
+    return {
+        dataset_id: (len({u.version.ref for u in uses}), len({u.version.model_id for u in uses}))
+        for dataset_id, uses in usage.items()
+    }

@@ -21,7 +21,7 @@ from ..texts import shown
 from . import charts, feeds, paths
 from . import compare as comparing
 from .attention import attention_count
-from .changes import card_changes, reproducibility
+from .changes import card_changes, reproducibility, used_by
 from .charts import traffic_text
 from .context import Linker, SiteData, anchor
 from .dependencies import (
@@ -115,6 +115,7 @@ def datasets(site: SiteData, page: Page) -> bytes:
         "Datasets",
         datasets_list=_datasets_list(site),
         usage=site.usage,
+        used_by=used_by(site.usage),
     )
 
 
