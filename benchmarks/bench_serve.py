@@ -67,11 +67,22 @@ def _wait_for(url: str, what: bytes, deadline: float) -> float:
     raise TimeoutError(f"{url} never showed {what!r}")
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_serve(catalog: Path, cache: Path) -> tuple[subprocess.Popen[str], str]:
     command = [sys.executable, "-m", "modelcards", "serve", str(catalog), "--port", "0"]
     command += ["--today", TODAY, "--cache", str(cache)]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        # It is stopped as Ctrl+C would (SIGINT), which a shell leaves ignored in what it
+        # runs in the background (`bench_all.py &`): Python then never raises
+        # KeyboardInterrupt and serve would run on.
+        preexec_fn=_interruptible,
     )
     assert process.stdout is not None
     for line in process.stdout:
