@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from .problems import Problem
-from .texts import one_line
-from .validate import Findings
+from .texts import counted, one_line
+from .validate import Findings, Scope
 
 
 def display_path(path: Path) -> str:
@@ -22,13 +22,17 @@ def display_path(path: Path) -> str:
 
 
 def _counts(result: Findings) -> str:
-    errors, warnings = len(result.errors), len(result.warnings)
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return f"{counted(len(result.errors), 'error')}, {counted(len(result.warnings), 'warning')}"
+
+
+def scope_text(scope: Scope) -> str:
+    """`2 models, 3 versions, 1 dataset`: what a validation covered."""
+    counts = (scope.models, "model"), (scope.versions, "version"), (scope.datasets, "dataset")
+    return ", ".join(counted(count, word) for count, word in counts)
 
 
 def _summary(result: Findings, strict: bool) -> str:
-    counts = result.scope
-    scope = f"{counts.models} models, {counts.versions} versions, {counts.datasets} datasets"
+    scope = scope_text(result.scope)
     if result.passes(strict=strict):
         return f"catalog is valid: {scope} ({_counts(result)})"
     return f"catalog is invalid: {_counts(result)} ({scope})"

@@ -23,7 +23,7 @@ from .metrics import known_metrics, regression
 from .problems import Problem
 from .queries import earlier_reading, place, resolve_replacement
 from .reporters import display_path
-from .texts import shown
+from .texts import counted, shown
 from .validate import ValidationResult
 
 MAX_LISTED_PROBLEMS = 50
@@ -252,7 +252,7 @@ def _monitoring_changes(old: Monitoring | None, new: Monitoring | None) -> list[
     if (old.dashboard if old else None) != (new.dashboard if new else None):
         found.append("monitoring.dashboard")
     if len(after) > len(before):
-        found.append(_plural(len(after) - len(before), "monitoring observation") + " added")
+        found.append(counted(len(after) - len(before), "monitoring observation") + " added")
     elif after != before:
         found.append("monitoring.observations")
     return found
@@ -339,13 +339,13 @@ def _card_counts(catalog: Catalog, history: History) -> list[str]:
         changed = sum(k == kind for k, _ in changes.changed)
         removed = sum(k == kind for k, _ in changes.deleted)
         counts += [
-            _plural(number, word) + " " + verb
+            counted(number, word) + " " + verb
             for number, verb in ((added, "added"), (changed, "changed"), (removed, "removed"))
             if number
         ]
     edited = len(_version_edits(catalog, history))
     if edited:
-        counts.append(_plural(edited, "published version") + " edited")
+        counts.append(counted(edited, "published version") + " edited")
     if _settings_rows(catalog, history):
         counts.append("catalog.yaml changed")
     return counts
@@ -367,10 +367,6 @@ def _problems(result: ValidationResult) -> Iterator[str]:
         yield ""
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
-
-
 def render_summary(
     result: ValidationResult, history: History | None, *, strict: bool = False
 ) -> str:
@@ -379,7 +375,7 @@ def render_summary(
     against = f" against `{history.ref}`" if history else ""
     verdict = "✅ valid" if result.passes(strict=strict) else "❌ invalid"
     lines = [f"## modelcards: catalog {verdict}{against}", ""]
-    counts = [_plural(len(result.errors), "error"), _plural(len(result.warnings), "warning")]
+    counts = [counted(len(result.errors), "error"), counted(len(result.warnings), "warning")]
     if history is None:
         hint = "Run `modelcards validate --base REF` to list what a change adds."
         lines += [" · ".join(counts), "", hint, ""]
@@ -387,9 +383,9 @@ def render_summary(
         events = added_events(catalog, history)
         deprecations = sum(a.event.stage is Stage.DEPRECATED for a in events)
         counts = [
-            _plural(len(history.added), "version") + " added",
-            _plural(len(events), "stage change"),
-            _plural(deprecations, "deprecation"),
+            counted(len(history.added), "version") + " added",
+            counted(len(events), "stage change"),
+            counted(deprecations, "deprecation"),
             *_card_counts(catalog, history),
             *counts,
         ]

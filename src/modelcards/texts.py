@@ -133,3 +133,8 @@ def xml_text(text: str) -> str:
     """`shown(text)`, and nothing XML 1.0 forbids (a feed with one is ill-formed for every
     subscriber)."""
     return _NOT_XML.sub("\ufffd", shown(text))
+
+
+def counted(count: int, word: str) -> str:
+    """`1 model`, `2 models`: a count and an English noun that takes an -s."""
+    return f"{count} {word}{'s' * (count != 1)}"

@@ -32,7 +32,7 @@ def test_valid_catalog_text(runner: CliRunner, make_catalog: CatalogMaker) -> No
     result = runner.invoke(cli, ["validate", "--today", "2026-11-26"])
     assert result.exit_code == 0
     assert result.output == (
-        "catalog is valid: 2 models, 3 versions, 1 datasets (0 errors, 0 warnings)\n"
+        "catalog is valid: 2 models, 3 versions, 1 dataset (0 errors, 0 warnings)\n"
     )
 
 
@@ -43,7 +43,7 @@ def test_invalid_catalog_text(runner: CliRunner, make_catalog: CatalogMaker) -> 
     assert result.output.splitlines() == [
         MC025,
         MC051,
-        "catalog is invalid: 1 error, 1 warning (2 models, 3 versions, 1 datasets)",
+        "catalog is invalid: 1 error, 1 warning (2 models, 3 versions, 1 dataset)",
     ]
 
 

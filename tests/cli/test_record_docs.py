@@ -99,7 +99,7 @@ def test_the_worked_example_runs_as_written(tmp_path: Path) -> None:
         "wrote catalog/models/breast-cancer-classifier/1.0.0.yaml: recorded "
         "breast-cancer-classifier@1.0.0\n" in done.stdout
     )
-    assert "catalog is valid: 1 models, 1 versions, 1 datasets" in done.stdout
+    assert "catalog is valid: 1 model, 1 version, 1 dataset" in done.stdout
     assert done.stdout.count("catalog is valid") == 2  # validate, then validate --base HEAD
 
     card = yaml.safe_load(card_path.read_text())

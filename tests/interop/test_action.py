@@ -123,7 +123,7 @@ def test_the_action_validates_a_pull_request_and_builds_the_site(
     }
     runs = run_steps(STEPS, cwd=work, env=runner, expressions=inputs())
     assert [run.returncode for run in runs] == [0, 0], runs
-    assert "catalog is valid: 1 models, 2 versions" in runs[1].output
+    assert "catalog is valid: 1 model, 2 versions" in runs[1].output
     assert "ticket-router@1.1.0" in summary.read_text()  # checked against origin/main
     assert paths.read_text() == f"{temp}/modelcards-venv/bin\n"
 

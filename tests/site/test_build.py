@@ -20,7 +20,7 @@ def test_build_writes_the_site(runner: CliRunner, make_catalog: CatalogMaker) ->
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "catalog is valid: 2 models, 3 versions, 1 datasets (0 errors, 0 warnings)\n"
+        "catalog is valid: 2 models, 3 versions, 1 dataset (0 errors, 0 warnings)\n"
         f"built {BASE_SITE_FILES} files into site\n"
     )
     assert (Path("site") / "models/fraud/2.0.0/index.html").is_file()

@@ -263,7 +263,7 @@ def test_cli_reports_history_errors(runner: CliRunner, catalog: Path) -> None:
         "repo/catalog/models/small/0.1.0.yaml:1:1: error MC060 version small@0.1.0 exists on main "
         "and was deleted; a published version is a record: restore the file and retire it "
         "instead (modelcards retire small@0.1.0 --by <you> --reason <why>)",
-        "catalog is invalid: 1 error, 0 warnings (2 models, 2 versions, 1 datasets)",
+        "catalog is invalid: 1 error, 0 warnings (2 models, 2 versions, 1 dataset)",
     ]
 
 

@@ -26,7 +26,7 @@ from ..catalog import Catalog
 from ..discovery import card_files, discover
 from ..loading import CatalogFiles, load_catalog, load_changed
 from ..problems import Problem
-from ..reporters import report_text
+from ..reporters import report_text, scope_text
 from ..rules.incremental import IncrementalCheck
 from ..source import read_card_bytes
 from ..validate import ValidationResult, resolve_today, validated
@@ -140,10 +140,9 @@ class LiveSite:
             if self._generation is not None:
                 self.echo("the last good site is still being served")
             return False
-        scope = made.validation.scope
         self.echo(
-            f"loaded {scope.models} models, {scope.versions} versions, {scope.datasets} datasets "
-            f"in {time.perf_counter() - start:.2f} s ({len(made.pages)} files, rendered when asked)"
+            f"loaded {scope_text(made.validation.scope)} in {time.perf_counter() - start:.2f} s "
+            f"({len(made.pages)} files, rendered when asked)"
         )
         return True
 
