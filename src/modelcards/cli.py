@@ -16,7 +16,16 @@ import click
 
 from . import __version__
 from .cards import Relation, Stage
-from .cli_params import Day, F, ModelVersion, Selector, date_option, time_option, today_option
+from .cli_params import (
+    Day,
+    F,
+    LookupCatalog,
+    ModelVersion,
+    Selector,
+    date_option,
+    time_option,
+    today_option,
+)
 from .codes import RULES
 from .discovery import UnsafeCatalogPath, check_catalog_path
 from .edit import EditError, FileEdit, Promotion, apply_edits, write_edits
@@ -954,7 +963,9 @@ def record_command(
 
 @cli.command()
 @click.argument("spec", metavar="MODEL[@VERSION|@STAGE|@ALIAS]", type=Selector())
-@catalog_argument
+@click.argument(
+    "catalog", required=False, default=DEFAULT_CATALOG, type=LookupCatalog(), callback=_real_catalog
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
     "--field",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -73,6 +74,30 @@ class Selector(click.ParamType[str]):
         except BadSpec as error:
             raise click.UsageError(str(error), ctx) from None
         return value
+
+
+class LookupCatalog(click.Path):
+    """`get`'s CATALOG: an existing folder. A word that names no folder there, after a MODEL
+    with no `@`, is most likely a stage, version or alias meant as `MODEL@WORD`: the error
+    says so."""
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            spec = ctx.params.get("spec") if ctx is not None else None
+            word = str(value)
+            if isinstance(spec, str) and "@" not in spec and _LOOKUP_WORD.fullmatch(word):
+                hint = f"To ask for a stage, version or alias of {spec}: {spec}@{word}"
+                raise click.BadParameter(f"{error.message} {hint}", ctx, param) from None
+            raise
+
+
+# What follows the @ of MODEL@VERSION|STAGE|ALIAS, roughly: no path separator.
+_LOOKUP_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
 
 
 def today_option(what: str) -> Callable[[F], F]:

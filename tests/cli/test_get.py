@@ -157,6 +157,28 @@ def test_catalog_argument(runner: CliRunner, make_catalog: CatalogMaker, tmp_pat
 
 
 @pytest.mark.parametrize(
+    ("arguments", "hint"),
+    [
+        (["fraud", "production"], True),  # a stage where the catalog goes: fraud@production meant
+        (["fraud", "champion"], True),
+        (["fraud", "2.0.0"], True),
+        (["fraud@production", "production"], False),  # the @ is there: a folder was meant
+        (["fraud", "no/such/folder"], False),
+    ],
+)
+def test_a_missing_catalog_folder_after_a_bare_model_suggests_the_at(
+    runner: CliRunner, make_catalog: CatalogMaker, arguments: list[str], hint: bool
+) -> None:
+    make_catalog()
+    result = runner.invoke(cli, ["get", *arguments])
+    assert result.exit_code == 2
+    missing = arguments[1]
+    said = f"Error: Invalid value for '[CATALOG]': Directory '{missing}' does not exist."
+    suggestion = f" To ask for a stage, version or alias of fraud: fraud@{missing}\n"
+    assert result.output.endswith(said + (suggestion if hint else "\n"))
+
+
+@pytest.mark.parametrize(
     ("spec", "message"),
     [
         ("frod", "Error: there is no model 'frod' in the catalog; did you mean 'fraud'?\n"),
