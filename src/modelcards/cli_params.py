@@ -76,6 +76,10 @@ class Selector(click.ParamType[str]):
         return value
 
 
+# What follows the @ of MODEL@VERSION|STAGE|ALIAS, roughly: no path separator.
+_LOOKUP_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
+
+
 class LookupCatalog(click.Path):
     """`get`'s CATALOG: an existing folder. A word that names no folder there, after a MODEL
     with no `@`, is most likely a stage, version or alias meant as `MODEL@WORD`: the error
@@ -94,10 +98,6 @@ class LookupCatalog(click.Path):
                 hint = f"To ask for a stage, version or alias of {spec}: {spec}@{word}"
                 raise click.BadParameter(f"{error.message} {hint}", ctx, param) from None
             raise
-
-
-# What follows the @ of MODEL@VERSION|STAGE|ALIAS, roughly: no path separator.
-_LOOKUP_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]*")
 
 
 def today_option(what: str) -> Callable[[F], F]:
