@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -1240,4 +1241,18 @@ def init(
 
 
 def main() -> None:
+    _unwind_on_sigterm()
     cli(prog_name="modelcards")
+
+
+def _unwind_on_sigterm() -> None:
+    """SIGTERM (`timeout`, `docker stop`, a cancelled CI job after its Ctrl+C) unwinds the
+    command as Ctrl+C does, exit status 143: a build removes the site it was making aside
+    and stops its worker processes, rather than leaving them for the next build to clear.
+    Not when SIGTERM was set to be ignored by whoever started us."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

@@ -130,6 +130,9 @@ def _fork(task: Callable[[], T]) -> tuple[int, int]:
         os.close(write_end)
         return pid, read_end
     os.close(read_end)  # pragma: no cover (runs in the child, after fork)
+    # The parent stops its children with SIGTERM (_stop): they end there and then, whatever
+    # handler the command line gave the parent (cli.main).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # pragma: no cover
     try:  # pragma: no cover
         outcome: tuple[bool, object] = (True, task())
     except BaseException as error:  # pragma: no cover (anything: the child never escapes)

@@ -9,10 +9,14 @@ before the Nth; it is run for every N until a build gets through."""
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from modelcards.site import swap
 from modelcards.site.build import SiteConfig, build_site
 
 from ..helpers.catalogs import CatalogMaker, snapshot
+from ..helpers.generated import generate
 from ..helpers.site import TODAY, cold
 from ..helpers.site_edits import EDITS
 
@@ -187,3 +192,43 @@ def _kill_at_every_step(
     # once per rebuild: after the first rename of the switch and before the second
     assert between == (3 if two_renames else 0)
     return tested
+
+
+# ---- stopped by a signal, through the command line ---------------------------------------------
+
+
+@pytest.mark.timeout(180)
+def test_a_build_terminated_unwinds_and_leaves_the_site_in_place(tmp_path: Path) -> None:
+    """SIGTERM (`timeout`, `docker stop`, a cancelled CI job) stops a build as Ctrl+C does:
+    exit status 143, no worker left running, nothing it made aside left beside the output,
+    and the site in place untouched. Sent once a folder made aside appears, mid-render."""
+    catalog = tmp_path / "catalog"
+    generate(catalog, 200, 5, 10)  # a render of a second or more: long enough to catch
+    output = tmp_path / "site"
+    command = [sys.executable, "-m", "modelcards", "build", str(catalog), "-o", str(output)]
+    command += ["--today", TODAY.isoformat(), "--no-cache"]
+    subprocess.run(command, check=True, capture_output=True)
+    before = snapshot(output)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".site.new-*")) and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 143, errors
+    assert "Traceback" not in errors
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog", "site"]
+    assert snapshot(output) == before
+    assert not _running_with(str(catalog))
+
+
+def _running_with(argument: str) -> list[str]:
+    """Processes whose command line holds `argument`: a build's forked workers have the
+    build's (and would be adopted by init, not found as its children, had they outlived it)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if argument.encode() in cmdline.read_bytes().split(b"\0"):
+                found.append(cmdline.parent.name)
+    return found

@@ -51,7 +51,7 @@ def watch_and_reload(live: LiveSite, stop: threading.Event) -> None:
         stop_event=stop,
         debounce=DEBOUNCE_MS,
         step=STEP_MS,
-        raise_interrupt=False,
+        raise_interrupt=True,  # serve's own KeyboardInterrupt ends it, without a log line
     ):
         names = changed_paths(changes)
         if names:
