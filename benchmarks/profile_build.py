@@ -24,6 +24,7 @@ import cProfile
 import datetime as dt
 import functools
 import hashlib
+import importlib
 import os
 import pstats
 import shutil
@@ -137,7 +138,7 @@ def timeline(catalog: Path, work: Path) -> None:
 
 
 def _timed(module_name: str, name: str, started: float) -> bool:
-    module = sys.modules.get(module_name) or __import__(module_name, fromlist=[name])
+    module = importlib.import_module(module_name)
     original = getattr(module, name, None)
     if original is None:
         return False

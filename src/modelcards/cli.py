@@ -131,13 +131,13 @@ def _real_catalog(ctx: click.Context, param: click.Parameter, value: Path | None
     return value
 
 
-catalog_argument = click.argument(
-    "catalog",
-    required=False,
-    default=DEFAULT_CATALOG,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    callback=_real_catalog,
-)
+def _catalog_argument(kind: click.Path) -> Callable[[F], F]:
+    return click.argument(
+        "catalog", required=False, default=DEFAULT_CATALOG, type=kind, callback=_real_catalog
+    )
+
+
+catalog_argument = _catalog_argument(click.Path(exists=True, file_okay=False, path_type=Path))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -964,9 +964,7 @@ def record_command(
 
 @cli.command()
 @click.argument("spec", metavar="MODEL[@VERSION|@STAGE|@ALIAS]", type=Selector())
-@click.argument(
-    "catalog", required=False, default=DEFAULT_CATALOG, type=LookupCatalog(), callback=_real_catalog
-)
+@_catalog_argument(LookupCatalog())
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option(
     "--field",
