@@ -118,5 +118,6 @@ time_option = click.option(
     type=TimeOfDay(),
     default=None,
     help="Time of day of the event in UTC: orders it against other versions' events of the "
-    "same date [default: none; same-day events are then taken in every possible order].",
+    "same date [default: the time now, from SOURCE_DATE_EPOCH or the clock; none with --date, "
+    "and same-day events without times are taken in every possible order].",
 )

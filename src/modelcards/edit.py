@@ -42,10 +42,11 @@ from .problems import Problem, Severity, sort_problems
 from .queries import production, stated_share, traffic_share
 from .rules.hints import CODES as HINT_CODES
 from .rules.hints import hint_problems
+from .rules.policy import IF_PUBLISHED
 from .rules.references import missing_version_message
 from .source import MAX_FILE_BYTES, FileRefused, parse_source, read_regular_file
 from .texts import capped
-from .validate import ValidationResult, resolve_today, validate_catalog
+from .validate import ValidationResult, resolve_now, resolve_today, validate_catalog
 from .writing import check_inside, write_all_or_nothing
 from .yamltext import scalar_text
 
@@ -109,7 +110,7 @@ _OPTIONS = (
 def for_the_command(message: str) -> str:
     for card, option in _OPTIONS:
         message = message.replace(card, option)
-    return message
+    return message.partition(IF_PUBLISHED)[0]
 
 
 class EditError(Refusal):
@@ -469,6 +470,19 @@ def event_date(given: dt.date | None) -> dt.date:
     return given or today
 
 
+def event_moment(date: dt.date | None, time: str | None) -> tuple[dt.date, str | None]:
+    """The date and time of day of a new event. An event recorded as it happens (no date
+    given) gets the UTC time now, so the events modelcards records on one day are in a known
+    order (docs/card-format.md, "The order of events"); an event given a date keeps the time
+    given, if any, its hour being otherwise unknown; and so does one whose UTC date is not
+    today's (near midnight on a clock away from UTC)."""
+    day = event_date(date)
+    if time is not None or date is not None:
+        return day, time
+    now = resolve_now()
+    return day, now.strftime("%H:%M") if now.date() == day else None
+
+
 def _event_edit(version: ModelVersion, event: dict[str, Any], description: str) -> FileEdit:
     old = read_card_text(version.path)
     text = append_event(old, version.path, event)
@@ -511,7 +525,8 @@ def promote(root: Path, request: Promotion) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(request.target), problems)
     _check_it_changes(catalog, version, request)
-    when = event_date(request.date)
+    when, at = event_moment(request.date, request.time)
+    request = replace(request, time=at)
     event = make_event(
         request.stage,
         when,
@@ -625,14 +640,15 @@ def deprecate(
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(target), problems)
+    when, at = event_moment(date, time)
     event = make_event(
         Stage.DEPRECATED,
-        event_date(date),
+        when,
         by,
         reason=reason,
         replaced_by=replaced_by,
         sunset=sunset,
-        time=time,
+        time=at,
         approved_by=approved_by,
     )
     moved = f"; use {replaced_by} instead" if replaced_by else ""
@@ -651,7 +667,8 @@ def retire(
 ) -> list[FileEdit]:
     catalog, problems = load_catalog(root)
     version = find_version(catalog, *parse_target(target), problems)
-    event = make_event(Stage.RETIRED, event_date(date), by, reason=reason, time=time)
+    when, at = event_moment(date, time)
+    event = make_event(Stage.RETIRED, when, by, reason=reason, time=at)
     return [_event_edit(version, event, f"{version.ref}: retired")]
 
 

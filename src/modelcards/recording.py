@@ -52,6 +52,7 @@ from .edit import (
     check_edits,
     dump,
     event_date,
+    event_moment,
     flow_map,
     flow_seq,
     make_event,
@@ -429,7 +430,7 @@ _TRAINING_ORDER = ("code", "data", "hyperparameters", "environment", "seed")
 
 
 def _card(request: RecordRequest, parts: _Parts, notes: list[str]) -> CommentedMap:
-    released = event_date(request.date)
+    released, at = event_moment(request.date, request.time)
     card = CommentedMap()
     card["version"] = DoubleQuotedScalarString(request.version)
     card["released"] = released
@@ -458,7 +459,7 @@ def _card(request: RecordRequest, parts: _Parts, notes: list[str]) -> CommentedM
         card["lineage"] = lineage_from(request.model_id, request.previous, request.relation)
     # A separate date object: ruamel.yaml writes a shared one as an anchor and an alias.
     started = dt.date.fromordinal(released.toordinal())
-    event = make_event(Stage.DEVELOPMENT, started, request.by, time=request.time)
+    event = make_event(Stage.DEVELOPMENT, started, request.by, time=at)
     card["lifecycle"] = CommentedSeq([_flow(event)])
     return card
 

@@ -60,13 +60,25 @@ def resolve_today(given: dt.date | None = None) -> dt.date:
     """Today for review and sunset checks: given, else SOURCE_DATE_EPOCH, else the clock."""
     if given is not None:
         return given
+    epoch = _source_date_epoch()
+    return epoch.date() if epoch is not None else dt.date.today()
+
+
+def resolve_now() -> dt.datetime:
+    """The moment in UTC, from the same source as resolve_today: SOURCE_DATE_EPOCH, else the
+    clock."""
+    epoch = _source_date_epoch()
+    return epoch if epoch is not None else dt.datetime.now(dt.timezone.utc)
+
+
+def _source_date_epoch() -> dt.datetime | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
         except (ValueError, OverflowError, OSError):
             pass  # an unusable value is ignored, as reproducible-builds.org asks
-    return dt.date.today()
+    return None
 
 
 def validate_catalog(

@@ -241,13 +241,17 @@ def test_retire(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     )
 
 
-def test_event_date_defaults_to_source_date_epoch(
+def test_event_date_and_time_default_to_source_date_epoch(
     runner: CliRunner, make_catalog: CatalogMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_catalog()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798848000")  # 2027-01-02
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1798900260")  # 2027-01-02 14:31 UTC
     assert runner.invoke(cli, ["retire", "fraud@1.0.0", "--by", "bob"]).exit_code == 0
-    assert (root / V1).read_text().endswith("  - {stage: retired, date: 2027-01-02, by: bob}\n")
+    assert (
+        (root / V1)
+        .read_text()
+        .endswith('  - {stage: retired, date: 2027-01-02, time: "14:31", by: bob}\n')
+    )
 
 
 @pytest.mark.parametrize(

@@ -51,10 +51,14 @@ def test_a_promotion_on_the_day_the_incumbent_was_promoted_is_compared_with_it(
         "2.0.0": gated("2.0.0", [auc(0.80)], [STAGING, production("2026-03-10", ", traffic: 50")]),
     }
     assert problems(make_catalog, versions) == [("MC041", "2.0.0.yaml", 13)]
+    # The message says the comparison comes from the unknown order, and how a published
+    # event (which may not change, so takes no `override:`) gets out of it.
     assert messages(make_catalog, versions) == [
         "promotion to production regresses auc on tx@2025-Q4 (test) from 0.95 (gated@1.0.0, in "
-        "production before) to 0.8, by 0.15, more than the gate's 0.01; improve the model or "
-        "add `override: <justification>` to this event"
+        "production on 2026-03-10 too, before or after this event: no `time` orders them) to "
+        "0.8, by 0.15, more than the gate's 0.01; improve the model or add `override: "
+        "<justification>` to this event; if this event is already published, promote "
+        "gated@1.0.0 on another day instead"
     ]
 
 
@@ -296,3 +300,77 @@ def test_edits_record_a_time_of_day(runner: CliRunner, make_catalog: CatalogMake
     wrong = runner.invoke(cli, ["retire", "small@0.1.0", "--by", "dana", "--time", "9:30"])
     assert wrong.exit_code == 2
     assert "'9:30' is not a time of day as HH:MM (UTC), such as 14:30" in wrong.output
+
+
+def _promote(runner: CliRunner, target: str, epoch: str, *options: str) -> str:
+    """`modelcards promote TARGET production` at the moment SOURCE_DATE_EPOCH says."""
+    result = runner.invoke(
+        cli,
+        ["promote", target, "production", "--by", "bob", "--approved-by", "carol", *options],
+        env={"SOURCE_DATE_EPOCH": epoch},
+    )
+    return result.output
+
+
+def test_two_promotions_made_on_one_day_are_in_the_order_they_were_made(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    # The day one of a registry: 1.0.0 goes to production in the morning, 2.0.0 (no reading
+    # comparable with it) in the afternoon. Each command writes the UTC time, so 1.0.0's
+    # published event is not judged against 2.0.0 (before: MC045 on 1.0.0's event too, which
+    # no change to the new event could clear), and 2.0.0 passes with an override.
+    staged = [STAGING.replace("2026-03-01", "2026-11-01")]
+    root = make_catalog(
+        {
+            "models/gated/model.yaml": MODEL,
+            "models/gated/1.0.0.yaml": gated("1.0.0", [auc(0.9)], staged),
+            "models/gated/2.0.0.yaml": gated("2.0.0", [auc(0.95, dataset="tx@2025-Q3")], staged),
+        }
+    )
+    morning, afternoon = "1795687200", "1795705200"  # 2026-11-26 10:00 and 15:00 UTC
+    assert _promote(runner, "gated@1.0.0", morning).startswith("wrote ")
+    assert (
+        (root / "models/gated/1.0.0.yaml")
+        .read_text()
+        .endswith(
+            '  - {stage: production, date: 2026-11-26, time: "10:00", by: bob, approved_by: '
+            "[carol]}\n"
+        )
+    )
+    refused = _promote(runner, "gated@2.0.0", afternoon)
+    assert refused.splitlines()[1:] == [
+        "gated@2.0.0, the new production event: error MC045 promotion to production cannot be "
+        "gated: gated@2.0.0 and gated@1.0.0 (in production before) report auc on no common "
+        "dataset version and split (gated@2.0.0: tx@2025-Q3 (test); gated@1.0.0: tx@2025-Q4 "
+        '(test)); report auc of gated@2.0.0 on tx@2025-Q4 (test), or pass --override "<justification>"'
+    ]
+    assert _promote(runner, "gated@2.0.0", afternoon, "--override", "New test set").startswith(
+        "wrote "
+    )
+    # The version it replaced is archived at the same moment.
+    assert (
+        (root / "models/gated/1.0.0.yaml")
+        .read_text()
+        .endswith(
+            '  - {stage: archived, date: 2026-11-26, time: "15:00", by: bob, reason: Replaced in '
+            "production by 2.0.0}\n"
+        )
+    )
+    assert validate_catalog(root, TODAY).problems == []
+
+
+def test_an_event_given_a_date_gets_no_time_unless_given_one(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    root = make_catalog()
+    result = runner.invoke(
+        cli,
+        ["retire", "small@0.1.0", "--by", "dana", "--date", "2026-11-26"],
+        env={"SOURCE_DATE_EPOCH": "1795705200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        (root / "models/small/0.1.0.yaml")
+        .read_text()
+        .endswith("  - {stage: retired, date: 2026-11-26, by: dana}\n")
+    )

@@ -12,12 +12,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..cards import Gate, Stage, VersionCard
+from ..cards import Gate, LifecycleEvent, Stage, VersionCard
 from ..catalog import Model, ModelVersion
 from ..metrics import regression
 from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
 from ..problems import Problem
-from ..queries import comparable, entering_events, incumbents, place, stage_on, unsliced
+from ..queries import (
+    comparable,
+    entering_events,
+    incumbents,
+    place,
+    stage_on,
+    surely_before,
+    unsliced,
+)
 from ..texts import capped
 from .context import DEFAULT_TRANSITIONS, RuleContext
 
@@ -304,12 +312,33 @@ def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
                 continue
             loc = ("lifecycle", index, "stage")
             for previous in incumbents(model, version, event):
+                known = _entered_before(previous, event)
                 for gate in gates:
                     for code, message in _gate(context, model, gate, version, previous):
+                        if not known:
+                            message = _unknown_order(message, previous, event)
                         yield context.in_version(code, version, loc, message)
 
 
 OVERRIDE = "add `override: <justification>` to this event"
+BEFORE = "in production before"
+IF_PUBLISHED = "; if this event is already published, "  # a new event, being made, is not
+
+
+def _entered_before(old: ModelVersion, event: LifecycleEvent) -> bool:
+    """Whether `old` surely entered production before `event` (of another version): if not,
+    it is compared only because no `time` orders their events of one date."""
+    return any(surely_before(e, event) for _, e in entering_events(old.card, Stage.PRODUCTION))
+
+
+def _unknown_order(message: str, old: ModelVersion, event: LifecycleEvent) -> str:
+    """A comparison made only because two events of one date have no times to order them:
+    said so, and how to get out of it when this event is a published record, which may not
+    change (so `override:` cannot be added to it)."""
+    maybe = f"in production on {event.date} too, before or after this event: no `time` orders them"
+    return (
+        f"{message.replace(BEFORE, maybe, 1)}{IF_PUBLISHED}promote {old.ref} on another day instead"
+    )
 
 
 def _gate(
@@ -349,7 +378,7 @@ def _gate(
                 "MC041",
                 (
                     f"promotion to production regresses {name} on {place(metric)} from "
-                    f"{before.value:g} ({old.ref}, in production before) to {metric.value:g}, by "
+                    f"{before.value:g} ({old.ref}, {BEFORE}) to {metric.value:g}, by "
                     f"{worse:.4g}, more than the gate's {gate.max_regression:g}; improve the model "
                     f"or {OVERRIDE}"
                 ),
@@ -363,7 +392,7 @@ def _places(version: ModelVersion, name: str) -> str:
 def _incomparable(name: str, new: ModelVersion, old: ModelVersion) -> str:
     """Why two versions' readings of `name` cannot be compared, and what would fix it."""
     mine, theirs = _places(new, name), _places(old, name)
-    before = f"{old.ref} (in production before"
+    before = f"{old.ref} ({BEFORE}"
     if not theirs:
         return (
             f"{before}) reports no {name} on a named dataset to compare {new.ref} with; report "
