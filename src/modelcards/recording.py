@@ -70,6 +70,7 @@ from .problems import Problem
 from .record_inputs import MetricOrigin, read_hyperparameters, read_metrics
 from .schema import schema_hint
 from .source import parse_source
+from .texts import capped
 
 __all__ = [
     "ArtifactInput",
@@ -286,6 +287,7 @@ def _record_version(catalog: Path, request: RecordRequest, dry_run: bool) -> Rec
             "the job's input files have errors, so nothing was written",
         )
     notes: list[str] = []
+    _note_undated_readings(metrics, notes)
     code = _code(request, notes)  # a dirty tree is refused before gigabytes are hashed
     artifacts = [_artifact(item, notes) for item in request.artifacts]
     yaml, carried = (
@@ -333,6 +335,21 @@ def _metrics(
     else:
         entries = [dict(entry) for entry in given]
     return entries, [None] * len(entries), []
+
+
+def _note_undated_readings(metrics: list[dict[str, Any]], notes: list[str]) -> None:
+    """Readings on no named data are valid, but compare with nothing: the promotion gate
+    will ask for them again (MC045). Said now, while the job still knows its data."""
+    names = [
+        str(m.get("name")) for m in metrics if not (m.get("dataset") or m.get("external_dataset"))
+    ]
+    if names:
+        notes.append(
+            f"metrics without a dataset: {capped(names)}; the promotion gate compares readings "
+            "of one dataset version and split, so it cannot compare these with another "
+            "version's (MC045 when this version is promoted over one); give the metrics as a "
+            "list of {name, value, dataset, split}"
+        )
 
 
 def _hyperparameters(

@@ -334,6 +334,13 @@ def test_a_mapping_of_names_to_values(repo: Path) -> None:
         dry_run=True,
     )
     assert "metrics:\n  - {name: auc, value: 0.93}\n  - {name: f1, value: 0.71}\n" in result.text
+    # Valid, but no gate can compare them: said while the job still knows its data.
+    assert result.notes[0] == (
+        "metrics without a dataset: auc, f1; the promotion gate compares readings of one "
+        "dataset version and split, so it cannot compare these with another version's (MC045 "
+        "when this version is promoted over one); give the metrics as a list of {name, value, "
+        "dataset, split}"
+    )
 
 
 @pytest.mark.parametrize(
