@@ -6,7 +6,7 @@ import json
 import re
 import textwrap
 
-from ..helpers.catalogs import BASE, V2, CatalogMaker, edit
+from ..helpers.catalogs import BASE, V1, V2, CatalogMaker, edit
 from ..helpers.site import links, site_files, text
 
 
@@ -177,6 +177,28 @@ def test_feed_lists_lifecycle_events_newest_first_with_stable_ids(
     assert len(set(ids)) == 7 and all(i.startswith("urn:uuid:") for i in ids)
     again = site_files(make_catalog({"models/small/model.yaml": BASE["models/small/model.yaml"]}))
     assert re.findall(r"<id>(.*?)</id>", again["feed.xml"].decode()) == ids
+
+
+def test_times_of_day_order_the_feed_and_show_on_the_version_page(
+    make_catalog: CatalogMaker,
+) -> None:
+    # On 2026-01-20, 2.0.0 went to production at 09:00 and 1.0.0 was deprecated at 16:00:
+    # without the times the feed would list them by model and version instead.
+    timed = {
+        **edit(V2, "date: 2026-01-20, by: bob", 'date: 2026-01-20, time: "09:00", by: bob'),
+        **edit(V1, "date: 2026-01-20, by: bob", 'date: 2026-01-20, time: "16:00", by: bob'),
+    }
+    files = site_files(make_catalog(timed))
+    feed = files["feed.xml"].decode()
+    assert re.findall(r"<title>(.*?)</title>", feed)[2:4] == [
+        "fraud@1.0.0: deprecated",
+        "fraud@2.0.0: production",
+    ]
+    assert "<updated>2026-01-20T16:00:00Z</updated>" in feed
+    assert "fraud@2.0.0 moved to production on 2026-01-20 at 09:00 UTC by bob." in feed
+    page = files["models/fraud/2.0.0/index.html"].decode()
+    assert '<time datetime="2026-01-20T09:00Z">2026-01-20 09:00&nbsp;UTC</time>' in page
+    assert '<time datetime="2026-01-05">2026-01-05</time>' in page  # an event without a time
 
 
 def test_catalog_json_holds_the_resolved_catalog(make_catalog: CatalogMaker) -> None:

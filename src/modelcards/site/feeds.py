@@ -10,7 +10,7 @@ import json
 import os
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,8 @@ def _stable_id(*parts: str) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, "modelcards:" + ":".join(parts)).urn
 
 
-def _timestamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+def _timestamp(day: dt.date, time: str | None = None) -> str:
+    return f"{day.isoformat()}T{time or '00:00'}:00Z"
 
 
 def _ordered_versions(catalog: Catalog) -> list[ModelVersion]:
@@ -45,14 +45,29 @@ def _ordered_versions(catalog: Catalog) -> list[ModelVersion]:
 
 
 def _events(catalog: Catalog) -> list[tuple[ModelVersion, int, LifecycleEvent]]:
-    found = [
-        (version, index, event)
-        for version in catalog.versions.values()
-        for index, event in enumerate(version.card.lifecycle)
-    ]
-    keys = {v.ref: version_key(v.version) for v in catalog.versions.values()}  # once each
-    found.sort(key=lambda i: (i[2].date, i[0].model_id, keys[i[0].ref], i[1]))
-    return found[::-1]
+    """Every lifecycle event, newest first: by date, then time of day, where events have one."""
+    found: list[tuple[tuple[Any, ...], ModelVersion, int, LifecycleEvent]] = []
+    for version in catalog.versions.values():
+        key = version_key(version.version)
+        for index, (event, time) in enumerate(_times(version.card.lifecycle)):
+            found.append(((event.date, time, version.model_id, key, index), version, index, event))
+    found.sort(key=lambda item: item[0])
+    return [(version, index, event) for _, version, index, event in reversed(found)]
+
+
+def _times(events: list[LifecycleEvent]) -> Iterator[tuple[LifecycleEvent, str]]:
+    """Each event with the time it sorts by: its own, else the last one its card gave earlier
+    on that date (a card's events stay in their order: its times never go backwards, MC030)."""
+    day, time = None, ""
+    for event in events:
+        if event.date != day:
+            day, time = event.date, ""
+        time = event.time or time
+        yield event, time
+
+
+def _when(event: LifecycleEvent) -> str:
+    return f"on {event.date} at {event.time} UTC" if event.time else f"on {event.date}"
 
 
 def _event_summary(version: ModelVersion, index: int) -> str:
@@ -63,10 +78,10 @@ def _event_summary(version: ModelVersion, index: int) -> str:
         was = traffic_text(before.traffic) if before.traffic is not None else "an unstated share"
         parts = [
             f"{version.ref} went from {was} to {traffic_text(event.traffic)} of "
-            f"{event.stage.value} traffic on {event.date} by {event.by}."
+            f"{event.stage.value} traffic {_when(event)} by {event.by}."
         ]
     else:
-        parts = [f"{version.ref} moved to {event.stage.value} on {event.date} by {event.by}."]
+        parts = [f"{version.ref} moved to {event.stage.value} {_when(event)} by {event.by}."]
     if event.approved_by:
         parts.append("Approved by " + ", ".join(event.approved_by) + ".")
     if event.traffic is not None and (before is None or before.stage is not event.stage):
@@ -107,7 +122,11 @@ def atom_feed(catalog: Catalog, today: dt.date) -> bytes:
     feed = ET.Element("feed", {"xmlns": ATOM})
     _sub(feed, "title", f"{settings.title}: lifecycle events")
     _sub(feed, "id", _stable_id("feed", base or settings.title))
-    _sub(feed, "updated", _timestamp(events[0][2].date if events else today))
+    _sub(
+        feed,
+        "updated",
+        _timestamp(events[0][2].date, events[0][2].time) if events else _timestamp(today),
+    )
     _sub(feed, "link", rel="alternate", href=_link(base, paths.HOME))
     if base:
         _sub(feed, "link", rel="self", href=_link(base, paths.FEED))
@@ -117,7 +136,7 @@ def atom_feed(catalog: Catalog, today: dt.date) -> bytes:
         share = f" at {traffic_text(event.traffic)} of traffic" if event.traffic is not None else ""
         _sub(entry, "title", f"{version.ref}: {event.stage.value}{share}")
         _sub(entry, "id", _stable_id(version.ref, "lifecycle", str(index)))
-        _sub(entry, "updated", _timestamp(event.date))
+        _sub(entry, "updated", _timestamp(event.date, event.time))
         _sub(entry, "link", rel="alternate", href=_link(base, paths.version_path(version.ref)))
         author = _sub(entry, "author")
         _sub(author, "name", event.by)
