@@ -351,6 +351,18 @@ def test_serve_refuses_an_unsafe_cache_folder(make_catalog: CatalogMaker) -> Non
     assert "refusing to keep the cache in" in result.output
 
 
+def test_serve_on_a_port_in_use_says_so_before_loading(make_catalog: CatalogMaker) -> None:
+    # At 1,000 models, loading takes seconds: a port in use is said first, and nothing loaded.
+    root = make_catalog()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", str(root), "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.output == (f"Error: cannot serve on 127.0.0.1:{port}: Address already in use\n")
+
+
 # ---- under load and under attack (issue 18, item 13) -------------------------------------------
 
 

@@ -202,7 +202,10 @@ def make_server(live: LiveSite, port: int) -> _Server:
 
 def start_server(live: LiveSite, port: int) -> _Server:
     """Serve `live`'s site on 127.0.0.1 from a background thread (port 0: any free port)."""
-    server = make_server(live, port)
+    return _in_background(make_server(live, port))
+
+
+def _in_background(server: _Server) -> _Server:
     threading.Thread(target=server.serve_forever, name="modelcards-serve", daemon=True).start()
     return server
 
@@ -210,8 +213,15 @@ def start_server(live: LiveSite, port: int) -> _Server:
 def serve(config: SiteConfig, port: int, echo: Echo, stop: threading.Event | None = None) -> None:
     """Load, serve and load again on changes until interrupted (or `stop` is set)."""
     live = LiveSite(config, echo)
-    live.load()
-    server = start_server(live, port)
+    # Bound first, so a port in use is said at once rather than after loading the catalog;
+    # a browser that connects meanwhile waits in the listen queue until the site is loaded.
+    server = make_server(live, port)
+    try:
+        live.load()
+    except BaseException:
+        server.server_close()
+        raise
+    _in_background(server)
     echo(
         f"serving {config.catalog} at http://127.0.0.1:{server.server_address[1]}/ "
         "(press Ctrl+C to stop)"
