@@ -530,11 +530,12 @@ def _report_import(plan: MlflowPlan, *, dry_run: bool, drafts: bool, uri: str) -
         needs = ", ".join(display_path(path) for path in change.blocked_by)
         because = f" (it needs {needs}, not written)" if needs else ""
         click.echo(f"not written: {display_path(change.path)}: {change.description}{because}")
-        for problem in plan.problems:
-            if problem.file == change.path:
-                click.echo(f"  {problem_line(problem)}")
+        shown = [problem for problem in plan.problems if problem.file == change.path]
+        for problem in shown:
+            click.echo(f"  {problem_line(problem)}")
         for todo in change.todo:
-            click.echo(f"  still to add: {todo}")
+            if not any(todo in problem.message for problem in shown):  # MC054 says it
+                click.echo(f"  still to add: {todo}")
     written = {change.path for change in plan.refused}
     for problem in plan.problems:
         if problem.file not in written:

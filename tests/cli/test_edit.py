@@ -324,8 +324,8 @@ def test_new_model(runner: CliRunner, make_catalog: CatalogMaker, tmp_path: Path
     # What is left to fill in is exactly what validate reports.
     check = runner.invoke(cli, ["validate", "--today", "2026-11-26"])
     assert check.output.splitlines()[0] == (
-        "catalog/models/churn-predictor/model.yaml:3:9: error MC004 summary: expected text, "
-        "got nothing (null)"
+        "catalog/models/churn-predictor/model.yaml:3:1: error MC054 summary is still to be "
+        "filled in (TODO: one line: what it does); fill it in and remove the `# TODO` mark"
     )
 
 

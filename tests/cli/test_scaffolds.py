@@ -36,7 +36,13 @@ def test_an_unfilled_scaffold_lists_what_is_left_to_do(
     args = ["new", "version", "fraud", "2.1.0", "--from", "2.0.0", "--by", "alice"]
     assert runner.invoke(cli, args).exit_code == 0
     assert problems(root) == [
-        ("MC004", 3, "summary: expected text, got nothing (null)"),
+        # Required and still null: said with the scaffold's hint, not as "expected text".
+        (
+            "MC054",
+            3,
+            "summary is still to be filled in (TODO: one line: what changed since 2.0.0); "
+            "fill it in and remove the `# TODO` mark",
+        ),
         (
             "MC054",
             4,
@@ -98,9 +104,9 @@ def test_the_blank_card_has_the_same_marks(runner: CliRunner, make_catalog: Cata
     root = make_catalog()
     assert runner.invoke(cli, ["new", "version", "fraud", "2.1.0", "--by", "alice"]).exit_code == 0
     assert [(code, line) for code, line, _ in problems(root)] == [
-        ("MC004", 3),  # summary
+        ("MC054", 3),  # summary
         ("MC054", 4),  # artifacts
-        ("MC004", 6),  # training.code (its repo, and the commit)
+        ("MC054", 6),  # training.code (its repo, and the commit)
         ("MC054", 7),  # training.data
         ("MC054", 8),  # metrics
     ]

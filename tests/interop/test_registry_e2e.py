@@ -158,7 +158,7 @@ def test_from_the_wheel_to_a_reviewed_change_and_a_site(registry: Registry) -> N
     r.modelcards("new", "version", "fraud", "1.0.0", "--by", "ana")
     unfinished = r.modelcards("validate", check=False)
     assert unfinished.returncode == 1
-    assert "catalog/models/fraud/1.0.0.yaml:4:9: error MC004 summary" in unfinished.stdout
+    assert "catalog/models/fraud/1.0.0.yaml:4:1: error MC054 summary" in unfinished.stdout
     # Each placeholder is an error until filled in, as a person fills them in (MC054).
     assert "catalog/models/fraud/model.yaml:8:1: error MC054 primary_metric" in unfinished.stdout
     for card, old, new in FILLED_FIRST:

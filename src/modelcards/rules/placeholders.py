@@ -137,11 +137,27 @@ def _unfilled(node: Node, loc: Loc) -> Loc | None:
     return None
 
 
+# How the card's own check says that a required value is still null (MC004).
+STILL_NULL = "got nothing (null)"
+
+
 def without_repeats(problems: list[Problem]) -> list[Problem]:
-    """Leave out an unfilled placeholder (MC054) on a line that already has an error: the
-    card's own check says the same (a required field that is still empty)."""
-    taken = {(p.file, p.line) for p in problems if p.is_error and p.code != "MC054"}
-    return [p for p in problems if p.code != "MC054" or (p.file, p.line) not in taken]
+    """One problem per marked line. A required field still null is said by the placeholder
+    (MC054), which carries the scaffold's hint ("TODO: e.g. tabular-classification"), rather
+    than by the card's own check, which says only that text was expected; any other error
+    on the line says more than "still to be filled in", so the placeholder is left out."""
+    marked = {(p.file, p.line) for p in problems if p.code == "MC054"}
+    kept = [p for p in problems if not _repeats_a_placeholder(p, marked)]
+    taken = {(p.file, p.line) for p in kept if p.is_error and p.code != "MC054"}
+    return [p for p in kept if p.code != "MC054" or (p.file, p.line) not in taken]
+
+
+def _repeats_a_placeholder(problem: Problem, marked: set[tuple[Path, int]]) -> bool:
+    return (
+        problem.code == "MC004"
+        and problem.message.endswith(STILL_NULL)
+        and (problem.file, problem.line) in marked
+    )
 
 
 def _inside_text(node: Node, line: int, column: int) -> bool:
