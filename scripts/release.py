@@ -1,11 +1,13 @@
 """The release steps that edit files; docs/development.md ("Releasing") gives the whole process.
 
-python scripts/release.py start 0.3.0   # open the next version: bump, pins in the docs, CHANGELOG
-python scripts/release.py finish        # date the version's CHANGELOG section; print what follows
+python scripts/release.py start 0.3.0   # open the next version: bump, CHANGELOG
+python scripts/release.py finish        # date the version's CHANGELOG section, move the docs'
+                                        # pins to it; print what follows
 
 `modelcards.__version__` always names the version being prepared, and CHANGELOG.md's newest
-section is "## <that version> (unreleased)" until `finish` dates it; tests/unit/test_release.py
-checks that the docs pin that same version.
+section is "## <that version> (unreleased)" until `finish` dates it. The docs pin the newest
+released version (one a reader can install) until `finish` moves them to the version released;
+tests/unit/test_release.py checks both.
 """
 
 from __future__ import annotations
@@ -37,11 +39,13 @@ def _key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def pin(text: str, old: str, new: str) -> str:
-    """Every pin of `old` in a doc, moved to `new`."""
-    text = text.replace(f"modelcards-catalog=={old}", f"modelcards-catalog=={new}")
-    text = re.sub(rf"(modelcards@v|rev: v){re.escape(old)}\b", rf"\g<1>{new}", text)
-    return text
+# A pin a doc shows: `modelcards-catalog==X.Y.Z`, `modelcards@vX.Y.Z`, `rev: vX.Y.Z`.
+_PIN = re.compile(r"(modelcards-catalog==|modelcards@v|rev: v)\d+\.\d+\.\d+\b")
+
+
+def pin(text: str, new: str) -> str:
+    """Every pin in a doc, moved to `new`."""
+    return _PIN.sub(rf"\g<1>{new}", text)
 
 
 def start(new: str) -> None:
@@ -55,8 +59,6 @@ def start(new: str) -> None:
         _VERSION_LINE.sub(f'__version__ = "{new}"', VERSION_FILE.read_text(encoding="utf-8")),
         encoding="utf-8",
     )
-    for doc in PINNED_DOCS:
-        doc.write_text(pin(doc.read_text(encoding="utf-8"), old, new), encoding="utf-8")
     heads = "\n\n".join(f"### {name.format(previous=old)}" for name in SECTIONS)
     first = changelog.index("\n## ")
     CHANGELOG.write_text(
@@ -65,7 +67,10 @@ def start(new: str) -> None:
     )
     # The CycloneDX example names the modelcards version.
     subprocess.run([sys.executable, "interop_examples.py"], cwd=REPO / "scripts", check=True)
-    print(f"started {new}: __version__, the pins in the docs, CHANGELOG.md, docs/interop.md")
+    print(
+        f"started {new}: __version__, CHANGELOG.md, docs/interop.md "
+        f"(the docs pin {old} until {new} is released)"
+    )
 
 
 def finish(date: dt.date) -> None:
@@ -77,7 +82,12 @@ def finish(date: dt.date) -> None:
     CHANGELOG.write_text(
         changelog.replace(heading, f"## {version} ({date.isoformat()})", 1), encoding="utf-8"
     )
-    print(f"dated {version} in CHANGELOG.md ({date}). Then, from a clean tree on main:\n")
+    for doc in PINNED_DOCS:
+        doc.write_text(pin(doc.read_text(encoding="utf-8"), version), encoding="utf-8")
+    print(
+        f"dated {version} in CHANGELOG.md ({date}) and pinned it in the docs. Then, from a "
+        "clean tree on main:\n"
+    )
     for command in (
         "python -m pytest",
         f'git commit -am "Release {version}"',

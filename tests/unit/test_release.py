@@ -1,5 +1,5 @@
-"""One version everywhere: the package, the changelog, the pins the docs show; and the
-release script that moves them together (docs/development.md, "Releasing")."""
+"""One version in the package and the changelog, the newest release in the pins the docs show;
+and the release script that moves them (docs/development.md, "Releasing")."""
 
 from __future__ import annotations
 
@@ -31,10 +31,18 @@ def test_the_changelog_opens_with_this_version() -> None:
     assert newest is not None and newest.group(1) == __version__
 
 
-def test_the_docs_pin_this_version() -> None:
+def newest_release(changelog: str) -> str:
+    found = re.search(r"^## (\S+) \(\d{4}-\d{2}-\d{2}\)$", changelog, re.MULTILINE)
+    assert found is not None, "no released version in CHANGELOG.md"
+    return found.group(1)
+
+
+def test_the_docs_pin_the_newest_release() -> None:
+    # One a reader can install: while the next version is prepared it is not on the index.
+    released = newest_release((REPO / "CHANGELOG.md").read_text(encoding="utf-8"))
     for doc in PINNED_DOCS:
-        assert pins((REPO / doc).read_text(encoding="utf-8")) <= {__version__}, doc
-    assert pins((REPO / "docs" / "setup.md").read_text(encoding="utf-8")) == {__version__}
+        assert pins((REPO / doc).read_text(encoding="utf-8")) <= {released}, doc
+    assert pins((REPO / "docs" / "setup.md").read_text(encoding="utf-8")) == {released}
 
 
 def test_setup_doc_shows_what_init_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,6 +97,9 @@ def test_finish_dates_the_version_and_start_opens_the_next(tmp_path: Path) -> No
     assert f"git tag -a v{__version__} -m" in finished.stdout
     changelog = (copy / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"\n## {__version__} (2026-12-24)\n" in changelog
+    for doc in PINNED_DOCS:  # released, so the docs may pin it now
+        assert pins((copy / doc).read_text(encoding="utf-8")) <= {__version__}, doc
+    assert pins((copy / "docs/setup.md").read_text(encoding="utf-8")) == {__version__}
 
     started = release(copy, "start", "9.0.0")
     assert started.returncode == 0, started.stderr
@@ -96,6 +107,6 @@ def test_finish_dates_the_version_and_start_opens_the_next(tmp_path: Path) -> No
     changelog = (copy / "CHANGELOG.md").read_text(encoding="utf-8")
     assert changelog.index("\n## 9.0.0 (unreleased)\n") < changelog.index(f"\n## {__version__} (")
     assert f"### Upgrading from {__version__}\n" in changelog
-    for doc in PINNED_DOCS:
-        assert pins((copy / doc).read_text(encoding="utf-8")) <= {"9.0.0"}, doc
+    for doc in PINNED_DOCS:  # 9.0.0 is not out yet
+        assert pins((copy / doc).read_text(encoding="utf-8")) <= {__version__}, doc
     assert release(copy, "start", "8.0.0").returncode == 1  # not after 9.0.0
