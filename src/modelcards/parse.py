@@ -275,9 +275,12 @@ def _yaml_text(value: Any) -> str:
     return str(value)
 
 
+NULL_TEXT = "nothing (null)"  # how a problem names a null value: "expected text, got ..."
+
+
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing (null)"
+        return NULL_TEXT
     if isinstance(value, bool):
         return f"{_yaml_text(value)} (true/false)"
     if isinstance(value, (int, float)):

@@ -15,7 +15,7 @@ from pathlib import Path
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..codes import problem
-from ..parse import format_loc
+from ..parse import NULL_TEXT, format_loc
 from ..problems import Problem
 from ..source import SourceDocument
 from .context import RuleContext, nothing
@@ -138,7 +138,7 @@ def _unfilled(node: Node, loc: Loc) -> Loc | None:
 
 
 # How the card's own check says that a required value is still null (MC004).
-STILL_NULL = "got nothing (null)"
+STILL_NULL = f"got {NULL_TEXT}"
 
 
 def without_repeats(problems: list[Problem]) -> list[Problem]:
