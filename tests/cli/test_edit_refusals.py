@@ -118,6 +118,24 @@ def test_deprecating_the_only_production_version_takes_an_approver(
     assert "fraud has no version in production now" in done.output
 
 
+def test_a_hand_over_stays_valid_when_the_next_version_leaves_production_that_day(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    # 2.1.0 replaces 2.0.0 in the morning (2.0.0 archived at the same minute); in the
+    # afternoon 2.1.0 is deprecated too, with an approver. 2.0.0's archive handed over and is
+    # published by then: it stays valid (judged at the end of the day, it got MC047 and the
+    # deprecation could not be made until the next day).
+    root = make_catalog({"models/fraud/2.1.0.yaml": STAGED})
+    morning = ["promote", "fraud@2.1.0", "production", "--by", "bob", "--approved-by", "carol"]
+    done = runner.invoke(cli, morning, env={"SOURCE_DATE_EPOCH": "1795687200"})  # 10:00 UTC
+    assert done.exit_code == 0, done.output
+    afternoon = ["deprecate", "fraud@2.1.0", "--by", "bob", "--reason", "Drift"]
+    afternoon += ["--approved-by", "carol"]
+    done = runner.invoke(cli, afternoon, env={"SOURCE_DATE_EPOCH": "1795705200"})  # 15:00 UTC
+    assert done.exit_code == 0, done.output
+    assert validate_catalog(root, TODAY).errors == []
+
+
 def test_promote_points_at_deprecate(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     make_catalog()
     result = runner.invoke(cli, ["promote", "fraud@2.0.0", "deprecated", "--by", "bob"])

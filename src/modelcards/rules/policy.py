@@ -22,7 +22,7 @@ from ..queries import (
     entering_events,
     incumbents,
     place,
-    stage_on,
+    stages_before,
     surely_before,
     unsliced,
 )
@@ -183,7 +183,9 @@ def _version_files(refs: frozenset[str]) -> Counter[str]:
 def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
     """Taking the last version out of production is a production change: it needs what the
     policy asks of one (an approver). A hand-over within one day (one version archived, the
-    next promoted) leaves production empty at no moment that matters."""
+    next promoted) leaves production empty at no moment that matters. Judged at the moment of
+    the event, not at the end of its day: an event that handed over is not made wrong by a
+    later one that takes the next version out too (it is a published record by then)."""
     if APPROVERS not in context.catalog.settings.policy.require.get(Stage.PRODUCTION, []):
         return
     if len(model.versions) < _version_files(context.catalog.version_refs)[model.id]:
@@ -194,9 +196,7 @@ def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
             event = events[index]
             if events[index - 1].stage is not Stage.PRODUCTION or event.stage is Stage.PRODUCTION:
                 continue
-            if event.approved_by or any(
-                stage_on(other, event.date) is Stage.PRODUCTION for other in model.versions
-            ):
+            if event.approved_by or _handed_over(model, version, index):
                 continue
             yield context.in_version(
                 "MC047",
@@ -207,6 +207,24 @@ def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
                 "nothing); the policy requires an approver for production changes: add "
                 "`approved_by: [name]` to this event",
             )
+
+
+def _handed_over(model: Model, version: ModelVersion, index: int) -> bool:
+    """Whether production stays served as event `index` takes `version` out: another version
+    may be in production at that moment (as far as the order of events tells), or one (this
+    one included) enters production later that day."""
+    event = version.card.lifecycle[index]
+
+    def enters_that_day(events: list[LifecycleEvent]) -> bool:
+        return any(e.date == event.date and e.stage is Stage.PRODUCTION for e in events)
+
+    if enters_that_day(version.card.lifecycle[index:]):
+        return True
+    return any(
+        Stage.PRODUCTION in stages_before(other, event) or enters_that_day(other.card.lifecycle)
+        for other in model.versions
+        if other is not version
+    )
 
 
 # ---- metrics --------------------------------------------------------------------------------
