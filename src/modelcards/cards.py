@@ -20,8 +20,10 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     WithJsonSchema,
+    WrapSerializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -308,11 +310,53 @@ class Gate(Card):
     """Largest allowed worsening (absolute) against the version in production before."""
 
 
+def _iso_date(value: Any) -> Any:
+    """A date written back as JSON text (`"2026-12-01"`) is read as the date it was: a
+    requirement arrives at its fields through a function, after which strict validation no
+    longer knows the text came from JSON."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+class Requirement(Card):
+    """A field a version must have once it has reached a stage; written as the field path
+    alone, or with the date it applies from. Versions that reached the stage before that date
+    are judged by the policy of their day: their cards are published records, which may not
+    change to add the field."""
+
+    field: Name
+    """Field path a version must have (artifacts.sha256, approved_by)."""
+    since: Annotated[dt.date, BeforeValidator(_iso_date)] | None = None
+    """Applies to the versions that enter the stage on or after this date [default: all]."""
+
+
+def _requirement_input(value: Any) -> Any:
+    """`training.data` is short for `{field: training.data}`."""
+    return {"field": value} if isinstance(value, str) else value
+
+
+def _requirement_output(requirement: Requirement, handler: SerializerFunctionWrapHandler) -> Any:
+    """Written back as it is read: the field path alone when it has no date."""
+    return requirement.field if requirement.since is None else handler(requirement)
+
+
+RequirementEntry = Annotated[
+    Requirement,
+    BeforeValidator(_requirement_input, json_schema_input_type=Name | Requirement),
+    WrapSerializer(_requirement_output),
+]
+
+
 class Policy(Card):
     transitions: dict[StageName, list[StageName]] | None = None
     """Stage -> allowed next stages; may only narrow the default transition graph."""
-    require: dict[StageName, list[Name]] = {}
-    """Stage -> field paths a version must have once it has reached that stage."""
+    require: dict[StageName, list[RequirementEntry]] = {}
+    """Stage -> field paths a version must have once it has reached that stage; `{field, since}`
+    for one that applies from a date."""
     review_interval_days: int | None = Field(default=None, gt=0)
     """A model in production whose last_reviewed is older than this is flagged."""
     gates: list[Gate] = []

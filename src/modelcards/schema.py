@@ -129,14 +129,20 @@ FIELDS_END = "<!-- /fields:{kind} -->"
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in node:
         return _resolve(schema, schema["$defs"][node["$ref"].rsplit("/", 1)[-1]])
-    options = [option for option in node.get("anyOf", []) if option.get("type") != "null"]
+    options = _options(node)
     if len(options) == 1:
         return {**_resolve(schema, options[0]), "description": node.get("description")}
     return node
 
 
+def _options(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return [option for option in node.get("anyOf", []) if option.get("type") != "null"]
+
+
 def _type_name(schema: dict[str, Any], node: dict[str, Any]) -> str:
     node = _resolve(schema, node)
+    if len(_options(node)) > 1:  # text or {field, since}, say
+        return " or ".join(_type_name(schema, option) for option in _options(node))
     if "enum" in node:
         return "one of " + ", ".join(f"`{value}`" for value in node["enum"])
     kind = node.get("type")
@@ -162,6 +168,9 @@ def _type_name(schema: dict[str, Any], node: dict[str, Any]) -> str:
 
 def _children(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     node = _resolve(schema, node)
+    mappings = [o for o in _options(node) if "properties" in _resolve(schema, o)]
+    if len(mappings) == 1:  # the fields of the one mapping among the choices
+        return _resolve(schema, mappings[0])
     if node.get("type") == "array":
         return _children(schema, node.get("items", {}))
     values = node.get("additionalProperties")
@@ -191,7 +200,7 @@ def field_rows(kind: str) -> list[tuple[str, str, bool, str]]:
 def field_table(kind: str) -> str:
     lines = ["| field | type | required | meaning |", "| --- | --- | --- | --- |"]
     for path, type_name, required, description in field_rows(kind):
-        meaning = description.replace("<", "&lt;").replace(">", "&gt;")
+        meaning = " ".join(description.split()).replace("<", "&lt;").replace(">", "&gt;")
         lines.append(f"| `{path}` | {type_name} | {'yes' if required else ''} | {meaning} |")
     return "\n".join(lines)
 

@@ -159,3 +159,85 @@ def test_type_errors_say_what_would_be_right(
 ) -> None:
     result = validate_catalog(make_catalog(edit(V2, old, new)), TODAY)
     assert [(p.code, p.line, p.message) for p in result.problems] == [("MC004", line, message)]
+
+
+POLICY = "production: [artifacts.sha256, training.code.commit, training.data, metrics, approved_by]"
+
+
+def _with_policy(production: str, *more: dict[str, str]) -> dict[str, str]:
+    files = edit("catalog.yaml", POLICY, f"production: {production}")
+    for extra in more:
+        files |= extra
+    return files
+
+
+def test_a_requirement_can_apply_from_a_date(make_catalog: CatalogMaker) -> None:
+    # A team adds a requirement its published versions do not meet: fraud@1.0.0 entered
+    # production on 2025-10-10 and fraud@2.0.0 on 2026-01-20, neither with hyperparameters,
+    # and neither card may change to add them. Written with a date, the requirement binds
+    # the versions entering production from then on.
+    plain = make_catalog(_with_policy("[training.hyperparameters]"))
+    found = [(p.code, p.file.name) for p in validate_catalog(plain, TODAY).problems]
+    assert found == [("MC040", "1.0.0.yaml"), ("MC040", "2.0.0.yaml")]
+    message = validate_catalog(plain, TODAY).problems[0].message
+    assert message.endswith(
+        "; if the version reached it before the policy required this, the requirement can "
+        "apply from a date instead: `{field: training.hyperparameters, since: YYYY-MM-DD}`"
+    )
+    dated = make_catalog(_with_policy("[{field: training.hyperparameters, since: 2026-01-01}]"))
+    problems = validate_catalog(dated, TODAY).problems
+    assert [(p.code, p.file.name, p.line) for p in problems] == [
+        ("MC040", "2.0.0.yaml", 6)
+    ]  # training:
+    assert problems[0].message == (
+        "a version that has reached production must have training.hyperparameters "
+        "(catalog.yaml policy.require); training.hyperparameters is missing or empty"
+    )
+    later = make_catalog(_with_policy("[{field: training.hyperparameters, since: 2026-01-21}]"))
+    assert validate_catalog(later, TODAY).problems == []
+
+
+def test_an_approver_can_be_required_from_a_date(make_catalog: CatalogMaker) -> None:
+    # fraud@1.0.0's production event of 2025-10-10 names no approver.
+    unapproved = edit(
+        "models/fraud/1.0.0.yaml",
+        "{stage: production, date: 2025-10-10, by: alice, approved_by: [carol]}",
+        "{stage: production, date: 2025-10-10, by: alice}",
+    )
+    plain = make_catalog(_with_policy("[approved_by]", unapproved))
+    assert [(p.code, p.file.name) for p in validate_catalog(plain, TODAY).problems] == [
+        ("MC040", "1.0.0.yaml")
+    ]
+    dated = make_catalog(_with_policy("[{field: approved_by, since: 2026-01-01}]", unapproved))
+    assert validate_catalog(dated, TODAY).problems == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "{field: training.data, sinc: 2026-01-01}",
+            "MC003 unknown field 'sinc'; did you mean 'since'?",
+        ),
+        (
+            "{field: training.data, since: soon}",
+            "MC004 policy.require.production[0].since: expected a date such as 2026-01-05, "
+            "got the text 'soon'",
+        ),
+        (
+            "{since: 2026-01-01}",
+            "MC005 missing required field 'field' in policy.require.production[0]",
+        ),
+        (
+            "{field: training.dta, since: 2026-01-01}",
+            "MC043 policy.require names 'training.dta', which is not a field of a version card",
+        ),
+    ],
+)
+def test_a_dated_requirement_written_wrong(
+    make_catalog: CatalogMaker, entry: str, expected: str
+) -> None:
+    root = make_catalog(_with_policy(f"[{entry}]"))
+    problems = validate_catalog(root, TODAY).problems
+    said = [f"{p.code} {p.message}" for p in problems if p.file.name == "catalog.yaml"]
+    assert said and said[0].startswith(expected), said

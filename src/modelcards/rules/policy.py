@@ -3,6 +3,7 @@ empty (MC040-MC047, MC050)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import typing
@@ -12,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..cards import Gate, LifecycleEvent, Stage, VersionCard
+from ..cards import Gate, LifecycleEvent, Policy, Stage, VersionCard
 from ..catalog import Model, ModelVersion
 from ..metrics import regression
 from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
@@ -45,6 +46,12 @@ CODES = frozenset(
 )
 
 APPROVERS = "approved_by"
+# Said with a missing required field: a version published before the requirement cannot add it
+# (its card is a record), so the requirement can start at a date instead.
+SINCE_HINT = (
+    "; if the version reached it before the policy required this, the requirement can apply "
+    "from a date instead: `{{field: {field}, since: YYYY-MM-DD}}`"
+)
 
 
 def check(context: RuleContext) -> Iterator[Problem]:
@@ -104,8 +111,8 @@ def _policy_settings(context: RuleContext) -> Iterator[Problem]:
                     f"policy.transitions may only narrow the default graph, and "
                     f"{stage.value} -> {target.value} is not in it",
                 )
-    for stage, paths in policy.require.items():
-        for index, field in enumerate(paths):
+    for stage in policy.require:
+        for index, (field, _) in enumerate(requirements(policy, stage)):
             if not field_path_exists(field):
                 yield context.at(
                     "MC043",
@@ -114,6 +121,11 @@ def _policy_settings(context: RuleContext) -> Iterator[Problem]:
                     f"policy.require names {field!r}, which is not a field of a version card "
                     "(use a dotted path such as artifacts.sha256, or approved_by)",
                 )
+
+
+def requirements(policy: Policy, stage: Stage) -> list[tuple[str, dt.date | None]]:
+    """Each field `stage` requires, with the date it applies from (None: always)."""
+    return [(entry.field, entry.since) for entry in policy.require.get(stage, [])]
 
 
 # ---- required fields ----------------------------------------------------------------------
@@ -141,14 +153,20 @@ def _missing(
 
 
 def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
-    require = context.catalog.settings.policy.require
-    reached = {event.stage for event in version.card.lifecycle}
-    for stage in Stage:
-        if stage not in reached or stage not in require:
-            continue
-        for field in require[stage]:
+    policy = context.catalog.settings.policy
+    for stage in policy.require:
+        for field, since in requirements(policy, stage):
+            # A requirement that applies from a date binds the versions entering the stage
+            # from then on: the others reached it under the policy of their day.
+            entered = [
+                (index, event)
+                for index, event in entering_events(version.card, stage)
+                if since is None or event.date >= since
+            ]
+            if not entered:
+                continue
             if field == APPROVERS:
-                for index, event in entering_events(version.card, stage):
+                for index, event in entered:
                     if not event.approved_by:
                         yield context.in_version(
                             "MC040",
@@ -169,7 +187,7 @@ def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Pr
                     missing,
                     f"a version that has reached {stage.value} must have {field} "
                     f"(catalog.yaml policy.require); {where.lstrip('.') or 'it'} is missing "
-                    "or empty",
+                    f"or empty{SINCE_HINT.format(field=field) if since is None else ''}",
                 )
 
 
@@ -186,8 +204,11 @@ def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
     next promoted) leaves production empty at no moment that matters. Judged at the moment of
     the event, not at the end of its day: an event that handed over is not made wrong by a
     later one that takes the next version out too (it is a published record by then)."""
-    if APPROVERS not in context.catalog.settings.policy.require.get(Stage.PRODUCTION, []):
+    policy = context.catalog.settings.policy
+    dates = [since for field, since in requirements(policy, Stage.PRODUCTION) if field == APPROVERS]
+    if not dates:
         return
+    since = None if None in dates else min(d for d in dates if d is not None)
     if len(model.versions) < _version_files(context.catalog.version_refs)[model.id]:
         return  # a version that does not parse may be in production: its own errors first
     for version in model.versions:
@@ -196,7 +217,9 @@ def _left_empty(context: RuleContext, model: Model) -> Iterator[Problem]:
             event = events[index]
             if events[index - 1].stage is not Stage.PRODUCTION or event.stage is Stage.PRODUCTION:
                 continue
-            if event.approved_by or _handed_over(model, version, index):
+            if (since is not None and event.date < since) or event.approved_by:
+                continue
+            if _handed_over(model, version, index):
                 continue
             yield context.in_version(
                 "MC047",
