@@ -374,3 +374,33 @@ def test_an_event_given_a_date_gets_no_time_unless_given_one(
         .read_text()
         .endswith("  - {stage: retired, date: 2026-11-26, by: dana}\n")
     )
+
+
+OUT = "{stage: archived, date: 2026-04-01, by: bob}"
+
+
+def test_readings_on_data_published_after_a_promotion_do_not_rejudge_it(
+    make_catalog: CatalogMaker,
+) -> None:
+    # 2.0.0 replaced 1.0.0 on 2026-04-01, better on tx@2025-Q4. In July the team evaluates
+    # both on the new tx@2026-Q2 and appends the readings (a record allows it): 2.0.0 is
+    # worse there. Its published promotion stays as it was judged; with data that existed at
+    # the promotion (dated before it), the same readings are compared.
+    def catalog(q2_date: str) -> list[tuple[str, str, int]]:
+        tx = edit(
+            "datasets/tx.yaml",
+            "- {version: 2025-Q4, date: 2026-01-02}",
+            f"- {{version: 2025-Q4, date: 2026-01-02}}\n  - {{version: 2026-Q2, date: {q2_date}}}",
+        )
+        new = auc(0.99, dataset="tx@2026-Q2"), auc(0.90, dataset="tx@2026-Q2")
+        versions = {
+            "1.0.0": gated("1.0.0", [auc(0.95), new[0]], [STAGING, production("2026-03-10"), OUT]),
+            "2.0.0": gated("2.0.0", [auc(0.96), new[1]], [STAGING, production("2026-04-01")]),
+        }
+        files: dict[str, str | None] = {"models/gated/model.yaml": MODEL, **tx}
+        files |= {f"models/gated/{name}.yaml": text for name, text in versions.items()}
+        result = validate_catalog(make_catalog(files), TODAY)
+        return [(p.code, p.file.name, p.line) for p in result.problems if p.is_error]
+
+    assert catalog("2026-07-01") == []
+    assert catalog("2026-03-20") == [("MC041", "2.0.0.yaml", 14)]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..cards import Gate, LifecycleEvent, Policy, Stage, VersionCard
+from ..cards import Gate, LifecycleEvent, Metric, Policy, Stage, VersionCard
 from ..catalog import Model, ModelVersion
 from ..metrics import regression
 from ..parse import _model_in, _step  # the annotation walk shared with "did you mean"
@@ -355,7 +355,7 @@ def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
             for previous in incumbents(model, version, event):
                 known = _entered_before(previous, event)
                 for gate in gates:
-                    for code, message in _gate(context, model, gate, version, previous):
+                    for code, message in _gate(context, model, gate, version, previous, event):
                         if not known:
                             message = _unknown_order(message, previous, event)
                         yield context.in_version(code, version, loc, message)
@@ -383,7 +383,12 @@ def _unknown_order(message: str, old: ModelVersion, event: LifecycleEvent) -> st
 
 
 def _gate(
-    context: RuleContext, model: Model, gate: Gate, new: ModelVersion, old: ModelVersion
+    context: RuleContext,
+    model: Model,
+    gate: Gate,
+    new: ModelVersion,
+    old: ModelVersion,
+    event: LifecycleEvent,
 ) -> Iterator[tuple[str, str]]:
     """What a gate finds wrong with a promotion of `new` over `old`: a regression (MC041), or
     no way to compare the two (MC045): a gate never passes for want of a comparison."""
@@ -408,7 +413,7 @@ def _gate(
             ),
         )
         return
-    pairs = comparable(new, old, name)
+    pairs = [p for p in comparable(new, old, name) if _data_existed(context, p[0], event.date)]
     if not pairs:
         yield "MC045", lead + _incomparable(name, new, old)
         return
@@ -424,6 +429,20 @@ def _gate(
                     f"or {OVERRIDE}"
                 ),
             )
+
+
+def _data_existed(context: RuleContext, reading: Metric, day: dt.date) -> bool:
+    """Whether the dataset version of a reading existed on `day` (its `date` is not later):
+    a reading on data published after a promotion was measured after it, so it is no part
+    of that promotion's gate. Re-evaluating published versions on new data (appending the
+    readings, as a record allows) then leaves their old promotions as they were judged."""
+    if reading.dataset is None:
+        return True
+    dataset_id, _, name = reading.dataset.partition("@")
+    dataset = context.catalog.datasets.get(dataset_id)
+    versions = dataset.card.versions if dataset is not None else []
+    found = next((v for v in versions if v.version == name), None)
+    return found is None or found.date is None or found.date <= day
 
 
 def _places(version: ModelVersion, name: str) -> str:
