@@ -197,6 +197,25 @@ def test_a_requirement_can_apply_from_a_date(make_catalog: CatalogMaker) -> None
     assert validate_catalog(later, TODAY).problems == []
 
 
+def test_a_version_reaching_the_stage_today_is_not_told_to_date_the_requirement(
+    make_catalog: CatalogMaker,
+) -> None:
+    # small@0.1.0 is promoted today: it is the one to comply, not a record to exempt.
+    promoted = edit(
+        SMALL,
+        "by: dana}",
+        f"by: dana}}\n  - {{stage: production, date: {TODAY.isoformat()}, by: dana}}",
+    )
+    root = make_catalog(_with_policy("[training.hyperparameters]", promoted))
+    problems = validate_catalog(root, TODAY).problems
+    said = {p.file.name: p.message for p in problems if p.code == "MC040"}
+    assert said["0.1.0.yaml"] == (
+        "a version that has reached production must have training.hyperparameters "
+        "(catalog.yaml policy.require); training is missing or empty"
+    )
+    assert said["2.0.0.yaml"].endswith("since: YYYY-MM-DD}`")  # reached it in January
+
+
 def test_an_approver_can_be_required_from_a_date(make_catalog: CatalogMaker) -> None:
     # fraud@1.0.0's production event of 2025-10-10 names no approver.
     unapproved = edit(

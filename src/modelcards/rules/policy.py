@@ -187,8 +187,21 @@ def _required_fields(context: RuleContext, version: ModelVersion) -> Iterator[Pr
                     missing,
                     f"a version that has reached {stage.value} must have {field} "
                     f"(catalog.yaml policy.require); {where.lstrip('.') or 'it'} is missing "
-                    f"or empty{SINCE_HINT.format(field=field) if since is None else ''}",
+                    f"or empty{_since_hint(context, field, since, entered)}",
                 )
+
+
+def _since_hint(
+    context: RuleContext,
+    field: str,
+    since: dt.date | None,
+    entered: list[tuple[int, LifecycleEvent]],
+) -> str:
+    """How a plain requirement can start at a date, for a version that reached the stage
+    before today (likely a published record); a version reaching it today is told to comply."""
+    if since is not None or all(event.date >= context.today for _, event in entered):
+        return ""
+    return SINCE_HINT.format(field=field)
 
 
 @functools.lru_cache(maxsize=4)
