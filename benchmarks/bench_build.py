@@ -8,9 +8,15 @@ folder and cache) is removed and the disk cache flushed, untimed, so no run pays
 deleting or writing back another's files. Printed, each as a ratio measured in this run:
 
 - cold build / hugo: `modelcards build` into an empty folder with an empty cache against Debian's
-  `hugo` rendering one Markdown page per model and per version, generated from the same
-  catalog (front matter with the fields a page shows, the card's Markdown as the body) with
-  a minimal layout, also into an empty folder;
+  `hugo` building, also into an empty folder, a site generated from the same catalog with the
+  same content: every card's data in its page's front matter, a page per model, version and
+  dataset rendering all of it, each version's Hugging Face README and CycloneDX BOM as Hugo
+  output formats, the whole catalog as JSON (hugo_site.write_equivalent_site; about as many
+  files as modelcards writes);
+- cold build / hugo, minimal pages: the same against Hugo rendering one Markdown page per
+  model and per version with a minimal layout (title, summary, the card's Markdown: a third
+  of the files, a sixth of the bytes; hugo_site.write_minimal_site), the baseline issue 15
+  was filed against, reported for comparison;
 - no-op rebuild / cold build: `modelcards build` again with nothing changed;
 - one-card rebuild / cold build: one version card's summary edited, then `modelcards build`;
   the result is compared byte for byte with a cold build of the edited catalog;
@@ -28,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import json
 import os
 import shutil
 import statistics
@@ -48,73 +53,11 @@ from common import (
     interleaved_timings,
     size_arguments,
 )
-from modelcards.catalog import Catalog
+from hugo_site import write_equivalent_site, write_minimal_site
 from modelcards.loading import load_catalog
 
 TODAY = "2026-11-26"
 BUILD = [sys.executable, "-c", "from modelcards.cli import main; main()", "build"]
-LAYOUT = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>{{ .Title }}</title></head><body><main><h1>{{ .Title }}</h1>
-<p>{{ .Params.summary }}</p>{{ .Content }}
-<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
-</main></body></html>
-"""
-CONFIG = """baseURL = "https://example.org/"
-title = "bench"
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
-relativeURLs = true
-"""
-
-
-def _front_matter(fields: dict[str, object], body: str | None) -> str:
-    # JSON is valid YAML front matter and needs no escaping rules of its own.
-    return "---\n" + json.dumps(fields, indent=1) + "\n---\n\n" + (body or "") + "\n"
-
-
-def write_hugo_site(catalog: Catalog, folder: Path) -> int:
-    """A Hugo site with one page per model and per version; returns the number of pages."""
-    shutil.rmtree(folder, ignore_errors=True)
-    (folder / "layouts/_default").mkdir(parents=True)
-    for name in ("single.html", "list.html"):
-        (folder / "layouts/_default" / name).write_text(LAYOUT)
-    (folder / "layouts/index.html").write_text(LAYOUT)
-    (folder / "config.toml").write_text(CONFIG)
-    pages = 0
-    for model in catalog.models.values():
-        card = model.card
-        section = folder / "content/models" / model.id
-        section.mkdir(parents=True)
-        (section / "_index.md").write_text(
-            _front_matter(
-                {
-                    "title": card.name,
-                    "summary": card.summary,
-                    "task": card.task,
-                    "tags": card.tags,
-                    "owners": [o.name for o in card.owners],
-                    "primary_metric": card.primary_metric,
-                },
-                card.description,
-            )
-        )
-        pages += 1
-        for version in model.versions:
-            vcard = version.card
-            (section / f"{version.version}.md").write_text(
-                _front_matter(
-                    {
-                        "title": f"{card.name} {version.version}",
-                        "summary": vcard.summary,
-                        "released": vcard.released.isoformat(),
-                        "stage": version.stage.value,
-                        "metrics": [m.model_dump(mode="json") for m in vcard.metrics],
-                        "lifecycle": [e.model_dump(mode="json") for e in vcard.lifecycle],
-                    },
-                    vcard.description,
-                )
-            )
-            pages += 1
-    return pages
 
 
 def run(command: list[str]) -> None:
@@ -170,14 +113,15 @@ def median_page_kib(site: Path) -> tuple[float, float]:
 class BuildTimes:
     """One run's figures: wall and CPU seconds by measure, and what the built site is."""
 
-    wall: dict[str, float]  # cold, hugo, quarter, no-op, one card, restored
-    cpu: dict[str, float]  # cold, hugo, quarter
+    wall: dict[str, float]  # cold, hugo, hugo minimal, quarter, no-op, one card, restored
+    cpu: dict[str, float]  # cold, hugo, hugo minimal, quarter
     identical: bool  # the incremental site equals a cold build of the edited catalog
     memory_mib: float  # peak resident set of a cold build (NaN when not measured)
     median_kib: float  # median HTML page
     largest_kib: float
     files: int  # in the built site
-    hugo_pages: int
+    hugo_files: int  # written by Hugo building the equivalent site
+    minimal_files: int  # written by Hugo building the minimal one
     work: Path
 
     def ratio(self, measure: str, baseline: str = "cold") -> float:
@@ -202,23 +146,30 @@ def measure(
     # a copy: the incremental runs edit one of its cards
     catalog = fresh_copy(ensure_catalog(models, versions, datasets), work)
     loaded, _ = load_catalog(catalog)
-    pages = write_hugo_site(loaded, work / "hugo")
+    write_equivalent_site(loaded, work / "hugo")
+    write_minimal_site(loaded, work / "hugo-minimal")
     edited = next(iter(loaded.models.values())).versions[-1].path
     original = edited.read_text()
     site, public, cold_site = work / "site", work / "public", work / "cold"
 
-    hugo_build = Step(
-        lambda: run([hugo, "--quiet", "-s", str(work / "hugo"), "-d", str(public)]),
-        lambda: shutil.rmtree(public, ignore_errors=True),
-    )
+    def hugo_build(source: Path) -> Step:
+        output = public / source.name  # kept after the run, to count its files
+        return Step(
+            lambda: run([hugo, "--quiet", "-s", str(source), "-d", str(output)]),
+            lambda: shutil.rmtree(output, ignore_errors=True),
+        )
+
     colds: dict[str, Callable[[], object] | Step] = {
         "cold": cold_build(catalog, cold_site),
-        "hugo": hugo_build,
+        "hugo": hugo_build(work / "hugo"),
+        "hugo minimal": hugo_build(work / "hugo-minimal"),
     }
     if linearity:
         quarter = ensure_catalog(max(models // 4, 1), versions, max(datasets // 4, 1))
         colds["quarter"] = cold_build(quarter, work / "quarter")
     timings = interleaved_timings(colds, repeat)
+    files = {name: len(tree(public / name)) for name in ("hugo", "hugo-minimal")}
+    shutil.rmtree(public)
 
     incremental = [*build_command(catalog, site), "--cache", str(work / "cache")]
     run(incremental)  # prime the cache
@@ -270,7 +221,8 @@ def measure(
         median_kib=median,
         largest_kib=largest,
         files=len(tree(site)),
-        hugo_pages=pages,
+        hugo_files=files["hugo"],
+        minimal_files=files["hugo-minimal"],
         work=work,
     )
 
@@ -284,12 +236,20 @@ def report(times: BuildTimes, repeat: int) -> None:
         f"({times.files} files)"
     )
     print(
-        f"hugo:                  {cold['hugo']:.2f} s, {cpu['hugo']:.2f} s of CPU "
-        f"({times.hugo_pages} Markdown pages)"
+        f"hugo, same content:    {cold['hugo']:.2f} s, {cpu['hugo']:.2f} s of CPU "
+        f"({times.hugo_files} files)"
     )
     print(
         f"ratio cold / hugo:        {times.ratio('cold', 'hugo'):.2f}x "
         f"(CPU time: {cpu['cold'] / cpu['hugo']:.2f}x)"
+    )
+    print(
+        f"hugo, minimal pages:   {cold['hugo minimal']:.2f} s, {cpu['hugo minimal']:.2f} s of "
+        f"CPU ({times.minimal_files} files)"
+    )
+    print(
+        f"ratio cold / minimal:     {times.ratio('cold', 'hugo minimal'):.2f}x "
+        f"(CPU time: {cpu['cold'] / cpu['hugo minimal']:.2f}x)"
     )
     print(f"no-op rebuild:         {cold['no-op']:.2f} s")
     print(f"ratio no-op / cold:       {times.ratio('no-op'):.3f}x")

@@ -34,8 +34,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench_build import write_hugo_site
 from common import OUT, ensure_catalog, fresh_copy, hugo_binary, size_arguments
+from hugo_site import write_minimal_site
 from modelcards.catalog import ModelVersion
 from modelcards.loading import load_catalog
 
@@ -140,7 +140,7 @@ def edit_loop(source: Path, repeat: int, work: Path = OUT) -> dict[str, float | 
     place = work.resolve() / f"serve-{source.name}"
     catalog = fresh_copy(source, place)
     loaded, _ = load_catalog(catalog)
-    write_hugo_site(loaded, place / "hugo")
+    write_minimal_site(loaded, place / "hugo")
     model = list(loaded.models.values())[len(loaded.models) // 2]  # one in the middle
     version: ModelVersion = model.versions[len(model.versions) // 2]
     serve_edit = _Edited(version.path, r"^summary: ")
