@@ -185,7 +185,7 @@ def write_equivalent_site(catalog: Catalog, folder: Path) -> int:
             "title": card.name,
             "card": _data(card),
             "tasks": [card.task],
-            "outputs": ["HTML", "LINEAGE", "COMPARE"],
+            "outputs": ["HTML", "LINEAGE", "COMPARE", "BADGE"],
         }
         pages += _write(section / "_index.md", fields, card.description)
         for weight, version in enumerate(reversed(model.versions), start=1):
