@@ -96,6 +96,21 @@ def machine() -> str:
     )
 
 
+def file_system(path: Path) -> str:
+    """The type of the file system `path` is on (ext4, tmpfs, ...), from /proc/mounts."""
+    try:
+        mounts = [line.split()[1:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "unknown"
+    resolved = str(path.resolve())
+    mounted = [
+        (point, kind)
+        for point, kind in mounts
+        if (resolved + "/").startswith(point.rstrip("/") + "/")
+    ]
+    return max(mounted, key=lambda found: len(found[0]))[1] if mounted else "unknown"
+
+
 def load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
@@ -173,7 +188,7 @@ def main() -> None:
             served[0] <= 0.5 if served else None,
         ),
         Row(
-            "one card edited / cold, on disk",
+            f"one card edited / cold, on {file_system(build.work)}",
             f"{b['one card']:.2f} s / {b['cold']:.2f} s"
             + ("" if build.identical else " (DIFFERS from cold)"),
             f"{build.ratio('one card'):.3f}x",
