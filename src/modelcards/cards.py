@@ -596,6 +596,10 @@ class Metric(Card):
     """Confidence interval [lower, upper], with lower <= value <= upper."""
     slice: Visible | None = None
     """Subset the value is measured on, e.g. merchants-new; absent for the whole split."""
+    measured: dt.date | None = None
+    """Day the value was measured, for a reading added after the version's release (a
+    re-evaluation appended to a published version); a reading measured after a promotion is
+    no part of that promotion's gate. Absent: measured at the release."""
     external_dataset: ExternalDataset | None = None
     """Dataset outside the catalog evaluated on (instead of `dataset`), e.g. a Hub dataset."""
     hub: HubReading | None = None

@@ -72,6 +72,7 @@ RULES: dict[str, Rule] = {
         Rule("MC045", E, "promotion gate cannot compare"),
         Rule("MC046", E, "metric reported twice for one dataset, split and slice"),
         Rule("MC047", E, "last production version taken out without approval"),
+        Rule("MC049", E, "metric measured before the release or after today"),
         # History: validate --base REF, a published version is a record.
         Rule("MC060", E, "version on the base was deleted"),
         Rule("MC061", E, "model folder renamed"),

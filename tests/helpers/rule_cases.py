@@ -320,6 +320,17 @@ CASES = [
         fragment="again (metrics[0] has 0.91)",
     ),
     Case(
+        "MC049",
+        V2,
+        10,
+        edit(
+            V2,
+            "dataset: tx@2025-Q3, split: test}",
+            "dataset: tx@2025-Q3, split: test, measured: 2025-12-01}",
+        ),
+        fragment="auc measured on 2025-12-01 is before the version was released on 2026-01-05",
+    ),
+    Case(
         "MC047",
         V2,
         16,

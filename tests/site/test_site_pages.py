@@ -201,6 +201,24 @@ def test_times_of_day_order_the_feed_and_show_on_the_version_page(
     assert '<time datetime="2026-01-05">2026-01-05</time>' in page  # an event without a time
 
 
+def test_a_reading_added_later_shows_the_day_it_was_measured(make_catalog: CatalogMaker) -> None:
+    later = {
+        **edit(
+            V2,
+            "split: test}",
+            "split: test}\n  - {name: auc, value: 0.9, dataset: tx@2025-Q4, split: test, "
+            "measured: 2026-03-02}",
+        )
+    }
+    page = site_files(make_catalog(later))["models/fraud/2.0.0/index.html"].decode()
+    cells = re.findall(r"<td><strong>.*?</td>", page)
+    assert len(cells) == 2
+    assert "measured" not in cells[0]
+    assert cells[1].endswith(
+        ' <span class="small muted">measured <time datetime="2026-03-02">2026-03-02</time></span></td>'
+    )
+
+
 def test_catalog_json_holds_the_resolved_catalog(make_catalog: CatalogMaker) -> None:
     document = json.loads(site_files(make_catalog())["api/catalog.json"])
     assert list(document) == ["datasets", "lineage", "metrics", "models", "settings", "versions"]

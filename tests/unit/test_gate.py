@@ -404,3 +404,54 @@ def test_readings_on_data_published_after_a_promotion_do_not_rejudge_it(
 
     assert catalog("2026-07-01") == []
     assert catalog("2026-03-20") == [("MC041", "2.0.0.yaml", 14)]
+
+
+def test_a_reading_measured_after_a_promotion_does_not_rejudge_it(
+    make_catalog: CatalogMaker,
+) -> None:
+    # 2.0.0 replaced 1.0.0 on 2026-04-01, better on tx@2025-Q4. In July the team evaluates
+    # both on tx@2025-Q3, data that existed at the promotion, and appends the readings: 2.0.0
+    # is worse there. Said to be measured in July, the readings leave the published promotion
+    # as it was judged; without the day they judge it again, and the error says the way out.
+    def versions(measured: str, on_old: str = "") -> dict[str, str]:
+        later = auc(0.99, dataset="tx@2025-Q3")[:-1] + on_old + "}"
+        worse = auc(0.90, dataset="tx@2025-Q3")[:-1] + measured + "}"
+        return {
+            "1.0.0": gated("1.0.0", [auc(0.95), later], [STAGING, production("2026-03-10"), OUT]),
+            "2.0.0": gated("2.0.0", [auc(0.96), worse], [STAGING, production("2026-04-01")]),
+        }
+
+    def errors(measured: str, on_old: str = "") -> list[tuple[str, str, int]]:
+        files: dict[str, str | None] = {"models/gated/model.yaml": MODEL}
+        files |= {
+            f"models/gated/{name}.yaml": text for name, text in versions(measured, on_old).items()
+        }
+        result = validate_catalog(make_catalog(files), TODAY)
+        return [(p.code, p.file.name, p.line) for p in result.problems if p.is_error]
+
+    assert errors(", measured: 2026-07-02") == []
+    assert errors("", on_old=", measured: 2026-07-02") == []  # either side measured later
+    assert errors(", measured: 2026-04-01") == [("MC041", "2.0.0.yaml", 14)]  # that day: part of it
+    assert errors("") == [("MC041", "2.0.0.yaml", 14)]
+    files: dict[str, str | None] = {"models/gated/model.yaml": MODEL}
+    files |= {f"models/gated/{name}.yaml": text for name, text in versions("").items()}
+    found = validate_catalog(make_catalog(files), TODAY).problems
+    [message] = [p.message for p in found if p.code == "MC041"]
+    assert message.endswith(
+        "; if this event is already published, give a reading added after the promotion the "
+        "day it was measured (`measured: YYYY-MM-DD`): it is then no part of this gate"
+    )
+
+
+def test_a_reading_is_measured_between_the_release_and_today(make_catalog: CatalogMaker) -> None:
+    def measured(day: str) -> list[tuple[str, str, int]]:
+        reading = auc(0.95)[:-1] + f", measured: {day}}}"
+        return problems(make_catalog, {"1.0.0": gated("1.0.0", [reading], [STAGING])})
+
+    assert measured("2026-03-01") == []  # released on 2026-03-01 (helpers.gate)
+    assert measured(str(TODAY)) == []
+    assert measured("2026-02-28") == [("MC049", "1.0.0.yaml", 10)]
+    assert measured("2026-11-27") == [("MC049", "1.0.0.yaml", 10)]
+    early = auc(0.95)[:-1] + ", measured: 2026-02-28}"
+    [before] = messages(make_catalog, {"1.0.0": gated("1.0.0", [early], [STAGING])})
+    assert before == "auc measured on 2026-02-28 is before the version was released on 2026-03-01"

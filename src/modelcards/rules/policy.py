@@ -41,6 +41,7 @@ CODES = frozenset(
         "MC045",
         "MC046",
         "MC047",
+        "MC049",
         "MC050",
     }
 )
@@ -65,6 +66,7 @@ def whole(context: RuleContext) -> Iterator[Problem]:
 def per_version(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
     yield from _required_fields(context, version)
     yield from _intervals(context, version)
+    yield from _measured_days(context, version)
     yield from _repeated_metrics(context, version)
     yield from _metric_names(context, version)
 
@@ -278,6 +280,27 @@ def _intervals(context: RuleContext, version: ModelVersion) -> Iterator[Problem]
             )
 
 
+def _measured_days(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
+    """A reading's `measured` day lies between the release and today: it decides which
+    promotions the reading is part of, so a day outside would move it out of their gates."""
+    released = version.card.released
+    for index, metric in enumerate(version.card.metrics):
+        day = metric.measured
+        if day is None or released <= day <= context.today:
+            continue
+        when = (
+            f"before the version was released on {released}"
+            if day < released
+            else f"after today ({context.today}); a reading is recorded once it is measured"
+        )
+        yield context.in_version(
+            "MC049",
+            version,
+            ("metrics", index, "measured"),
+            f"{metric.name} measured on {day} is {when}",
+        )
+
+
 def _repeated_metrics(context: RuleContext, version: ModelVersion) -> Iterator[Problem]:
     """One value per metric, dataset version, split and slice: with two, which one a page,
     a chart or the gate shows would be arbitrary."""
@@ -371,12 +394,19 @@ def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
                     for code, message in _gate(context, model, gate, version, previous, event):
                         if not known:
                             message = _unknown_order(message, previous, event)
+                        elif code == "MC041" and event.date < context.today:
+                            message += IF_PUBLISHED + MEASURED_LATER
                         yield context.in_version(code, version, loc, message)
 
 
 OVERRIDE = "add `override: <justification>` to this event"
 BEFORE = "in production before"
 IF_PUBLISHED = "; if this event is already published, "  # a new event, being made, is not
+# A reading appended to a published version after the promotion (a re-evaluation) says so.
+MEASURED_LATER = (
+    "give a reading added after the promotion the day it was measured (`measured: YYYY-MM-DD`): "
+    "it is then no part of this gate"
+)
 
 
 def _entered_before(old: ModelVersion, event: LifecycleEvent) -> bool:
@@ -426,7 +456,11 @@ def _gate(
             ),
         )
         return
-    pairs = [p for p in comparable(new, old, name) if _data_existed(context, p[0], event.date)]
+    pairs = [
+        (mine, theirs)
+        for mine, theirs in comparable(new, old, name)
+        if _data_existed(context, mine, event.date) and _measured_by(event.date, mine, theirs)
+    ]
     if not pairs:
         yield "MC045", lead + _incomparable(name, new, old)
         return
@@ -442,6 +476,12 @@ def _gate(
                     f"or {OVERRIDE}"
                 ),
             )
+
+
+def _measured_by(day: dt.date, *readings: Metric) -> bool:
+    """Whether the readings were measured by `day`: one that says it was measured later (a
+    re-evaluation appended to a published version) is no part of a promotion made that day."""
+    return all(r.measured is None or r.measured <= day for r in readings)
 
 
 def _data_existed(context: RuleContext, reading: Metric, day: dt.date) -> bool:
