@@ -52,8 +52,10 @@ class ValidationResult(Findings):
 
     @classmethod
     def of(cls, catalog: Catalog, problems: list[Problem]) -> ValidationResult:
-        scope = Scope(len(catalog.models), len(catalog.versions), len(catalog.datasets))
-        return cls(problems, scope, catalog)
+        # The cards found, loaded or not: a model whose card fails to parse is still a model
+        # the validation covered (and reported on), not "0 models".
+        found = catalog.model_ids, catalog.version_refs, catalog.dataset_ids
+        return cls(problems, Scope(*(len(ids) for ids in found)), catalog)
 
 
 def resolve_today(given: dt.date | None = None) -> dt.date:

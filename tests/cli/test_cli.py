@@ -47,6 +47,19 @@ def test_invalid_catalog_text(runner: CliRunner, make_catalog: CatalogMaker) -> 
     ]
 
 
+def test_the_summary_counts_cards_that_failed_to_load(
+    runner: CliRunner, make_catalog: CatalogMaker
+) -> None:
+    # A model card with a syntax error is still one of the catalog's models: "(0 models...)"
+    # read as if the folder had not been found.
+    make_catalog(edit("models/small/model.yaml", "task: tabular-classification", "task: [oops"))
+    result = runner.invoke(cli, ["validate", "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "catalog is invalid: 1 error, 0 warnings (2 models, 3 versions, 1 dataset)"
+    )
+
+
 def test_warnings_pass_unless_strict(runner: CliRunner, make_catalog: CatalogMaker) -> None:
     make_catalog(
         edit("models/fraud/model.yaml", "last_reviewed: 2026-06-01", "last_reviewed: 2025-01-01")
