@@ -82,6 +82,7 @@ RULES: dict[str, Rule] = {
         Rule("MC065", E, "published monitoring observation changed or removed"),
         Rule("MC066", E, "published dataset version deleted"),
         Rule("MC067", E, "recorded field of a published dataset version changed"),
+        Rule("MC068", E, "promotion made on the branch fails its gate on later readings"),
         # Text that would cost too much to render or would mislead (issue 18).
         Rule("MC080", E, "Markdown text too long"),
         Rule("MC081", E, "Markdown nested too deep"),

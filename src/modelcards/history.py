@@ -40,7 +40,7 @@ from .source import (
     parse_source,
     read_regular_file,
 )
-from .validate import ValidationResult, validate_catalog
+from .validate import ValidationResult, resolve_today, validate_catalog
 
 __all__ = ["BaseVersion", "GitError", "History", "compare_with_base", "validate_against_base"]
 
@@ -82,12 +82,12 @@ def validate_against_base(
 ) -> tuple[ValidationResult, History]:
     """validate_catalog plus the history rules against `ref`. Raises GitError."""
     result = validate_catalog(root, today)
-    history = compare_with_base(result.catalog, ref)
+    history = compare_with_base(result.catalog, ref, resolve_today(today))
     merged = ValidationResult.of(result.catalog, sort_problems(result.problems + history.problems))
     return merged, history
 
 
-def compare_with_base(catalog: Catalog, ref: str) -> History:
+def compare_with_base(catalog: Catalog, ref: str, today: dt.date) -> History:
     """Compare the resolved working-tree catalog with the version cards on `ref`."""
     tree = read_tree(catalog.root, ref)
     files = _version_files(tree)
@@ -108,7 +108,7 @@ def compare_with_base(catalog: Catalog, ref: str) -> History:
     )
     cards = compare_cards(catalog, tree)
     history = History(ref, base_refs, base_models, changed, deleted, added, cards=cards)
-    history.problems.extend(history_rules.check(catalog, history))
+    history.problems.extend(history_rules.check(catalog, history, today))
     return history
 
 

@@ -227,10 +227,54 @@ def test_added_production_promotion_is_gated(catalog: Path) -> None:
     assert "regresses auc on tx@2025-Q3 (test) from 0.91 (fraud@2.0.0" in problems[0][3]
 
 
+def test_a_promotion_made_on_the_branch_is_gated_with_every_reading(catalog: Path) -> None:
+    # 2.1.0 beats 2.0.0 on tx@2025-Q4 but regresses on tx@2025-Q3, a reading said to be
+    # measured after the promotion, which is dated in the past: a published promotion leaves
+    # such a reading out (it was appended later), so dating a new one earlier would hide the
+    # regression. A promotion made on the branch is judged with every reading (MC068); once
+    # it is on main, appending the same reading is what a re-evaluation does, and passes.
+    new_version = textwrap.dedent(BASE[V2]).replace('"2.0.0"', '"2.1.0"').replace(
+        "2026-01-05", "2026-03-02"
+    ).replace("2026-01-20", "2026-03-10").replace(
+        "  - {name: auc, value: 0.91, dataset: tx@2025-Q3, split: test}",
+        "  - {name: auc, value: 0.92, dataset: tx@2025-Q4, split: test}\n"
+        "  - {name: auc, value: 0.85, dataset: tx@2025-Q3, split: test, measured: 2026-11-20}",
+    ).replace("fraud@1.0.0", "fraud@2.0.0") % {"SHA_B": "c" * 64}
+    files = {"models/fraud/2.1.0.yaml": new_version}
+    files[V2] = (
+        base_files()[V2]
+        .replace(
+            "approved_by: [carol]}\n",
+            "approved_by: [carol]}\n  - {stage: archived, date: 2026-03-10, by: bob}\n",
+        )
+        .replace(
+            "split: test}\n",
+            "split: test}\n  - {name: auc, value: 0.9, dataset: tx@2025-Q4, split: test}\n",
+        )
+    )
+    problems = history_problems(catalog, files)
+    assert [(code, file, line) for code, file, line, _ in problems] == [
+        ("MC068", "models/fraud/2.1.0.yaml", 16)
+    ]
+    assert problems[0][3] == (
+        "promotion to production regresses auc on tx@2025-Q3 (test) from 0.91 (fraud@2.0.0, "
+        "in production before) to 0.85, by 0.06, more than the gate's 0.01; improve the model "
+        "or add `override: <justification>` to this event. This promotion is not on main: it "
+        "is gated with every reading, also those measured after its date or on data dated "
+        "after it (only a published promotion leaves them out)"
+    )
+    assert validate_catalog(catalog, TODAY).problems == []  # without --base: as if published
+    repo = catalog.parent
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "2.1.0 in production")
+    git(repo, "branch", "-f", "main")
+    assert history_problems(catalog, {}) == []
+
+
 def test_catalog_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     root = make_repo(tmp_path, "registry/cards")
     write(root, {SMALL: None})
-    history = compare_with_base(validate_catalog(root, TODAY).catalog, "main")
+    history = compare_with_base(validate_catalog(root, TODAY).catalog, "main", TODAY)
     assert [(p.code, p.file) for p in history.problems] == [("MC060", root / SMALL)]
 
 
@@ -307,6 +351,7 @@ def test_history_codes_are_registered() -> None:
         "MC065": "published monitoring observation changed or removed",
         "MC066": "published dataset version deleted",
         "MC067": "recorded field of a published dataset version changed",
+        "MC068": "promotion made on the branch fails its gate on later readings",
     }
 
 

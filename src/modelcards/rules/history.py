@@ -6,7 +6,11 @@ base is a record.
 - its recorded facts may not change (MC062);
 - metrics, lifecycle events and monitoring observations are append-only (MC063 to MC065);
 - a dataset version may not be removed (MC066), and its `version`, `date`, `uri`, `sha256`
-  and `rows` may not change (MC067); its description may.
+  and `rows` may not change (MC067); its description may;
+- a promotion to production made on the branch is gated with every reading (MC068): the
+  readings the gate leaves out of a promotion, those measured after it, are left out so that
+  appending them cannot fail a published one; a new promotion can still take an override, so
+  dating it in the past does not hide a regression.
 
 history.py reads the base through git and pairs its cards with the working tree's (a
 `History`); these rules judge the pairs. Messages quote what the base had, in its own words.
@@ -14,24 +18,28 @@ history.py reads the base through git and pairs its cards with the working tree'
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..cards import DatasetCard, DatasetVersion, VersionCard
+from ..cards import DatasetCard, DatasetVersion, Stage, VersionCard
 from ..catalog import Catalog, ModelVersion
 from ..codes import problem
 from ..history_cards import BaseCard, CardChanges
 from ..parse import format_loc
 from ..problems import Problem
+from ..queries import entering_events
 from ..source import Loc, SourceDocument
 from ..texts import LIST_LIMIT, capped
+from .context import RuleContext
+from .policy import gate_findings
 
 if TYPE_CHECKING:  # history.py runs these rules, so it is imported only for its types
     from ..history import BaseVersion, History
 
-CODES = frozenset({"MC060", "MC061", "MC062", "MC063", "MC064", "MC065", "MC066", "MC067"})
+CODES = frozenset({"MC060", "MC061", "MC062", "MC063", "MC064", "MC065", "MC066", "MC067", "MC068"})
 
 # The recorded facts of a version, and its append-only logs (with their codes).
 FROZEN_FIELDS = ("version", "released", "artifacts", "framework", "training", "lineage")
@@ -46,11 +54,12 @@ DATASET_FACTS = ("version", "date", "uri", "sha256", "rows")
 _SHOWN_CHARS = 160
 
 
-def check(catalog: Catalog, history: History) -> list[Problem]:
+def check(catalog: Catalog, history: History, today: dt.date) -> list[Problem]:
     """Every history problem of the working tree against the base `history` was read from."""
     return [
         *_record_problems(catalog, history),
         *_deletion_problems(catalog, history),
+        *_new_promotions(catalog, history, today),
         *dataset_record_problems(
             catalog,
             history.cards,
@@ -131,6 +140,42 @@ def _record_problems(catalog: Catalog, history: History) -> list[Problem]:
             continue  # the working tree's own errors, or a base that was already broken
         found += _frozen_fields(catalog, history, entry, entry.card, new)
         found += _append_only(catalog, history, entry, entry.card, new)
+    return found
+
+
+def _new_promotions(catalog: Catalog, history: History, today: dt.date) -> list[Problem]:
+    """Promotions to production made on the branch, gated with every reading: only a
+    published promotion leaves out the readings measured after it (rules/policy.py)."""
+    if not catalog.settings.policy.gates:
+        return []
+    context = RuleContext.build(catalog, today)
+    found: list[Problem] = []
+    for model in catalog.models.values():
+        for version in model.versions:
+            base = history.base_card(version.ref)
+            if base is None and version.ref in history.base_refs:
+                continue  # as on the base: nothing new
+            first_new = len(base.lifecycle) if base is not None else 0
+            for index, event in entering_events(version.card, Stage.PRODUCTION):
+                if index < first_new or event.override:
+                    continue
+                judged = set(gate_findings(context, model, version, event))
+                for code, message in gate_findings(
+                    context, model, version, event, every_reading=True
+                ):
+                    if (code, message) in judged:
+                        continue  # the gate's own finding (MC041, MC045), reported as such
+                    loc = ("lifecycle", index, "stage")
+                    found.append(
+                        problem(
+                            "MC068",
+                            version.path,
+                            catalog.position(version.path, loc),
+                            f"{message}. This promotion is not on {history.ref}: it is gated "
+                            "with every reading, also those measured after its date or on "
+                            "data dated after it (only a published promotion leaves them out)",
+                        )
+                    )
     return found
 
 

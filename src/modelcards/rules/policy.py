@@ -380,23 +380,38 @@ def _primary_metric(context: RuleContext, model: Model) -> Iterator[Problem]:
 
 
 def _gates(context: RuleContext, model: Model) -> Iterator[Problem]:
-    gates = context.catalog.settings.policy.gates
-    if not gates:
-        return
     for version in model.versions:
         for index, event in entering_events(version.card, Stage.PRODUCTION):
             if event.override:
                 continue
             loc = ("lifecycle", index, "stage")
-            for previous in incumbents(model, version, event):
-                known = _entered_before(previous, event)
-                for gate in gates:
-                    for code, message in _gate(context, model, gate, version, previous, event):
-                        if not known:
-                            message = _unknown_order(message, previous, event)
-                        elif code == "MC041" and event.date < context.today:
-                            message += IF_PUBLISHED + MEASURED_LATER
-                        yield context.in_version(code, version, loc, message)
+            for code, message in gate_findings(context, model, version, event):
+                if code == "MC041" and event.date < context.today and IF_PUBLISHED not in message:
+                    message += IF_PUBLISHED + MEASURED_LATER
+                yield context.in_version(code, version, loc, message)
+
+
+def gate_findings(
+    context: RuleContext,
+    model: Model,
+    version: ModelVersion,
+    event: LifecycleEvent,
+    *,
+    every_reading: bool = False,
+) -> list[tuple[str, str]]:
+    """What the gates find wrong with `event`, a promotion of `version` to production:
+    (code, message). Readings measured after the event are left out unless `every_reading`
+    (a promotion made on a branch, which can still take an override: rules/history.py)."""
+    found = []
+    for previous in incumbents(model, version, event):
+        known = _entered_before(previous, event)
+        for gate in context.catalog.settings.policy.gates:
+            judged = _gate(context, model, gate, version, previous, event, every_reading)
+            for code, message in judged:
+                if not known:
+                    message = _unknown_order(message, previous, event)
+                found.append((code, message))
+    return found
 
 
 OVERRIDE = "add `override: <justification>` to this event"
@@ -432,6 +447,7 @@ def _gate(
     new: ModelVersion,
     old: ModelVersion,
     event: LifecycleEvent,
+    every_reading: bool = False,
 ) -> Iterator[tuple[str, str]]:
     """What a gate finds wrong with a promotion of `new` over `old`: a regression (MC041), or
     no way to compare the two (MC045): a gate never passes for want of a comparison."""
@@ -459,7 +475,8 @@ def _gate(
     pairs = [
         (mine, theirs)
         for mine, theirs in comparable(new, old, name)
-        if _data_existed(context, mine, event.date) and _measured_by(event.date, mine, theirs)
+        if every_reading
+        or (_data_existed(context, mine, event.date) and _measured_by(event.date, mine, theirs))
     ]
     if not pairs:
         yield "MC045", lead + _incomparable(name, new, old)
