@@ -455,3 +455,23 @@ def test_a_reading_is_measured_between_the_release_and_today(make_catalog: Catal
     early = auc(0.95)[:-1] + ", measured: 2026-02-28}"
     [before] = messages(make_catalog, {"1.0.0": gated("1.0.0", [early], [STAGING])})
     assert before == "auc measured on 2026-02-28 is before the version was released on 2026-03-01"
+
+
+def test_readings_all_measured_after_a_promotion_leave_it_ungated(
+    make_catalog: CatalogMaker,
+) -> None:
+    # The only reading both versions have was measured after the promotion: the gate cannot
+    # compare (MC045), and says why, rather than that the two share no dataset and split.
+    later = auc(0.90)[:-1] + ", measured: 2026-07-02}"
+    versions = {
+        "1.0.0": gated("1.0.0", [auc(0.95)], [STAGING, production("2026-03-10"), OUT]),
+        "2.0.0": gated("2.0.0", [later], [STAGING, production("2026-04-01")]),
+    }
+    assert problems(make_catalog, versions) == [("MC045", "2.0.0.yaml", 13)]
+    assert messages(make_catalog, versions) == [
+        "promotion to production cannot be gated: gated@2.0.0 and gated@1.0.0 (in production "
+        "before) report auc on tx@2025-Q4 (test) only in readings measured after this promotion "
+        "(a `measured` day after it, or a dataset version dated after it), which are no part of "
+        "its gate; date the promotion on or after the day they were measured, or add "
+        "`override: <justification>` to this event"
+    ]

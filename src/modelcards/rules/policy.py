@@ -472,12 +472,16 @@ def _gate(
             ),
         )
         return
+    common = comparable(new, old, name)
     pairs = [
         (mine, theirs)
-        for mine, theirs in comparable(new, old, name)
+        for mine, theirs in common
         if every_reading
         or (_data_existed(context, mine, event.date) and _measured_by(event.date, mine, theirs))
     ]
+    if not pairs and common:
+        yield "MC045", lead + _measured_after(name, new, old, common)
+        return
     if not pairs:
         yield "MC045", lead + _incomparable(name, new, old)
         return
@@ -517,6 +521,19 @@ def _data_existed(context: RuleContext, reading: Metric, day: dt.date) -> bool:
 
 def _places(version: ModelVersion, name: str) -> str:
     return capped(place(m) for m in unsliced(version, name) if m.evaluated_on is not None)
+
+
+def _measured_after(
+    name: str, new: ModelVersion, old: ModelVersion, common: list[tuple[Metric, Metric]]
+) -> str:
+    """Why readings both versions have are no part of the gate: measured after it."""
+    places = capped(dict.fromkeys(place(mine) for mine, _ in common))
+    return (
+        f"{new.ref} and {old.ref} ({BEFORE}) report {name} on {places} only in readings "
+        "measured after this promotion (a `measured` day after it, or a dataset version dated "
+        "after it), which are no part of its gate; date the promotion on or after the day they "
+        f"were measured, or {OVERRIDE}"
+    )
 
 
 def _incomparable(name: str, new: ModelVersion, old: ModelVersion) -> str:
