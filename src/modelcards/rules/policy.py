@@ -1,5 +1,5 @@
 """catalog.yaml policy and metrics: required fields, gates, primary metric, production left
-empty (MC040-MC047, MC050)."""
+empty, when readings were measured (MC040-MC047, MC049, MC050)."""
 
 from __future__ import annotations
 
