@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..cards import DatasetCard, DatasetVersion, Stage, VersionCard
+from ..cards import DatasetCard, DatasetVersion, LifecycleEvent, Stage, VersionCard
 from ..catalog import Catalog, ModelVersion
 from ..codes import problem
 from ..history_cards import BaseCard, CardChanges
@@ -34,7 +34,7 @@ from ..queries import entering_events
 from ..source import Loc, SourceDocument
 from ..texts import LIST_LIMIT, capped
 from .context import RuleContext
-from .policy import gate_findings
+from .policy import IF_PUBLISHED, gate_findings
 
 if TYPE_CHECKING:  # history.py runs these rules, so it is imported only for its types
     from ..history import BaseVersion, History
@@ -152,31 +152,46 @@ def _new_promotions(catalog: Catalog, history: History, today: dt.date) -> list[
     found: list[Problem] = []
     for model in catalog.models.values():
         for version in model.versions:
-            base = history.base_card(version.ref)
-            if base is None and version.ref in history.base_refs:
-                continue  # as on the base: nothing new
-            first_new = len(base.lifecycle) if base is not None else 0
-            for index, event in entering_events(version.card, Stage.PRODUCTION):
-                if index < first_new or event.override:
-                    continue
+            for index, event in _new_production_events(history, version):
                 judged = set(gate_findings(context, model, version, event))
-                for code, message in gate_findings(
-                    context, model, version, event, every_reading=True
-                ):
-                    if (code, message) in judged:
-                        continue  # the gate's own finding (MC041, MC045), reported as such
-                    loc = ("lifecycle", index, "stage")
-                    found.append(
-                        problem(
-                            "MC068",
-                            version.path,
-                            catalog.position(version.path, loc),
-                            f"{message}. This promotion is not on {history.ref}: it is gated "
-                            "with every reading, also those measured after its date or on "
-                            "data dated after it (only a published promotion leaves them out)",
-                        )
-                    )
+                everything = gate_findings(context, model, version, event, every_reading=True)
+                found += [
+                    _gated_with_every_reading(catalog, history, version, index, message)
+                    for code, message in everything
+                    if (code, message) not in judged  # else the gate's own MC041 or MC045
+                ]
     return found
+
+
+def _new_production_events(
+    history: History, version: ModelVersion
+) -> list[tuple[int, LifecycleEvent]]:
+    """The events of `version` entering production that are not on the base, without an
+    override (a gate passes those)."""
+    base = history.base_card(version.ref)
+    if base is None and version.ref in history.base_refs:
+        return []  # as on the base: nothing new
+    first_new = len(base.lifecycle) if base is not None else 0
+    return [
+        (index, event)
+        for index, event in entering_events(version.card, Stage.PRODUCTION)
+        if index >= first_new and not event.override
+    ]
+
+
+def _gated_with_every_reading(
+    catalog: Catalog, history: History, version: ModelVersion, index: int, message: str
+) -> Problem:
+    # The way out the gate gives a published event is no way out of a new one.
+    gate_says = message.partition(IF_PUBLISHED)[0]
+    return problem(
+        "MC068",
+        version.path,
+        catalog.position(version.path, ("lifecycle", index, "stage")),
+        f"{gate_says}. This promotion is not on {history.ref}: it is gated with every reading, "
+        "also those measured after its date or on data dated after it (only a published "
+        "promotion leaves them out)",
+    )
 
 
 def _frozen_fields(
