@@ -402,10 +402,13 @@ def gate_findings(
     """What the gates find wrong with `event`, a promotion of `version` to production:
     (code, message). Readings measured after the event are left out unless `every_reading`
     (a promotion made on a branch, which can still take an override: rules/history.py)."""
-    found = []
+    gates = context.catalog.settings.policy.gates
+    found: list[tuple[str, str]] = []
+    if not gates:
+        return found  # no incumbents to look for
     for previous in incumbents(model, version, event):
         known = _entered_before(previous, event)
-        for gate in context.catalog.settings.policy.gates:
+        for gate in gates:
             judged = _gate(context, model, gate, version, previous, event, every_reading)
             for code, message in judged:
                 if not known:
