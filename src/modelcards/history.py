@@ -82,13 +82,14 @@ def validate_against_base(
 ) -> tuple[ValidationResult, History]:
     """validate_catalog plus the history rules against `ref`. Raises GitError."""
     result = validate_catalog(root, today)
-    history = compare_with_base(result.catalog, ref, resolve_today(today))
+    history = compare_with_base(result.catalog, ref, today)
     merged = ValidationResult.of(result.catalog, sort_problems(result.problems + history.problems))
     return merged, history
 
 
-def compare_with_base(catalog: Catalog, ref: str, today: dt.date) -> History:
-    """Compare the resolved working-tree catalog with the version cards on `ref`."""
+def compare_with_base(catalog: Catalog, ref: str, today: dt.date | None = None) -> History:
+    """Compare the resolved working-tree catalog with the version cards on `ref`; `today`
+    (default: as `validate` resolves it) judges the gates of promotions new on the branch."""
     tree = read_tree(catalog.root, ref)
     files = _version_files(tree)
     changed_paths, deleted_paths = _differing(catalog, files)
@@ -108,7 +109,7 @@ def compare_with_base(catalog: Catalog, ref: str, today: dt.date) -> History:
     )
     cards = compare_cards(catalog, tree)
     history = History(ref, base_refs, base_models, changed, deleted, added, cards=cards)
-    history.problems.extend(history_rules.check(catalog, history, today))
+    history.problems.extend(history_rules.check(catalog, history, resolve_today(today)))
     return history
 
 
